@@ -16,9 +16,13 @@ export class Interrupt extends Error {
   }
 }
 
+/** Causes are often objects that reference the whole simulation, so never serialise them. */
 function describe(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
-  if (typeof cause === 'object' && cause !== null) return JSON.stringify(cause);
+  if (typeof cause === 'object' && cause !== null) {
+    const reason = (cause as { reason?: unknown }).reason;
+    return typeof reason === 'string' ? reason : (cause.constructor?.name ?? 'object');
+  }
   return String(cause);
 }
 

@@ -6,7 +6,11 @@ import { SimEvent, type Scheduler } from './events.js';
 import { Process } from './process.js';
 
 /** A request for one server; succeeds when granted. Release it with resource.release(request). */
-export class Request extends SimEvent<Request> {
+/**
+ * Its value is undefined, not the request itself: events are thenables, and a promise resolved with
+ * a thenable that resolves to itself would never settle. Keep the request to release it.
+ */
+export class Request extends SimEvent<void> {
   /** Virtual time at which the server was granted (NaN while waiting). */
   grantedAtS = NaN;
   constructor(
@@ -24,6 +28,7 @@ export class Request extends SimEvent<Request> {
 
 /** The cause an interrupted user sees when a more urgent request takes its server. */
 export interface Preempted {
+  readonly reason: 'preempted';
   readonly by: unknown;
   readonly usageSinceS: number;
   readonly resource: Resource;
@@ -68,7 +73,7 @@ export class Resource {
   protected grant(req: Request): void {
     req.grantedAtS = this.sim.nowS;
     this.users.push(req);
-    req.succeed(req);
+    req.succeed();
   }
 
   /** Only the preemptive discipline preempts. */
@@ -146,7 +151,7 @@ export class PreemptiveResource extends PriorityResource {
     if (victim === undefined || victim.priority <= req.priority) return false;
     this.users.splice(this.users.indexOf(victim), 1);
     if (victim.owner instanceof Process && victim.owner.isAlive) {
-      const cause: Preempted = { by: req.owner, usageSinceS: victim.grantedAtS, resource: this };
+      const cause: Preempted = { reason: 'preempted', by: req.owner, usageSinceS: victim.grantedAtS, resource: this };
       victim.owner.interrupt(cause);
     }
     this.grant(req);

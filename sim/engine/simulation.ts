@@ -31,9 +31,12 @@ export class Simulation implements Scheduler, Clock {
 
   /** Schedules `fn(arg)` after `delayS`; returns a handle for cancel(). */
   schedule(delayS: number, fn: Callback, arg?: unknown, priority: number = Priority.normal): number {
-    if (!(delayS >= 0) || delayS === Infinity) throw new SimulationError(`bad delay ${delayS} s`);
-    if (!(Math.abs(priority) <= maxPriority)) throw new SimulationError(`bad priority ${priority}`);
-    const key = priority * sequenceSpan + this.sequence++;
+    if (!(delayS >= 0 && delayS < Infinity)) throw new SimulationError(`bad delay ${delayS} s`);
+    let key = this.sequence++;
+    if (priority !== 0) {
+      if (!(Math.abs(priority) <= maxPriority)) throw new SimulationError(`bad priority ${priority}`);
+      key += priority * sequenceSpan;
+    }
     this.heap.push(this.nowS + delayS, key, fn, arg);
     return key;
   }
@@ -82,10 +85,18 @@ export class Simulation implements Scheduler, Clock {
   run(options: RunOptions = {}): void {
     const untilS = this.startRun(options);
     const lastEvent = this.eventCount + (options.maxEvents ?? Infinity);
-    while (!this.stopRequested && this.heap.peekTimeS() < untilS && this.eventCount < lastEvent) {
-      if (!this.step()) break;
+    const heap = this.heap;
+    // step() inlined: this loop is the engine's hot path.
+    while (heap.size > 0 && heap.peekTimeS() < untilS && this.eventCount < lastEvent && !this.stopRequested) {
+      heap.pop();
+      if (this.cancelled.size !== 0 && this.cancelled.delete(heap.poppedKey)) continue;
+      this.nowS = heap.poppedTimeS;
+      this.eventCount++;
+      heap.poppedFn!(heap.poppedArg);
       if (this.asyncWoken) throw new SimulationError('an async waiter woke inside run(); use runAsync()');
     }
+    heap.poppedFn = undefined;
+    heap.poppedArg = undefined;
     this.endRun(untilS);
   }
 
