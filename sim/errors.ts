@@ -9,6 +9,10 @@ export const ErrorCode = {
   checkFailed: 'E_CHECK_FAILED',
   /** The simulation itself is inconsistent: a programmer error, never a user's. */
   simulation: 'E_SIMULATION',
+  /** A simulated (or real) device failed under an operation: an outcome callers handle. */
+  deviceFailed: 'E_DEVICE_FAILED',
+  /** A request does not fit the capacity left (admission refused). */
+  capacity: 'E_CAPACITY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -61,8 +61,7 @@ export class CpuAdmissionError extends ZosError {
     readonly admittedVcpus: number,
     readonly vcpuLimit: number,
   ) {
-    // errors.ts has no capacity code yet; a refused request is the caller's to handle, like bad input.
-    super(ErrorCode.badInput, `${cpuName}: cannot admit ${requestedVcpus} vCPUs: ${admittedVcpus} of ${vcpuLimit} already admitted`);
+    super(ErrorCode.capacity, `${cpuName}: cannot admit ${requestedVcpus} vCPUs: ${admittedVcpus} of ${vcpuLimit} already admitted`);
   }
 }
 

@@ -1,15 +1,13 @@
 // What every storage device model shares: the read/write API, in-flight IO tracking, and failure
 // (AFR-sampled, worn out, or injected). Leaves out what a device computes; subclasses supply `serve`.
 
-import { exponentialFromRate } from '../engine/distributions.js';
 import type { SimEvent } from '../engine/events.js';
 import { Interrupt, type Process, type ProcessGenerator } from '../engine/process.js';
 import type { Rng } from '../engine/rng.js';
 import type { Simulation } from '../engine/simulation.js';
-import { SimulationError } from '../errors.js';
+import { ErrorCode, SimulationError, ZosError } from '../errors.js';
+import { exponentialFromAfr } from './failures.js';
 
-/** A Julian year, the year of AFR = 1 − e^(−8766 h / MTTF) (ANCHORS.md §4.3). */
-export const YEAR_S = 365.25 * 86_400;
 
 export type IoKind = 'read' | 'write';
 export type FailureReason = 'afr' | 'wear' | 'injected';
@@ -25,15 +23,13 @@ export interface Io {
  * The error every IO of a failed device ends with. Its code is not (yet) in sim/errors.ts's
  * ErrorCode table, which only holds user, check and programmer errors.
  */
-export class DeviceFailedError extends Error {
-  readonly code = 'E_DEVICE_FAILED';
+export class DeviceFailedError extends ZosError {
   constructor(
     readonly device: string,
     readonly reason: FailureReason,
     readonly atS: number,
   ) {
-    super(`device ${device} failed (${reason}) at ${atS} s`);
-    this.name = 'DeviceFailedError';
+    super(ErrorCode.deviceFailed, `device ${device} failed (${reason}) at ${atS} s`);
   }
 }
 
@@ -72,7 +68,7 @@ export abstract class StorageDevice {
     const rate = options.afr ?? afr;
     if (!(rate >= 0 && rate < 1)) throw new SimulationError(`${this.name}: afr ${rate} outside [0, 1)`);
     // P(failure within a year) = afr exactly: λ = −ln(1 − afr) / year.
-    this.failureTimeS = rate === 0 ? Infinity : this.sim.nowS + exponentialFromRate(-Math.log1p(-rate) / YEAR_S).sample(options.rng.fork('failure'));
+    this.failureTimeS = rate === 0 ? Infinity : this.sim.nowS + exponentialFromAfr(rate).sample(options.rng.fork('failure'));
     if (options.armFailure !== false && this.failureTimeS !== Infinity) {
       this.sim.schedule(this.failureTimeS - this.sim.nowS, () => this.fail('afr'));
     }

@@ -130,7 +130,7 @@ test('admission: overcommit 1× admits cores × threads vCPUs, 4× four times th
   strict.run({ workCoreS: 1, vcpus: 3 });
   strict.run({ workCoreS: 1, vcpus: 1 });
   const refused = t.throws(() => strict.run({ workCoreS: 1, vcpus: 1 }), { instanceOf: CpuAdmissionError });
-  t.is(refused?.code, 'E_BAD_INPUT');
+  t.is(refused?.code, 'E_CAPACITY');
   t.false(strict.canAdmit(1));
 
   const loose = makeCpu(2, { threadsPerCore: 2 }, { overcommitRatio: 4 }).cpu;

@@ -5,7 +5,8 @@ import type { ProcessGenerator } from '../../sim/engine/process.js';
 import { runClosedLoop, type Workload } from '../../sim/hardware/device-driver.js';
 import { Hdd } from '../../sim/hardware/hdd.js';
 import { loadProfiles, type HddProfile } from '../../sim/hardware/profiles.js';
-import { DeviceFailedError, YEAR_S } from '../../sim/hardware/storage-device.js';
+import { SECONDS_PER_YEAR as YEAR_S } from '../../sim/hardware/failures.js';
+import { DeviceFailedError } from '../../sim/hardware/storage-device.js';
 import { runDeviceValidation } from '../../sim/validate/device.js';
 
 const catalog = loadProfiles();

@@ -6,7 +6,8 @@ import { InputError } from '../../sim/errors.js';
 import { runClosedLoop } from '../../sim/hardware/device-driver.js';
 import { loadProfiles, type SsdProfile } from '../../sim/hardware/profiles.js';
 import { Ssd } from '../../sim/hardware/ssd.js';
-import { DeviceFailedError, YEAR_S } from '../../sim/hardware/storage-device.js';
+import { DeviceFailedError } from '../../sim/hardware/storage-device.js';
+import { SECONDS_PER_YEAR as YEAR_S } from '../../sim/hardware/failures.js';
 import { runDeviceValidation } from '../../sim/validate/device.js';
 
 const catalog = loadProfiles();
