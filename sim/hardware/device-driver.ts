@@ -1,6 +1,7 @@
 // A closed-loop load generator in the manner of fio: Q IOs outstanding, each replaced as it completes,
 // warm-up then measurement. Leaves out open-loop arrivals, mixed read/write and think time.
 
+import { percentile } from '../engine/stats.js';
 import type { ProcessGenerator } from '../engine/process.js';
 import type { Rng } from '../engine/rng.js';
 import { SimulationError } from '../errors.js';
@@ -110,7 +111,3 @@ export function runClosedLoop(device: StorageDevice, options: ClosedLoopOptions)
   };
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}

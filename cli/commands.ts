@@ -1,0 +1,14 @@
+// The command table: every command of `zos-testbed`, one line each, in the order help lists them.
+// Leaves out the commands themselves (cli/commands/*.ts) and dispatching (main.ts, command.ts).
+
+import type { Command } from './command.js';
+
+// Adding a command is one line: write cli/commands/NAME.ts exporting `NAME: Command`, then list it
+// here. The import sits inside the line (top-level await) so that the table is the only place to edit.
+export const commands: readonly Command[] = [
+  (await import('./commands/demo.js')).demo,
+  (await import('./commands/validate.js')).validate,
+  (await import('./commands/bench/index.js')).bench,
+  (await import('./commands/help.js')).help,
+  (await import('./commands/version.js')).version,
+];
