@@ -2,11 +2,13 @@
 // Holds only the sub-table; each check is a Command in its own file under cli/commands/validate/.
 
 import { defineGroup, type Command } from '../command.js';
+import { deployment } from './validate/deployment.js';
 import { device } from './validate/device.js';
+import { mttdl } from './validate/mttdl.js';
 import { mm1, mmc } from './validate/queue.js';
 
 /** One line per check, in the order `help validate` lists them (e.g. mm1, mmc, device, mttdl, stretch, deployment). */
-const checks: readonly Command[] = [mm1, mmc, device];
+const checks: readonly Command[] = [mm1, mmc, device, mttdl, deployment];
 
 export const validate = defineGroup({
   name: 'validate',

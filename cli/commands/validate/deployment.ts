@@ -1,0 +1,45 @@
+// `validate deployment FILE`: reads a zos deployment document and reports every static problem in it.
+// Leaves out the rules themselves (sim/grid/deployment-validate.ts); this reads the file and prints.
+
+import { readFileSync } from 'node:fs';
+import type { Command } from '../../command.js';
+import { InputError } from '../../../sim/errors.js';
+import { validateDeployment, type DeploymentIssue } from '../../../sim/grid/deployment-validate.js';
+
+export const deployment: Command = {
+  name: 'deployment',
+  summary: 'check a zos deployment document (JSON) as a node would on receipt; exit 1 if invalid',
+  usage: 'validate deployment FILE [--json]',
+  maxPositionals: 1,
+  async run(args, { out }) {
+    const file = args.positional(0, 'FILE');
+    const result = validateDeployment(readJson(file));
+    out.result({ valid: result.valid, errors: result.errors }, () => humanSummary(file, result.errors));
+    return result.valid ? 0 : 1;
+  },
+};
+
+/** The file's JSON; unreadable files and bad JSON are the user's to fix, hence InputError (exit 2). */
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(file, '', `cannot read the file: ${messageOf(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(file, '', `not valid JSON: ${messageOf(error)}`);
+  }
+}
+
+function humanSummary(file: string, errors: readonly DeploymentIssue[]): string {
+  if (errors.length === 0) return `${file}: valid`;
+  const lines = errors.map((e) => `${e.workload ? `workload ${e.workload}` : 'deployment'}: ${e.field ? `${e.field}: ` : ''}${e.message}`);
+  return [`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, ...lines].join('\n');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
