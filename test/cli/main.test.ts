@@ -2,28 +2,14 @@
 // Leaves out the individual commands' work; each command's own tests cover that.
 
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { commands } from '../../cli/commands.js';
 import { defineGroup, type Command } from '../../cli/command.js';
 import { ExitCode, exitCodeFor } from '../../cli/exit-codes.js';
 import { runCli } from '../../cli/main.js';
 import { CheckFailedError, InputError, SimulationError } from '../../sim/errors.js';
+import { cli } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs the real entry point in a child, as a user would, and collects everything it prints. */
-function cli(...argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Runs the dispatcher in-process against buffers, optionally with a test table. */
 async function inProcess(argv: string[], table?: readonly Command[]) {

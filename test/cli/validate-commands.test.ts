@@ -1,21 +1,15 @@
 // The issue-2 CLI contracts end to end, in child processes: JSON fields, exit codes, and that user
 // mistakes (bad flags, bad profile files) exit 2 naming the file or flag, with no stack trace.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const noStack = /\n\s+at .+:\d+:\d+/;
+import { cli, stackFrame as noStack } from '../helpers/cli.js';
 
-function cli(...words: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...words], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-test('validate mm1 --json prints measured, exact and relError, and the seed first on stderr', (t) => {
-  const r = cli('validate', 'mm1', '--lambda', '0.5', '--mu', '1', '--customers', '200000', '--seed', '7', '--json');
-  t.is(r.status, 0, r.stderr);
+test('validate mm1 --json prints measured, exact and relError, and the seed first on stderr', async (t) => {
+  const r = await cli('validate', 'mm1', '--lambda', '0.5', '--mu', '1', '--customers', '200000', '--seed', '7', '--json');
+  t.is(r.code, 0, r.stderr);
   t.is(r.stderr.split('\n')[0], 'seed: 7');
   const doc = JSON.parse(r.stdout) as Record<string, Record<string, number>>;
   t.deepEqual(Object.keys(doc.measured!), ['L', 'W', 'Wq']);
@@ -24,18 +18,18 @@ test('validate mm1 --json prints measured, exact and relError, and the seed firs
   t.true(Math.abs(doc.relError!.W!) < 0.05);
 });
 
-test('validate mmc adds Erlang C; --tolerance makes a miss exit 1', (t) => {
-  const ok = cli('validate', 'mmc', '--lambda', '2', '--mu', '1', '--servers', '3', '--customers', '100000', '--json');
-  t.is(ok.status, 0, ok.stderr);
+test('validate mmc adds Erlang C; --tolerance makes a miss exit 1', async (t) => {
+  const ok = await cli('validate', 'mmc', '--lambda', '2', '--mu', '1', '--servers', '3', '--customers', '100000', '--json');
+  t.is(ok.code, 0, ok.stderr);
   const doc = JSON.parse(ok.stdout) as Record<string, Record<string, number>>;
   t.true(Math.abs(doc.exact!.erlangC! - 4 / 9) < 1e-12);
   t.true('erlangC' in doc.measured!);
   // 1000 customers cannot be within 0.01 % of the exact values: the check must fail with exit 1.
-  const miss = cli('validate', 'mmc', '--lambda', '2', '--mu', '1', '--servers', '3', '--customers', '1000', '--tolerance', '0.0001');
-  t.is(miss.status, 1);
+  const miss = await cli('validate', 'mmc', '--lambda', '2', '--mu', '1', '--servers', '3', '--customers', '1000', '--tolerance', '0.0001');
+  t.is(miss.code, 1);
 });
 
-test('bad queue arguments exit 2 naming the flag, with no stack trace', (t) => {
+test('bad queue arguments exit 2 naming the flag, with no stack trace', async (t) => {
   for (const [words, flag] of [
     [['validate', 'mm1', '--lambda', '2', '--mu', '1'], '--lambda'],
     [['validate', 'mm1', '--lambda', 'x', '--mu', '1'], '--lambda'],
@@ -43,23 +37,23 @@ test('bad queue arguments exit 2 naming the flag, with no stack trace', (t) => {
     [['validate', 'mm1', '--lambda', '0.5', '--mu', '1', '--customers', '10'], '--customers'],
     [['validate', 'mm1', '--lambda', '0.5', '--mu', '1', '--speed', '3'], '--speed'],
   ] as const) {
-    const r = cli(...words);
-    t.is(r.status, 2, words.join(' '));
+    const r = await cli(...words);
+    t.is(r.code, 2, words.join(' '));
     t.true(r.stderr.includes(flag), r.stderr);
     t.notRegex(r.stderr, noStack);
   }
 });
 
-test('validate device --json prints iops, bandwidth and latency percentiles', (t) => {
-  const r = cli('validate', 'device', '--profile', 'nvme-980', '--workload', 'randread', '--block-bytes', '4096', '--queue-depth', '1', '--ios', '5000', '--json');
-  t.is(r.status, 0, r.stderr);
+test('validate device --json prints iops, bandwidth and latency percentiles', async (t) => {
+  const r = await cli('validate', 'device', '--profile', 'nvme-980', '--workload', 'randread', '--block-bytes', '4096', '--queue-depth', '1', '--ios', '5000', '--json');
+  t.is(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { iops: number; bandwidthBytesPerS: number; latencyUs: { p50: number; p99: number } };
   t.true(Math.abs(doc.iops - 17_000) / 17_000 < 0.05, `QD1 IOPS ${doc.iops}`);
   t.is(Math.round(doc.bandwidthBytesPerS), Math.round(doc.iops * 4096));
   t.true(doc.latencyUs.p50 > 0 && doc.latencyUs.p99 >= doc.latencyUs.p50);
 });
 
-test('a bad profile file exits 2 naming the file and the field, with no stack trace', (t) => {
+test('a bad profile file exits 2 naming the file and the field, with no stack trace', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'zos-profiles-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   cpSync('hardware-profiles', dir, { recursive: true });
@@ -67,20 +61,20 @@ test('a bad profile file exits 2 naming the file and the field, with no stack tr
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   profile.seqReadBytesPerS = -1;
   writeFileSync(file, JSON.stringify(profile));
-  const r = cli('validate', 'device', '--profile', 'nvme-980', '--workload', 'randread', '--block-bytes', '4096', '--queue-depth', '1', '--profiles', dir);
-  t.is(r.status, 2);
+  const r = await cli('validate', 'device', '--profile', 'nvme-980', '--workload', 'randread', '--block-bytes', '4096', '--queue-depth', '1', '--profiles', dir);
+  t.is(r.code, 2);
   t.true(r.stderr.includes('nvme-980.json') && r.stderr.includes('seqReadBytesPerS'), r.stderr);
   t.notRegex(r.stderr, noStack);
   writeFileSync(file, '{ "kind": "ssd", ');
-  const broken = cli('validate', 'device', '--profile', 'nvme-980', '--workload', 'randread', '--block-bytes', '4096', '--queue-depth', '1', '--profiles', dir);
-  t.is(broken.status, 2);
+  const broken = await cli('validate', 'device', '--profile', 'nvme-980', '--workload', 'randread', '--block-bytes', '4096', '--queue-depth', '1', '--profiles', dir);
+  t.is(broken.code, 2);
   t.true(broken.stderr.includes('nvme-980.json'), broken.stderr);
   t.notRegex(broken.stderr, noStack);
 });
 
-test('bench engine --json reports both rates, their ratio and memory per pending event', (t) => {
-  const r = cli('bench', 'engine', '--events', '200000', '--rounds', '1', '--json');
-  t.is(r.status, 0, r.stderr);
+test('bench engine --json reports both rates, their ratio and memory per pending event', async (t) => {
+  const r = await cli('bench', 'engine', '--events', '200000', '--rounds', '1', '--json');
+  t.is(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as Record<string, number>;
   for (const k of ['engineEventsPerS', 'bareHeapEventsPerS', 'ratio', 'pendingEvents', 'events', 'bytesPerPendingEvent']) t.true(k in doc, k);
   t.is(doc.pendingEvents, 10_000);

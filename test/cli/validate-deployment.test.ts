@@ -2,13 +2,11 @@
 // Leaves out the rules themselves; test/grid/deployment-validate.test.ts covers those.
 
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = readFileSync(new URL('../../../shared/examples/deployment-zmount-network-zmachine.json', import.meta.url), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'validate-deployment-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,17 +17,6 @@ function file(name: string, text: string): string {
   return path;
 }
 
-function cli(...argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test('a valid document exits 0 and prints valid true with no errors', async (t) => {
   const doc = JSON.parse(example);

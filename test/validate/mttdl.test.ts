@@ -4,8 +4,6 @@
 // ≈ 1/√20000 ≈ 0.71 % and the 3 % bound is ≥ 4 standard errors (measured 95 % CIs: ±1.2–1.4 %).
 
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   copysetLossProbability,
   logBinomial,
@@ -16,8 +14,8 @@ import {
   type StripeRates,
 } from '../../sim/validate/mttdl-exact.js';
 import { simulateCopysetLoss, validateMttdl } from '../../sim/validate/mttdl.js';
+import { cli } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const stripe = (devices: number, tolerated: number, mttfH: number, mttrH: number, repair: 'serial' | 'parallel'): StripeRates => ({
   devices,
@@ -182,18 +180,6 @@ test("random replication Monte Carlo matches Cidon's formula within 0.045 (≈ 4
   t.is(cidon.simulatedLossProbability, 1);
 });
 
-/** Runs the real entry point in a child, as a user would. */
-function cli(...argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const good = ['--data-shards', '4', '--parity-shards', '2', '--mttf-h', '100', '--mttr-h', '10', '--repair', 'parallel', '--runs', '2000', '--seed', '5'];
 
