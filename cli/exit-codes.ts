@@ -29,6 +29,7 @@ const exitByCode = {
   [ErrorCode.simulation]: ExitCode.internal,
   // A device failure that reaches the command line was not handled by our code: a bug.
   [ErrorCode.deviceFailed]: ExitCode.internal,
+  [ErrorCode.linkFailed]: ExitCode.internal,
   // A request larger than what is left is the user's to resize, like bad input.
   [ErrorCode.capacity]: ExitCode.badInput,
 } as const satisfies Record<ErrorCode, ExitCode>;

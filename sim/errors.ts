@@ -11,6 +11,8 @@ export const ErrorCode = {
   simulation: 'E_SIMULATION',
   /** A simulated (or real) device failed under an operation: an outcome callers handle. */
   deviceFailed: 'E_DEVICE_FAILED',
+  /** A network link went down under a transfer. */
+  linkFailed: 'E_LINK_FAILED',
   /** A request does not fit the capacity left (admission refused). */
   capacity: 'E_CAPACITY',
 } as const;

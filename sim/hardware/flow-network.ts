@@ -1,8 +1,7 @@
-// Flow-level network in SimGrid's manner: a transfer waits its path latency, then runs as a fluid at its
-// max-min share of the links it crosses. It leaves out packets, queues, loss, routing and TCP dynamics
-// beyond SimGrid's constant corrections (bandwidth and latency factors, window bound, ACK cross-traffic).
+// Flow-level network (SimGrid's approach): a transfer waits its path latency, then flows at its max-min share.
+// Leaves out packets, queues, loss, routing, and TCP dynamics beyond SimGrid's constant corrections.
 
-import { InputError, SimulationError } from '../errors.js';
+import { ErrorCode, InputError, SimulationError, ZosError } from '../errors.js';
 import { SimEvent, type Scheduler } from '../engine/events.js';
 import { solveMaxMinSystem } from './max-min.js';
 
@@ -97,17 +96,15 @@ export function compileTcpModel(model: TcpModel): TcpModel {
 }
 
 /** Stable code of LinkFailedError (src/errors.ts has no network codes yet; this one must not change). */
-export const linkFailedCode = 'E_LINK_FAILED';
+export const linkFailedCode = ErrorCode.linkFailed;
 
 /** A flow's link went down under it (or was down when it started); the flow's event fails with this. */
-export class LinkFailedError extends Error {
-  readonly code = linkFailedCode;
+export class LinkFailedError extends ZosError {
   constructor(
     readonly linkId: number,
     readonly flowId: number,
   ) {
-    super(`link ${linkId} failed under flow ${flowId}`);
-    this.name = 'LinkFailedError';
+    super(ErrorCode.linkFailed, `link ${linkId} failed under flow ${flowId}`);
   }
 }
 
@@ -234,6 +231,7 @@ export class FlowNetwork {
   /** Engine handles can be negative (priority is folded into them), so "none" is null. */
   private completionHandle: number | null = null;
   private completionFlow: Flow | null = null;
+  private readonly scratch = new SolverScratch();
 
   constructor(
     readonly sim: Scheduler,
@@ -425,44 +423,85 @@ export class FlowNetwork {
     const stamp = ++this.stamp;
     const flows: Flow[] = [];
     const links: number[] = [];
-    const visitLink = (l: number): void => {
-      if (this.linkStamp[l] === stamp) return;
-      this.linkStamp[l] = stamp;
-      this.linkLocal[l] = links.length;
-      links.push(l);
-    };
-    const visitFlow = (flow: Flow): void => {
-      if (flow.stamp === stamp || flow.phase !== transferring) return;
-      flow.stamp = stamp;
-      flows.push(flow);
-      for (const l of flow.rowLinks) visitLink(l);
-    };
-    for (const l of this.dirtyLinks) visitLink(l);
-    for (const flow of this.dirtyLooseFlows) visitFlow(flow);
-    for (let i = 0; i < links.length; i++) for (const flow of this.linkFlows[links[i]!]!) visitFlow(flow);
+    for (const l of this.dirtyLinks) this.visitLink(l, stamp, links);
+    for (const flow of this.dirtyLooseFlows) this.visitFlow(flow, stamp, flows, links);
+    for (let i = 0; i < links.length; i++) {
+      for (const flow of this.linkFlows[links[i]!]!) this.visitFlow(flow, stamp, flows, links);
+    }
     this.dirtyLinks = [];
     this.dirtyLooseFlows = [];
     return { flows, links };
   }
 
+  private visitLink(l: number, stamp: number, links: number[]): void {
+    if (this.linkStamp[l] === stamp) return;
+    this.linkStamp[l] = stamp;
+    this.linkLocal[l] = links.length;
+    links.push(l);
+  }
+
+  private visitFlow(flow: Flow, stamp: number, flows: Flow[], links: number[]): void {
+    if (flow.stamp === stamp || flow.phase !== transferring) return;
+    flow.stamp = stamp;
+    flows.push(flow);
+    for (const l of flow.rowLinks) this.visitLink(l, stamp, links);
+  }
+
+  /**
+   * Builds the component's compressed system in reused scratch arrays and applies the rates. A link that
+   * only one flow of the component crosses is exactly a bound on that flow (rate ≤ capacity / coefficient),
+   * so it goes in as one: NIC links mostly carry one flow, and this keeps them out of the solver's heap.
+   */
   private solve({ flows, links }: { flows: Flow[]; links: number[] }): void {
-    const flowStart = new Int32Array(flows.length + 1);
-    flows.forEach((flow, f) => (flowStart[f + 1] = flowStart[f]! + flow.rowLinks.length));
-    const linkIndex = new Int32Array(flowStart[flows.length]!);
-    const coefficient = new Float64Array(linkIndex.length);
-    const boundBytesPerS = new Float64Array(flows.length);
-    const weight = new Float64Array(flows.length);
-    flows.forEach((flow, f) => {
+    let entries = 0;
+    for (const flow of flows) entries += flow.rowLinks.length;
+    const scratch = this.scratch.reserve(flows.length, links.length, entries);
+    const keptLinkCount = this.compactSharedLinks(flows, links, scratch);
+    let k = 0;
+    for (let f = 0; f < flows.length; f++) {
+      const flow = flows[f]!;
+      let boundBytesPerS = flow.boundBytesPerS;
+      scratch.flowStart[f] = k;
       for (let i = 0; i < flow.rowLinks.length; i++) {
-        linkIndex[flowStart[f]! + i] = this.linkLocal[flow.rowLinks[i]!]!;
-        coefficient[flowStart[f]! + i] = flow.rowCoefficients[i]!;
+        const l = flow.rowLinks[i]!;
+        const kept = scratch.compactLink[this.linkLocal[l]!]!;
+        if (kept < 0) {
+          boundBytesPerS = Math.min(boundBytesPerS, this.bandwidthBytesPerS[l]! / flow.rowCoefficients[i]!);
+          continue;
+        }
+        scratch.linkIndex[k] = kept;
+        scratch.coefficient[k++] = flow.rowCoefficients[i]!;
       }
-      boundBytesPerS[f] = flow.boundBytesPerS;
-      weight[f] = flow.weight;
+      scratch.boundBytesPerS[f] = boundBytesPerS;
+      scratch.weight[f] = flow.weight;
+    }
+    scratch.flowStart[flows.length] = k;
+    const { rateBytesPerS } = solveMaxMinSystem({
+      capacityBytesPerS: scratch.capacityBytesPerS.subarray(0, keptLinkCount),
+      flowStart: scratch.flowStart.subarray(0, flows.length + 1),
+      linkIndex: scratch.linkIndex.subarray(0, k),
+      coefficient: scratch.coefficient.subarray(0, k),
+      boundBytesPerS: scratch.boundBytesPerS.subarray(0, flows.length),
+      weight: scratch.weight.subarray(0, flows.length),
     });
-    const capacityBytesPerS = Float64Array.from(links, (l) => this.bandwidthBytesPerS[l]!);
-    const { rateBytesPerS } = solveMaxMinSystem({ capacityBytesPerS, flowStart, linkIndex, coefficient, boundBytesPerS, weight });
-    flows.forEach((flow, f) => (flow.rateBytesPerS = rateBytesPerS[f]! * this.model.bandwidthFactor));
+    for (let f = 0; f < flows.length; f++) flows[f]!.rateBytesPerS = rateBytesPerS[f]! * this.model.bandwidthFactor;
+  }
+
+  /** Numbers the links crossed by two or more of the component's flows (-1 for the others) and fills their capacities. */
+  private compactSharedLinks(flows: Flow[], links: number[], scratch: SolverScratch): number {
+    const counts = scratch.compactLink;
+    counts.fill(0, 0, links.length);
+    for (const flow of flows) for (const l of flow.rowLinks) counts[this.linkLocal[l]!]!++;
+    let kept = 0;
+    for (let i = 0; i < links.length; i++) {
+      if (counts[i]! < 2) {
+        counts[i] = -1;
+        continue;
+      }
+      counts[i] = kept;
+      scratch.capacityBytesPerS[kept++] = this.bandwidthBytesPerS[links[i]!]!;
+    }
+    return kept;
   }
 
   /** Moves a flow's byte count to now at its current rate and credits its forward links. */
@@ -541,6 +580,35 @@ export class FlowNetwork {
     if (!(spec.sizeBytes >= 0 && spec.sizeBytes < Infinity)) throw new SimulationError(`flow size ${spec.sizeBytes} bytes must be finite and >= 0`);
     const bound = spec.rateBoundBytesPerS;
     if (bound !== undefined && !(bound > 0)) throw new SimulationError(`flow rate bound ${bound} bytes/s must be > 0`);
+  }
+}
+
+/** Typed arrays for the solver's input that grow and are reused, so a recompute allocates little. */
+class SolverScratch {
+  capacityBytesPerS = new Float64Array(16);
+  /** Per component link: first the count of flows on it, then its index among the kept links or -1. */
+  compactLink = new Int32Array(16);
+  flowStart = new Int32Array(17);
+  linkIndex = new Int32Array(16);
+  coefficient = new Float64Array(16);
+  boundBytesPerS = new Float64Array(16);
+  weight = new Float64Array(16);
+
+  reserve(flowCount: number, linkCount: number, entryCount: number): this {
+    if (linkCount > this.capacityBytesPerS.length) {
+      this.capacityBytesPerS = new Float64Array(2 * linkCount);
+      this.compactLink = new Int32Array(2 * linkCount);
+    }
+    if (flowCount + 1 > this.flowStart.length) {
+      this.flowStart = new Int32Array(2 * flowCount + 1);
+      this.boundBytesPerS = new Float64Array(2 * flowCount);
+      this.weight = new Float64Array(2 * flowCount);
+    }
+    if (entryCount > this.linkIndex.length) {
+      this.linkIndex = new Int32Array(2 * entryCount);
+      this.coefficient = new Float64Array(2 * entryCount);
+    }
+    return this;
   }
 }
 

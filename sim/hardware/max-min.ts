@@ -72,7 +72,7 @@ export function solveMaxMin(capacityBytesPerS: readonly number[], flows: readonl
  *
  * Freezing a flow can only raise the level of the other links it crosses (what it leaves is at least
  * its fair part), so link levels sit in a min-heap with lazy deletion: an update pushes a new entry and
- * bumps the link's version, and stale entries are skipped on pop. Bounds do not depend on other flows
+ * records the link's current level, and entries that no longer match it are skipped on pop. Bounds do not depend on other flows
  * and are sorted once. With F flows, L links and E = Σ path lengths, that is
  * O(F log F + (L + E) log(L + E)) time and O(F + L + E) memory, instead of the O(F·(L + F)) of the
  * textbook loop that rescans every link at each step. Ties go to the lower link index, then to links
@@ -135,7 +135,8 @@ class FillState {
   private readonly leftBytesPerS: Float64Array;
   private readonly unfrozenWeight: Float64Array;
   private readonly unfrozenEntries: Int32Array;
-  private readonly version: Int32Array;
+  /** The level of each link's live heap entry; NaN (equal to nothing) once saturated or emptied. */
+  private readonly currentLevel: Float64Array;
   /** The transpose: the entries of link l are linkFlow[linkFlowStart[l] .. linkFlowStart[l + 1]). */
   private readonly linkFlowStart: Int32Array;
   private readonly linkFlow: Int32Array;
@@ -159,7 +160,7 @@ class FillState {
     this.leftBytesPerS = Float64Array.from(system.capacityBytesPerS);
     this.unfrozenWeight = new Float64Array(linkCount);
     this.unfrozenEntries = new Int32Array(linkCount);
-    this.version = new Int32Array(linkCount);
+    this.currentLevel = new Float64Array(linkCount).fill(NaN);
     this.linkFlowStart = new Int32Array(linkCount + 1);
     this.linkFlow = new Int32Array(this.linkIndex.length);
     this.buildTranspose(linkCount);
@@ -211,19 +212,29 @@ class FillState {
     }
   }
 
+  /** Every used, finite link enters at its initial level; one heapify is O(L) where L pushes are O(L log L). */
   seedHeap(): void {
-    for (let l = 0; l < this.capacity.length; l++) this.pushLevel(l);
+    for (let l = 0; l < this.capacity.length; l++) {
+      const level = this.levelOf(l);
+      if (level === level) this.heap.append(level, l); // not NaN
+    }
+    this.heap.heapify();
+  }
+
+  /** NaN for links that cannot bind: no unfrozen flow, or infinite capacity. */
+  private levelOf(l: number): number {
+    if (this.unfrozenEntries[l] === 0 || this.capacity[l] === Infinity) return (this.currentLevel[l] = NaN);
+    return (this.currentLevel[l] = Math.max(this.leftBytesPerS[l]!, 0) / this.unfrozenWeight[l]!);
   }
 
   private pushLevel(l: number): void {
-    if (this.unfrozenEntries[l] === 0 || this.capacity[l] === Infinity) return;
-    const level = Math.max(this.leftBytesPerS[l]!, 0) / this.unfrozenWeight[l]!;
-    this.heap.push(level, l, ++this.version[l]!);
+    const level = this.levelOf(l);
+    if (level === level) this.heap.push(level, l);
   }
 
   lowestLinkLevel(): number {
     const heap = this.heap;
-    while (heap.size > 0 && heap.topVersion() !== this.version[heap.topLink()]) heap.pop();
+    while (heap.size > 0 && heap.topLevel() !== this.currentLevel[heap.topLink()]) heap.pop();
     return heap.size > 0 ? heap.topLevel() : Infinity;
   }
 
@@ -245,7 +256,7 @@ class FillState {
     const l = this.heap.topLink();
     const level = this.heap.topLevel();
     this.heap.pop();
-    this.version[l]!++; // the link is now full: no later entry of it may count
+    this.currentLevel[l] = NaN; // the link is now full: no later entry of it may count
     for (let i = this.linkFlowStart[l]!; i < this.linkFlowStart[l + 1]!; i++) {
       const f = this.linkFlow[i]!;
       if (this.frozen[f] === 0) this.freeze(f, this.weightOf(f) * level, l);
@@ -273,18 +284,19 @@ class FillState {
   }
 }
 
-/** A binary min-heap of (level, link, version) in typed arrays, ordered by level then link. */
+/**
+ * A binary min-heap of (level, link) in two typed arrays, ordered by level then link. Sifting moves a
+ * hole and writes each entry once, instead of swapping at every level.
+ */
 class LevelHeap {
   private readonly levels: Float64Array;
   private readonly links: Int32Array;
-  private readonly versions: Int32Array;
   size = 0;
 
   /** Every push comes from the seed (one per link) or a freeze (one per entry), which bounds the size. */
   constructor(capacity: number) {
     this.levels = new Float64Array(Math.max(capacity, 1));
     this.links = new Int32Array(Math.max(capacity, 1));
-    this.versions = new Int32Array(Math.max(capacity, 1));
   }
 
   topLevel(): number {
@@ -293,54 +305,59 @@ class LevelHeap {
   topLink(): number {
     return this.links[0]!;
   }
-  topVersion(): number {
-    return this.versions[0]!;
+
+  /** Adds without ordering; call heapify() before the first pop. */
+  append(level: number, link: number): void {
+    this.levels[this.size] = level;
+    this.links[this.size++] = link;
   }
 
-  private less(i: number, j: number): boolean {
-    const a = this.levels[i]!;
-    const b = this.levels[j]!;
-    return a < b || (a === b && this.links[i]! < this.links[j]!);
+  heapify(): void {
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i, this.levels[i]!, this.links[i]!);
   }
 
-  private swap(i: number, j: number): void {
-    const level = this.levels[i]!;
-    const link = this.links[i]!;
-    const version = this.versions[i]!;
-    this.levels[i] = this.levels[j]!;
-    this.links[i] = this.links[j]!;
-    this.versions[i] = this.versions[j]!;
-    this.levels[j] = level;
-    this.links[j] = link;
-    this.versions[j] = version;
-  }
-
-  push(level: number, link: number, version: number): void {
-    let i = this.size++;
-    this.levels[i] = level;
-    this.links[i] = link;
-    this.versions[i] = version;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
+  push(level: number, link: number): void {
+    const levels = this.levels;
+    const links = this.links;
+    let hole = this.size++;
+    while (hole > 0) {
+      const parent = (hole - 1) >> 1;
+      const pl = levels[parent]!;
+      if (pl < level || (pl === level && links[parent]! < link)) break;
+      levels[hole] = pl;
+      links[hole] = links[parent]!;
+      hole = parent;
     }
+    levels[hole] = level;
+    links[hole] = link;
   }
 
   pop(): void {
     const last = --this.size;
-    if (last === 0) return;
-    this.swap(0, last);
-    let i = 0;
+    if (last > 0) this.siftDown(0, this.levels[last]!, this.links[last]!);
+  }
+
+  /** Places (level, link) at or below `hole`, moving smaller children up. */
+  private siftDown(hole: number, level: number, link: number): void {
+    const levels = this.levels;
+    const links = this.links;
+    const size = this.size;
     for (;;) {
-      const left = 2 * i + 1;
-      if (left >= last) return;
-      const right = left + 1;
-      const child = right < last && this.less(right, left) ? right : left;
-      if (!this.less(child, i)) return;
-      this.swap(i, child);
-      i = child;
+      let child = 2 * hole + 1;
+      if (child >= size) break;
+      const right = child + 1;
+      if (right < size) {
+        const lr = levels[right]!;
+        const ll = levels[child]!;
+        if (lr < ll || (lr === ll && links[right]! < links[child]!)) child = right;
+      }
+      const cl = levels[child]!;
+      if (level < cl || (level === cl && link < links[child]!)) break;
+      levels[hole] = cl;
+      links[hole] = links[child]!;
+      hole = child;
     }
+    levels[hole] = level;
+    links[hole] = link;
   }
 }

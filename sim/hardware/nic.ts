@@ -1,6 +1,5 @@
-// A NIC as a full-duplex pair of flow-network links (transmit, receive) at line rate × goodput efficiency,
-// plus helpers to route host-to-host over NICs, switch ports and WAN hops. Leaves out packet rates, MTU
-// choice, offloads, queueing and NIC-local faults other than a whole-port failure.
+// A NIC as a full-duplex pair of flow-network links (tx, rx) at line rate × goodput efficiency, and host-to-host routes.
+// Leaves out packet rates, MTU choice, offloads, queueing, and faults other than a whole-port failure.
 
 import type { FlowEvent, FlowNetwork, LinkSpec } from './flow-network.js';
 import type { NicProfile } from './profiles.js';
