@@ -15,7 +15,7 @@ import { holdsCapacity, isTerminal, newStoredWorkload, setResult, type ChangeLis
 
 export type { ChangeListener, StoredDeployment } from './state.js';
 
-export type JobOp = 'provision' | 'update' | 'deprovision' | 'pause' | 'resume';
+export type JobOp = 'provision' | 'update' | 'deprovision' | 'pause' | 'resume' | 'decommission';
 
 export interface Job {
   readonly op: JobOp;
@@ -24,7 +24,17 @@ export interface Job {
   readonly next?: Deployment;
   /** Why a deprovision happens; becomes the `deleted` result's message. */
   readonly reason?: string;
+  /** A boot re-run: zos skips the contract's hash and node check for these. */
+  readonly afterBoot?: boolean;
+  /** The one workload a system decommission removes. */
+  readonly workloadName?: string;
 }
+
+/**
+ * The chain check a provision or update job runs first (DOMAIN 2.4): the contract exists, is this
+ * node's, and pays for this document's hash. It returns why not, or null when all is well.
+ */
+export type ContractCheck = (node: number, doc: Deployment) => string | null;
 
 export interface EngineContext {
   readonly sim: Simulation;
@@ -32,6 +42,7 @@ export interface EngineContext {
   readonly managers: ManagerRegistry;
   readonly rng: Rng;
   readonly onChange: ChangeListener;
+  readonly contractCheck?: ContractCheck;
 }
 
 /** What a manager call came to: its data, or the message of its WorkloadError. */
@@ -98,6 +109,12 @@ export class ProvisionEngine {
     this.enqueue({ op: 'deprovision', contractId, reason });
   }
 
+  /** zos's system decommission path (a crash-looping VM): one workload becomes `deleted` with the reason. */
+  decommission(contractId: number, workloadName: string, reason: string): void {
+    this.mustExist(contractId);
+    this.enqueue({ op: 'decommission', contractId, workloadName, reason });
+  }
+
   /** Contract entered its grace period. */
   pause(contractId: number): void {
     this.mustExist(contractId);
@@ -122,6 +139,11 @@ export class ProvisionEngine {
     return this.queue.length;
   }
 
+  /** Contract ids stored on this node (what the chain sync compares with the chain). */
+  contractIds(): number[] {
+    return [...this.deployments.keys()];
+  }
+
   /** Power events from the grid; `on` and `reboot` mean the node has just booted. */
   power(event: PowerEvent): void {
     if (event === 'on' && this.powered) return; // already running: not a boot
@@ -142,7 +164,7 @@ export class ProvisionEngine {
   /** provisiond's first start after boot: every stored deployment is re-run, without validation. */
   private boot(): void {
     this.powered = true;
-    for (const contractId of this.deployments.keys()) this.queue.push({ op: 'provision', contractId });
+    for (const contractId of this.deployments.keys()) this.queue.push({ op: 'provision', contractId, afterBoot: true });
     this.kick();
   }
 
@@ -172,7 +194,20 @@ export class ProvisionEngine {
   private *runJob(job: Job, epoch: number): Generator<Yieldable, void, unknown> {
     const stored = this.deployments.get(job.contractId);
     if (stored === undefined) return; // removed by an earlier job
+    if ((job.op === 'provision' && job.afterBoot !== true) || job.op === 'update') {
+      const refusal = this.ctx.contractCheck?.(this.node, job.next ?? stored.accepted) ?? null;
+      if (refusal !== null) {
+        // Every workload of the deployment fails with the reason; nothing is deployed (DOMAIN 5.6).
+        for (const sw of this.live(stored)) this.record(stored, sw, 'error', refusal, null);
+        return;
+      }
+    }
     switch (job.op) {
+      case 'decommission': {
+        const sw = stored.workloads.get(job.workloadName!);
+        if (sw !== undefined && !isTerminal(sw.result.state)) yield* this.remove(stored, sw, job.reason ?? '', epoch);
+        return;
+      }
       case 'provision':
         for (const sw of inInstallOrder(this.live(stored), typeOfStored)) yield* this.install(stored, sw, epoch);
         return;

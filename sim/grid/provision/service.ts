@@ -6,7 +6,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Deployment, Workload, WorkloadResult } from '../deployment.js';
 import type { GridNodeApi } from '../node-api.js';
 import { AdmissionReason, ProvisionRejected } from './admission.js';
-import { ProvisionEngine, type ChangeListener } from './engine.js';
+import { ProvisionEngine, type ChangeListener, type ContractCheck } from './engine.js';
 import type { ManagerRegistry } from './manager.js';
 
 export interface ProvisionServiceOptions {
@@ -15,6 +15,8 @@ export interface ProvisionServiceOptions {
   readonly managers: ManagerRegistry;
   /** Each node's managers draw from the stream `provision-node-<n>`. */
   readonly rngs: RngStreams;
+  /** The chain check of each provision and update job; none means every contract is valid. */
+  readonly contractCheck?: ContractCheck;
 }
 
 /** A workload's current result and every earlier one (zos `changes`), oldest first. */
@@ -45,6 +47,22 @@ export class ProvisionService {
   /** Contract cancelled: every workload is deprovisioned in reverse install order. */
   cancel(node: number, contractId: number, reason?: string): void {
     this.existing(node, contractId).deprovision(contractId, reason);
+  }
+
+  /** A workload the system removes on its own (a crash-looping VM), with the reason. */
+  decommission(node: number, contractId: number, workloadName: string, reason: string): void {
+    this.existing(node, contractId).decommission(contractId, workloadName, reason);
+  }
+
+  /** Contract ids stored on `node`. */
+  contractIds(node: number): number[] {
+    return this.engines.get(node)?.contractIds() ?? [];
+  }
+
+  /** Whether a stored workload is paused, for the chain sync. */
+  isPaused(node: number, contractId: number): boolean {
+    const stored = this.engines.get(node)?.deployment(contractId);
+    return stored !== undefined && [...stored.workloads.values()].some((sw) => sw.result.state === 'paused');
   }
 
   pause(node: number, contractId: number): void {
@@ -93,8 +111,9 @@ export class ProvisionService {
     if (!(Number.isInteger(node) && node >= 0 && node < this.options.grid.nodeCount)) {
       throw new ProvisionRejected(AdmissionReason.notFound, `node ${node} does not exist`);
     }
-    const { sim, grid, managers, rngs } = this.options;
-    engine = new ProvisionEngine(node, { sim, grid, managers, rng: rngs.stream(`provision-node-${node}`), onChange: this.emit });
+    const { sim, grid, managers, rngs, contractCheck } = this.options;
+    const rng = rngs.stream(`provision-node-${node}`);
+    engine = new ProvisionEngine(node, { sim, grid, managers, rng, onChange: this.emit, ...(contractCheck === undefined ? {} : { contractCheck }) });
     this.engines.set(node, engine);
     return engine;
   }

@@ -1,0 +1,125 @@
+// One simulated grid with everything wired: nodes, the chain, each node's provision engine and the
+// managers of every workload type, the flist hub. Scenarios, tests and benchmarks start here.
+
+import { RngStreams } from '../engine/rng.js';
+import { Simulation } from '../engine/simulation.js';
+import { FlowNetwork } from '../hardware/flow-network.js';
+import { createDiskManagers } from '../storage/disk-managers.js';
+import { BlockCache } from '../storage/flist/block-cache.js';
+import { Hub } from '../storage/flist/hub.js';
+import { StorageRegistry } from '../storage/storage-registry.js';
+import { Chain } from './chain.js';
+import { attachChainSync, chainContractCheck } from './chain-sync.js';
+import type { Deployment, ZMachineData } from './deployment.js';
+import { buildGrid, type Grid } from './grid.js';
+import type { GridSpec } from './grid-spec.js';
+import { withHooks } from './manager-hooks.js';
+import { MountRegistry } from './primitives/mount-registry.js';
+import { ZMachineManager } from './primitives/zmachine.js';
+import { basicManagers } from './provision/basic-managers.js';
+import type { ManagerRegistry } from './provision/manager.js';
+import { ProvisionService } from './provision/service.js';
+
+export interface WorldOptions {
+  readonly seed: string | number;
+  readonly grid: GridSpec;
+  /** The flist hub's uplink (default 1 Gb/s of goodput). */
+  readonly hubBandwidthBytesPerS?: number;
+  readonly cpuOvercommitRatio?: number;
+  /** Devices fail by their AFR unless told not to (tests of other things turn it off). */
+  readonly armDeviceFailures?: boolean;
+}
+
+export class World {
+  readonly sim = new Simulation();
+  readonly rngs: RngStreams;
+  readonly grid: Grid;
+  readonly chain: Chain;
+  readonly network: FlowNetwork;
+  readonly hub: Hub;
+  readonly storage = new StorageRegistry();
+  readonly mounts = new MountRegistry();
+  readonly zmachines: ZMachineManager;
+  readonly provision: ProvisionService;
+  private readonly caches = new Map<number, BlockCache>();
+
+  constructor(options: WorldOptions) {
+    this.rngs = new RngStreams(options.seed);
+    this.grid = buildGrid(this.sim, options.grid, this.rngs, {
+      ...(options.cpuOvercommitRatio === undefined ? {} : { cpuOvercommitRatio: options.cpuOvercommitRatio }),
+      ...(options.armDeviceFailures === undefined ? {} : { armDeviceFailures: options.armDeviceFailures }),
+    });
+    this.chain = new Chain(this.sim);
+    this.network = new FlowNetwork(this.sim);
+    this.hub = new Hub(this.network, { bandwidthBytesPerS: options.hubBandwidthBytesPerS ?? 118.7e6 });
+    this.zmachines = new ZMachineManager({ cacheOf: (node) => this.cacheOf(node), mounts: this.mounts });
+    this.provision = new ProvisionService({ sim: this.sim, grid: this.grid, managers: this.managers(), rngs: this.rngs, contractCheck: chainContractCheck(this.chain) });
+    attachChainSync(this.chain, this.grid, this.provision);
+    this.grid.onPower((node, event) => {
+      if (event === 'off') this.zmachines.nodeDown(node);
+    });
+    this.zmachines.onDecommission((e) => {
+      const { contractId, name } = parseWorkloadId(e.workloadId);
+      this.provision.decommission(e.node, contractId, name, e.reason);
+    });
+  }
+
+  /** The client's flow: create the node contract for this document, then send it to the node. */
+  deploy(node: number, doc: Deployment): number {
+    const contract = this.chain.createNodeContract(doc.twin_id, node, doc);
+    this.provision.deploy(node, { ...doc, contract_id: contract.id });
+    return contract.id;
+  }
+
+  /** Update: the client first sets the contract's new hash, then sends the new version. */
+  update(node: number, doc: Deployment): void {
+    this.chain.updateHash(doc.contract_id, doc);
+    this.provision.update(node, doc);
+  }
+
+  cancel(contractId: number): void {
+    this.chain.cancel(contractId);
+  }
+
+  private cacheOf(node: number): BlockCache {
+    let cache = this.caches.get(node);
+    if (cache === undefined) {
+      cache = new BlockCache(this.sim, this.hub, { name: `node-${node}-cache` });
+      this.caches.set(node, cache);
+    }
+    return cache;
+  }
+
+  /**
+   * The zmount manager tells the zmachine manager which disks are ready, and the zmachine manager
+   * tells the disk registry which disks are attached (a mounted zmount may not grow).
+   */
+  private managers(): ManagerRegistry {
+    const disks = createDiskManagers(this.storage);
+    return {
+      ...basicManagers(),
+      ...disks,
+      zmount: withHooks(disks.zmount, {
+        provisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', true),
+        deprovisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', false),
+      }),
+      zmachine: withHooks(this.zmachines, {
+        provisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.data as ZMachineData, true),
+        deprovisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.data as ZMachineData, false),
+      }),
+    };
+  }
+
+  private attach(deployment: Deployment, data: ZMachineData, attached: boolean): void {
+    for (const mount of data.mounts ?? []) {
+      const id = `${deployment.twin_id}-${deployment.contract_id}-${mount.name}`;
+      if (this.storage.vdisk(id) !== undefined) this.storage.setMounted(id, attached);
+    }
+  }
+}
+
+/** `<twin>-<contract>-<name>`: names are `[a-zA-Z0-9_]`, so the dashes split it unambiguously. */
+export function parseWorkloadId(id: string): { twinId: number; contractId: number; name: string } {
+  const [twin, contract, name] = id.split('-');
+  return { twinId: Number(twin), contractId: Number(contract), name: name ?? '' };
+}
