@@ -28,7 +28,8 @@ const processed = 2;
  * processed (its callbacks ran). A failed event that nobody handles stops the run loudly.
  */
 export class SimEvent<T = unknown> implements PromiseLike<T> {
-  callbacks: EventCallback<T>[] = [];
+  // Typed loosely so that SimEvent<number> is a SimEvent<unknown> (a typed array would make it invariant).
+  callbacks: EventCallback<any>[] = [];
   value: T | undefined = undefined;
   error: unknown = undefined;
   ok = true;

@@ -42,6 +42,8 @@ export class World {
   readonly zmachines: ZMachineManager;
   readonly provision: ProvisionService;
   private readonly caches = new Map<number, BlockCache>();
+  /** vdisk workload id → the zmachine it is attached to. */
+  private readonly attachedTo = new Map<string, string>();
 
   constructor(options: WorldOptions) {
     this.rngs = new RngStreams(options.seed);
@@ -81,6 +83,29 @@ export class World {
     this.chain.cancel(contractId);
   }
 
+  /**
+   * An SSD dies under its zmounts (DOMAIN 5.1): the vdisk files are gone, so every VM using one hits
+   * I/O errors after each restart and crashes again, until the crash-loop rule deletes it. Nothing
+   * heals: the zmount's own record keeps saying ok.
+   */
+  failSsd(node: number, pool: number): void {
+    this.grid.ssd(node, pool).fail();
+    for (const [diskId, machineId] of this.attachedTo) {
+      const disk = this.storage.vdisk(diskId);
+      if (disk?.node === node && disk.pool === pool) this.sim.process(this.crashOnIo(machineId), `io-errors ${machineId}`);
+    }
+  }
+
+  private *crashOnIo(machineId: string): Generator<number, void, unknown> {
+    const ioErrorEveryS = 5;
+    for (;;) {
+      const state = this.zmachines.machine(machineId)?.state;
+      if (state === undefined || state === 'stopped' || state === 'decommissioned') return;
+      if (state === 'running') this.zmachines.crash(machineId, 'I/O error: disk lost');
+      yield ioErrorEveryS;
+    }
+  }
+
   private cacheOf(node: number): BlockCache {
     let cache = this.caches.get(node);
     if (cache === undefined) {
@@ -104,16 +129,20 @@ export class World {
         deprovisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', false),
       }),
       zmachine: withHooks(this.zmachines, {
-        provisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.data as ZMachineData, true),
-        deprovisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.data as ZMachineData, false),
+        provisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.name, workload.data as ZMachineData, true),
+        deprovisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.name, workload.data as ZMachineData, false),
       }),
     };
   }
 
-  private attach(deployment: Deployment, data: ZMachineData, attached: boolean): void {
+  private attach(deployment: Deployment, workloadName: string, data: ZMachineData, attached: boolean): void {
+    const machineId = `${deployment.twin_id}-${deployment.contract_id}-${workloadName}`;
     for (const mount of data.mounts ?? []) {
       const id = `${deployment.twin_id}-${deployment.contract_id}-${mount.name}`;
-      if (this.storage.vdisk(id) !== undefined) this.storage.setMounted(id, attached);
+      if (this.storage.vdisk(id) === undefined) continue;
+      this.storage.setMounted(id, attached);
+      if (attached) this.attachedTo.set(id, machineId);
+      else this.attachedTo.delete(id);
     }
   }
 }
