@@ -153,9 +153,11 @@ export class Condition extends SimEvent<ConditionValue> {
   }
 
   private onMember(member: SimEvent<unknown>, index: number): void {
+    // Every failed member counts as handled, also after the condition has already failed: the
+    // condition reports the first failure, and a second must not stop the run as unhandled.
+    if (!member.ok) member.defused = true;
     if (this.triggered) return;
     if (!member.ok) {
-      member.defused = true;
       this.fail(member.error);
       return;
     }

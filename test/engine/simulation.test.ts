@@ -146,3 +146,23 @@ test('run() refuses async waiters instead of running them out of order', (t) => 
     resolve();
   }));
 });
+
+test('allOf reports the first failure and counts later failing members as handled', (t) => {
+  const sim = new Simulation();
+  let caught = '';
+  function* p(): ProcessGenerator<void> {
+    const a = sim.event();
+    const b = sim.event();
+    sim.schedule(1, () => a.fail(new Error('first')));
+    sim.schedule(2, () => b.fail(new Error('second')));
+    try {
+      yield sim.allOf([a, b]);
+    } catch (error) {
+      caught = (error as Error).message;
+    }
+  }
+  sim.process(p());
+  t.notThrows(() => sim.run());
+  t.is(caught, 'first');
+  t.is(sim.nowS, 2);
+});
