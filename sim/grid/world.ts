@@ -7,10 +7,12 @@ import { FlowNetwork } from '../hardware/flow-network.js';
 import { createDiskManagers } from '../storage/disk-managers.js';
 import { BlockCache } from '../storage/flist/block-cache.js';
 import { Hub } from '../storage/flist/hub.js';
+import { QsfsManager } from '../storage/qsfs-manager.js';
+import type { BackendSpec } from '../storage/zstor/index.js';
 import { StorageRegistry } from '../storage/storage-registry.js';
 import { Chain } from './chain.js';
 import { attachChainSync, chainContractCheck } from './chain-sync.js';
-import type { Deployment, ZMachineData } from './deployment.js';
+import type { Deployment, ZdbBackend, ZMachineData } from './deployment.js';
 import { buildGrid, type Grid } from './grid.js';
 import type { GridSpec } from './grid-spec.js';
 import { withHooks } from './manager-hooks.js';
@@ -40,6 +42,7 @@ export class World {
   readonly storage = new StorageRegistry();
   readonly mounts = new MountRegistry();
   readonly zmachines: ZMachineManager;
+  readonly qsfs: QsfsManager;
   readonly provision: ProvisionService;
   private readonly caches = new Map<number, BlockCache>();
   /** vdisk workload id → the zmachine it is attached to. */
@@ -55,6 +58,7 @@ export class World {
     this.network = new FlowNetwork(this.sim);
     this.hub = new Hub(this.network, { bandwidthBytesPerS: options.hubBandwidthBytesPerS ?? 118.7e6 });
     this.zmachines = new ZMachineManager({ cacheOf: (node) => this.cacheOf(node), mounts: this.mounts });
+    this.qsfs = new QsfsManager({ resolveBackend: (b) => this.zdbBackend(b), mounts: this.mounts });
     this.provision = new ProvisionService({ sim: this.sim, grid: this.grid, managers: this.managers(), rngs: this.rngs, contractCheck: chainContractCheck(this.chain) });
     attachChainSync(this.chain, this.grid, this.provision);
     this.grid.onPower((node, event) => {
@@ -106,6 +110,15 @@ export class World {
     }
   }
 
+  /**
+   * A qsfs config names its backends by zdb namespace, which is the zdb workload's id: that finds the
+   * simulated namespace. The address is not checked; the simulated network reaches every node.
+   */
+  private zdbBackend(backend: ZdbBackend): BackendSpec | null {
+    const placement = this.storage.zdb(backend.namespace);
+    return placement === undefined ? null : { node: placement.node, disk: placement.disk, sizeLimitBytes: placement.reservedBytes };
+  }
+
   private cacheOf(node: number): BlockCache {
     let cache = this.caches.get(node);
     if (cache === undefined) {
@@ -124,6 +137,7 @@ export class World {
     return {
       ...basicManagers(),
       ...disks,
+      qsfs: this.qsfs,
       zmount: withHooks(disks.zmount, {
         provisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', true),
         deprovisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', false),
