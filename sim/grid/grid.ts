@@ -96,6 +96,21 @@ export class Grid implements GridNodeApi {
     return pool;
   }
 
+  reserveSsdOn(node: number, pool: DeviceIndex, bytes: number): boolean {
+    return this.reserveOn(this.table.ssdFreeBytes, this.table.ssdStart[this.check(node)]!, this.checkDevice(node, pool, 'ssd'), bytes, this.devices.ssds);
+  }
+
+  reserveHddOn(node: number, disk: DeviceIndex, bytes: number): boolean {
+    return this.reserveOn(this.table.hddFreeBytes, this.table.hddStart[this.check(node)]!, this.checkDevice(node, disk, 'hdd'), bytes, this.devices.hdds);
+  }
+
+  private reserveOn(free: Float64Array, start: number, i: number, bytes: number, models: ReadonlyMap<number, { failed: boolean }>): boolean {
+    capacity.checkBytes(bytes, 'reserveOn');
+    if (free[start + i]! < bytes || models.get(start + i)?.failed === true) return false;
+    capacity.take(free, start, i, bytes);
+    return true;
+  }
+
   releaseSsd(node: number, pool: DeviceIndex, bytes: number): void {
     capacity.checkBytes(bytes, 'releaseSsd');
     const profile = this.template(node).ssds[this.checkDevice(node, pool, 'ssd')]!;

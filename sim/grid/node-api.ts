@@ -37,9 +37,13 @@ export interface GridNodeApi {
   /** SSD pool with the most free space that fits `bytes` (never overcommitted), or -1. */
   reserveSsd(node: number, bytes: number): DeviceIndex;
   releaseSsd(node: number, pool: DeviceIndex, bytes: number): void;
+  /** More bytes on one given pool (a disk growing in place); false when they do not fit there. */
+  reserveSsdOn(node: number, pool: DeviceIndex, bytes: number): boolean;
   /** An HDD that fits `bytes` (zdb namespaces are placed per disk), or -1. */
   reserveHdd(node: number, bytes: number): DeviceIndex;
   releaseHdd(node: number, disk: DeviceIndex, bytes: number): void;
+  /** More bytes on one given HDD (a namespace growing in place); false when they do not fit there. */
+  reserveHddOn(node: number, disk: DeviceIndex, bytes: number): boolean;
   /** A public IPv4 from the node's farm pool, or null when the pool is exhausted. */
   reserveIpv4(node: number): string | null;
   releaseIpv4(node: number, ip: string): void;

@@ -17,10 +17,6 @@ import { zdbPort } from './zdb/server.js';
  * the namespace on its disk). GridNodeApi only offers "the best device"; if the grid also has these,
  * they are used, otherwise a grow succeeds only when the best device happens to be the disk's own.
  */
-export interface TargetedReservations {
-  reserveSsdOn(node: number, pool: number, bytes: number): boolean;
-  reserveHddOn(node: number, disk: number, bytes: number): boolean;
-}
 
 /** zmount result data. */
 export interface ZmountResult {
@@ -187,13 +183,7 @@ function zdbResult(id: string, node: number, disk: number): ZdbResult {
 }
 
 function reserveOn(grid: GridNodeApi, kind: 'ssd' | 'hdd', node: number, device: number, bytes: number): boolean {
-  const targeted = grid as GridNodeApi & Partial<TargetedReservations>;
-  if (kind === 'ssd' && targeted.reserveSsdOn !== undefined) return targeted.reserveSsdOn(node, device, bytes);
-  if (kind === 'hdd' && targeted.reserveHddOn !== undefined) return targeted.reserveHddOn(node, device, bytes);
-  const got = kind === 'ssd' ? grid.reserveSsd(node, bytes) : grid.reserveHdd(node, bytes);
-  if (got === device) return true;
-  if (got >= 0) (kind === 'ssd' ? grid.releaseSsd(node, got, bytes) : grid.releaseHdd(node, got, bytes));
-  return false;
+  return kind === 'ssd' ? grid.reserveSsdOn(node, device, bytes) : grid.reserveHddOn(node, device, bytes);
 }
 
 function diskData(workload: Workload): DiskData {

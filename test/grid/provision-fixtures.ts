@@ -70,6 +70,12 @@ export class FakeGrid implements GridNodeApi {
   reserveSsd(): number {
     throw new Error('not in this fake');
   }
+  reserveSsdOn(): boolean {
+    throw new Error('not in this fake');
+  }
+  reserveHddOn(): boolean {
+    throw new Error('not in this fake');
+  }
   releaseSsd(): void {
     throw new Error('not in this fake');
   }

@@ -36,6 +36,12 @@ export class FakeGridNodeApi implements GridNodeApi {
   reserveSsd(): number {
     return 0;
   }
+  reserveSsdOn(): boolean {
+    return true;
+  }
+  reserveHddOn(): boolean {
+    return true;
+  }
   releaseSsd(): void {}
   reserveHdd(): number {
     return 0;

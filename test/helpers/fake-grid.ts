@@ -34,8 +34,6 @@ export class FakeGrid implements GridNodeApi {
   constructor(
     readonly sim: Simulation,
     specs: readonly FakeNodeSpec[],
-    /** Offer reserveSsdOn/reserveHddOn (a grid that can grow a reservation in place). */
-    targeted = true,
     seed = 1,
   ) {
     this.streams = new RngStreams(seed);
@@ -48,7 +46,6 @@ export class FakeGrid implements GridNodeApi {
       ssdModels: [],
       hddModels: [],
     }));
-    if (targeted) Object.assign(this, { reserveSsdOn: this.ssdOn, reserveHddOn: this.hddOn });
   }
 
   get nodeCount(): number {
@@ -133,13 +130,13 @@ export class FakeGrid implements GridNodeApi {
   reboot(): void {}
   onPower(_listener: PowerListener): void {}
 
-  private ssdOn(node: number, pool: number, bytes: number): boolean {
+  reserveSsdOn(node: number, pool: number, bytes: number): boolean {
     const n = this.nodes[node]!;
     if (n.ssdSize[pool]! - n.ssdUsed[pool]! < bytes) return false;
     n.ssdUsed[pool]! += bytes;
     return true;
   }
-  private hddOn(node: number, disk: number, bytes: number): boolean {
+  reserveHddOn(node: number, disk: number, bytes: number): boolean {
     const n = this.nodes[node]!;
     if (n.hddSize[disk]! - n.hddUsed[disk]! < bytes) return false;
     n.hddUsed[disk]! += bytes;

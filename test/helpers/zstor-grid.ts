@@ -60,6 +60,12 @@ export class FakeGrid implements GridNodeApi {
     this.ssdFree[node]! -= bytes;
     return 0;
   }
+  reserveSsdOn(node: number, _pool: number, bytes: number): boolean {
+    return this.reserveSsd(node, bytes) === 0;
+  }
+  reserveHddOn(): boolean {
+    return true;
+  }
   releaseSsd(node: number, _pool: number, bytes: number): void {
     this.ssdFree[node]! += bytes;
   }

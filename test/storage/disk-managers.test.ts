@@ -13,11 +13,11 @@ import { catalog, must, settle } from '../helpers/zdb.js';
 const GiB = 2 ** 30;
 const KiB = 1024;
 
-function setup(spec: Partial<FakeNodeSpec> = {}, targeted = true) {
+function setup(spec: Partial<FakeNodeSpec> = {}) {
   const sim = new Simulation();
   const nvme = catalog.ssd('nvme-980');
   const hdd = catalog.hdd('hdd-exos-x18');
-  const grid = new FakeGrid(sim, [{ ssds: [nvme, nvme], hdds: [hdd, hdd], ssdPoolBytes: [100 * GiB, 200 * GiB], hddDiskBytes: [10 * GiB, 10 * GiB], ...spec }], targeted);
+  const grid = new FakeGrid(sim, [{ ssds: [nvme, nvme], hdds: [hdd, hdd], ssdPoolBytes: [100 * GiB, 200 * GiB], hddDiskBytes: [10 * GiB, 10 * GiB], ...spec }]);
   const registry = new StorageRegistry();
   const managers = createDiskManagers(registry);
   const ctx: ManagerContext = {
@@ -97,16 +97,6 @@ test('a volume grows online (btrfs quota), a zmount does not', (t) => {
   registry.setMounted('7-42-v', true);
   must(sim, managers.volume.update!(ctx, deployment, disk('v', 1 * GiB, 'volume'), disk('v', 3 * GiB, 'volume')));
   t.is(registry.vdisk('7-42-v')!.sizeBytes, 3 * GiB);
-});
-
-test('without targeted reservations a grow succeeds only when the best pool is the disk\'s own', (t) => {
-  const { sim, grid, registry, managers, ctx } = setup({}, false);
-  must(sim, managers.zmount.provision(ctx, deployment, disk('a', 10 * GiB))); // pool 1 (200 free)
-  t.is(registry.vdisk('7-42-a')!.pool, 1);
-  must(sim, managers.zmount.update!(ctx, deployment, disk('a', 10 * GiB), disk('a', 20 * GiB)));
-  must(sim, managers.zmount.provision(ctx, deployment, disk('b', 90 * GiB))); // pool 1: 90 free < 100
-  t.regex(refused(settle(sim, managers.zmount.update!(ctx, deployment, disk('a', 20 * GiB), disk('a', 21 * GiB)))), /not enough storage space on pool 1/);
-  t.is(grid.ssdUsed(0, 0), 0, 'the probe on the other pool was released');
 });
 
 test('vdisk IO latency comes from the SSD profile: an idle 4 KiB read ≈ the QD1 latency', (t) => {
