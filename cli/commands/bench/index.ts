@@ -13,5 +13,9 @@ export const bench = defineGroup({
       events: { kind: 'value', valueName: 'N', help: 'events per timed round (default 3000000)' },
       rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per side, median reported (default 5)' },
     }),
+    benchScript('grid', 'build an N-node grid and deploy a mix of small deployments: memory per node and deployments/s', 'bench grid [--nodes N] [--deployments N] [--json]', {
+      nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 10000)' },
+      deployments: { kind: 'value', valueName: 'N', help: 'deployments (default min(nodes, 10000))' },
+    }),
   ],
 });
