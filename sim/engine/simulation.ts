@@ -16,6 +16,11 @@ export interface RunOptions {
   untilS?: number;
   /** Stop after this many events (a guard for tests and benchmarks). */
   maxEvents?: number;
+  /**
+   * runAsync only: called before each event; when it returns a promise, the clock waits for it.
+   * A coordinator uses it to hold virtual time while jobs in other processes are mid-handler.
+   */
+  barrier?: () => Promise<void> | undefined;
 }
 
 export class Simulation implements Scheduler, Clock {
@@ -106,7 +111,14 @@ export class Simulation implements Scheduler, Clock {
     const lastEvent = this.eventCount + (options.maxEvents ?? Infinity);
     await drainMicrotasks(); // let callers started before the run register their first waits
     this.asyncWoken = false;
-    while (!this.stopRequested && this.heap.peekTimeS() < untilS && this.eventCount < lastEvent) {
+    const barrier = options.barrier;
+    for (;;) {
+      const held = barrier?.();
+      if (held !== undefined) {
+        await held;
+        await drainMicrotasks();
+      }
+      if (this.stopRequested || !(this.heap.peekTimeS() < untilS) || this.eventCount >= lastEvent) break;
       if (!this.step()) break;
       if (this.asyncWoken) {
         this.asyncWoken = false;

@@ -1,0 +1,57 @@
+// The Backend port: what handlers may ask of a grid, the same on a simulated grid and on real hosts.
+// Every call is async; nothing here says which side answers (TigerBeetle's rule for its IO ports).
+
+import type { Deployment } from './operations.js';
+
+export interface WorkloadView {
+  readonly name: string;
+  readonly type: string;
+  readonly state: string;
+  readonly message: string;
+}
+
+export interface ZdbValue {
+  readonly sizeBytes: number;
+  readonly tag?: string;
+}
+
+export interface Backend {
+  /** Seconds on the backend's clock (virtual in simulation, wall on hosts). */
+  nowS(): number;
+
+  createDeployment(node: number, deployment: Deployment): Promise<{ contractId: number }>;
+  updateDeployment(contractId: number, deployment: Deployment): Promise<void>;
+  deleteDeployment(contractId: number): Promise<void>;
+  pauseDeployment(contractId: number): Promise<void>;
+  resumeDeployment(contractId: number): Promise<void>;
+  /** The node a contract's deployment lives on, and its workloads' current states. */
+  deployment(contractId: number): Promise<{ node: number; workloads: readonly WorkloadView[] } | undefined>;
+  /** Resolves once no workload of the deployment is `init` any more (or after `timeoutS`). */
+  settled(contractId: number, timeoutS: number): Promise<readonly WorkloadView[]>;
+
+  zdbSet(namespace: string, key: string, value: ZdbValue): Promise<string | null>;
+  zdbGet(namespace: string, key: string): Promise<ZdbValue | null>;
+  zdbDel(namespace: string, key: string): Promise<void>;
+  zdbHistory(namespace: string, key: string): Promise<readonly { value: ZdbValue | null; timestampS: number }[]>;
+
+  zstorStore(qsfs: string, path: string, sizeBytes: number): Promise<void>;
+  zstorRetrieve(qsfs: string, path: string): Promise<number>;
+  zstorCheck(qsfs: string, path: string): Promise<'cached' | 'uploaded' | 'lost'>;
+
+  zmachineStart(workloadId: string): Promise<void>;
+  zmachineStop(workloadId: string): Promise<void>;
+  corexList(workloadId: string): Promise<readonly { pid: number; command: string }[]>;
+  corexStart(workloadId: string, command: string): Promise<number>;
+  corexKill(workloadId: string, pid: number): Promise<void>;
+  flistFetch(node: number, url: string): Promise<{ fetchedBytes: number }>;
+
+  powerOff(node: number): Promise<void>;
+  powerOn(node: number): Promise<void>;
+  crash(node: number): Promise<void>;
+  repair(node: number): Promise<void>;
+  failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void>;
+  setHub(up: boolean): Promise<void>;
+
+  /** A digest of the whole observable state: equal digests mean equal grids (conformance tests). */
+  stateHash(): Promise<string>;
+}
