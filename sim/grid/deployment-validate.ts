@@ -1,5 +1,6 @@
 // Static validation of a zos deployment document as a node does it on receipt: the envelope, the
-// deployment-level checks (names, versions) and each workload type's Valid() (DOMAIN.md §1, §2.1).
+// deployment-level checks (names, versions) and each workload type's Valid() (DOMAIN.md §1, §2.1),
+// and the rules of our own zdisk type.
 // Leaves out everything that needs a node, the chain or the network: capacity, free WireGuard ports,
 // name contracts, DNS, private IP inside the node's subnet, signature verification and hashing.
 
@@ -30,7 +31,8 @@ const nameMaxChars = 36; // the virtio-fs tag limit, because names become mount 
 const namePattern = /^[a-zA-Z0-9_]+$/;
 const reservedWorkloadNames = new Set(['ygg']);
 const reservedNetworkNames = new Set(['ygg', 'pub', 'mycelium']);
-const mountableTypes = new Set(['zmount', 'volume', 'qsfs']);
+// zdisk is ours (not zos): a zmachine mounts it as it would a zmount.
+const mountableTypes = new Set(['zmount', 'volume', 'qsfs', 'zdisk']);
 const zmachineMinMemoryBytes = 250 * MiB;
 
 type Json = Readonly<Record<string, unknown>>;
@@ -159,6 +161,7 @@ const rules: Readonly<Record<WorkloadType, DataRule>> = {
   'gateway-name-proxy': checkGatewayName,
   'gateway-fqdn-proxy': checkGatewayFqdn,
   zlogs: checkZlogs,
+  zdisk: checkZdisk,
 };
 
 function ruleFor(type: string): DataRule | undefined {
@@ -212,9 +215,9 @@ function checkMounts(mounts: unknown, context: DeploymentContext, report: Report
     const name = mount['name'];
     const type = typeof name === 'string' ? context.typeByName.get(name) : undefined;
     if (typeof name !== 'string' || type === undefined) {
-      report(`${at}.name`, `must name a zmount, volume or qsfs workload of this deployment, got ${describe(name)}`);
+      report(`${at}.name`, `must name a zmount, volume, qsfs or zdisk workload of this deployment, got ${describe(name)}`);
     } else if (!mountableTypes.has(type)) {
-      report(`${at}.name`, `'${name}' is a ${type || 'workload of unknown type'}, not a zmount, volume or qsfs`);
+      report(`${at}.name`, `'${name}' is a ${type || 'workload of unknown type'}, not a zmount, volume, qsfs or zdisk`);
     }
     // A missing mountpoint decodes to "" in zos and passes Valid(); only a wrong type is an error here.
     if (mount['mountpoint'] !== undefined && typeof mount['mountpoint'] !== 'string') report(`${at}.mountpoint`, `must be a string, got ${describe(mount['mountpoint'])}`);
@@ -326,6 +329,48 @@ function checkQsfs(data: Json, _context: DeploymentContext, report: Report): voi
   if (counts && (minimal as number) > (expected as number)) {
     report('config.minimal_shards', `minimal_shards ${String(minimal)} must not exceed expected_shards ${String(expected)}`);
   }
+}
+
+/**
+ * Ours, not zos. Only what the document alone decides: where the namespaces are, whether they hold
+ * enough and sit on distinct nodes other than the zmachine's is known on the node (the manager).
+ */
+function checkZdisk(data: Json, _context: DeploymentContext, report: Report): void {
+  requirePositive(data, 'size', report);
+  const k = data['data_shards'];
+  const m = data['parity_shards'];
+  const kOk = isUint(k) && k >= 1;
+  const mOk = isUint(m);
+  if (!kOk) report('data_shards', `must be a whole number ≥ 1, got ${describe(k)}`);
+  if (!mOk) report('parity_shards', `must be a whole number ≥ 0, got ${describe(m)}`);
+  const backends = data['backends'];
+  if (!Array.isArray(backends)) return report('backends', `must be an array of zdb backends, got ${describe(backends)}`);
+  const columns = kOk && mOk ? (k as number) + (m as number) : 0;
+  if (backends.length < columns) report('backends', `need at least data_shards + parity_shards = ${columns} backends, got ${backends.length}`);
+  const firstByNamespace = new Map<string, number>();
+  backends.forEach((backend, index) => {
+    const at = `backends[${index}]`;
+    if (!isObject(backend)) return report(at, `must be an object with address, namespace and password, got ${describe(backend)}`);
+    const address = backend['address'];
+    const problem = typeof address === 'string' ? zdbAddressProblem(address) : 'is not a string';
+    if (problem !== undefined) report(`${at}.address`, `${describe(address)} ${problem}`);
+    const namespace = backend['namespace'];
+    if (typeof namespace !== 'string' || namespace === '') return report(`${at}.namespace`, `must be a non-empty string, got ${describe(namespace)}`);
+    // Two columns in one namespace would lose two shards of every stripe together.
+    const first = firstByNamespace.get(namespace);
+    if (first !== undefined) report(`${at}.namespace`, `namespace '${namespace}' is also backends[${first}]`);
+    else firstByNamespace.set(namespace, index);
+    optionalString(backend, 'password', report, `${at}.`);
+  });
+}
+
+/** A 0-db listens on `ip:port`, `[ipv6]:port` for IPv6, as qsfs configs write it. */
+function zdbAddressProblem(address: string): string | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address);
+  if (match === null) return 'must be ip:port ([ip]:port for IPv6)';
+  if (Number(match[3]) > 65535) return 'has a port above 65535';
+  if (isIP(match[1] ?? match[2] ?? '') === 0) return 'must use an IP address, not a host name';
+  return undefined;
 }
 
 function checkIp(data: Json, _context: DeploymentContext, report: Report): void {

@@ -1,7 +1,7 @@
 // The JSON shape of a zos v3 deployment document and of each workload type's `data`, as a node receives it.
 // Leaves out behaviour: static checks live in deployment-validate.ts, hashing and signatures are not modelled yet.
 
-/** Every workload `type` string a zos v3 node knows (DOMAIN.md §1). */
+/** Every workload `type` string a zos v3 node knows (DOMAIN.md §1), plus our `zdisk`. */
 export const workloadTypes = [
   'zmachine',
   'zmount',
@@ -14,6 +14,8 @@ export const workloadTypes = [
   'gateway-name-proxy',
   'gateway-fqdn-proxy',
   'zlogs',
+  // Ours, not zos: the real grid has no erasure-coded virtual disk (see ZdiskData).
+  'zdisk',
 ] as const;
 export type WorkloadType = (typeof workloadTypes)[number];
 
@@ -80,7 +82,7 @@ export interface ComputeCapacity {
 }
 
 export interface MachineMount {
-  /** Name of a zmount, volume or qsfs workload in the same deployment. */
+  /** Name of a zmount, volume, qsfs or (ours) zdisk workload in the same deployment. */
   readonly name: string;
   readonly mountpoint: string;
 }
@@ -216,6 +218,22 @@ export interface ZlogsData {
   readonly output: string;
 }
 
+/**
+ * Our addition, not zos: a virtual disk a zmachine mounts like a zmount, whose stripes are k+m
+ * erasure-coded over 0-db namespaces of other deployments (named like a qsfs group's backends).
+ * The first k+m backends on distinct nodes hold the columns; any others are spares for rebuilds.
+ */
+export interface ZdiskData {
+  /** Bytes. */
+  readonly size: number;
+  /** k: shards a stripe is split into; any k of the k+m shards rebuild it. */
+  readonly data_shards: number;
+  /** m: backends that may be lost while the disk still serves reads and writes. */
+  readonly parity_shards: number;
+  /** At least k+m namespaces, none on the zmachine's node. */
+  readonly backends: readonly ZdbBackend[];
+}
+
 export interface WorkloadDataByType {
   readonly zmachine: ZMachineData;
   readonly zmount: DiskData;
@@ -228,4 +246,5 @@ export interface WorkloadDataByType {
   readonly 'gateway-name-proxy': GatewayNameData;
   readonly 'gateway-fqdn-proxy': GatewayFqdnData;
   readonly zlogs: ZlogsData;
+  readonly zdisk: ZdiskData;
 }

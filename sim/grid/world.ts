@@ -10,6 +10,7 @@ import { Hub } from '../storage/flist/hub.js';
 import { QsfsManager } from '../storage/qsfs-manager.js';
 import type { BackendSpec } from '../storage/zstor/index.js';
 import { StorageRegistry } from '../storage/storage-registry.js';
+import { ZdiskManager } from '../storage/zdisk-manager.js';
 import { Chain } from './chain.js';
 import { attachChainSync, chainContractCheck } from './chain-sync.js';
 import type { Deployment, ZdbBackend, ZMachineData } from './deployment.js';
@@ -43,6 +44,8 @@ export class World {
   readonly mounts = new MountRegistry();
   readonly zmachines: ZMachineManager;
   readonly qsfs: QsfsManager;
+  /** Ours, not zos: erasure-coded disks over zdb namespaces of other deployments. */
+  readonly zdisks: ZdiskManager;
   readonly provision: ProvisionService;
   private readonly caches = new Map<number, BlockCache>();
   /** vdisk workload id → the zmachine it is attached to. */
@@ -59,6 +62,7 @@ export class World {
     this.hub = new Hub(this.network, { bandwidthBytesPerS: options.hubBandwidthBytesPerS ?? 118.7e6 });
     this.zmachines = new ZMachineManager({ cacheOf: (node) => this.cacheOf(node), mounts: this.mounts });
     this.qsfs = new QsfsManager({ resolveBackend: (b) => this.zdbBackend(b), mounts: this.mounts });
+    this.zdisks = new ZdiskManager({ resolveBackend: (b) => this.zdbBackend(b) });
     this.provision = new ProvisionService({ sim: this.sim, grid: this.grid, managers: this.managers(), rngs: this.rngs, contractCheck: chainContractCheck(this.chain) });
     attachChainSync(this.chain, this.grid, this.provision);
     this.grid.onPower((node, event) => {
@@ -111,8 +115,8 @@ export class World {
   }
 
   /**
-   * A qsfs config names its backends by zdb namespace, which is the zdb workload's id: that finds the
-   * simulated namespace. The address is not checked; the simulated network reaches every node.
+   * A qsfs config or a zdisk names its backends by zdb namespace, which is the zdb workload's id: that
+   * finds the simulated namespace. The address is not checked; the simulated network reaches every node.
    */
   private zdbBackend(backend: ZdbBackend): BackendSpec | null {
     const placement = this.storage.zdb(backend.namespace);
@@ -138,6 +142,7 @@ export class World {
       ...basicManagers(),
       ...disks,
       qsfs: this.qsfs,
+      zdisk: this.zdisks,
       zmount: withHooks(disks.zmount, {
         provisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', true),
         deprovisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', false),
@@ -153,6 +158,9 @@ export class World {
     const machineId = `${deployment.twin_id}-${deployment.contract_id}-${workloadName}`;
     for (const mount of data.mounts ?? []) {
       const id = `${deployment.twin_id}-${deployment.contract_id}-${mount.name}`;
+      // A zdisk is marked like a zmount (it may not change size under a machine); it has no vdisk, so an
+      // SSD failure on this node cannot take it away from the machine.
+      if (this.zdisks.setMounted(id, attached)) continue;
       if (this.storage.vdisk(id) === undefined) continue;
       this.storage.setMounted(id, attached);
       if (attached) this.attachedTo.set(id, machineId);

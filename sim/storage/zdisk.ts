@@ -58,6 +58,7 @@ export class Zdisk {
   /** Stripes ever written; unwritten ones read as zeros without IO. */
   private readonly written = new Set<number>();
   private wake: SimEvent<void> | null = null;
+  private stopped = false;
   private nextId = 1_000_000;
 
   constructor(options: ZdiskOptions) {
@@ -81,7 +82,7 @@ export class Zdisk {
     this.stale = this.columns.map(() => new Set<number>());
     this.downSinceS = this.columns.map(() => null);
     grid.onPower((node) => {
-      if (this.columns.some((c) => c.node === node)) this.kick();
+      if (!this.stopped && this.columns.some((c) => c.node === node)) this.kick();
     });
     sim.process(this.rebuilder(), 'zdisk:rebuilder');
   }
@@ -106,6 +107,15 @@ export class Zdisk {
   }
 
   /** Wakes the rebuilder: a column was seen failing or a node changed power state. */
+  /**
+   * Ends the background work of a removed disk: it must not go on probing its backends, nor rebuild
+   * onto namespaces that now belong to others. A shard rebuild under way finishes first.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.kick();
+  }
+
   kick(): void {
     const wake = this.wake;
     this.wake = null;
@@ -177,7 +187,7 @@ export class Zdisk {
 
   /** Background: replace columns down too long, resync stale shards; sleeps when there is nothing to do. */
   private *rebuilder(): ProcessGenerator<void> {
-    for (;;) {
+    while (!this.stopped) {
       let waitS = Infinity;
       for (let c = 0; c < this.n; c++) {
         const col = this.columns[c]!;

@@ -245,3 +245,62 @@ test('no JSON data of any workload type makes the validator throw', (t) => {
   );
   t.pass();
 });
+
+// ---- zdisk: ours, not zos ----
+
+/** everyType() plus a zdisk of k=2, m=1 over four namespaces, mounted by the zmachine. */
+function withZdisk(): Doc {
+  const doc = everyType();
+  const backends = ['a', 'b', 'c', 'd'].map((ns, i) => ({ address: i === 0 ? '10.1.0.7:9900' : `[302::${i}]:9900`, namespace: ns, password: 'p' }));
+  doc['workloads'].push(workload('zd', 'zdisk', { size: 10 * GiB, data_shards: 2, parity_shards: 1, backends }));
+  find(doc, 'vm')['data']['mounts'].push({ name: 'zd', mountpoint: '/zdisk' });
+  return doc;
+}
+
+test('zdisk: a zmachine may mount one, and a zdisk alone is valid', (t) => {
+  t.deepEqual(validateDeployment(withZdisk()), { valid: true, errors: [] });
+  const alone = withZdisk();
+  alone['workloads'] = [find(alone, 'zd')];
+  t.deepEqual(validateDeployment(alone), { valid: true, errors: [] });
+  // Exactly k + m backends is enough, and m = 0 (no redundancy) is allowed.
+  const tight = withZdisk();
+  Object.assign(find(tight, 'zd')['data'], { data_shards: 4, parity_shards: 0 });
+  t.true(validateDeployment(tight).valid);
+});
+
+const zdiskRules: [string, (d: Doc) => void, string][] = [
+  ['size 0', (d) => (find(d, 'zd')['data']['size'] = 0), 'size'],
+  ['size missing', (d) => delete find(d, 'zd')['data']['size'], 'size'],
+  ['data_shards 0', (d) => (find(d, 'zd')['data']['data_shards'] = 0), 'data_shards'],
+  ['data_shards fractional', (d) => (find(d, 'zd')['data']['data_shards'] = 1.5), 'data_shards'],
+  ['parity_shards negative', (d) => (find(d, 'zd')['data']['parity_shards'] = -1), 'parity_shards'],
+  ['parity_shards missing', (d) => delete find(d, 'zd')['data']['parity_shards'], 'parity_shards'],
+  ['fewer backends than k + m', (d) => (find(d, 'zd')['data']['parity_shards'] = 3), 'backends'],
+  ['backends not an array', (d) => (find(d, 'zd')['data']['backends'] = 'a,b,c'), 'backends'],
+  ['backend not an object', (d) => (find(d, 'zd')['data']['backends'][1] = 'b'), 'backends[1]'],
+  ['backend address a host name', (d) => (find(d, 'zd')['data']['backends'][0]['address'] = 'zdb.example.com:9900'), 'backends[0].address'],
+  ['backend address without port', (d) => (find(d, 'zd')['data']['backends'][0]['address'] = '10.1.0.7'), 'backends[0].address'],
+  ['backend IPv6 address without brackets', (d) => (find(d, 'zd')['data']['backends'][1]['address'] = '302::1:9900'), 'backends[1].address'],
+  ['backend port above 65535', (d) => (find(d, 'zd')['data']['backends'][2]['address'] = '[302::2]:99000'), 'backends[2].address'],
+  ['backend namespace empty', (d) => (find(d, 'zd')['data']['backends'][2]['namespace'] = ''), 'backends[2].namespace'],
+  ['backend namespace twice', (d) => (find(d, 'zd')['data']['backends'][3]['namespace'] = 'a'), 'backends[3].namespace'],
+  ['backend password not a string', (d) => (find(d, 'zd')['data']['backends'][0]['password'] = 7), 'backends[0].password'],
+];
+
+for (const [rule, change, field] of zdiskRules) {
+  test(`zdisk rejected: ${rule}`, (t) => {
+    const doc = withZdisk();
+    change(doc);
+    const result = validateDeployment(doc);
+    t.false(result.valid);
+    t.true(result.errors.some((e) => e.workload === 'zd' && e.field === field), JSON.stringify(result.errors));
+  });
+}
+
+test('zdisk: the mount message names every mountable type, and a zdb is still not one', (t) => {
+  const doc = withZdisk();
+  find(doc, 'vm')['data']['mounts'][3]['name'] = 'db';
+  const result = validateDeployment(doc);
+  t.deepEqual(result.errors.map((e) => [e.workload, e.field]), [['vm', 'mounts[3].name']]);
+  t.regex(result.errors[0]!.message, /not a zmount, volume, qsfs or zdisk/);
+});

@@ -3,11 +3,13 @@
 
 import type { Workload, WorkloadType } from '../deployment.js';
 
-/** zos's startup order; the types after `zlogs` are "remaining" and zos leaves their order open. */
+/** zos's startup order, plus our zdisk; the types after `zlogs` are "remaining" and zos leaves their order open. */
 export const installOrder: readonly WorkloadType[] = [
   'zmount',
   'volume',
   'qsfs',
+  // Ours, not zos: with the disks, so it is ready before a zmachine that mounts it (and removed after).
+  'zdisk',
   'network',
   'ipv4',
   'ip',
@@ -21,7 +23,7 @@ export const installOrder: readonly WorkloadType[] = [
 const rankOf = new Map<WorkloadType, number>(installOrder.map((type, rank) => [type, rank]));
 
 /** Types whose workloads may change in an update; every other type is rejected ("does not support upgrade"). */
-export const updatableTypes: ReadonlySet<WorkloadType> = new Set<WorkloadType>(['zmount', 'volume', 'network', 'zdb', 'qsfs']);
+export const updatableTypes: ReadonlySet<WorkloadType> = new Set<WorkloadType>(['zmount', 'volume', 'network', 'zdb', 'qsfs', 'zdisk']);
 
 /**
  * Workloads sorted into install order. The sort is stable, so workloads of one type keep their
