@@ -3,6 +3,7 @@
 // Leaves out the network hop to the client, RESP framing, the index files' own IO and datafile rotation.
 
 import type { SimEvent } from '../../engine/events.js';
+import type { ProcessGenerator } from '../../engine/process.js';
 import type { Simulation } from '../../engine/simulation.js';
 import { SimulationError } from '../../errors.js';
 import type { StorageDevice } from '../../hardware/storage-device.js';
@@ -154,6 +155,29 @@ export class ZdbSession {
       const entries = versions.map((v) => ({ value: v.value, timestampS: v.timestampS }));
       return after(sim, sim.allOf(versions.map((v) => disk.read(v.offsetBytes, v.entryBytes))), entries);
     });
+  }
+
+  /**
+   * Rollback as a 0-db client does it (0-db has no rollback command): read HISTORY, then append the
+   * version `versionsBack` steps before the current one again — or a deletion, if that one was.
+   * History only grows; succeeds with the value now current (null when that means deleted).
+   */
+  rollback(key: string, versionsBack = 1): SimEvent<ZdbValue | null> {
+    return this.server.sim.process(this.rollbackSteps(key, versionsBack), `zdb rollback ${key}`);
+  }
+
+  private *rollbackSteps(key: string, versionsBack: number): ProcessGenerator<ZdbValue | null> {
+    const history: HistoryEntry[] = yield this.history(key); // newest first
+    const target = history[versionsBack];
+    if (!(Number.isInteger(versionsBack) && versionsBack >= 1) || target === undefined) {
+      throw new ZdbError(ZdbErrorCode.invalidArgument, `key ${key} has ${history.length} versions; cannot go back ${versionsBack}`);
+    }
+    if (target.value === null) {
+      yield this.del(key);
+      return null;
+    }
+    yield this.set(key, target.value);
+    return target.value;
   }
 
   /** SCAN: from the index, no IO (sizes and timestamps are in the index entries). */
