@@ -102,8 +102,8 @@ export const operationKinds = [
 export interface OperationResult {
   readonly state: 'ok' | 'failed';
   readonly value?: unknown;
-  /** Stable error code and message when failed. */
-  readonly error?: { readonly code: string; readonly message: string };
+  /** Stable error code and message when failed; `retryable` says whether another attempt may help. */
+  readonly error?: { readonly code: string; readonly message: string; readonly retryable?: boolean };
 }
 
 /**
