@@ -6,7 +6,6 @@ import { ZosError } from '../sim/errors.js';
 import type { Deployment } from '../sim/grid/deployment.js';
 import type { World } from '../sim/grid/world.js';
 import type { Namespace } from '../sim/storage/zdb/namespace.js';
-import { nodeCaches } from './sim-backend-world.js';
 
 /**
  * SHA-256 of a canonical JSON (sorted keys, sorted collections). Virtual time and result timestamps
@@ -18,7 +17,7 @@ export function simStateHash(world: World): string {
     nodes: nodesState(world),
     contracts: contractsState(world),
     deployments: deploymentsState(world),
-    caches: [...nodeCaches(world)].sort(([a], [b]) => a - b).map(([node, cache]) => [node, cache.usedBytes]),
+    caches: [...world.blockCaches].sort(([a], [b]) => a - b).map(([node, cache]) => [node, cache.usedBytes]),
   };
   return createHash('sha256').update(JSON.stringify(state, sortedKeys)).digest('hex');
 }

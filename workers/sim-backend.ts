@@ -9,7 +9,6 @@ import type { Backend, WorkloadView, ZdbValue } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
 import { SettleWaiters } from './sim-backend-settle.js';
-import { nodeCache } from './sim-backend-world.js';
 
 export class SimBackend implements Backend {
   readonly world: World;
@@ -176,7 +175,7 @@ export class SimBackend implements Backend {
   /** Warms the node's block cache with what a boot from the flist reads; answers the bytes it fetched. */
   async flistFetch(node: number, url: string): Promise<{ fetchedBytes: number }> {
     this.mustBeOn(node);
-    const cache = nodeCache(this.world, node);
+    const cache = this.world.blockCache(node);
     const flist = await cache.mount(url);
     const read = await cache.readBlocks(flist.bootPaths.flatMap((path) => flist.blocksOf(path)));
     return { fetchedBytes: read.fetchedBytes };

@@ -60,7 +60,7 @@ export class World {
     this.chain = new Chain(this.sim);
     this.network = new FlowNetwork(this.sim);
     this.hub = new Hub(this.network, { bandwidthBytesPerS: options.hubBandwidthBytesPerS ?? 118.7e6 });
-    this.zmachines = new ZMachineManager({ cacheOf: (node) => this.cacheOf(node), mounts: this.mounts });
+    this.zmachines = new ZMachineManager({ cacheOf: (node) => this.blockCache(node), mounts: this.mounts });
     this.qsfs = new QsfsManager({ resolveBackend: (b) => this.zdbBackend(b), mounts: this.mounts });
     this.zdisks = new ZdiskManager({ resolveBackend: (b) => this.zdbBackend(b) });
     this.provision = new ProvisionService({ sim: this.sim, grid: this.grid, managers: this.managers(), rngs: this.rngs, contractCheck: chainContractCheck(this.chain) });
@@ -123,7 +123,13 @@ export class World {
     return placement === undefined ? null : { node: placement.node, disk: placement.disk, sizeLimitBytes: placement.reservedBytes };
   }
 
-  private cacheOf(node: number): BlockCache {
+  /** Node caches in use, by node (a node that never fetched a block has none). */
+  get blockCaches(): ReadonlyMap<number, BlockCache> {
+    return this.caches;
+  }
+
+  /** The node's flist block cache, shared by its zmachines; created on first use. */
+  blockCache(node: number): BlockCache {
     let cache = this.caches.get(node);
     if (cache === undefined) {
       cache = new BlockCache(this.sim, this.hub, { name: `node-${node}-cache` });

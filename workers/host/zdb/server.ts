@@ -1,0 +1,176 @@
+// A real 0-db server on this host: RESP2 over TCP (node:net), namespaces stored under a data dir.
+// Leaves out admin passwords (AUTH), WAIT/hooks/replication and datafile rotation; see commands.ts.
+//
+// Durability: requests are executed as they arrive and their data appended at once, but replies
+// are held. Once per event-loop turn the data file of every namespace written in that turn is
+// fdatasynced, its index entries are written, and only then are the held replies sent: group
+// commit, so an acknowledged write survives `kill -9` and power loss, and pipelined or concurrent
+// writers share one fsync. The index is not fsynced per batch; it is rebuilt from the data file
+// where it falls short (files.ts). `fsync: false` keeps the batching but skips the fdatasync.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { CloseAfterReply, execute, type ServerStats, type Session } from './commands.js';
+import { errorReply, ProtocolError, RespParser } from './resp.js';
+import { defaultNamespace, ZdbStore } from './store.js';
+
+export const defaultZdbPort = 9900;
+/** Loopback unless told otherwise: a 0-db without an admin password must not face a network. */
+export const defaultZdbBind = '127.0.0.1';
+
+export interface ZdbServerOptions {
+  readonly dataDir: string;
+  /** 0 picks a free port; `address()` tells which. */
+  readonly port?: number;
+  readonly bind?: string;
+  /** fdatasync before acknowledging writes (default true). */
+  readonly fsync?: boolean;
+  readonly maxClients?: number;
+  /** Stop reading from a client whose unread replies exceed this, until it catches up. */
+  readonly maxPendingReplyBytes?: number;
+  /** Where unexpected errors (disk failures) are reported; default stderr. */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Client {
+  readonly socket: Socket;
+  readonly parser: RespParser;
+  readonly session: Session;
+  replies: Buffer[];
+  /** Set after a protocol error: send what is held, then close. */
+  closing: boolean;
+}
+
+export class ZdbHostServer {
+  readonly store: ZdbStore;
+  private readonly server: Server;
+  private readonly clients = new Set<Client>();
+  private readonly stats: ServerStats = { bootTimeS: Math.floor(Date.now() / 1000), clients: 0, commands: 0, failed: 0 };
+  private flushScheduled = false;
+  private readonly fsync: boolean;
+  private readonly maxClients: number;
+  private readonly maxPendingReplyBytes: number;
+
+  constructor(private readonly options: ZdbServerOptions) {
+    this.store = new ZdbStore(options.dataDir);
+    this.fsync = options.fsync ?? true;
+    this.maxClients = options.maxClients ?? 1024;
+    this.maxPendingReplyBytes = options.maxPendingReplyBytes ?? 64 * 1024 * 1024;
+    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Listens; resolves with the address actually bound. */
+  listen(): Promise<{ address: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? defaultZdbPort, this.options.bind ?? defaultZdbBind, () => {
+        this.server.off('error', reject);
+        resolve(this.address());
+      });
+    });
+  }
+
+  address(): { address: string; port: number } {
+    const a = this.server.address();
+    if (a === null || typeof a === 'string') throw new Error('zdb server is not listening');
+    return { address: a.address, port: a.port };
+  }
+
+  /** Stops accepting, drops clients, syncs and closes every file. Safe to call more than once. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const client of this.clients) client.socket.destroy();
+    this.clients.clear();
+    await closed;
+    this.store.close(this.fsync);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.clients.size >= this.maxClients) {
+      socket.end(errorReply('ERR max number of clients reached'));
+      return;
+    }
+    this.stats.clients++;
+    const client: Client = { socket, parser: new RespParser(), session: { ns: this.store.mustGet(defaultNamespace), writable: true }, replies: [], closing: false };
+    this.clients.add(client);
+    socket.on('data', (chunk: Buffer) => this.receive(client, chunk));
+    socket.on('drain', () => {
+      if (!client.closing) socket.resume();
+    });
+    // A reset connection is the client's business; it must never take the server down.
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.clients.delete(client));
+  }
+
+  private receive(client: Client, chunk: Buffer): void {
+    if (client.closing) return;
+    let requests: Buffer[][];
+    let protocolError: string | null = null;
+    try {
+      requests = client.parser.push(chunk);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      // Requests before the bad bytes still run; after them the stream cannot be trusted.
+      requests = error.completed;
+      protocolError = error.message;
+    }
+    for (const args of requests) {
+      try {
+        client.replies.push(execute(this.store, client.session, args, this.stats));
+      } catch (error) {
+        if (!(error instanceof CloseAfterReply)) {
+          // A disk error (EIO, ENOSPC) fails this request, not the server. Positional appends mean a
+          // half-written entry is overwritten by the next one, as the append cursor did not move.
+          this.report(error);
+          client.replies.push(errorReply('Internal Error'));
+          continue;
+        }
+        client.replies.push(errorReply(error.message));
+        client.closing = true;
+        break;
+      }
+    }
+    if (protocolError !== null && !client.closing) {
+      client.replies.push(errorReply(`ERR Protocol error: ${protocolError}`));
+      client.closing = true;
+    }
+    if (client.closing) client.socket.pause();
+    this.scheduleFlush();
+  }
+
+  private report(error: unknown): void {
+    if (this.options.onError !== undefined) this.options.onError(error);
+    else process.stderr.write(`zdb: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate runs after every socket read of this loop turn: one fsync covers them all.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    try {
+      this.store.syncAll(this.fsync);
+    } catch (error) {
+      // Nothing held may be acknowledged if fsync failed: drop those clients unanswered.
+      this.report(error);
+      for (const client of this.clients) if (client.replies.length > 0) client.socket.destroy();
+      return;
+    }
+    for (const client of this.clients) {
+      if (client.replies.length === 0) continue;
+      const bytes = client.replies.length === 1 ? client.replies[0]! : Buffer.concat(client.replies);
+      client.replies = [];
+      if (client.closing) {
+        client.socket.end(bytes);
+        continue;
+      }
+      // A client that pipelines without reading its replies is paused rather than buffered forever.
+      if (!client.socket.write(bytes) && client.socket.writableLength > this.maxPendingReplyBytes) client.socket.pause();
+    }
+  }
+}
