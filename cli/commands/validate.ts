@@ -6,9 +6,10 @@ import { deployment } from './validate/deployment.js';
 import { device } from './validate/device.js';
 import { mttdl } from './validate/mttdl.js';
 import { mm1, mmc } from './validate/queue.js';
+import { stretch } from './validate/stretch.js';
 
 /** One line per check, in the order `help validate` lists them (e.g. mm1, mmc, device, mttdl, stretch, deployment). */
-const checks: readonly Command[] = [mm1, mmc, device, mttdl, deployment];
+const checks: readonly Command[] = [mm1, mmc, device, mttdl, stretch, deployment];
 
 export const validate = defineGroup({
   name: 'validate',

@@ -1,0 +1,326 @@
+// The Planetary Network (Yggdrasil v0.5 / ironwood-like) over a topology: keys, tree, coordinates, routing,
+// failures and soft-state repair in virtual time. Leaves out the gossip's transient ancestor "wobble" and wire traffic.
+
+import { Simulation } from '../../engine/simulation.js';
+import { RngStreams } from '../../engine/rng.js';
+import { SimulationError } from '../../errors.js';
+import { findEdge, type Topology } from '../topology/graph.js';
+import { routeGreedy, type RouteResult, type RoutingView } from './greedy.js';
+import { drawKeys } from './keys.js';
+import { Sessions, type SendResult } from './sessions.js';
+import { SoftStateClock } from './soft-state.js';
+import { compileTimers, type PlanetaryTimers } from './timers.js';
+import { attach, growForest, subtreeOf, type Attachment, type TreeContext } from './tree.js';
+
+export interface PlanetaryOptions {
+  readonly seed: string | number;
+  readonly timers?: Partial<PlanetaryTimers>;
+  /** The clock to run on; a private one when absent. */
+  readonly sim?: Simulation;
+}
+
+/** One failure or restore and how long the overlay took to settle after it. */
+export interface Reconvergence {
+  readonly cause: string;
+  readonly atS: number;
+  /** When the routers noticed (the peer timeout later, for failures). */
+  detectedAtS: number;
+  /** When the last node affected had its new coordinates; NaN while waiting for a record to expire. */
+  convergedAtS: number;
+  /** Nodes whose parent or coordinates changed. */
+  affectedNodes: number;
+  /** The root elected when the tree was regrown (root loss, partition), else -1. */
+  newRoot: number;
+}
+
+/**
+ * Changes cost events only when they happen, never a per-node tick: a failure is noticed after the peer
+ * timeout, orphaned subtrees re-attach at once, and new coordinates reach each node when the announcement
+ * does. Nodes cut off from their root (root loss, partition) keep stale coordinates until the root's
+ * record expires (its last refresh + the router timeout) and then elect the smallest key among them.
+ * A restored link is a shortcut at once and a parent candidate from the next refresh.
+ */
+export class PlanetaryOverlay implements RoutingView, TreeContext {
+  readonly keys: Float64Array;
+  readonly sim: Simulation;
+  readonly timers: PlanetaryTimers;
+  readonly nodeUp: Uint8Array;
+  /** Physically up: not failed, and both ends alive. */
+  readonly linkUp: Uint8Array;
+  /** Up as the routers believe: a failure counts only after the peer timeout. */
+  readonly linkKnownUp: Uint8Array;
+  /** Each node's root path (root first, itself last) as the rest of the network sees it. */
+  readonly coords: Int32Array[];
+  /** The routers' parent choices (-1 for roots and dead nodes); coordinates follow with a delay. */
+  readonly parent: Int32Array;
+  readonly depth: Int32Array;
+  /** Cut off from the root, waiting for its record to expire. */
+  readonly stale: Uint8Array;
+  readonly history: Reconvergence[] = [];
+  /** Record expiry and parent refresh, scheduled only when a change waits on them. */
+  readonly softState: SoftStateClock<Reconvergence>;
+  /** The sources' caches of looked-up coordinates. */
+  readonly sessions: Sessions;
+  private readonly linkFailed: Uint8Array;
+  private readonly applyGeneration: Int32Array;
+  /** When each node's latest coordinates apply, so that a child's never overtake its parent's. */
+  private readonly pendingApplyS: Float64Array;
+
+  constructor(
+    readonly topology: Topology,
+    options: PlanetaryOptions,
+  ) {
+    const n = topology.nodeCount;
+    this.sim = options.sim ?? new Simulation();
+    this.timers = compileTimers(options.timers);
+    this.keys = drawKeys(n, options.seed);
+    const phaseS = new RngStreams(options.seed).stream('planetary/refresh-phase').next() * this.timers.routerRefreshS;
+    this.softState = new SoftStateClock(this.sim, this.timers, phaseS, (waiting) => this.regrow(...waiting));
+    this.nodeUp = new Uint8Array(n).fill(1);
+    this.linkUp = new Uint8Array(topology.edgeCount).fill(1);
+    this.linkKnownUp = new Uint8Array(topology.edgeCount).fill(1);
+    this.linkFailed = new Uint8Array(topology.edgeCount);
+    this.coords = new Array<Int32Array>(n).fill(new Int32Array(0));
+    this.parent = new Int32Array(n).fill(-1);
+    this.depth = new Int32Array(n).fill(-1);
+    this.stale = new Uint8Array(n);
+    this.applyGeneration = new Int32Array(n);
+    this.pendingApplyS = new Float64Array(n);
+    this.sessions = new Sessions(this);
+    // The first tree is the steady state: the run starts converged.
+    for (const a of growForest(this).attachments) this.place(a, true);
+  }
+
+  /** The root of `node`'s tree as its coordinates say (-1 for a dead node). */
+  rootOf(node: number): number {
+    return this.coords[node]!.length > 0 ? this.coords[node]![0]! : -1;
+  }
+
+  /** Routes with the destination's current coordinates: a fresh lookup, as in steady-state measurement. */
+  route(src: number, dst: number, path?: Int32Array): RouteResult {
+    return routeGreedy(this, src, dst, this.coords[dst]!, path);
+  }
+
+  /** Sends as a node's session would: see Sessions.send. */
+  send(src: number, dst: number): SendResult {
+    return this.sessions.send(src, dst);
+  }
+
+  failLink(a: number, b: number): void {
+    const e = this.edge(a, b);
+    this.linkFailed[e] = 1;
+    this.linkUp[e] = 0;
+    const record = this.record(`link ${a}-${b}`);
+    this.sim.schedule(this.timers.peerTimeoutS, () => this.detectLinks([e], record));
+  }
+
+  failNode(x: number): void {
+    if (this.nodeUp[x] === 0) return;
+    this.nodeUp[x] = 0;
+    const edges: number[] = [];
+    for (let h = this.topology.offsets[x]!; h < this.topology.offsets[x + 1]!; h++) {
+      const e = this.topology.edgeIds[h]!;
+      this.linkUp[e] = 0;
+      edges.push(e);
+    }
+    const record = this.record(`node ${x}`);
+    this.sim.schedule(this.timers.peerTimeoutS, () => {
+      // Back before its peers timed out: nobody noticed the blip.
+      if (this.nodeUp[x] === 1) return void (record.convergedAtS = record.detectedAtS = this.sim.nowS);
+      const wasRoot = this.parent[x] === -1 && this.depth[x] === 0;
+      const orphans = subtreeOf(this.parent, [x]);
+      orphans[x] = 0;
+      this.parent[x] = -1;
+      this.depth[x] = -1;
+      this.coords[x] = new Int32Array(0);
+      this.applyGeneration[x]!++;
+      for (const e of edges) this.linkKnownUp[e] = 0;
+      record.detectedAtS = this.sim.nowS;
+      if (wasRoot) this.strand(orphans, record);
+      else this.repair(orphans, record);
+    });
+  }
+
+  restoreLink(a: number, b: number): void {
+    const e = this.edge(a, b);
+    this.linkFailed[e] = 0;
+    this.linkUp[e] = this.nodeUp[a]! & this.nodeUp[b]!;
+    const record = this.record(`restore link ${a}-${b}`);
+    // Peers handshake over the link itself; after that it serves as a shortcut at once.
+    this.sim.schedule(this.topology.edgeLatencyS[e]!, () => {
+      this.linkKnownUp[e] = this.linkUp[e]!;
+      record.detectedAtS = this.sim.nowS;
+      this.adopt(a, b, record);
+    });
+  }
+
+  /**
+   * A node comes back with its old key. It takes a parent at once if its peers share one root and its
+   * key is not better; a better key, or peers under different roots, re-grows the tree (root churn).
+   */
+  restoreNode(x: number): void {
+    if (this.nodeUp[x] === 1) return;
+    this.nodeUp[x] = 1;
+    const record = this.record(`restore node ${x}`);
+    record.detectedAtS = this.sim.nowS;
+    const seeds: number[] = [];
+    const roots = new Set<number>();
+    let staleNear = false;
+    for (let h = this.topology.offsets[x]!; h < this.topology.offsets[x + 1]!; h++) {
+      const e = this.topology.edgeIds[h]!;
+      const v = this.topology.neighbours[h]!;
+      this.linkUp[e] = this.linkFailed[e] === 0 && this.nodeUp[v] === 1 ? 1 : 0;
+      this.linkKnownUp[e] = this.linkUp[e]!;
+      if (this.linkUp[e] === 0) continue;
+      seeds.push(v);
+      roots.add(this.rootOf(v));
+      if (this.stale[v] === 1) staleNear = true;
+    }
+    if (this.depth[x]! >= 0) {
+      record.convergedAtS = this.sim.nowS;
+      return;
+    }
+    const root = [...roots][0] ?? -1;
+    if (roots.size !== 1 || staleNear || root < 0 || this.keys[x]! < this.keys[root]!) {
+      this.regrow(record);
+      return;
+    }
+    const pending = new Uint8Array(this.topology.nodeCount);
+    pending[x] = 1;
+    const placed = Int32Array.from(this.depth, (d, i) => (this.stale[i] === 1 ? -1 : d));
+    for (const a of attach(this, placed, pending, seeds)) record.convergedAtS = this.place(a, false);
+    record.affectedNodes = 1;
+    this.softState.refresh(record);
+  }
+
+  private edge(a: number, b: number): number {
+    const e = findEdge(this.topology, a, b);
+    if (e < 0) throw new SimulationError(`no link between ${a} and ${b}`);
+    return e;
+  }
+
+  private record(cause: string): Reconvergence {
+    const r: Reconvergence = { cause, atS: this.sim.nowS, detectedAtS: NaN, convergedAtS: NaN, affectedNodes: 0, newRoot: -1 };
+    this.history.push(r);
+    return r;
+  }
+
+  private detectLinks(edges: number[], record: Reconvergence): void {
+    record.detectedAtS = this.sim.nowS;
+    const heads: number[] = [];
+    for (const e of edges) {
+      if (this.linkFailed[e] === 0) continue; // restored before anyone noticed
+      this.linkKnownUp[e] = 0;
+      const a = this.topology.edgeA[e]!;
+      const b = this.topology.edgeB[e]!;
+      if (this.parent[a] === b) heads.push(a);
+      else if (this.parent[b] === a) heads.push(b);
+    }
+    // A link off the tree only removes a shortcut: nothing to repair once it is known.
+    if (heads.length === 0) {
+      record.convergedAtS = this.sim.nowS;
+      return;
+    }
+    this.repair(subtreeOf(this.parent, heads), record);
+  }
+
+  /**
+   * Orphans re-attach through the rest of the tree at once (ironwood picks a new parent as soon as
+   * the old one is gone); any that cannot reach it are cut off from the root and wait for expiry.
+   */
+  private repair(orphans: Uint8Array, record: Reconvergence): void {
+    const seeds: number[] = [];
+    for (let x = 0; x < orphans.length; x++) {
+      if (orphans[x] === 1) this.depth[x] = -1;
+    }
+    for (let x = 0; x < orphans.length; x++) {
+      if (orphans[x] === 0 && this.depth[x]! >= 0 && this.stale[x] === 0 && this.nodeUp[x] === 1) seeds.push(x);
+    }
+    // Stale nodes hold coordinates under a root that is gone: no orphan may take one as its parent.
+    const placed = Int32Array.from(this.depth, (d, x) => (this.stale[x] === 1 ? -1 : d));
+    const attached = attach(this, placed, orphans, seeds);
+    let doneS = this.sim.nowS;
+    for (const a of attached) {
+      orphans[a.node] = 0;
+      doneS = Math.max(doneS, this.place(a, false));
+    }
+    record.affectedNodes += attached.length;
+    record.convergedAtS = doneS;
+    this.strand(orphans, record);
+  }
+
+  /** Nodes cut off from their root keep stale coordinates until the root's record expires. */
+  private strand(cutOff: Uint8Array, record: Reconvergence): void {
+    let any = false;
+    for (let x = 0; x < cutOff.length; x++) {
+      if (cutOff[x] === 1 && this.nodeUp[x] === 1) {
+        this.stale[x] = 1;
+        any = true;
+      }
+    }
+    if (any) this.softState.expire(record);
+  }
+
+  /**
+   * A restored link that joins two trees, or reaches stale nodes, spreads the better root at once;
+   * inside one tree it is a shortcut at once and a parent candidate from the next refresh.
+   */
+  private adopt(a: number, b: number, record: Reconvergence): void {
+    if (this.rootOf(a) !== this.rootOf(b) || this.stale[a] === 1 || this.stale[b] === 1 || this.depth[a]! < 0 || this.depth[b]! < 0) {
+      this.regrow(record);
+      return;
+    }
+    record.convergedAtS = this.sim.nowS;
+    this.softState.refresh(record);
+  }
+
+  /** Regrows the whole forest from its smallest keys; coordinates reach each node with the announcement. */
+  private regrow(...records: Reconvergence[]): void {
+    this.depth.fill(-1);
+    this.stale.fill(0);
+    const { roots, attachments } = growForest(this);
+    let changed = 0;
+    let doneS = this.sim.nowS;
+    for (const a of attachments) {
+      if (a.parent !== this.parent[a.node] || this.coords[a.node]!.length !== a.depth + 1) changed++;
+      doneS = Math.max(doneS, this.place(a, false));
+    }
+    for (const r of records) {
+      r.affectedNodes += changed;
+      r.convergedAtS = doneS;
+      r.newRoot = roots[0] ?? -1;
+    }
+  }
+
+  /**
+   * Records a parent choice; the coordinates follow when the announcement arrives, and never before
+   * the parent's own pending coordinates, which they extend. Returns when they apply.
+   */
+  private place(a: Attachment, now: boolean): number {
+    this.parent[a.node] = a.parent;
+    this.depth[a.node] = a.depth;
+    this.stale[a.node] = 0;
+    const generation = ++this.applyGeneration[a.node]!;
+    if (now) {
+      this.applyCoords(a.node, a.parent);
+      return this.sim.nowS;
+    }
+    // Same-time events run in scheduling order, so a parent scheduled first also applies first.
+    const atS = Math.max(this.sim.nowS + a.arrivalS, a.parent >= 0 ? this.pendingApplyS[a.parent]! : 0);
+    this.pendingApplyS[a.node] = atS;
+    this.sim.scheduleAt(atS, () => this.applyGeneration[a.node] === generation && this.applyCoords(a.node, a.parent));
+    return atS;
+  }
+
+  private applyCoords(node: number, parent: number): void {
+    if (parent < 0) {
+      this.coords[node] = Int32Array.of(node);
+      return;
+    }
+    const up = this.coords[parent]!;
+    const mine = new Int32Array(up.length + 1);
+    mine.set(up);
+    mine[up.length] = node;
+    this.coords[node] = mine;
+  }
+}
