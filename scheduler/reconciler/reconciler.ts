@@ -1,0 +1,233 @@
+// The self-healing controller: desired state (every observed deployment keeps running) against observed
+// state (nodes up or down). Leaves out timers: whoever drives it calls tick(nowS) and reports results.
+
+import type { Deployment, DeploymentCreate, DeploymentRef, Operation, OperationResult } from '../../workers/operations.js';
+import type { Placement } from '../placement/capacity-record.js';
+import { deploymentNeeds } from '../placement/deployment-needs.js';
+import {
+  compileReconcilerOptions,
+  type AuditEntry,
+  type AuditReason,
+  type CompiledReconcilerOptions,
+  type DeploymentObservation,
+  type Observation,
+  type Placer,
+  type ReconcilerOptions,
+  type Submit,
+} from './reconciler-types.js';
+import { zstorRepairOps } from './repair-hooks.js';
+
+interface Tracked {
+  obs: DeploymentObservation;
+  failures: number;
+  nextAttemptS: number;
+  holdUntilS: number;
+}
+
+interface NodeState {
+  up: boolean;
+  sinceS: number;
+  /** The repair hooks ran for this down episode; they run once per episode, not per tick. */
+  lostHandled: boolean;
+}
+
+type InFlight =
+  | { readonly kind: 'create'; readonly contractId: number; readonly placement: Placement; readonly deployment: Deployment }
+  | { readonly kind: 'delete'; readonly contractId: number };
+
+/** A create must start from version 0 with no node-side results (zos rejects anything else). */
+function freshCopy(d: Deployment): Deployment {
+  return { ...d, version: 0, contract_id: 0, workloads: d.workloads.map(({ result: _result, ...w }) => ({ ...w, version: 0 })) };
+}
+
+/** Nothing left to keep running: every reported workload is already deleted. */
+function allDeleted(d: DeploymentObservation): boolean {
+  return d.workloads !== undefined && d.workloads.length > 0 && d.workloads.every((w) => w.state === 'deleted');
+}
+
+/**
+ * Pure given its inputs: the same observations, results and `nowS` readings give the same
+ * operations and audit log. Outcomes come back through `onResult`, not through awaiting `submit`,
+ * so a driver on the simulation clock never waits on work that needs the clock to advance.
+ */
+export class Reconciler {
+  private readonly options: CompiledReconcilerOptions;
+  private readonly nodes = new Map<number, NodeState>();
+  private readonly tracked = new Map<number, Tracked>();
+  /** Contracts this controller replaced: late observations of them must not bring them back. */
+  private readonly retired = new Set<number>();
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly busy = new Set<number>();
+  private readonly actionTimesS: number[] = [];
+  private readonly log: AuditEntry[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly submit: Submit,
+    private readonly placer: Placer,
+    options: ReconcilerOptions = {},
+  ) {
+    this.options = compileReconcilerOptions(options);
+  }
+
+  get auditLog(): readonly AuditEntry[] {
+    return this.log;
+  }
+
+  /** Operations submitted whose result has not been reported yet. */
+  get pendingOps(): number {
+    return this.inFlight.size;
+  }
+
+  observe(o: Observation): void {
+    if (o.kind === 'node') {
+      const prev = this.nodes.get(o.node);
+      const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
+      this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      this.placer.setUp(o.node, o.up);
+    } else if (o.kind === 'deployment') {
+      if (this.retired.has(o.contractId)) return;
+      const t = this.tracked.get(o.contractId);
+      if (t === undefined) this.tracked.set(o.contractId, { obs: o, failures: 0, nextAttemptS: 0, holdUntilS: 0 });
+      else t.obs = o;
+    } else {
+      this.tracked.delete(o.contractId);
+    }
+  }
+
+  /** One control step at `nowS`; returns the audit entries it added. */
+  tick(nowS: number): readonly AuditEntry[] {
+    const start = this.log.length;
+    const lost = this.lostNodes(nowS);
+    for (const node of lost) this.onNodeLost(node, nowS);
+    // Gateways go here: once a moved deployment's new address is known, re-point the gateway workloads
+    // whose backend named it. zos gateways are not updatable (DOMAIN 2.4), so that will be a
+    // deployment.update removing the old gateway workload and adding a new one; the sim has no gateways yet.
+    while (this.actionTimesS.length > 0 && this.actionTimesS[0]! <= nowS - this.options.rateIntervalS) this.actionTimesS.shift();
+    const lostSet = new Set(lost);
+    const due = [...this.tracked.entries()]
+      .filter(([id, t]) => lostSet.has(t.obs.node) && !this.busy.has(id) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS && !allDeleted(t.obs))
+      .sort((a, b) => a[0] - b[0]);
+    for (const [contractId, t] of due) {
+      // Rate limit: a burst of lost nodes moves at most this many deployments per window; the rest
+      // wait for a later tick rather than stampede the remaining nodes.
+      if (this.actionTimesS.length >= this.options.maxActionsPerInterval) break;
+      this.replace(contractId, t, nowS);
+    }
+    return this.log.slice(start);
+  }
+
+  /** The driver reports an operation's outcome; returns the audit entries it added. */
+  onResult(opId: string, result: OperationResult, nowS: number): readonly AuditEntry[] {
+    const start = this.log.length;
+    const job = this.inFlight.get(opId);
+    if (job === undefined) return [];
+    this.inFlight.delete(opId);
+    if (job.kind === 'delete') {
+      const ok = result.state === 'ok';
+      this.audit(nowS, ok ? 'delete-done' : 'delete-failed', ok ? 'old contract deleted' : `delete failed: ${result.error?.message ?? 'unknown'}`, [], job.contractId);
+      return this.log.slice(start);
+    }
+    this.busy.delete(job.contractId);
+    const value = result.value as { contractId?: unknown } | undefined;
+    const newContract = typeof value?.contractId === 'number' ? value.contractId : undefined;
+    if (result.state !== 'ok') {
+      this.placer.release(job.placement);
+      this.fail(job.contractId, nowS, 'create-failed', result.error?.message ?? 'create failed');
+      // A create can fail after its contract exists (a workload went to error): cancel that copy so
+      // failed attempts do not pile up contracts on the grid.
+      if (newContract !== undefined) {
+        const cleanup: DeploymentRef = { kind: 'deployment.delete', id: this.nextId(), contractId: newContract, idempotencyKey: `heal-delete:${newContract}` };
+        const sent = this.send(cleanup, { kind: 'delete', contractId: newContract });
+        this.audit(nowS, sent ? 'cleanup' : 'delete-failed', `cancel the failed copy, contract ${newContract}`, [cleanup], newContract);
+      }
+      return this.log.slice(start);
+    }
+    // The replacement runs: only now is the old contract given up (never before a copy exists).
+    this.tracked.delete(job.contractId);
+    this.retired.add(job.contractId);
+    if (newContract !== undefined) {
+      const obs: DeploymentObservation = { kind: 'deployment', contractId: newContract, node: job.placement.node, deployment: job.deployment };
+      this.tracked.set(newContract, { obs, failures: 0, nextAttemptS: 0, holdUntilS: nowS + this.options.holdDownS });
+    }
+    const del: DeploymentRef = { kind: 'deployment.delete', id: this.nextId(), contractId: job.contractId, idempotencyKey: `heal-delete:${job.contractId}` };
+    const detail = `now contract ${newContract ?? '?'} on node ${job.placement.node}`;
+    if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node);
+    else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node);
+    return this.log.slice(start);
+  }
+
+  private lostNodes(nowS: number): number[] {
+    const out: number[] = [];
+    for (const [node, s] of this.nodes) if (!s.up && nowS - s.sinceS >= this.options.downThresholdS) out.push(node);
+    return out.sort((a, b) => a - b);
+  }
+
+  private onNodeLost(node: number, nowS: number): void {
+    const s = this.nodes.get(node)!;
+    if (s.lostHandled) return;
+    s.lostHandled = true;
+    const all = [...this.tracked.values()].map((t) => t.obs).sort((a, b) => a.contractId - b.contractId);
+    // Checks are reads that let zstor rebuild; they are not rate-limited like re-placements, which
+    // each reserve capacity and start a provisioning on another node.
+    const ops = zstorRepairOps(all.filter((d) => d.node === node), all).map((op) => ({ ...op, id: this.nextId() }));
+    for (const op of ops) this.send(op, undefined);
+    this.audit(nowS, ops.length > 0 ? 'zstor-repair' : 'node-lost', `node ${node} down since ${s.sinceS} s`, ops, undefined, node);
+  }
+
+  private replace(contractId: number, t: Tracked, nowS: number): void {
+    const needs = deploymentNeeds(t.obs.deployment);
+    const placement = this.placer.place({ ...needs, excludeNodes: [t.obs.node] });
+    if (placement === undefined) {
+      this.fail(contractId, nowS, 'no-capacity', `no node fits contract ${contractId}`);
+      return;
+    }
+    this.placer.reserve(placement);
+    const deployment = freshCopy(t.obs.deployment);
+    const op: DeploymentCreate = {
+      kind: 'deployment.create',
+      id: this.nextId(),
+      node: placement.node,
+      deployment,
+      idempotencyKey: `heal:${contractId}:${t.failures}`,
+    };
+    if (!this.send(op, { kind: 'create', contractId, placement, deployment })) {
+      this.placer.release(placement);
+      this.fail(contractId, nowS, 'submit-failed', `submit rejected the create for contract ${contractId}`);
+      return;
+    }
+    this.busy.add(contractId);
+    this.actionTimesS.push(nowS);
+    this.audit(nowS, 'replace', `node ${t.obs.node} lost; moving to node ${placement.node}`, [op], contractId, placement.node);
+  }
+
+  /** Submits; a synchronous throw is a failed attempt. Tracks the op when a result is expected. */
+  private send(op: Operation, job: InFlight | undefined): boolean {
+    try {
+      this.submit(op);
+    } catch {
+      return false;
+    }
+    if (job !== undefined) this.inFlight.set(op.id!, job);
+    return true;
+  }
+
+  private fail(contractId: number, nowS: number, reason: AuditReason, detail: string): void {
+    const t = this.tracked.get(contractId);
+    if (t !== undefined) {
+      t.failures++;
+      const waitS = Math.min(this.options.backoffMaxS, this.options.backoffBaseS * 2 ** (t.failures - 1));
+      t.nextAttemptS = nowS + waitS;
+      detail = `${detail}; retry after ${waitS} s`;
+    }
+    this.audit(nowS, reason, detail, [], contractId);
+  }
+
+  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number): void {
+    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }) });
+  }
+
+  private nextId(): string {
+    return `reconciler-${++this.seq}`;
+  }
+}
