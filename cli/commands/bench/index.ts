@@ -17,5 +17,23 @@ export const bench = defineGroup({
       nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 10000)' },
       deployments: { kind: 'value', valueName: 'N', help: 'deployments (default min(nodes, 10000))' },
     }),
+    benchScript('zdb', 'real Zero-DB server: SET/GET ops/s vs a private redis-server, same client and pipeline', 'bench zdb [--ops N] [--value-bytes B] [--pipeline D] [--rounds N] [--json]', {
+      ops: { kind: 'value', valueName: 'N', help: 'SETs (then GETs) per timed round and target (default 50000)' },
+      'value-bytes': { kind: 'value', valueName: 'B', help: 'value size (default 100)' },
+      pipeline: { kind: 'value', valueName: 'D', help: 'commands per pipeline (default 32)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per target, median reported (default 3)' },
+    }),
+    benchScript('placement', 'place small deployments on an N-node capacity index, each reserving: index vs a linear scan', 'bench placement [--nodes N] [--placements N] [--weight spread|pack] [--seed S] [--json]', {
+      nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 100000)' },
+      placements: { kind: 'value', valueName: 'N', help: 'timed placements on the index (default 200000)' },
+      weight: { kind: 'value', valueName: 'spread|pack', help: 'placement weight (default spread)' },
+      seed: { kind: 'value', valueName: 'S', help: 'seed of the synthetic grid and requests (default 1)' },
+    }),
+    benchScript('queue', 'zdb.set operations through the BullMQ transport vs raw BullMQ no-op jobs, same private Redis and concurrency', 'bench queue [--ops N] [--concurrency N] [--op zdb.set|hub.up] [--redis URL] [--json]', {
+      ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
+      concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
+      op: { kind: 'value', valueName: 'zdb.set|hub.up', help: 'the operation timed (default zdb.set)' },
+      redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
+    }),
   ],
 });

@@ -23,19 +23,25 @@ export interface ServerStats {
   failed: number;
 }
 
-/** Raised when the session must end after its reply (its namespace was deleted under it). */
-export class CloseAfterReply extends Error {}
+/** Raised when the session must end after this reply (QUIT, or its namespace was deleted). */
+export class CloseAfterReply extends Error {
+  constructor(readonly reply: Buffer) {
+    super('close after reply');
+  }
+}
 
 const maxMgetKeys = 1023;
+const maxMgetReplyBytes = 64 * 1024 * 1024;
 const scanPageEntries = 128;
 const nsSetProperties = new Set<string>(['maxsize', 'password', 'public', 'mode', 'lock', 'freeze', 'worm']);
 
 export function execute(store: ZdbStore, session: Session, args: Buffer[], stats: ServerStats): Buffer {
   stats.commands++;
   try {
-    if (session.ns.deleted) throw new CloseAfterReply('Your active namespace is not available anymore (probably removed).');
+    if (session.ns.deleted) throw new CloseAfterReply(errorReply('Your active namespace is not available anymore (probably removed).'));
     return run(store, session, args, stats);
   } catch (error) {
+    if (error instanceof CloseAfterReply) throw error;
     stats.failed++;
     if (error instanceof ZdbError) return errorReply(error.reply);
     if (error instanceof CommandError) return errorReply(error.message);
@@ -53,6 +59,9 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
   switch (name) {
     case 'PING':
       return pongReply;
+    case 'QUIT':
+      // Not in 0-db either; redis clients send it to close politely (ioredis quit()).
+      throw new CloseAfterReply(okReply);
     case 'HELLO':
       // Not in 0-db, which says "Command not supported"; redis's NOPROTO makes RESP3-first clients
       // (ioredis 6 by default) fall back to RESP2 instead of failing to connect.
@@ -71,7 +80,10 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
     case 'MGET': {
       if (args.length < 2) throw new CommandError('Unexpected arguments');
       if (args.length - 1 > maxMgetKeys) throw new CommandError('Too many keys');
-      return arrayReply(args.slice(1).map((key) => bulkReply(ns.get(key))));
+      const entries = args.slice(1).map((key) => ns.live(key));
+      // 1023 values of 8 MiB would be 8 GiB in one reply: refuse rather than run out of memory.
+      if (entries.reduce((sum, e) => sum + (e?.payloadLen ?? 0), 0) > maxMgetReplyBytes) throw new CommandError('Reply too large, use fewer keys');
+      return arrayReply(entries.map((e) => bulkReply(e === null ? null : ns.files.readPayload(e))));
     }
     case 'DEL':
       arity(args, 2, true);
@@ -132,7 +144,7 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
   }
 }
 
-/** 0-db's command_args_validate: exact count, and (unless `allowEmpty` is off) no empty argument. */
+/** 0-db's command_args_validate: the exact count and, with `nonEmpty`, no empty argument. */
 function arity(args: Buffer[], expected: number, nonEmpty = false): void {
   if (args.length !== expected) throw new CommandError('Unexpected arguments');
   if (nonEmpty && args.some((a) => a.length === 0)) throw new CommandError('Invalid argument');

@@ -42,6 +42,14 @@ export interface Recovery {
 export class NamespaceFiles {
   /** Index entries appended since the last sync: written in one go with the fsync. */
   private pendingIndex: Buffer[] = [];
+  /**
+   * Data entries (header, key, payload) not yet written: one pwritev per batch instead of one per
+   * SET. A read of an entry still here writes them out first, so readers always see the file.
+   */
+  private pendingData: Buffer[] = [];
+  private pendingDataBytes = 0;
+  /** Where the file's written bytes end; `dataEnd` also counts pending entries. */
+  private writtenEnd: number;
   private dirty = false;
 
   private constructor(
@@ -49,7 +57,9 @@ export class NamespaceFiles {
     private readonly indexFd: number,
     private dataEnd: number,
     private indexEnd: number,
-  ) {}
+  ) {
+    this.writtenEnd = dataEnd;
+  }
 
   /** Opens (or creates) the files in `dir`, repairs a torn tail, and returns every entry in log order. */
   static open(dir: string): { files: NamespaceFiles; entries: EntryMeta[]; recovery: Recovery } {
@@ -78,23 +88,30 @@ export class NamespaceFiles {
     const dataBytesCut = dataSize - at;
     if (dataBytesCut > 0) ftruncateSync(dataFd, at);
     files.dataEnd = at;
+    files.writtenEnd = at;
     files.dirty = entriesFromData > 0 || dataBytesCut > 0 || indexBytesCut > 0;
     files.sync(true, true);
     return { files, entries, recovery: { entriesFromData, dataBytesCut, indexBytesCut } };
   }
 
-  /** Appends one entry to the data file now (readable at once) and queues its index entry. */
-  append(flags: number, key: Buffer, payload: Buffer, timestampS: number, payloadCrc = crc32(payload)): EntryMeta {
+  /** Appends one entry (written with the batch, or sooner if read) and queues its index entry. */
+  append(flags: number, requestKey: Buffer, payload: Buffer, timestampS: number, payloadCrc = crc32(payload)): EntryMeta {
+    // A copy: the request's key is a view into a socket chunk that the index must not keep alive.
+    const key = Buffer.from(requestKey);
     const entry: EntryMeta = { offset: this.dataEnd, flags, key, payloadLen: payload.length, payloadCrc, timestampS };
-    const header = dataHeader(entry);
-    writeAll(this.dataFd, [header, key, payload], this.dataEnd);
-    this.dataEnd += dataHeaderBytes + key.length + payload.length;
+    const bytes = dataHeaderBytes + key.length + payload.length;
+    this.pendingData.push(dataHeader(entry), key, payload);
+    this.pendingDataBytes += bytes;
+    this.dataEnd += bytes;
+    // Bounded: a batch of many or large SETs is written out as it grows (IOV_MAX is 1024).
+    if (this.pendingData.length >= 768 || this.pendingDataBytes >= 8 * 1024 * 1024) this.writePending();
     this.pendingIndex.push(indexEntry(entry));
     this.dirty = true;
     return entry;
   }
 
   readPayload(entry: EntryMeta): Buffer {
+    if (entry.offset >= this.writtenEnd) this.writePending();
     const payload = Buffer.allocUnsafe(entry.payloadLen);
     readAll(this.dataFd, payload, entry.offset + dataHeaderBytes + entry.key.length);
     return payload;
@@ -114,6 +131,7 @@ export class NamespaceFiles {
    */
   sync(fsync: boolean, full = false): void {
     if (!this.dirty) return;
+    this.writePending();
     if (fsync) fdatasyncSync(this.dataFd);
     if (this.pendingIndex.length > 0) {
       const bytes = Buffer.concat(this.pendingIndex);
@@ -123,6 +141,14 @@ export class NamespaceFiles {
     }
     if (fsync && full) fdatasyncSync(this.indexFd);
     this.dirty = false;
+  }
+
+  private writePending(): void {
+    if (this.pendingData.length === 0) return;
+    writeAll(this.dataFd, this.pendingData, this.writtenEnd);
+    this.writtenEnd = this.dataEnd;
+    this.pendingData = [];
+    this.pendingDataBytes = 0;
   }
 
   get needsSync(): boolean {

@@ -96,11 +96,6 @@ export class RespParser {
     }
   }
 
-  /** Bytes held for unfinished requests: what a slow or hostile client costs us. */
-  get bufferedBytes(): number {
-    return (this.head?.length ?? 0) + (this.body?.length ?? 0) + this.args.reduce((sum, a) => sum + a.length, 0);
-  }
-
   private addArg(arg: Buffer, done: Buffer[][]): void {
     this.requestBytes += arg.length;
     this.args.push(arg);

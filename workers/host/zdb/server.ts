@@ -25,7 +25,7 @@ export interface ZdbServerOptions {
   /** fdatasync before acknowledging writes (default true). */
   readonly fsync?: boolean;
   readonly maxClients?: number;
-  /** Stop reading from a client whose unread replies exceed this, until it catches up. */
+  /** Stop running a client's requests while its unsent replies exceed this, until it reads them. */
   readonly maxPendingReplyBytes?: number;
   /** Where unexpected errors (disk failures) are reported; default stderr. */
   readonly onError?: (error: unknown) => void;
@@ -35,8 +35,15 @@ interface Client {
   readonly socket: Socket;
   readonly parser: RespParser;
   readonly session: Session;
+  /** Parsed requests not yet run, from `queueAt` on. */
+  queue: Buffer[][];
+  queueAt: number;
+  /** Replies held until the next flush (after the fsync), and their size. */
   replies: Buffer[];
-  /** Set after a protocol error: send what is held, then close. */
+  replyBytes: number;
+  /** What was wrong with the bytes after the queued requests; answered once they have run. */
+  protocolError: string | null;
+  /** Send what is held, then close. */
   closing: boolean;
 }
 
@@ -90,51 +97,70 @@ export class ZdbHostServer {
       return;
     }
     this.stats.clients++;
-    const client: Client = { socket, parser: new RespParser(), session: { ns: this.store.mustGet(defaultNamespace), writable: true }, replies: [], closing: false };
+    const client: Client = { socket, parser: new RespParser(), session: { ns: this.store.mustGet(defaultNamespace), writable: true }, queue: [], queueAt: 0, replies: [], replyBytes: 0, protocolError: null, closing: false };
     this.clients.add(client);
     socket.on('data', (chunk: Buffer) => this.receive(client, chunk));
-    socket.on('drain', () => {
-      if (!client.closing) socket.resume();
-    });
+    socket.on('drain', () => this.work(client));
     // A reset connection is the client's business; it must never take the server down.
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.clients.delete(client));
   }
 
   private receive(client: Client, chunk: Buffer): void {
-    if (client.closing) return;
-    let requests: Buffer[][];
-    let protocolError: string | null = null;
+    if (client.closing || client.protocolError !== null) return;
     try {
-      requests = client.parser.push(chunk);
+      for (const request of client.parser.push(chunk)) client.queue.push(request);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       // Requests before the bad bytes still run; after them the stream cannot be trusted.
-      requests = error.completed;
-      protocolError = error.message;
+      for (const request of error.completed) client.queue.push(request);
+      client.protocolError = error.message;
+      client.socket.pause();
     }
-    for (const args of requests) {
+    this.work(client);
+  }
+
+  /**
+   * Runs the client's queued requests until its unsent replies reach the cap (a pipeline of GETs
+   * of 8 MiB values must not make us hold gigabytes); the rest waits until the socket drains.
+   */
+  private work(client: Client): void {
+    while (client.queueAt < client.queue.length && !client.closing) {
+      if (client.replyBytes + client.socket.writableLength >= this.maxPendingReplyBytes) {
+        client.socket.pause();
+        break;
+      }
+      const args = client.queue[client.queueAt]!;
+      client.queue[client.queueAt++] = [];
       try {
-        client.replies.push(execute(this.store, client.session, args, this.stats));
+        this.hold(client, execute(this.store, client.session, args, this.stats));
       } catch (error) {
         if (!(error instanceof CloseAfterReply)) {
           // A disk error (EIO, ENOSPC) fails this request, not the server. Positional appends mean a
           // half-written entry is overwritten by the next one, as the append cursor did not move.
           this.report(error);
-          client.replies.push(errorReply('Internal Error'));
+          this.hold(client, errorReply('Internal Error'));
           continue;
         }
-        client.replies.push(errorReply(error.message));
+        this.hold(client, error.reply);
         client.closing = true;
-        break;
       }
     }
-    if (protocolError !== null && !client.closing) {
-      client.replies.push(errorReply(`ERR Protocol error: ${protocolError}`));
-      client.closing = true;
+    if (client.queueAt === client.queue.length) {
+      client.queue = [];
+      client.queueAt = 0;
+      if (client.protocolError !== null && !client.closing) {
+        this.hold(client, errorReply(`ERR Protocol error: ${client.protocolError}`));
+        client.closing = true;
+      }
+      if (!client.closing && client.protocolError === null) client.socket.resume();
     }
-    if (client.closing) client.socket.pause();
     this.scheduleFlush();
+  }
+
+  private hold(client: Client, reply: Buffer): void {
+    client.replies.push(reply);
+    client.replyBytes += reply.length;
   }
 
   private report(error: unknown): void {
@@ -165,12 +191,14 @@ export class ZdbHostServer {
       if (client.replies.length === 0) continue;
       const bytes = client.replies.length === 1 ? client.replies[0]! : Buffer.concat(client.replies);
       client.replies = [];
+      client.replyBytes = 0;
       if (client.closing) {
         client.socket.end(bytes);
         continue;
       }
-      // A client that pipelines without reading its replies is paused rather than buffered forever.
-      if (!client.socket.write(bytes) && client.socket.writableLength > this.maxPendingReplyBytes) client.socket.pause();
+      // Below the cap, queued requests go on now; above it, on 'drain' once the client has read.
+      client.socket.write(bytes);
+      if (client.queueAt < client.queue.length && client.socket.writableLength < this.maxPendingReplyBytes) this.work(client);
     }
   }
 }

@@ -18,7 +18,12 @@ export class ZdbStore {
     for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
       // Leftovers of an NSDEL cut short by a crash start with '.'; no valid name does.
       if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      this.namespaces.set(entry.name, HostNamespace.open(entry.name, join(dataDir, entry.name)));
+      try {
+        this.namespaces.set(entry.name, HostNamespace.open(entry.name, join(dataDir, entry.name)));
+      } catch (error) {
+        for (const ns of this.namespaces.values()) ns.close(false);
+        throw new Error(`namespace ${entry.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     this.removeLeftovers();
     if (!this.namespaces.has(defaultNamespace)) this.namespaces.set(defaultNamespace, HostNamespace.open(defaultNamespace, join(dataDir, defaultNamespace), true));

@@ -1,0 +1,130 @@
+// `bench queue`: our operations (zdb.set on a small simulated grid) through the BullMQ transport,
+// against raw BullMQ no-op jobs on the same private Redis at the same concurrency, in the same run.
+
+import { Queue, Worker } from 'bullmq';
+import type { Args } from '../cli/args.js';
+import { World } from '../sim/grid/world.js';
+import { distroFlist } from '../sim/storage/flist/generate.js';
+import { baseFlistUrl, gridByName } from '../scenarios/grids.js';
+import { openBullmqTransport, startPrivateRedis } from '../scheduler/transports/bullmq/index.js';
+import { InprocessTransport } from '../scheduler/transports/inprocess.js';
+import type { Transport } from '../scheduler/transport.js';
+import type { Deployment, Workload as DocWorkload } from '../sim/grid/deployment.js';
+import { handlers } from '../workers/handlers/index.js';
+import type { Operation } from '../workers/operations.js';
+import { SimBackend } from '../workers/sim-backend.js';
+import { benchMain } from './bench-main.js';
+
+const GiB = 2 ** 30;
+/** The small grid's nodes with disks for a zdb namespace each. */
+const zdbNodes = [0, 1, 2, 5, 6];
+
+function zdbDeployment(): Deployment {
+  const db = { version: 0, name: 'db', type: 'zdb', metadata: '', description: '', data: { size: 10 * GiB, mode: 'user', password: 'pw', public: false } };
+  return { version: 0, twin_id: 50, contract_id: 0, metadata: '', description: '', workloads: [db as unknown as DocWorkload] };
+}
+
+type Opener = (backend: SimBackend) => Promise<Transport>;
+
+/** What is timed: zdb writes (each ends at its own virtual instant) or hub toggles (instant). */
+type Workload = 'zdb.set' | 'hub.up';
+
+/** Deploys the namespaces (untimed), then times `ops` operations (zdb writes spread over them). */
+async function timeOps(open: Opener, ops: number, kind: Workload): Promise<number> {
+  const world = new World({ seed: 'bench-queue', grid: gridByName('small'), armDeviceFailures: false });
+  world.hub.publish(distroFlist({ seed: 'bench-queue:base', url: baseFlistUrl }));
+  const backend = new SimBackend(world);
+  const transport = await open(backend);
+  try {
+    const namespaces: string[] = [];
+    for (const node of zdbNodes) {
+      const result = await transport.wait(await transport.submit({ kind: 'deployment.create', node, deployment: zdbDeployment() }));
+      const contractId = (result.value as { contractId?: number } | undefined)?.contractId;
+      if (result.state !== 'ok' || contractId === undefined) throw new Error(`bench setup: zdb on node ${node}: ${JSON.stringify(result)}`);
+      namespaces.push(`50-${contractId}-db`);
+    }
+    const started = performance.now();
+    for (let i = 0; i < ops; i++) {
+      const op: Operation = kind === 'hub.up' ? { kind } : { kind, namespace: namespaces[i % namespaces.length]!, key: `k${i}`, sizeBytes: 4096 };
+      await transport.submit(op);
+    }
+    await transport.drain();
+    return ops / ((performance.now() - started) / 1000);
+  } finally {
+    await transport.close();
+  }
+}
+
+/** BullMQ alone: the same number of jobs, workers that do nothing, the same workers and concurrency. */
+async function rawBullmq(redisUrl: string, jobs: number, workerCount: number, concurrency: number): Promise<number> {
+  const url = new URL(redisUrl);
+  const connection = { host: url.hostname, port: Number(url.port), maxRetriesPerRequest: null };
+  const queue = new Queue('bench-raw', { connection });
+  let done = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const workers = Array.from({ length: workerCount }, () => new Worker('bench-raw', async () => 'ok', { connection, concurrency }));
+  for (const worker of workers) {
+    worker.on('completed', () => {
+      if (++done === jobs) finish();
+    });
+  }
+  try {
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+    const started = performance.now();
+    const batch = 500;
+    for (let i = 0; i < jobs; i += batch) {
+      const count = Math.min(batch, jobs - i);
+      await queue.addBulk(Array.from({ length: count }, (_, j) => ({ name: 'noop', data: { i: i + j }, opts: { removeOnComplete: true } })));
+    }
+    await finished;
+    return jobs / ((performance.now() - started) / 1000);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+await benchMain('bench queue', {
+  flags: {
+    ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
+    concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
+    workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
+    redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
+    op: { kind: 'value', valueName: 'zdb.set|hub.up', help: 'the operation timed (default zdb.set; hub.up ends at the instant it starts)' },
+  },
+  async run(args: Args) {
+    const ops = args.number('ops', { min: 1, max: 1e7, integer: true, default: 3000 });
+    const concurrency = args.number('concurrency', { min: 1, max: 10_000, integer: true, default: 64 });
+    const workerCount = args.number('workers', { min: 1, max: 1000, integer: true, default: 4 });
+    const workerConcurrency = Math.ceil(concurrency / workerCount);
+    const kind = args.oneOf('op', ['zdb.set', 'hub.up'] as const, 'zdb.set');
+    const given = args.string('redis');
+    const redis = given === undefined ? await startPrivateRedis() : undefined;
+    const redisUrl = given ?? redis!.url;
+    try {
+      const inprocessOpsPerS = await timeOps(async (backend) => new InprocessTransport({ backend, clock: backend.clock, handlers, concurrency }), ops, kind);
+      const open: Opener = (backend) => openBullmqTransport({ backend, clock: backend.clock, redisUrl, concurrency, queue: 'bench-ops', localWorkers: workerCount, workerConcurrency });
+      const rawBullmqJobsPerS = await rawBullmq(redisUrl, ops, workerCount, workerConcurrency);
+      const projectOpsPerS = await timeOps(open, ops, kind);
+      const document = {
+        projectOpsPerS: Math.round(projectOpsPerS),
+        rawBullmqJobsPerS: Math.round(rawBullmqJobsPerS),
+        ratio: Number((projectOpsPerS / rawBullmqJobsPerS).toFixed(3)),
+        inprocessOpsPerS: Math.round(inprocessOpsPerS),
+        op: kind,
+        ops,
+        concurrency,
+        workers: workerCount,
+      };
+      const human = [
+        `${kind} through BullMQ: ${document.projectOpsPerS} ops/s; raw BullMQ no-op jobs: ${document.rawBullmqJobsPerS} jobs/s; ratio ${document.ratio}`,
+        `the same operations in-process: ${document.inprocessOpsPerS} ops/s (${ops} each, concurrency ${concurrency})`,
+      ].join('\n');
+      return { document, human };
+    } finally {
+      await redis?.stop();
+    }
+  },
+});

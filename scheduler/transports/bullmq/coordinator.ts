@@ -1,0 +1,235 @@
+// The owner's side of the BullMQ transport: puts each attempt on the queue and answers the backend
+// calls its worker sends over Redis, through that attempt's gated backend. Leaves out job rules.
+
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Backend } from '../../../workers/backend.js';
+import type { Operation, OperationResult } from '../../../workers/operations.js';
+import { isBackendCall } from '../gated-backend.js';
+import { connectionOptions } from './connection.js';
+import { ListPopper } from './list-pop.js';
+import { channelFor, doneMethod, encodeReply, fromWireError, replyTtlS, toWireError, type CallRequest, type Channel, type JobPayload, type WireOutcome } from './protocol.js';
+
+export interface CoordinatorOptions {
+  readonly redisUrl: string;
+  readonly queue?: string;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * One attempt's calls so far, so that a re-delivery replays them instead of applying them again.
+ * Dropped once the attempt reports back: a later delivery then finds no attempt and applies nothing.
+ */
+interface AttemptLog {
+  /** The attempt's own view of the owner's backend (in-process: the gated backend of its handler). */
+  readonly backend: Backend;
+  readonly calls: Map<number, CallEntry>;
+  finished: boolean;
+  settle: (outcome: WireOutcome) => void;
+}
+
+interface CallEntry {
+  /** The encoded reply once the call settled. */
+  reply?: string;
+  /** Who waits for it: a call re-sent (or re-delivered) while it runs is answered once it settles. */
+  waiters: Waiter[];
+}
+
+interface Waiter {
+  readonly to: string;
+  readonly tag: string;
+}
+
+const batchSize = 256;
+
+export class BullmqCoordinator {
+  /** Distinguishes this owner's jobs from stale ones of an earlier run on the same queue. */
+  readonly run = randomUUID().slice(0, 8);
+  readonly channel: Channel;
+  private readonly queue: Queue;
+  private readonly listener: Redis;
+  private readonly replier: Redis;
+  private readonly attempts = new Map<string, AttemptLog>();
+  private adds: Array<{ name: string; data: JobPayload; opts: { jobId: string; removeOnComplete: true; removeOnFail: { count: number } } }> = [];
+  private flushing: Promise<void> | undefined;
+  private closing = false;
+  /** Calls answered from the log instead of applied again: re-sent calls and re-delivered jobs. */
+  private replayed = 0;
+  private applied = 0;
+  private dispatched = 0;
+  private readonly loop: Promise<void>;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: CoordinatorOptions) {
+    this.channel = channelFor(options.queue);
+    this.log = options.log ?? (() => {});
+    this.queue = new Queue(this.channel.queue, { connection: connectionOptions(options.redisUrl) });
+    this.listener = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.replier = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    this.loop = this.serve();
+  }
+
+  /** What the owner saw: calls applied, and duplicates answered from the log without applying them. */
+  stats(): { appliedCalls: number; replayedCalls: number; attempts: number } {
+    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched };
+  }
+
+  /**
+   * Runs one attempt on some worker, as a handler would in-process: every backend call the worker
+   * sends goes to `backend`, and the result (or the error it threw, rebuilt) comes back.
+   * `seq` numbers attempts uniquely in this run; `attempt` only informs the worker.
+   */
+  async execute(seq: number, attempt: number, op: Operation, backend: Backend): Promise<OperationResult> {
+    const outcome = await new Promise<WireOutcome>((settle) => {
+      this.dispatched++;
+      this.attempts.set(`${seq}:${attempt}`, { backend, calls: new Map(), finished: false, settle });
+      const data: JobPayload = { run: this.run, seq, attempt, nowS: backend.nowS(), op };
+      this.adds.push({ name: op.kind, data, opts: { jobId: `${this.run}-${seq}-${attempt}`, removeOnComplete: true, removeOnFail: { count: 1000 } } });
+      // One add per dispatch: the transport starts every attempt of an instant in one synchronous pass.
+      this.flushing ??= Promise.resolve().then(() => this.flush());
+    });
+    if ('thrown' in outcome) throw fromWireError(outcome.thrown);
+    return outcome.result;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.flushing;
+    // disconnect, not quit: the listener is blocked in BLPOP.
+    this.listener.disconnect();
+    await this.loop;
+    await this.queue.close();
+    await this.replier.quit().catch(() => this.replier.disconnect());
+  }
+
+  /** Adds every attempt dispatched in this turn in one round trip; retried until Redis takes them. */
+  private async flush(): Promise<void> {
+    const adds = this.adds;
+    this.adds = [];
+    this.flushing = undefined;
+    for (;;) {
+      try {
+        await this.queue.addBulk(adds);
+        return;
+      } catch (error) {
+        // An attempt the owner waits for must reach the queue, or the run would wait forever.
+        this.log(`owner: adding ${adds.length} job(s): ${(error as Error).message}; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  private async serve(): Promise<void> {
+    const key = this.channel.requests;
+    const popper = new ListPopper(this.listener);
+    while (!this.closing) {
+      let batch: string[];
+      try {
+        // Everything waiting in one round trip: the owner is the one every worker waits on.
+        batch = await popper.pop(key, 1, batchSize);
+      } catch (error) {
+        if (this.closing) break;
+        this.log(`owner: request channel: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      for (const text of batch) this.handle(text);
+    }
+  }
+
+  private handle(text: string): void {
+    const request = parseRequest(text, this.channel);
+    if (typeof request === 'string') return this.log(`owner: dropped a request: ${request}`);
+    const waiter = request.replyTo === undefined ? undefined : { to: request.replyTo, tag: request.tag ?? '' };
+    if (request.run !== this.run) return this.reply(waiter, fail(`job ${request.seq} is not of this run`));
+    const key = `${request.seq}:${request.attempt}`;
+    const attempt = this.attempts.get(key);
+    if (attempt === undefined) return this.reply(waiter, fail(`job ${request.seq} attempt ${request.attempt} is not running (never dispatched, or already reported back)`));
+    if (request.method === doneMethod) return this.finish(attempt, request.args[0], key);
+    const existing = attempt.calls.get(request.index);
+    if (existing !== undefined) {
+      // A duplicate: a re-sent call, or a re-delivered job replaying. Answer it without applying it again.
+      this.replayed++;
+      if (existing.reply !== undefined) this.reply(waiter, existing.reply);
+      else if (waiter !== undefined) existing.waiters.push(waiter);
+      return;
+    }
+    if (attempt.finished || request.index !== attempt.calls.size) {
+      return this.reply(waiter, fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.size} made)`));
+    }
+    const entry: CallEntry = { waiters: waiter === undefined ? [] : [waiter] };
+    attempt.calls.set(request.index, entry);
+    this.applied++;
+    this.apply(attempt, request).then((reply) => {
+      entry.reply = reply;
+      for (const to of entry.waiters) this.reply(to, reply);
+      entry.waiters = [];
+    });
+  }
+
+  /** Runs the call through the gate: in (job, call) order, with virtual time held around it. */
+  private async apply(attempt: AttemptLog, request: CallRequest): Promise<string> {
+    const backend = attempt.backend;
+    if (!isBackendCall(request.method)) return fail(`unknown backend method ${JSON.stringify(request.method)}`);
+    try {
+      const fn = backend[request.method] as (...args: unknown[]) => Promise<unknown>;
+      const value = await fn.apply(backend, [...request.args]);
+      return JSON.stringify({ ok: true, value, nowS: backend.nowS() });
+    } catch (error) {
+      return JSON.stringify({ ok: false, error: toWireError(error), nowS: backend.nowS() });
+    }
+  }
+
+  private finish(attempt: AttemptLog, raw: unknown, key: string): void {
+    if (attempt.finished) return;
+    attempt.finished = true;
+    this.attempts.delete(key);
+    attempt.settle(toOutcome(raw));
+  }
+
+  private reply(waiter: Waiter | undefined, text: string): void {
+    if (waiter === undefined) return;
+    const { to, tag } = waiter;
+    void this.replier.rpush(to, encodeReply(tag, text)).catch((error: Error) => this.log(`owner: reply: ${error.message}`));
+    void this.replier.expire(to, replyTtlS).catch(() => {});
+  }
+}
+
+function fail(message: string): string {
+  return JSON.stringify({ ok: false, error: { message }, nowS: 0 });
+}
+
+function toOutcome(raw: unknown): WireOutcome {
+  const outcome = raw as Partial<WireOutcome> | null;
+  if (typeof outcome === 'object' && outcome !== null) {
+    if ('result' in outcome && typeof outcome.result === 'object' && outcome.result !== null) return { result: outcome.result };
+    if ('thrown' in outcome && typeof outcome.thrown === 'object' && outcome.thrown !== null) return { thrown: outcome.thrown };
+  }
+  // No operation error inside: the transport treats it as a programmer error and stops loudly.
+  return { thrown: { message: 'a worker sent a malformed completion report' } };
+}
+
+/** Requests come from Redis: anything malformed is dropped with a reason, never trusted. */
+function parseRequest(text: string, channel: Channel): CallRequest | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  const r = raw as Partial<CallRequest>;
+  if (typeof r !== 'object' || r === null) return 'not an object';
+  if (typeof r.run !== 'string') return 'field run: must be a string';
+  for (const field of ['seq', 'attempt', 'index'] as const) {
+    if (!Number.isSafeInteger(r[field]) || (r[field] as number) < 0) return `field ${field}: must be an integer ≥ 0`;
+  }
+  if (typeof r.method !== 'string') return 'field method: must be a string';
+  if (!Array.isArray(r.args)) return 'field args: must be an array';
+  // A reply may only go to one of our reply lists, never to an arbitrary key such as a queue's.
+  if (r.replyTo !== undefined && (typeof r.replyTo !== 'string' || !r.replyTo.startsWith(channel.replyKey('')))) {
+    return 'field replyTo: not a reply list of this queue';
+  }
+  if (r.tag !== undefined && (typeof r.tag !== 'string' || r.tag.includes('|'))) return 'field tag: must be a string without |';
+  return r as CallRequest;
+}

@@ -1,0 +1,110 @@
+// A worker process's BullMQ side: take a job, check its untrusted payload, run the handler against a
+// RemoteBackend, report the outcome to the owner. Leaves out the handlers themselves (injected).
+
+import { randomUUID } from 'node:crypto';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Backend } from '../../../workers/backend.js';
+import { InputError } from '../../../workers/errors.js';
+import type { Operation, OperationResult } from '../../../workers/operations.js';
+import { connectionOptions } from './connection.js';
+import { channelFor, doneMethod, toWireError, type JobPayload, type WireOutcome } from './protocol.js';
+import { RemoteBackend } from './remote-backend.js';
+import { RpcClient } from './rpc-client.js';
+
+export interface JobWorkerOptions {
+  readonly redisUrl: string;
+  readonly queue?: string;
+  /** Jobs at once (default 256): all workers together must hold every job the owner has in flight. */
+  readonly concurrency?: number;
+  /** How long a job's lock lives without renewal: a killed worker's job is re-delivered after it. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  /** Checks the operation again (the payload is untrusted); throws InputError naming the field. */
+  readonly validate: (raw: unknown, where: string) => Operation;
+  readonly run: (op: Operation, backend: Backend) => Promise<OperationResult>;
+  /** Warnings (a failed job, a lost connection); the worker keeps serving after each. */
+  readonly log?: (line: string) => void;
+}
+
+export interface JobWorker {
+  /** Resolves once the worker is connected and taking jobs. */
+  ready(): Promise<void>;
+  /**
+   * Stops taking jobs. Graceful by default: waits for the jobs it runs. `force` abandons them (their
+   * calls fail at once); BullMQ re-delivers them to another worker once their locks expire.
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>;
+}
+
+export function startJobWorker(options: JobWorkerOptions): JobWorker {
+  const channel = channelFor(options.queue);
+  const log = options.log ?? (() => {});
+  const pusher = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const client = new RpcClient(options.redisUrl, channel, pusher);
+
+  const processJob = async (job: Job): Promise<string> => {
+    const where = `job ${job.id ?? '?'}`;
+    // Without these three the owner cannot be told anything: the job just fails, naming the field.
+    const call = checkAddress(job.data, where);
+    let op: Operation;
+    let payload: JobPayload;
+    try {
+      payload = checkRest(job.data as object, where);
+      op = options.validate(payload.op, where);
+    } catch (error) {
+      // The owner waits for this job: tell it, then fail the job so the error stays visible in Redis.
+      await client.done({ ...call, index: 0, method: doneMethod, args: [{ thrown: toWireError(error) } satisfies WireOutcome] });
+      throw error;
+    }
+    const backend = new RemoteBackend(client, { ...call, token: randomUUID(), nowS: payload.nowS });
+    let outcome: WireOutcome;
+    try {
+      outcome = { result: await options.run(op, backend) };
+    } catch (error) {
+      outcome = { thrown: toWireError(error) };
+    }
+    await client.done({ ...call, index: backend.calls, method: doneMethod, args: [outcome] });
+    return 'result' in outcome ? outcome.result.state : 'thrown';
+  };
+
+  const worker = new Worker(channel.queue, processJob, {
+    connection: connectionOptions(options.redisUrl),
+    concurrency: options.concurrency ?? 256,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    // A job re-delivered after a crash is replayed from the owner's log, so several stalls are harmless.
+    maxStalledCount: 10,
+    removeOnFail: { count: 1000 },
+  });
+  worker.on('failed', (job, error) => log(`worker: job ${job?.id ?? '?'} failed: ${error.message}`));
+  worker.on('error', (error) => log(`worker: ${error.message}`));
+
+  return {
+    ready: () => worker.waitUntilReady().then(() => undefined),
+    async close({ force = false } = {}) {
+      if (force) await client.close();
+      await worker.close(force);
+      await client.close();
+      pusher.disconnect();
+    },
+  };
+}
+
+/** The fields that say which attempt of which run this is. */
+function checkAddress(data: unknown, where: string): Pick<JobPayload, 'run' | 'seq' | 'attempt'> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(where, '', 'payload must be an object');
+  const d = data as Record<string, unknown>;
+  if (typeof d.run !== 'string' || d.run === '') throw new InputError(where, 'run', 'must be a non-empty string');
+  if (!Number.isSafeInteger(d.seq) || (d.seq as number) < 0) throw new InputError(where, 'seq', 'must be an integer ≥ 0');
+  if (!Number.isSafeInteger(d.attempt) || (d.attempt as number) < 1) throw new InputError(where, 'attempt', 'must be an integer ≥ 1');
+  return { run: d.run, seq: d.seq as number, attempt: d.attempt as number };
+}
+
+/** The rest of the envelope; the operation inside is checked by validate(). */
+function checkRest(data: object, where: string): JobPayload {
+  const d = data as Record<string, unknown>;
+  if (typeof d.nowS !== 'number' || !Number.isFinite(d.nowS)) throw new InputError(where, 'nowS', 'must be a finite number');
+  if (!('op' in d)) throw new InputError(where, 'op', 'is required');
+  return d as unknown as JobPayload;
+}

@@ -1,0 +1,90 @@
+// The wire format between the owner of the simulated state and worker processes: job payloads on
+// the BullMQ queue, backend calls and completions on a Redis list, replies on per-call lists.
+
+import type { OperationResult } from '../../../workers/operations.js';
+import { operationError, WorkerError, type OperationError, type WorkerErrorCode } from '../../../workers/errors.js';
+
+/** Names shared by the owner and every worker serving one queue. */
+export interface Channel {
+  /** The BullMQ queue carrying one job per operation attempt. */
+  readonly queue: string;
+  /** The list the owner pops backend calls and completions from. */
+  readonly requests: string;
+  /** The list a worker process's replies go to (one per process, however many jobs it runs). */
+  replyKey(clientId: string): string;
+}
+
+export const defaultQueueName = 'zos-ops';
+
+export function channelFor(queue: string = defaultQueueName): Channel {
+  // The hash tag keeps every key of one queue in one cluster slot, as BullMQ's own keys are.
+  const base = `zt:{${queue}}`;
+  return { queue, requests: `${base}:rpc`, replyKey: (clientId) => `${base}:reply:${clientId}` };
+}
+
+/** What the owner puts on the queue. `nowS` is the owner's clock when it dispatched the job. */
+export interface JobPayload {
+  /** The owner's run: a stale job of an earlier run must not be taken for this run's job `seq`. */
+  readonly run: string;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly nowS: number;
+  readonly op: unknown;
+}
+
+/** One backend call, or the job's completion (`method: '$done'`, no reply expected). */
+export interface CallRequest {
+  readonly run: string;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly index: number;
+  readonly method: string;
+  readonly args: readonly unknown[];
+  /** Where the reply goes; absent for '$done'. */
+  readonly replyTo?: string;
+  /** Comes back with the reply: names the delivery and call it answers (no '|' inside). */
+  readonly tag?: string;
+}
+
+/** A reply on the wire: the request's tag, '|', the encoded CallReply. */
+export function encodeReply(tag: string, reply: string): string {
+  return `${tag}|${reply}`;
+}
+
+export const doneMethod = '$done';
+
+export type CallReply =
+  | { readonly ok: true; readonly value?: unknown; readonly nowS: number }
+  | { readonly ok: false; readonly error: WireError; readonly nowS: number };
+
+/** A failure as the owner classified it, so a handler in a worker maps it exactly as in-process. */
+export interface WireError {
+  readonly message: string;
+  /** operationError()'s view; absent for a programmer error, which must stop the run loudly. */
+  readonly operation?: OperationError;
+}
+
+/** How long a reply list lives if nobody reads it (its worker died): Redis memory stays flat. */
+export const replyTtlS = 60;
+
+/** A worker re-sends a call it got no reply to after this long; the owner answers duplicates once. */
+export const callResendMs = 2_000;
+
+export function toWireError(error: unknown): WireError {
+  const operation = operationError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return operation === undefined ? { message } : { message, operation };
+}
+
+/**
+ * The error a remote call throws in the worker. A WorkerError carrying the owner's code, message and
+ * retry advice makes operationError() give in the worker what it gave in the owner.
+ */
+export function fromWireError(wire: WireError): Error {
+  const op = wire.operation;
+  if (op === undefined) return new Error(`owner: ${wire.message}`);
+  return new WorkerError(op.code as WorkerErrorCode, op.message, op.retryable);
+}
+
+/** What a completion report carries: the handler's result, or what it threw. */
+export type WireOutcome = { readonly result: OperationResult } | { readonly thrown: WireError };

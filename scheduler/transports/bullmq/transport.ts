@@ -1,0 +1,110 @@
+// The BullMQ Transport: the in-process transport's job rules, clock and gate, with each handler run
+// by a worker process over Redis instead of here. The owner keeps the state; workers keep nothing.
+
+import type { Backend } from '../../../workers/backend.js';
+import { runOperation } from '../../../workers/handlers/index.js';
+import { operationKinds, type Operation, type OperationResult } from '../../../workers/operations.js';
+import { validateOperation } from '../../operations/validate.js';
+import type { JobEvent, JobHandle, Transport } from '../../transport.js';
+import { InprocessTransport, type HandlerTable, type InprocessOptions } from '../inprocess.js';
+import { BullmqCoordinator } from './coordinator.js';
+import { startJobWorker, type JobWorker } from './job-worker.js';
+import { startPrivateRedis, type PrivateRedisServer } from './private-redis.js';
+
+export interface BullmqTransportOptions extends Omit<InprocessOptions, 'handlers'> {
+  /** A Redis to use; absent ⇒ a private redis-server, stopped by close(). */
+  readonly redisUrl?: string;
+  /** The BullMQ queue; workers must name the same one. */
+  readonly queue?: string;
+  /**
+   * BullMQ workers to run inside this process (they still go through Redis, exactly as worker
+   * processes do). 0 when `zos-testbed worker` processes serve the queue. Default 1.
+   */
+  readonly localWorkers?: number;
+  /** Concurrency of each local worker (default 256): with the lockstep gate, all workers together must be able to hold every job in flight at once. */
+  readonly workerConcurrency?: number;
+  readonly log?: (line: string) => void;
+}
+
+export class BullmqTransport implements Transport {
+  private constructor(
+    private readonly inner: InprocessTransport,
+    private readonly coordinator: BullmqCoordinator,
+    private readonly workers: readonly JobWorker[],
+    private readonly redis: PrivateRedisServer | undefined,
+    /** The Redis this transport uses, for worker processes to join. */
+    readonly redisUrl: string,
+    private readonly stopListening: () => void,
+  ) {}
+
+  static async open(options: BullmqTransportOptions): Promise<BullmqTransport> {
+    const redis = options.redisUrl === undefined ? await startPrivateRedis() : undefined;
+    const redisUrl = options.redisUrl ?? redis!.url;
+    const log = options.log ?? (() => {});
+    const coordinator = new BullmqCoordinator({ redisUrl, log, ...(options.queue === undefined ? {} : { queue: options.queue }) });
+    // The in-process transport dispatches in attempt order and calls a handler once per attempt, in
+    // that order; its 'active' events come in the same order, so they name each handler call's job.
+    const starting: JobEvent[] = [];
+    let seq = 0;
+    const remote = (op: Operation, backend: Backend): Promise<OperationResult> => {
+      const event = starting.shift();
+      return coordinator.execute(++seq, event?.attempt ?? 1, op, backend);
+    };
+    const handlers = Object.fromEntries(operationKinds.map((kind) => [kind, remote])) as unknown as HandlerTable;
+    const { redisUrl: _r, queue: _q, localWorkers: _l, workerConcurrency: _c, log: _log, ...inprocess } = options;
+    const inner = new InprocessTransport({ ...inprocess, handlers });
+    const stopListening = inner.onEvent((event) => {
+      if (event.kind === 'active') starting.push(event);
+    });
+    const workers: JobWorker[] = [];
+    for (let i = 0; i < (options.localWorkers ?? 1); i++) {
+      workers.push(startJobWorker({
+        redisUrl, log, validate: validateOperation, run: runOperation,
+        concurrency: options.workerConcurrency ?? 256,
+        ...(options.queue === undefined ? {} : { queue: options.queue }),
+      }));
+    }
+    await Promise.all(workers.map((worker) => worker.ready()));
+    return new BullmqTransport(inner, coordinator, workers, redis, redisUrl, stopListening);
+  }
+
+  submit(op: Operation): Promise<JobHandle> {
+    return this.inner.submit(op);
+  }
+
+  submitFlow(parent: Operation, children: readonly Operation[]): Promise<JobHandle> {
+    return this.inner.submitFlow(parent, children);
+  }
+
+  wait(handle: JobHandle): Promise<OperationResult> {
+    return this.inner.wait(handle);
+  }
+
+  onEvent(listener: (event: JobEvent) => void): () => void {
+    return this.inner.onEvent(listener);
+  }
+
+  drain(): Promise<void> {
+    return this.inner.drain();
+  }
+
+  /** Every job so far, in submission order, as the in-process transport reports them. */
+  jobs(): ReturnType<InprocessTransport['jobs']> {
+    return this.inner.jobs();
+  }
+
+  /** Calls the owner applied, and duplicates it answered from its log (re-deliveries after a crash). */
+  stats(): ReturnType<BullmqCoordinator['stats']> {
+    return this.coordinator.stats();
+  }
+
+  async close(): Promise<void> {
+    this.stopListening();
+    await this.inner.close();
+    // Forced: a job still in flight here waits on a clock nobody runs any more, so it would never end.
+    for (const worker of this.workers) await worker.close({ force: true });
+    await this.coordinator.close();
+    await this.redis?.stop();
+  }
+}
+

@@ -1,0 +1,187 @@
+// Each 0-db command and rule against a real `zos-testbed zdb` process through ioredis: modes,
+// limits, maxsize, lock/freeze/worm, history, scan, namespaces. One server per file, one namespace per test.
+
+import anyTest, { type TestFn } from 'ava';
+import type { Redis } from 'ioredis';
+import { client, removeDataDir, reply, startZdb, type ZdbProcess } from '../helpers/zdb-server.js';
+
+const test = anyTest as TestFn<{ zdb: ZdbProcess }>;
+const MiB = 1024 * 1024;
+
+test.before(async (t) => {
+  t.context.zdb = await startZdb();
+});
+test.after.always(async (t) => {
+  const zdb = t.context.zdb as ZdbProcess | undefined;
+  if (zdb === undefined) return;
+  await zdb.stop();
+  removeDataDir(zdb.dataDir);
+});
+
+/** A client with a fresh namespace `name` selected; closed when the test ends. */
+async function inNamespace(t: { context: { zdb: ZdbProcess }; teardown(fn: () => void): void }, name: string): Promise<Redis> {
+  const redis = client(t.context.zdb.port);
+  t.teardown(() => redis.disconnect());
+  if ((await reply(redis, 'NSNEW', name)) !== 'OK') throw new Error(`NSNEW ${name} failed`);
+  await redis.call('SELECT', name);
+  return redis;
+}
+
+test('PING, TIME, INFO and DBSIZE answer on the default namespace', async (t) => {
+  const redis = client(t.context.zdb.port);
+  t.teardown(() => redis.disconnect());
+  t.is(await redis.ping(), 'PONG');
+  const [s, us] = (await redis.call('TIME')) as [string, string];
+  t.true(Math.abs(Number(s) - Date.now() / 1000) < 60);
+  t.true(Number(us) >= 0 && Number(us) < 1e6);
+  t.regex(String(await redis.call('INFO')), /server_name: 0-db/);
+  t.is(typeof (await redis.call('DBSIZE')), 'number');
+  t.deepEqual(await reply(redis, 'NOPE'), { error: 'Command not supported' });
+  t.deepEqual(await reply(redis, 'GET'), { error: 'Unexpected arguments' });
+  // QUIT (a redis courtesy, not in 0-db) answers OK and closes.
+  t.is(await redis.quit(), 'OK');
+});
+
+test('user mode: SET replies the key, identical data is a no-op, DEL leaves history', async (t) => {
+  const redis = await inNamespace(t, 'user-basic');
+  t.is(await redis.call('SET', 'k', 'v1'), 'k');
+  t.is(await redis.call('SET', 'k', 'v1'), null);
+  t.is(await redis.call('SET', 'k', 'v2'), 'k');
+  t.is(await redis.call('GET', 'k'), 'v2');
+  t.is(await redis.call('EXISTS', 'k'), 1);
+  t.is(await redis.call('CHECK', 'k'), 1);
+  t.deepEqual(await redis.call('MGET', 'k', 'missing'), ['v2', null]);
+  t.is(await redis.call('DBSIZE'), 1);
+  const [cursor, , payload] = (await redis.call('HISTORY', 'k')) as [string, string, string];
+  t.is(payload, 'v2');
+  const [end, , older] = (await redis.call('HISTORY', 'k', cursor)) as [string | null, string, string];
+  t.is(older, 'v1');
+  t.is(end, null);
+  t.is(await redis.call('DEL', 'k'), 'OK');
+  t.is(await redis.call('GET', 'k'), null);
+  t.is(await redis.call('EXISTS', 'k'), 0);
+  t.is(await redis.call('CHECK', 'k'), null);
+  t.is(await redis.call('DBSIZE'), 0);
+  t.deepEqual(await reply(redis, 'DEL', 'k'), { error: 'Key not found' });
+  t.deepEqual(await reply(redis, 'HISTORY', 'k'), { error: 'Key not found' });
+  t.deepEqual(await reply(redis, 'SET', '', 'x'), { error: 'Invalid argument, key needed' });
+  // A deleted key comes back with a new SET; its older versions are still on record.
+  t.is(await redis.call('SET', 'k', 'v3'), 'k');
+  const [back, , now] = (await redis.call('HISTORY', 'k')) as [string, string, string];
+  t.is(now, 'v3');
+  // The deletion marker is skipped: the step before v3 is v2.
+  t.is(((await redis.call('HISTORY', 'k', back)) as string[])[2], 'v2');
+  t.deepEqual(await reply(redis, 'HISTORY', 'k', '999'), { error: 'Invalid argument' });
+});
+
+test('binary keys and values round-trip byte for byte, up to 255-byte keys and 8 MiB values', async (t) => {
+  const redis = await inNamespace(t, 'limits');
+  const key = Buffer.alloc(255, 0xff);
+  const value = Buffer.alloc(8 * MiB, 0xa5);
+  value[0] = 0;
+  t.deepEqual(await redis.callBuffer('SET', key, value), key);
+  // Buffer.equals, not t.deepEqual: ava's deep comparison of 8 MiB takes seconds.
+  t.true(((await redis.callBuffer('GET', key)) as Buffer).equals(value));
+  t.deepEqual(await reply(redis, 'SET', Buffer.alloc(256, 1), 'x'), { error: 'Key too large' });
+  t.deepEqual(await reply(redis, 'SET', 'big', Buffer.alloc(8 * MiB + 1)), { error: 'Payload too large' });
+  // The connection is still usable after both refusals.
+  t.is(await redis.ping(), 'PONG');
+  t.deepEqual(await reply(redis, 'MGET', ...Array.from({ length: 1024 }, (_, i) => `k${i}`)), { error: 'Too many keys' });
+});
+
+test('seq mode: empty key allocates little-endian ids, only existing ids may be updated', async (t) => {
+  const redis = client(t.context.zdb.port);
+  t.teardown(() => redis.disconnect());
+  await redis.call('NSNEW', 'seq');
+  t.is(await redis.call('NSSET', 'seq', 'mode', 'seq'), 'OK');
+  await redis.call('SELECT', 'seq');
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push((await redis.callBuffer('SET', '', `v${i}`)) as Buffer);
+  t.deepEqual(ids.map((id) => id.readUInt32LE()), [0, 1, 2]);
+  t.is(String(await redis.call('GET', ids[1]!)), 'v1');
+  t.deepEqual(await redis.callBuffer('SET', ids[1]!, 'v1b'), ids[1]);
+  t.is(String(await redis.call('GET', ids[1]!)), 'v1b');
+  const unknown = Buffer.alloc(4);
+  unknown.writeUInt32LE(99);
+  t.deepEqual(await reply(redis, 'SET', unknown, 'x'), { error: 'Invalid key, only update authorized' });
+  t.deepEqual(await reply(redis, 'NSSET', 'seq', 'mode', 'user'), { error: 'Cannot change mode, namespace is not empty' });
+  t.regex(String(await redis.call('NSINFO', 'seq')), /mode: sequential/);
+});
+
+test('maxsize refuses growth beyond the limit but allows an overwrite that does not grow', async (t) => {
+  const redis = await inNamespace(t, 'maxsize');
+  await redis.call('NSSET', 'maxsize', 'maxsize', '10');
+  t.is(await redis.call('SET', 'a', '123456'), 'a');
+  t.deepEqual(await reply(redis, 'SET', 'b', '123456'), { error: 'No space left on this namespace' });
+  t.is(await redis.call('SET', 'a', '1234567890'), 'a');
+  t.regex(String(await redis.call('NSINFO', 'maxsize')), /data_limits_bytes: 10\n/);
+  t.deepEqual(await reply(redis, 'NSSET', 'maxsize', 'maxsize', '-1'), { error: 'Invalid argument' });
+});
+
+test('lock makes a namespace read-only, freeze closes it, worm forbids overwrite and delete', async (t) => {
+  const redis = await inNamespace(t, 'flags');
+  await redis.call('SET', 'k', 'v');
+  await redis.call('NSSET', 'flags', 'lock', '1');
+  t.deepEqual(await reply(redis, 'SET', 'k', 'w'), { error: 'Namespace is temporarily locked (read-only)' });
+  t.deepEqual(await reply(redis, 'DEL', 'k'), { error: 'Namespace is temporarily locked (read-only)' });
+  t.is(await redis.call('GET', 'k'), 'v');
+  await redis.call('NSSET', 'flags', 'lock', '0');
+  await redis.call('NSSET', 'flags', 'freeze', '1');
+  t.deepEqual(await reply(redis, 'GET', 'k'), { error: 'Namespace is temporarily frozen (read-write disabled)' });
+  t.deepEqual(await reply(redis, 'SCAN'), { error: 'Namespace is temporarily frozen (read-write disabled)' });
+  await redis.call('NSSET', 'flags', 'freeze', '0');
+  await redis.call('NSSET', 'flags', 'worm', '1');
+  t.deepEqual(await reply(redis, 'SET', 'k', 'w'), { error: 'Namespace is protected by worm mode' });
+  t.deepEqual(await reply(redis, 'DEL', 'k'), { error: 'Namespace is protected by worm mode' });
+  t.is(await redis.call('SET', 'new', 'x'), 'new');
+  t.regex(String(await redis.call('NSINFO', 'flags')), /worm: yes\n/);
+  t.deepEqual(await reply(redis, 'NSSET', 'flags', 'lock', 'maybe'), { error: 'Invalid argument' });
+  t.deepEqual(await reply(redis, 'NSSET', 'flags', 'colour', '1'), { error: 'Invalid property' });
+});
+
+test('SCAN pages through live keys in write order and ends with "No more data"', async (t) => {
+  const redis = await inNamespace(t, 'scan');
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < 300; i++) pipeline.call('SET', `key-${i}`, `value-${i}`);
+  await pipeline.exec();
+  await redis.call('DEL', 'key-5');
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const r = await reply(redis, 'SCAN', ...(cursor === undefined ? [] : [cursor]));
+    if ((r as { error?: string }).error !== undefined) {
+      t.is((r as { error: string }).error, 'No more data');
+      break;
+    }
+    const [next, entries] = r as [string, [string, number, number][]];
+    for (const [key, size] of entries) {
+      seen.push(key);
+      t.is(size, `value-${key.slice(4)}`.length);
+    }
+    cursor = next;
+  }
+  t.is(seen.length, 299);
+  t.is(seen[0], 'key-0');
+  t.false(seen.includes('key-5'));
+});
+
+test('NSLIST, NSINFO and NSDEL manage namespaces; a session in a deleted one is told and closed', async (t) => {
+  const admin = client(t.context.zdb.port);
+  const other = client(t.context.zdb.port);
+  t.teardown(() => {
+    admin.disconnect();
+    other.disconnect();
+  });
+  await admin.call('NSNEW', 'doomed');
+  t.deepEqual(await reply(admin, 'NSNEW', 'doomed'), { error: 'This namespace is not available' });
+  t.true(((await admin.call('NSLIST')) as string[]).includes('doomed'));
+  await other.call('SELECT', 'doomed');
+  await other.call('SET', 'k', 'v');
+  t.deepEqual(await reply(other, 'NSDEL', 'doomed'), { error: "Cannot remove namespace you're currently using." });
+  t.deepEqual(await reply(admin, 'NSDEL', 'default'), { error: 'Cannot remove default namespace' });
+  t.is(await admin.call('NSDEL', 'doomed'), 'OK');
+  t.false(((await admin.call('NSLIST')) as string[]).includes('doomed'));
+  t.deepEqual(await reply(admin, 'NSINFO', 'doomed'), { error: 'Namespace not found' });
+  t.deepEqual(await reply(other, 'GET', 'k'), { error: 'Your active namespace is not available anymore (probably removed).' });
+  t.deepEqual(await reply(admin, 'SELECT', 'doomed'), { error: 'Namespace not found' });
+});
