@@ -149,7 +149,7 @@ await benchMain('bench placement', {
     const weight = args.string('weight', 'spread');
     if (weight !== 'spread' && weight !== 'pack') throw new InputError('bench placement', '--weight', `must be spread or pack, got ${weight}`);
     const seed = args.string('seed', '1');
-    process.stderr.write(`seed ${seed}\n`);
+    process.stderr.write(`seed: ${seed}\n`);
     const r = benchPlacement(nodes, placements, weight, seed);
     const human = [
       `placement on ${r.nodes} nodes, ${r.placements} requests (${r.placed} placed), weight ${r.weight}`,
