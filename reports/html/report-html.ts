@@ -1,0 +1,175 @@
+// report.html: one self-contained page — inline CSS and SVG, no script, no fonts, no links — with
+// charts of the timeseries, the per-kind operations and the summary. Leaves out interactivity.
+
+import type { CapacityPlan } from '../capacity.js';
+import { formatNumber } from '../format.js';
+import { summaryEntries } from '../summary.js';
+import { resourceNames, type BucketRow, type RunRecord } from '../types.js';
+import { timeUnit } from './axes.js';
+import { barChart } from './bar-chart.js';
+import { escapeXml } from './escape.js';
+import { lineChart, type LineSeries } from './line-chart.js';
+
+const style = `
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 800px; color: #222; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
+.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; font-size: 13px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; } td:first-child { white-space: nowrap; }
+svg.chart { display: block; margin: 12px 0; background: #fff; }
+.chart-title { font-size: 14px; font-weight: 600; } .legend, .tick { font-size: 11px; fill: #444; }
+.axis-label { font-size: 12px; fill: #222; } .grid { stroke: #e4e4e4; } .axis { stroke: #888; }
+.note { color: #555; font-size: 13px; }
+`;
+
+/** Everything the page says comes from `record` and `plan`, so the same inputs give the same bytes. */
+export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
+  const title = `zos-testbed report — ${record.scenario}, seed ${record.seed}`;
+  const unit = timeUnit(record.endS - record.startS);
+  const xs = record.buckets.map((b) => (b.startS - record.startS) / unit.seconds);
+  const xDomain = [0, (record.endS - record.startS) / unit.seconds] as const;
+  const xLabel = `simulated time (${unit.name}), bucket start; buckets of ${formatNumber(record.bucketS)} s`;
+  const repairUnit = byteUnit(Math.max(0, ...record.buckets.map((b) => b.repairBytes)));
+  const series = (name: string, f: (b: BucketRow) => number): LineSeries => ({ name, values: record.buckets.map(f) });
+  const charts = [
+    lineChart({
+      id: 'chart-utilisation',
+      title: 'Capacity used on nodes that are up (time-weighted mean per bucket)',
+      yLabel: 'used (%)',
+      xLabel,
+      xs,
+      xDomain,
+      yMinMax: 100,
+      series: resourceNames.map((r) => series(r, (b) => b.usedFractionMean[r] * 100)),
+    }),
+    lineChart({
+      id: 'chart-nodes',
+      title: 'Nodes up and down (mean per bucket)',
+      yLabel: 'nodes (count)',
+      xLabel,
+      xs,
+      xDomain,
+      series: [series('up', (b) => b.nodesUpMean), series('down', (b) => b.nodesDownMean), series('down, max', (b) => b.nodesDownMax)],
+    }),
+    lineChart({
+      id: 'chart-latency',
+      title: 'Operation latency, all kinds (submitted → finished, by finish bucket)',
+      yLabel: 'latency (ms)',
+      xLabel,
+      xs,
+      xDomain,
+      series: [series('p50', (b) => b.ops.latencyMs.p50), series('p95', (b) => b.ops.latencyMs.p95), series('p99', (b) => b.ops.latencyMs.p99)],
+    }),
+    lineChart({
+      id: 'chart-workloads',
+      title: 'Workloads and queue',
+      yLabel: 'count',
+      xLabel,
+      xs,
+      xDomain,
+      series: [
+        series('workloads ok', (b) => b.workloadsOkMean),
+        series('workloads error', (b) => b.workloadsErrorMean),
+        series('re-placed', (b) => b.workloadsReplaced),
+        series('queue depth', (b) => b.queueDepthMean),
+      ],
+    }),
+    lineChart({
+      id: 'chart-storage',
+      title: 'zstor objects degraded (mean) and lost (per bucket)',
+      yLabel: 'objects (count)',
+      xLabel,
+      xs,
+      xDomain,
+      series: [series('degraded', (b) => b.zstorObjectsDegradedMean), series('lost', (b) => b.zstorObjectsLost)],
+    }),
+    lineChart({
+      id: 'chart-repair',
+      title: 'zstor repair traffic per bucket',
+      yLabel: `repair (${repairUnit.name})`,
+      xLabel,
+      xs,
+      xDomain,
+      series: [series('repair', (b) => b.repairBytes / repairUnit.bytes)],
+    }),
+  ];
+  const ops = record.operations;
+  const opCharts = [
+    barChart({
+      id: 'chart-op-latency',
+      title: 'Latency per operation kind, whole run',
+      yLabel: 'latency (ms)',
+      xLabel: 'operation kind',
+      categories: ops.map((o) => o.kind),
+      series: [
+        { name: 'p50', values: ops.map((o) => o.latencyMs.p50) },
+        { name: 'p95', values: ops.map((o) => o.latencyMs.p95) },
+        { name: 'p99', values: ops.map((o) => o.latencyMs.p99) },
+      ],
+    }),
+    barChart({
+      id: 'chart-op-count',
+      title: 'Operations per kind, whole run',
+      yLabel: 'operations (count)',
+      xLabel: 'operation kind',
+      categories: ops.map((o) => o.kind),
+      series: [
+        { name: 'ok', values: ops.map((o) => o.count - o.errors) },
+        { name: 'error', values: ops.map((o) => o.errors) },
+      ],
+    }),
+  ];
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeXml(title)}</title>`,
+    `<style>${style}</style></head><body>`,
+    `<h1>${escapeXml(title)}</h1>`,
+    `<p class="meta">${escapeXml(meta(record))}</p>`,
+    '<h2>Over time</h2>',
+    ...charts,
+    '<h2>Per operation kind</h2>',
+    ...opCharts,
+    operationsTable(record),
+    '<h2>Summary</h2>',
+    table(['metric', 'value'], summaryEntries(record, plan).map(([m, v]) => [m, v])),
+    `<p class="note">${escapeXml(percentileNote(record))}</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/** Decimal units, as zos and disk vendors count, chosen so that the axis reads below 10,000. */
+function byteUnit(maxBytes: number): { name: string; bytes: number } {
+  const units = [['MB', 1e6], ['GB', 1e9], ['TB', 1e12], ['PB', 1e15]] as const;
+  const fit = units.find(([, bytes]) => maxBytes / bytes < 1e4) ?? units[3];
+  return { name: fit[0], bytes: fit[1] };
+}
+
+function meta(record: RunRecord): string {
+  const spanS = record.endS - record.startS;
+  const unit = timeUnit(spanS);
+  const span = unit.seconds === 1 ? `${formatNumber(spanS)} s` : `${formatNumber(spanS / unit.seconds)} ${unit.name} (${formatNumber(spanS)} s)`;
+  return `${span} of simulated time from ${formatNumber(record.startS)} s, ${record.nodes.length} nodes, ${record.buckets.length} buckets of ${formatNumber(record.bucketS)} s.`;
+}
+
+function operationsTable(record: RunRecord): string {
+  const rows = record.operations.map((o) => [o.kind, o.count, o.errors, o.latencyMs.p50, o.latencyMs.p95, o.latencyMs.p99, o.waitMs.p95]);
+  return table(['kind', 'opsCount', 'opsErrorCount', 'latencyMsP50', 'latencyMsP95', 'latencyMsP99', 'waitMsP95'], rows);
+}
+
+function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const head = `<tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map((r) => `<tr>${r.map((v) => (typeof v === 'number' ? `<td class="num">${escapeXml(formatNumber(v))}</td>` : `<td>${escapeXml(v)}</td>`)).join('')}</tr>`)
+    .join('\n');
+  return `<table>\n${head}\n${body}\n</table>`;
+}
+
+function percentileNote(record: RunRecord): string {
+  return (
+    `Percentiles are nearest-rank. They are exact while a bucket (or, for whole-run figures, a kind) holds at most ` +
+    `${record.exactSamples} latencies; beyond that a log-bucketed sketch answers within ±${formatNumber(record.relativeAccuracy * 100)} % ` +
+    `of the exact value. Empty points mean nothing was measured in that bucket.`
+  );
+}
