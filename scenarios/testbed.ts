@@ -7,7 +7,7 @@ import { Testbed, type TestbedOptions } from '../scheduler/testbed.js';
 import { SimBackend } from '../workers/sim-backend.js';
 import { baseFlistUrl, gridByName } from './grids.js';
 
-export interface SimTestbedOptions extends Pick<TestbedOptions, 'transport' | 'handlers' | 'concurrency' | 'where'> {
+export interface SimTestbedOptions extends Pick<TestbedOptions, 'transport' | 'handlers' | 'concurrency' | 'where' | 'placement' | 'reconcile'> {
   readonly seed: string | number;
   /** A name from scenarios/grids.ts; 'small' by default. */
   readonly grid?: string;

@@ -35,6 +35,10 @@ export class OpStates {
     this.byId.set(event.id, { state, result: event.result });
   }
 
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   list(): OpState[] {
     return [...this.byId.values()].map((entry) => entry.state);
   }

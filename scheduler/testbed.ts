@@ -1,14 +1,22 @@
 // The public API: one backend, one transport and the clock they share, behind a small object that
-// deploys, submits, waits, streams events and reports state. Leaves out building grids (scenarios/).
+// deploys (placing what names no node), submits, waits, streams events, heals (optionally) and
+// reports state. Leaves out building grids (scenarios/).
 
-import type { Backend } from '../workers/backend.js';
+import { isGridObserver, type Backend } from '../workers/backend.js';
+import { ErrorCode, InputError } from '../workers/errors.js';
 import { handlers as workerHandlers } from '../workers/handlers/index.js';
-import type { Deployment, Operation, OperationResult } from '../workers/operations.js';
+import type { Deployment, DeploymentCreate, Operation, OperationResult } from '../workers/operations.js';
 import { LockstepGate } from './lockstep-gate.js';
+import { validateOperation } from './operations/validate.js';
+import type { PlacementPolicy } from './placement/capacity-record.js';
+import { deploymentNeeds } from './placement/deployment-needs.js';
+import type { AuditEntry } from './reconciler/reconciler-types.js';
 import type { JobEvent, JobHandle, Transport } from './transport.js';
-import type { VirtualClock } from './transports/inprocess-clock.js';
+import { ClockDriver, type VirtualClock } from './transports/inprocess-clock.js';
 import { InprocessTransport, type HandlerTable } from './transports/inprocess.js';
 import { deployOperations, type DeployOptions } from './testbed-deploy.js';
+import { describeRequest, TestbedPlacement, type OwnerRead } from './testbed-placement.js';
+import { ReconcileLoop, type TestbedReconcileOptions } from './testbed-reconcile.js';
 import { OpStates, type OpState } from './testbed-states.js';
 
 /** What a transport is built from; a factory gets the same pieces the in-process one does. */
@@ -44,6 +52,13 @@ export interface TestbedOptions {
   readonly concurrency?: number;
   /** Names the source of operations in validation errors (a file name); `submit` by default. */
   readonly where?: string;
+  /** Placement of deployments that name no node (needs a backend that is a GridObserver). */
+  readonly placement?: Partial<PlacementPolicy>;
+  /**
+   * Self-healing: the reconciler steps every `intervalS` (60 s) of virtual time while there is work,
+   * and re-places the deployments of nodes down past its threshold. Off by default.
+   */
+  readonly reconcile?: boolean | TestbedReconcileOptions;
 }
 
 export interface TestbedState {
@@ -55,80 +70,290 @@ export interface TestbedState {
   readonly nowS: number;
   /** Every operation submitted, in submission order (a flow's parent before its children). */
   readonly ops: readonly OpState[];
+  /** With `reconcile`: every action the reconciler took, and why (its operations are in `ops` too). */
+  readonly audit?: readonly AuditEntry[];
 }
 
 export class Testbed {
   private readonly states = new OpStates();
+  private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly unsubscribe: () => void;
+  private readonly placement: TestbedPlacement | undefined;
+  private readonly loop: ReconcileLoop | undefined;
+  /** Runs the clock between jobs while the reconciler still has work (run() only). */
+  private readonly idle: ClockDriver;
+  /** Operations that failed before they became jobs (no node fits), by id. */
+  private readonly unplaced = new Map<string, OperationResult>();
+  private unplacedCount = 0;
+  private unfinished = 0;
+  /** Owner steps (placement reads, reconciler steps) in the gate, numbered below every job's. */
+  private ownerSeq = 0;
+  private accepting: Promise<void> = Promise.resolve();
+  private acceptsPending = 0;
+  private failure: { readonly error: unknown } | undefined;
 
   private constructor(
     private readonly transport: Transport,
     private readonly backend: Backend,
     private readonly clock: VirtualClock,
+    private readonly gate: LockstepGate,
+    private readonly where: string,
     readonly seed: string,
+    options: TestbedOptions,
   ) {
-    this.unsubscribe = transport.onEvent((event) => this.states.record(event));
+    const observer = isGridObserver(backend) ? backend : undefined;
+    this.placement = observer === undefined ? undefined : new TestbedPlacement(observer, options.placement);
+    const reconcile = options.reconcile ?? false;
+    if (reconcile !== false) {
+      if (observer === undefined || this.placement === undefined) throw new Error('Testbed: reconcile needs a backend that observes its grid (GridObserver, as SimBackend)');
+      this.loop = new ReconcileLoop({
+        clock, backend, observer,
+        placer: this.placement.placer(),
+        submit: (op) => this.submitForReconciler(op),
+        step: (body) => this.owner(async (read) => {
+          await this.placement!.refresh(clock.nowS, read);
+          await body(read);
+        }),
+        unfinished: () => this.unfinished,
+        afterStep: () => this.idle.progress(),
+        fail: (error) => this.fail(error),
+      }, reconcile === true ? {} : reconcile);
+    }
+    this.idle = new ClockDriver(clock, gate, () => 'the reconciler waits for a step that never came');
+    this.unsubscribe = transport.onEvent((event) => this.onJobEvent(event));
   }
 
   static async open(options: TestbedOptions): Promise<Testbed> {
     const clock = options.clock ?? (options.backend as Partial<{ clock: VirtualClock }>).clock;
     if (clock === undefined) throw new Error('Testbed.open needs a clock: pass `clock`, or a backend that has one (SimBackend)');
     const seed = String(options.seed);
+    const gate = new LockstepGate();
+    const where = options.where ?? 'submit';
     const context: TransportContext = {
       backend: options.backend,
       clock,
-      gate: new LockstepGate(),
+      gate,
       handlers: options.handlers ?? workerHandlers,
       seed,
-      where: options.where ?? 'submit',
+      where,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     };
     const transport = await openTransport(options.transport ?? 'inprocess', context);
-    return new Testbed(transport, options.backend, clock, seed);
+    try {
+      return new Testbed(transport, options.backend, clock, gate, where, seed, options);
+    } catch (error) {
+      // Bad reconcile options: the transport (maybe a private redis-server) must not outlive them.
+      await transport.close();
+      throw error;
+    }
   }
 
   /**
    * Deploys a zos document. With a node, as a flow: the node fetches the document's flists first
    * (the children), then the deployment is created (the parent), so boot does not wait on the hub.
+   * Without one, placement picks the node (then the same flow); when none fits, the operation fails
+   * at once with E_CAPACITY.
    */
   deploy(doc: Deployment, options: DeployOptions = {}): Promise<JobHandle> {
-    const { parent, children } = deployOperations(doc, options);
-    return children.length === 0 ? this.transport.submit(parent) : this.transport.submitFlow(parent, children);
+    return this.serially(async () => {
+      if (options.node !== undefined || this.placement === undefined) return this.queue(deployOperations(doc, options));
+      const { parent } = deployOperations(doc, options);
+      return this.placed(parent, (node) => deployOperations(doc, { ...options, node }));
+    });
   }
 
-  /** Queues one operation; rejects with an InputError naming the field when it is invalid. */
+  /**
+   * Queues one operation; rejects with an InputError naming the field when it is invalid. A
+   * deployment.create without a node is placed first, as deploy() does (but without a flow).
+   */
   submit(op: Operation): Promise<JobHandle> {
-    return this.transport.submit(op);
+    return this.serially(async () => {
+      if (op.kind === 'deployment.create' && op.node === undefined && this.placement !== undefined) {
+        return this.placed(op, (node) => ({ parent: { ...op, node }, children: [] }));
+      }
+      return this.queue({ parent: op, children: [] });
+    });
   }
 
   /** Queues a parent that runs once all its children have completed. */
   submitFlow(parent: Operation, children: readonly Operation[]): Promise<JobHandle> {
-    return this.transport.submitFlow(parent, children);
+    return this.serially(() => this.queue({ parent, children }));
   }
 
   /** Runs the clock until the job has finished for good, and returns its result. */
-  wait(handle: JobHandle): Promise<OperationResult> {
-    return this.transport.wait(handle);
+  async wait(handle: JobHandle): Promise<OperationResult> {
+    await this.accepting;
+    const unplaced = this.unplaced.get(handle.id);
+    if (unplaced !== undefined) return unplaced;
+    const result = await this.transport.wait(handle).catch((error: unknown) => this.rethrow(error));
+    this.throwIfFailed();
+    return result;
   }
 
-  /** Runs the clock until no job is queued, delayed or running. */
-  run(): Promise<void> {
-    return this.transport.drain();
+  /**
+   * Runs the clock until no job is queued, delayed or running and, with `reconcile`, until the
+   * reconciler has nothing left to move (it keeps stepping while a down node's deployments wait).
+   */
+  async run(): Promise<void> {
+    await this.accepting;
+    for (;;) {
+      await this.transport.drain().catch((error: unknown) => this.rethrow(error));
+      this.throwIfFailed();
+      const loop = this.loop;
+      if (loop === undefined) return;
+      // What the last jobs did (a node crashed) is seen now, not at the next step.
+      await this.owner((read) => loop.observe(read));
+      if (!loop.busy()) return;
+      loop.arm();
+      await this.idle.until(() => this.failure !== undefined || this.unfinished > 0 || !loop.busy()).catch((error: unknown) => this.rethrow(error));
+      this.throwIfFailed();
+    }
   }
 
   /** Every job event (queued, active, retrying, completed, failed); returns an unsubscribe function. */
   on(listener: (event: JobEvent) => void): () => void {
-    return this.transport.onEvent(listener);
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** With `reconcile`: every action the reconciler took so far. */
+  get auditLog(): readonly AuditEntry[] {
+    return this.loop?.auditLog ?? [];
   }
 
   async state(): Promise<TestbedState> {
     const gridHash = await this.backend.stateHash();
-    return { seed: this.seed, stateHash: this.states.digest(gridHash), gridHash, nowS: this.clock.nowS, ops: this.states.list() };
+    const audit = this.loop === undefined ? {} : { audit: this.loop.auditLog };
+    return { seed: this.seed, stateHash: this.states.digest(gridHash), gridHash, nowS: this.clock.nowS, ops: this.states.list(), ...audit };
   }
 
   async close(): Promise<void> {
+    this.loop?.stop();
     this.unsubscribe();
+    this.listeners.clear();
     await this.transport.close();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+
+  /**
+   * Submissions are accepted one at a time in call order, because a placement may first read the
+   * backend; with nothing ahead, one starts at once (so the job is queued before submit returns).
+   */
+  private serially(accept: () => Promise<JobHandle>): Promise<JobHandle> {
+    const started = this.acceptsPending === 0 ? accept() : this.accepting.then(accept);
+    this.acceptsPending++;
+    this.accepting = started.then(
+      () => void this.acceptsPending--,
+      () => void this.acceptsPending--,
+    );
+    return started;
+  }
+
+  private async queue({ parent, children }: { parent: Operation; children: readonly Operation[] }): Promise<JobHandle> {
+    const handle = children.length === 0 ? await this.transport.submit(parent) : await this.transport.submitFlow(parent, children);
+    this.submitted(handle.id, parent, false);
+    return handle;
+  }
+
+  /** Places a deployment.create that names no node, then queues what `withNode` builds for the node. */
+  private async placed(
+    op: DeploymentCreate,
+    withNode: (node: number) => { parent: DeploymentCreate; children: readonly Operation[] },
+  ): Promise<JobHandle> {
+    validateOperation(op, this.where);
+    const placement = this.placement!;
+    await this.owner((read) => placement.refresh(this.clock.nowS, read));
+    const request = deploymentNeeds(op.deployment);
+    const p = placement.placeAndReserve(request);
+    if (p === undefined) return this.failUnplaced(op, `no node fits deployment of twin ${op.deployment.twin_id}: it needs ${describeRequest(request)}`);
+    const { parent, children } = withNode(p.node);
+    let handle: JobHandle;
+    try {
+      handle = children.length === 0 ? await this.transport.submit(parent) : await this.transport.submitFlow(parent, children);
+    } catch (error) {
+      placement.unreserve(p);
+      throw error;
+    }
+    this.submitted(handle.id, parent, true);
+    return handle;
+  }
+
+  private submitted(jobId: string, op: Operation, reserved: boolean): void {
+    if (op.kind === 'deployment.create' && op.node !== undefined) this.placement?.queued(jobId, op.node, deploymentNeeds(op.deployment), reserved);
+    this.loop?.submitted(jobId, op);
+  }
+
+  /** The reconciler's operations are jobs like any other; a refused one throws, as its Submit asks. */
+  private submitForReconciler(op: Operation): void {
+    const id = op.id!;
+    if (this.states.has(id)) throw new InputError('reconciler', 'id', `"${id}" is already used by another job`);
+    this.transport.submit(op).catch((error: unknown) => this.fail(error));
+    this.submitted(id, op, false);
+  }
+
+  /** The operation fails before it is a job: recorded and reported like a job that failed at once. */
+  private failUnplaced(op: DeploymentCreate, message: string): JobHandle {
+    const id = op.id ?? `unplaced-${++this.unplacedCount}`;
+    if (this.states.has(id)) throw new InputError(this.where, 'id', `"${id}" is already used by another job`);
+    const result: OperationResult = { state: 'failed', error: { code: ErrorCode.capacity, message } };
+    this.unplaced.set(id, result);
+    const atS = this.clock.nowS;
+    this.deliver({ kind: 'queued', id, op: op.kind, atS, attempt: 0 });
+    this.deliver({ kind: 'failed', id, op: op.kind, atS, attempt: 0, result });
+    return { id };
+  }
+
+  private onJobEvent(event: JobEvent): void {
+    if (event.kind === 'queued') this.unfinished++;
+    const final = event.kind === 'completed' || event.kind === 'failed';
+    if (final) {
+      this.unfinished--;
+      this.placement?.finished(event.id);
+    }
+    this.deliver(event);
+    // After the listeners: what the reconciler submits in answer comes after the event that caused it.
+    this.loop?.onEvent(event);
+    if (event.kind === 'queued') this.idle.progress();
+  }
+
+  private deliver(event: JobEvent): void {
+    this.states.record(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /**
+   * Runs `body` as the owner: a participant of the lockstep gate, numbered below every job, so
+   * that virtual time holds while it reads the backend and its reads start in a fixed order. It
+   * starts a microtask late, as jobs do, so a clock event that starts it leaves the gate busy.
+   */
+  private owner<T>(body: (read: OwnerRead) => Promise<T>): Promise<T> {
+    const seq = --this.ownerSeq;
+    this.gate.begin(seq);
+    const read: OwnerRead = (fn) => this.gate.call(seq, fn);
+    return (async () => {
+      try {
+        await Promise.resolve();
+        return await body(read);
+      } finally {
+        this.gate.end(seq);
+      }
+    })();
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    this.clock.stop();
+  }
+
+  /** A failed step stops the clock, so a wait then reports a stall: the step's error is the cause. */
+  private rethrow(error: unknown): never {
+    this.throwIfFailed();
+    throw error;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure.error;
   }
 }
 
@@ -140,4 +365,4 @@ async function openTransport(choice: TransportChoice, context: TransportContext)
   return openBullmqTransport({ ...context, ...(choice === 'bullmq' ? {} : { redisUrl: choice.redis }) });
 }
 
-export type { DeployOptions, JobEvent, JobHandle, OpState };
+export type { AuditEntry, DeployOptions, JobEvent, JobHandle, OpState, TestbedReconcileOptions };

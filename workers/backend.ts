@@ -55,3 +55,44 @@ export interface Backend {
   /** A digest of the whole observable state: equal digests mean equal grids (conformance tests). */
   stateHash(): Promise<string>;
 }
+
+/**
+ * What a node has free, as the scheduler's placement sees it (the same fields as its capacity
+ * records). `freeMruBytes` is what zos admission would still accept: total − max(Σ reserved +
+ * system reserve, actual used). `usedVcpus` sums the vCPUs of live workloads; zos never checks CPU.
+ */
+export interface NodeCapacityView {
+  readonly node: number;
+  readonly farm: number;
+  readonly up: boolean;
+  readonly cru: number;
+  readonly usedVcpus: number;
+  readonly freeMruBytes: number;
+  /** Per SSD pool; a failed disk counts as full. */
+  readonly ssdFreeBytes: readonly number[];
+  /** Per HDD; a failed disk counts as full. */
+  readonly hddFreeBytes: readonly number[];
+  readonly freeIpv4: number;
+}
+
+/** Whether a node runs (powered and not failed), and since when it has (seconds on the backend's clock). */
+export interface NodeStatusView {
+  readonly node: number;
+  readonly up: boolean;
+  readonly sinceS: number;
+}
+
+/**
+ * Read-only views of the grid for whoever owns the scheduler (placement, the reconciler). Apart from
+ * Backend on purpose: jobs never call these, so workers in other processes need not proxy them.
+ */
+export interface GridObserver {
+  /** Every node, in node order. */
+  nodeCapacities(): Promise<readonly NodeCapacityView[]>;
+  nodeStatus(node: number): Promise<NodeStatusView>;
+}
+
+export function isGridObserver(backend: object): backend is GridObserver {
+  const b = backend as Partial<GridObserver>;
+  return typeof b.nodeCapacities === 'function' && typeof b.nodeStatus === 'function';
+}

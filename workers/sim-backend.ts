@@ -5,12 +5,13 @@ import type { Simulation } from '../sim/engine/simulation.js';
 import type { Deployment, Workload } from '../sim/grid/deployment.js';
 import type { ManagerContext } from '../sim/grid/provision/manager.js';
 import { parseWorkloadId, type World } from '../sim/grid/world.js';
-import type { Backend, WorkloadView, ZdbValue } from './backend.js';
+import type { Backend, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
 import { SettleWaiters } from './sim-backend-settle.js';
+import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
 
-export class SimBackend implements Backend {
+export class SimBackend implements Backend, GridObserver {
   readonly world: World;
   /** The clock the in-process transport runs jobs on. */
   readonly clock: Simulation;
@@ -221,6 +222,17 @@ export class SimBackend implements Backend {
 
   async stateHash(): Promise<string> {
     return simStateHash(this.world);
+  }
+
+  // Views for the scheduler's owner (GridObserver) -----------------------------------------------
+
+  async nodeCapacities(): Promise<readonly NodeCapacityView[]> {
+    return simNodeCapacities(this.world);
+  }
+
+  async nodeStatus(node: number): Promise<NodeStatusView> {
+    this.mustHaveNode(node);
+    return simNodeStatus(this.world, node);
   }
 
   // ----------------------------------------------------------------------------------------------

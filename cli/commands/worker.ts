@@ -6,6 +6,7 @@ import { runOperation } from '../../workers/handlers/index.js';
 import { validateOperation } from '../../scheduler/operations/validate.js';
 import { defaultQueueName, startJobWorker } from '../../scheduler/transports/bullmq/index.js';
 import type { Command } from '../command.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 export const worker: Command = {
   name: 'worker',
@@ -32,15 +33,7 @@ export const worker: Command = {
     });
     await jobs.ready();
     out.progress(`worker: ready on ${redisUrl} queue ${queue} (concurrency ${concurrency}, pid ${process.pid})`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        resolve();
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    });
+    await untilStopSignal();
     await jobs.close();
     return 0;
   },

@@ -4,6 +4,7 @@
 import { InputError } from '../../sim/errors.js';
 import type { Command } from '../command.js';
 import { defaultZdbBind, defaultZdbPort, ZdbHostServer } from '../../workers/host/zdb/server.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 export const zdb: Command = {
   name: 'zdb',
@@ -41,15 +42,7 @@ export const zdb: Command = {
       }
     }
     out.progress(`zdb: ready on ${bound.address}:${bound.port} (data ${dataDir}, fsync ${fsync ? 'per batch' : 'off'})`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        resolve();
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    });
+    await untilStopSignal();
     await server.close();
     return 0;
   },

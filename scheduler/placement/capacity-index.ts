@@ -123,6 +123,12 @@ export class CapacityIndex {
     }
   }
 
+  /** The request on this one node (a caller who names the node), or undefined when it does not fit there. */
+  placeOn(node: number, request: PlacementRequest): Placement | undefined {
+    const r = this.record(node);
+    return r === undefined ? undefined : fitOnRecord(r, compileRequest(request), this.policy);
+  }
+
   /**
    * `count` placements on distinct nodes (and distinct farms if asked), chosen greedily best first;
    * undefined when fewer fit. Reserves nothing: the caller reserves what it actually deploys.

@@ -52,7 +52,8 @@ export type AuditReason =
   | 'cleanup'
   | 'delete-done'
   | 'delete-failed'
-  | 'zstor-repair';
+  | 'zstor-repair'
+  | 'gave-up';
 
 export interface AuditEntry {
   readonly atS: number;
@@ -74,6 +75,8 @@ export interface ReconcilerOptions {
   readonly backoffMaxS?: number;
   /** A deployment moved here is not moved again for this long (default 3600 s). */
   readonly holdDownS?: number;
+  /** Failed attempts on one contract before the controller gives it up (audited; default 6). */
+  readonly maxAttempts?: number;
 }
 
 export type CompiledReconcilerOptions = Required<ReconcilerOptions>;
@@ -86,10 +89,12 @@ export function compileReconcilerOptions(o: ReconcilerOptions = {}): CompiledRec
     backoffBaseS: o.backoffBaseS ?? 60,
     backoffMaxS: o.backoffMaxS ?? 3600,
     holdDownS: o.holdDownS ?? 3600,
+    maxAttempts: o.maxAttempts ?? 6,
   };
   for (const [field, value] of Object.entries(compiled)) {
     if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`reconciler options: ${field} must be a non-negative number, got ${value}`);
   }
+  if (compiled.maxAttempts < 1) throw new RangeError(`reconciler options: maxAttempts must be at least 1, got ${compiled.maxAttempts}`);
   return compiled;
 }
 

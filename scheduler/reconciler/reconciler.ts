@@ -106,7 +106,7 @@ export class Reconciler {
     while (this.actionTimesS.length > 0 && this.actionTimesS[0]! <= nowS - this.options.rateIntervalS) this.actionTimesS.shift();
     const lostSet = new Set(lost);
     const due = [...this.tracked.entries()]
-      .filter(([id, t]) => lostSet.has(t.obs.node) && !this.busy.has(id) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS && !allDeleted(t.obs))
+      .filter(([id, t]) => lostSet.has(t.obs.node) && this.mayMove(id, t) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS)
       .sort((a, b) => a[0] - b[0]);
     for (const [contractId, t] of due) {
       // Rate limit: a burst of lost nodes moves at most this many deployments per window; the rest
@@ -115,6 +115,23 @@ export class Reconciler {
       this.replace(contractId, t, nowS);
     }
     return this.log.slice(start);
+  }
+
+  /**
+   * The earliest instant at which a tick may move a deployment (one on a down node, once the node
+   * counts as lost, its backoff and its hold-down have passed), or undefined when none is waiting:
+   * a driver may stop ticking then until an observation changes. Rate limits are left out: a
+   * deployment they hold is already due, and a later tick moves it.
+   */
+  nextActionS(): number | undefined {
+    let next: number | undefined;
+    for (const [id, t] of this.tracked) {
+      const node = this.nodes.get(t.obs.node);
+      if (node === undefined || node.up || !this.mayMove(id, t)) continue;
+      const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
+      if (next === undefined || atS < next) next = atS;
+    }
+    return next;
   }
 
   /** The driver reports an operation's outcome; returns the audit entries it added. */
@@ -155,6 +172,11 @@ export class Reconciler {
     if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node);
     else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node);
     return this.log.slice(start);
+  }
+
+  /** Not being moved already, still running something, and not given up after too many failures. */
+  private mayMove(contractId: number, t: Tracked): boolean {
+    return !this.busy.has(contractId) && !allDeleted(t.obs) && t.failures < this.options.maxAttempts;
   }
 
   private lostNodes(nowS: number): number[] {
@@ -216,6 +238,11 @@ export class Reconciler {
     const t = this.tracked.get(contractId);
     if (t !== undefined) {
       t.failures++;
+      if (t.failures >= this.options.maxAttempts) {
+        this.audit(nowS, reason, detail, [], contractId);
+        this.audit(nowS, 'gave-up', `contract ${contractId}: ${t.failures} failed attempts; not moved again`, [], contractId);
+        return;
+      }
       const waitS = Math.min(this.options.backoffMaxS, this.options.backoffBaseS * 2 ** (t.failures - 1));
       t.nextAttemptS = nowS + waitS;
       detail = `${detail}; retry after ${waitS} s`;

@@ -1,7 +1,7 @@
 // `apply FILE` as a user runs it: the JSON it prints, the seed line first on stderr, replay by seed,
 // and exit 2 naming the file and the field for bad files, bad operations and bad flags.
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, repoRoot, stackFrame } from '../helpers/cli.js';
@@ -81,4 +81,45 @@ test('--redis with --transport inprocess is bad input', async (t) => {
   const { code, stderr } = await cli('apply', faults, '--redis', 'redis://127.0.0.1:6379', '--seed', '1');
   t.is(code, 2);
   t.regex(stderr, /field --redis: only applies to --transport bullmq/);
+});
+
+const healed = join(repoRoot, 'scenarios', 'ops', 'node-loss-healed.json');
+
+test('--reconcile: node-loss-healed.json heals, and the report adds the audit log', async (t) => {
+  const { code, stdout, stderr } = await cli('apply', healed, '--reconcile', '--seed', '1', '--json');
+  t.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as { stateHash: string; ops: { id: string; state: string }[]; audit: { atS: number; reason: string; contractId: number | null; node: number | null; detail: string }[] };
+  t.deepEqual(Object.keys(report), ['stateHash', 'ops', 'audit']);
+  t.deepEqual(report.ops.map((op) => op.id), ['vm-on-1', 'db-on-1', 'vm-placed', 'crash-1', 'reconciler-1', 'reconciler-2', 'reconciler-3', 'reconciler-4']);
+  t.true(report.ops.every((op) => op.state === 'completed'));
+  t.deepEqual(Object.keys(report.audit[0]!), ['atS', 'reason', 'contractId', 'node', 'detail']);
+  t.deepEqual(report.audit.filter((e) => e.reason === 'replaced').map((e) => e.contractId).sort(), [1, 3]);
+  t.true(report.audit.filter((e) => e.reason === 'replaced').every((e) => e.node !== 1));
+});
+
+test('without --reconcile the same file places vm-placed, the node stays lost and the report is unchanged in shape', async (t) => {
+  const { code, stdout, stderr } = await cli('apply', healed, '--seed', '1', '--json');
+  t.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as { ops: { id: string; state: string }[] };
+  t.deepEqual(Object.keys(report), ['stateHash', 'ops']);
+  t.deepEqual(report.ops.map((op) => [op.id, op.state]), [['vm-on-1', 'completed'], ['db-on-1', 'completed'], ['vm-placed', 'completed'], ['crash-1', 'completed']]);
+});
+
+test('a deployment.create without a node that fits nowhere is reported failed with E_CAPACITY', async (t) => {
+  const huge = JSON.parse(readFileSync(healed, 'utf8')) as { id: string; deployment: { workloads: { type: string; data: { compute_capacity?: { memory: number } } }[] } }[];
+  const op = huge.find((o) => o.id === 'vm-placed')!;
+  op.deployment.workloads.find((w) => w.type === 'zmachine')!.data.compute_capacity!.memory = 2 ** 40;
+  const ops = file('huge.json', JSON.stringify([op]));
+  const { code, stdout, stderr } = await cli('apply', ops, '--seed', '1', '--json');
+  t.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as { ops: { id: string; state: string; error: { code: string; message: string } | null }[] };
+  t.deepEqual(report.ops.map((o) => [o.id, o.state, o.error?.code]), [['vm-placed', 'failed', 'E_CAPACITY']]);
+  t.regex(report.ops[0]!.error!.message, /no node fits/);
+});
+
+test('--reconcile without --json prints the audit lines before the summary', async (t) => {
+  const { code, stdout } = await cli('apply', healed, '--reconcile', '--seed', '1');
+  t.is(code, 0);
+  t.regex(stdout, /^1020\.000 s {2}reconciler replace: node 1 lost; moving to node \d/m);
+  t.regex(stdout, /^8 operations, 0 failed; state hash [0-9a-f]{64}$/m);
 });

@@ -7,6 +7,9 @@ import { cli } from '../helpers/cli.js';
 import { startWorker, type WorkerProcess } from '../helpers/bullmq-workers.js';
 import { opsFile, runOps } from '../helpers/bullmq-runs.js';
 import { useRedis, type PrivateRedis } from '../helpers/redis.js';
+import { openSimTestbed } from '../../scenarios/testbed.js';
+import type { TestbedState, TransportChoice } from '../../scheduler/testbed.js';
+import { openBullmqTransport, type BullmqTransport } from '../../scheduler/transports/bullmq/index.js';
 
 const test = anyTest as TestFn<{ redis: PrivateRedis }>;
 useRedis(test);
@@ -43,6 +46,38 @@ test.serial('faults.json with a different seed: still the same on both', async (
   t.deepEqual(bullmq.results, inprocess.results);
 });
 
+// A node loss the reconciler heals: its steps run on the owner's clock, its operations are jobs that
+// the worker processes run, and the run ends in the same state, operations and audit log.
+for (const seed of [1, 42]) {
+  test.serial(`node-loss-healed.json with the reconciler, seed ${seed}: the same state hash, operations and audit in-process and over BullMQ`, async (t) => {
+    await ensureWorkers(t.context.redis.url);
+    const ops = opsFile('node-loss-healed.json');
+    let bullmqTransport: BullmqTransport | undefined;
+    const run = async (transport: TransportChoice): Promise<TestbedState> => {
+      const { testbed } = await openSimTestbed({ seed, reconcile: true, transport });
+      try {
+        for (const op of ops) await testbed.submit(op);
+        await testbed.run();
+        return await testbed.state();
+      } finally {
+        await testbed.close();
+      }
+    };
+    const inprocess = await run('inprocess');
+    const bullmq = await run(async (context) => (bullmqTransport = await openBullmqTransport({ ...context, redisUrl: t.context.redis.url, queue, localWorkers: 0 })));
+    t.is(bullmq.stateHash, inprocess.stateHash);
+    t.deepEqual(bullmq.ops, inprocess.ops);
+    t.deepEqual(bullmq.audit, inprocess.audit);
+    t.is(bullmq.nowS, inprocess.nowS);
+    const healing = bullmq.ops.filter((op) => op.id.startsWith('reconciler-'));
+    t.deepEqual(healing.map((op) => [op.kind, op.state]), [
+      ['deployment.create', 'completed'], ['deployment.create', 'completed'], ['deployment.delete', 'completed'], ['deployment.delete', 'completed'],
+    ]);
+    t.deepEqual(bullmq.audit!.filter((e) => e.reason === 'replaced').length, 2);
+    t.true(bullmqTransport!.stats().attempts >= ops.length + healing.length, 'the reconciler\'s operations ran on the worker processes too');
+  });
+}
+
 // The CLI contract: `apply FILE --transport bullmq` prints what `--transport inprocess` prints.
 for (const file of ['deployments.json', 'faults.json', 'zdb-traffic.json']) {
   test.serial(`apply ${file}: the same report from --transport bullmq as from inprocess`, async (t) => {
@@ -53,6 +88,17 @@ for (const file of ['deployments.json', 'faults.json', 'zdb-traffic.json']) {
     t.deepEqual(JSON.parse(bullmq.stdout), JSON.parse(inprocess.stdout));
   });
 }
+
+test.serial('apply node-loss-healed.json --reconcile: the same report, audit included, from --transport bullmq as from inprocess', async (t) => {
+  const path = 'scenarios/ops/node-loss-healed.json';
+  const inprocess = await cli('apply', path, '--reconcile', '--transport', 'inprocess', '--json');
+  const bullmq = await cli('apply', path, '--reconcile', '--transport', 'bullmq', '--redis', t.context.redis.url, '--json');
+  t.is(bullmq.code, 0, bullmq.stderr);
+  const report = JSON.parse(bullmq.stdout) as { audit: { reason: string }[]; ops: { id: string; state: string }[] };
+  t.deepEqual(report, JSON.parse(inprocess.stdout));
+  t.true(report.audit.some((e) => e.reason === 'replaced'));
+  t.true(report.ops.every((op) => op.state === 'completed'));
+});
 
 test.serial('after the runs Redis holds no finished job, call or reply: memory stays flat', async (t) => {
   const redis = new Redis(t.context.redis.url, { maxRetriesPerRequest: null });

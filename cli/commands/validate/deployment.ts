@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from '../../command.js';
 import { InputError } from '../../../sim/errors.js';
 import { validateDeployment, type DeploymentIssue } from '../../../sim/grid/deployment-validate.js';
+import { readJsonFile } from '../../read-json.js';
 
 export const deployment: Command = {
   name: 'deployment',
@@ -13,26 +14,12 @@ export const deployment: Command = {
   maxPositionals: 1,
   async run(args, { out }) {
     const file = args.positional(0, 'FILE');
-    const result = validateDeployment(readJson(file));
+    const result = validateDeployment(readJsonFile(file));
     out.result({ valid: result.valid, errors: result.errors }, () => humanSummary(file, result.errors));
     return result.valid ? 0 : 1;
   },
 };
 
-/** The file's JSON; unreadable files and bad JSON are the user's to fix, hence InputError (exit 2). */
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(file, '', `cannot read the file: ${messageOf(error)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(file, '', `not valid JSON: ${messageOf(error)}`);
-  }
-}
 
 function humanSummary(file: string, errors: readonly DeploymentIssue[]): string {
   if (errors.length === 0) return `${file}: valid`;

@@ -1,0 +1,138 @@
+// The reconciler inside the Testbed: a control step on the virtual clock every `intervalS` while
+// there is work (jobs unfinished, or a deployment of a down node to move), fed from the backend.
+// Leaves out the decisions (reconciler/) and how ticks hold the clock (the Testbed's owner reads).
+
+import type { Backend, GridObserver } from '../workers/backend.js';
+import type { Deployment, Operation } from '../workers/operations.js';
+import type { JobEvent } from './transport.js';
+import type { VirtualClock } from './transports/inprocess-clock.js';
+import { Reconciler } from './reconciler/reconciler.js';
+import type { AuditEntry, Placer, ReconcilerOptions } from './reconciler/reconciler-types.js';
+import type { OwnerRead } from './testbed-placement.js';
+
+export interface TestbedReconcileOptions extends ReconcilerOptions {
+  /** Seconds between control steps (default 60); steps fall on whole multiples of it. */
+  readonly intervalS?: number;
+}
+
+export interface ReconcileLoopDeps {
+  readonly clock: VirtualClock;
+  readonly backend: Backend;
+  readonly observer: GridObserver;
+  readonly placer: Placer;
+  /** Queues one operation at once (a synchronous throw counts as a failed attempt). */
+  readonly submit: (op: Operation) => void;
+  /** One control step, run as the owner: refresh placement, observe, then decide. */
+  readonly step: (body: (read: OwnerRead) => Promise<void>) => Promise<void>;
+  /** Jobs queued and not finished. */
+  readonly unfinished: () => number;
+  /** After every step: whoever waits for the loop to go quiet checks again. */
+  readonly afterStep: () => void;
+  readonly fail: (error: unknown) => void;
+}
+
+export class ReconcileLoop {
+  readonly reconciler: Reconciler;
+  private readonly intervalS: number;
+  /** What was asked for: every contract a create made, with its latest document. */
+  private readonly desired = new Map<number, Deployment>();
+  /** Deployment operations by job id, to learn contracts and documents from their results. */
+  private readonly deploymentOps = new Map<string, Operation>();
+  /** Nodes last seen down: watched until they are seen up again. */
+  private readonly down = new Set<number>();
+  private armed = false;
+  private stopped = false;
+
+  constructor(private readonly deps: ReconcileLoopDeps, options: TestbedReconcileOptions = {}) {
+    const { intervalS = 60, ...reconcilerOptions } = options;
+    if (!(Number.isFinite(intervalS) && intervalS > 0)) throw new RangeError(`reconcile options: intervalS must be > 0, got ${intervalS}`);
+    this.intervalS = intervalS;
+    this.reconciler = new Reconciler(deps.submit, deps.placer, reconcilerOptions);
+  }
+
+  get auditLog(): readonly AuditEntry[] {
+    return this.reconciler.auditLog;
+  }
+
+  /** True while a step may still do something: jobs run, the reconciler waits on one, or a move is due. */
+  busy(): boolean {
+    return this.deps.unfinished() > 0 || this.reconciler.pendingOps > 0 || this.reconciler.nextActionS() !== undefined;
+  }
+
+  /** A deployment operation was queued under this job id. */
+  submitted(jobId: string, op: Operation): void {
+    if (op.kind.startsWith('deployment.')) this.deploymentOps.set(jobId, op);
+  }
+
+  /** Every job event: results teach the desired state and reach the reconciler. */
+  onEvent(event: JobEvent): void {
+    if (event.kind === 'queued') this.arm();
+    if (event.kind !== 'completed' && event.kind !== 'failed') return;
+    const op = this.deploymentOps.get(event.id);
+    this.deploymentOps.delete(event.id);
+    const result = event.result ?? { state: 'failed' as const };
+    if (op !== undefined && result.state === 'ok') {
+      const contractId = (result.value as { contractId?: unknown } | undefined)?.contractId;
+      if (op.kind === 'deployment.create' && typeof contractId === 'number') this.desired.set(contractId, op.deployment);
+      if (op.kind === 'deployment.update') this.desired.set(op.contractId, op.deployment);
+      if (op.kind === 'deployment.delete') {
+        this.desired.delete(op.contractId);
+        this.reconciler.observe({ kind: 'deployment.gone', contractId: op.contractId });
+      }
+    }
+    this.reconciler.onResult(event.id, result, this.deps.clock.nowS);
+  }
+
+  /**
+   * Reads what the reconciler needs from the backend, in a fixed order: every desired contract
+   * (where it is, its workloads' states), then the status of every node holding one or seen down.
+   */
+  async observe(read: OwnerRead): Promise<void> {
+    const { backend, observer } = this.deps;
+    const nodes = new Set(this.down);
+    for (const contractId of [...this.desired.keys()].sort((a, b) => a - b)) {
+      const seen = await read(() => backend.deployment(contractId));
+      if (seen === undefined) {
+        this.desired.delete(contractId);
+        this.reconciler.observe({ kind: 'deployment.gone', contractId });
+        continue;
+      }
+      const workloads = seen.workloads.map(({ name, type, state }) => ({ name, type, state }));
+      this.reconciler.observe({ kind: 'deployment', contractId, node: seen.node, deployment: this.desired.get(contractId)!, workloads });
+      nodes.add(seen.node);
+    }
+    for (const node of [...nodes].sort((a, b) => a - b)) {
+      const status = await read(() => observer.nodeStatus(node));
+      this.reconciler.observe({ kind: 'node', node, up: status.up, sinceS: status.sinceS });
+      if (status.up) this.down.delete(node);
+      else this.down.add(node);
+    }
+  }
+
+  /** No more steps (the Testbed closed); a step already scheduled does nothing when its time comes. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Schedules the next step on the next multiple of intervalS, unless one is pending or nothing is left. */
+  arm(): void {
+    if (this.armed || this.stopped || !this.busy()) return;
+    const { clock } = this.deps;
+    this.armed = true;
+    const atS = (Math.floor(clock.nowS / this.intervalS) + 1) * this.intervalS;
+    clock.schedule(atS - clock.nowS, () => {
+      this.armed = false;
+      if (this.stopped) return;
+      this.deps
+        .step(async (read) => {
+          await this.observe(read);
+          this.reconciler.tick(clock.nowS);
+        })
+        .then(() => {
+          this.arm();
+          this.deps.afterStep();
+        })
+        .catch((error: unknown) => this.deps.fail(error));
+    });
+  }
+}
