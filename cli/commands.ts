@@ -7,6 +7,9 @@ import type { Command } from './command.js';
 // here. The import sits inside the line (top-level await) so that the table is the only place to edit.
 export const commands: readonly Command[] = [
   (await import('./commands/demo.js')).demo,
+  (await import('./commands/run.js')).run,
+  (await import('./commands/scenarios.js')).scenarios,
+  (await import('./commands/swarm.js')).swarm,
   (await import('./commands/apply.js')).apply,
   (await import('./commands/worker.js')).worker,
   (await import('./commands/zdb.js')).zdb,

@@ -1,0 +1,102 @@
+// What a run tells an observer (reports/'s RunRecorder fits as is): grid gauges, node power changes,
+// finished deployments as operations, counted events. Leaves out what the observer does with them.
+
+import type { RunContext } from './run-context.js';
+
+export interface ResourceVector {
+  readonly cru: number;
+  readonly mruBytes: number;
+  readonly sruBytes: number;
+  readonly hruBytes: number;
+}
+
+export interface GridSnapshot {
+  readonly used: ResourceVector;
+  readonly total: ResourceVector;
+  readonly nodesUp: number;
+  readonly nodesDown: number;
+  readonly workloadsOk: number;
+  readonly workloadsError: number;
+  readonly queueDepth: number;
+  readonly zstorObjectsDegraded: number;
+  readonly zstorStoredBytes: number;
+}
+
+export interface RunObserver {
+  sample(nowS: number, snapshot: GridSnapshot): void;
+  node(nowS: number, node: { readonly id: number; readonly up: boolean; readonly farm?: string; readonly template?: string; readonly capacity?: ResourceVector }): void;
+  operation(op: { readonly id: string; readonly kind: string; readonly submittedS: number; readonly startedS: number; readonly finishedS: number; readonly state: string; readonly node?: number }): void;
+  event(nowS: number, kind: string, fields?: Readonly<Record<string, number | string | boolean>>): void;
+}
+
+const zero: ResourceVector = { cru: 0, mruBytes: 0, sruBytes: 0, hruBytes: 0 };
+
+/**
+ * Wires `observer` to a run and returns the full sampler the runner calls between slices. A full
+ * sample is O(nodes + deployments), so it runs only then; a power change between slices re-sends the
+ * last resource figures with the node counts updated, which costs O(1).
+ */
+export function attachObserver(ctx: RunContext, observer: RunObserver): () => void {
+  const { world } = ctx;
+  const { grid, sim } = world;
+  const farmNames = ctx.scenario.grid.farms.map((f) => f.name);
+  let nodesDown = 0;
+  let last: GridSnapshot | undefined;
+  for (let node = 0; node < grid.nodeCount; node++) {
+    const t = grid.total(node);
+    observer.node(sim.nowS, { id: node, up: true, farm: farmNames[grid.farmOf(node)]!, template: grid.template(node).name, capacity: { cru: t.cru, mruBytes: t.mruBytes, sruBytes: t.sruBytes, hruBytes: t.hruBytes } });
+  }
+  grid.onPower((node, event) => {
+    if (event === 'reboot') return;
+    nodesDown += event === 'off' ? 1 : -1;
+    observer.node(sim.nowS, { id: node, up: event !== 'off' });
+    observer.event(sim.nowS, event === 'off' ? 'node-down' : 'node-up');
+    if (last !== undefined) observer.sample(sim.nowS, (last = { ...last, nodesUp: grid.nodeCount - nodesDown, nodesDown }));
+  });
+  // A deployment is one operation: sent at placement, finished when no workload is left in init.
+  const pending = new Map<string, { submittedS: number; kind: string; node: number }>();
+  const kindOf = new Map(ctx.scenario.workload.map((g) => [g.name, g.kind]));
+  ctx.placed.push((inst) => pending.set(`${inst.node}/${inst.contractId}`, { submittedS: sim.nowS, kind: `deploy.${kindOf.get(inst.group)!}`, node: inst.node }));
+  ctx.counted.push((kind) => observer.event(sim.nowS, kind));
+  world.provision.onChange((node, contractId, _name, result) => {
+    const key = `${node}/${contractId}`;
+    const op = pending.get(key);
+    if (op === undefined || result.state === 'init') return;
+    const doc = world.provision.deployment(node, contractId);
+    if (doc?.workloads.some((w) => w.result === undefined || w.result.state === 'init') === true) return;
+    pending.delete(key);
+    const ok = doc?.workloads.every((w) => w.result?.state === 'ok') === true;
+    observer.operation({ id: `contract-${contractId}`, kind: op.kind, submittedS: op.submittedS, startedS: op.submittedS, finishedS: sim.nowS, state: ok ? 'ok' : 'error', node });
+  });
+  return () => {
+    const used = { ...zero };
+    const total = { ...zero };
+    for (let node = 0; node < grid.nodeCount; node++) {
+      if (!grid.isOn(node)) continue;
+      const t = grid.total(node);
+      const f = grid.free(node);
+      total.cru += t.cru;
+      total.mruBytes += t.mruBytes;
+      total.sruBytes += t.sruBytes;
+      total.hruBytes += t.hruBytes;
+      used.mruBytes += t.mruBytes - f.mruBytes;
+      used.sruBytes += t.sruBytes - f.sruBytes;
+      used.hruBytes += t.hruBytes - f.hruBytes;
+    }
+    let workloadsOk = 0;
+    let workloadsError = 0;
+    let queueDepth = 0;
+    for (const inst of ctx.instances) {
+      const doc = world.provision.deployment(inst.node, inst.contractId);
+      for (const w of doc?.workloads ?? []) {
+        if (w.result?.state === 'ok') workloadsOk++;
+        else if (w.result?.state === 'error') workloadsError++;
+        // zos does not take CPU from a node's free capacity; the vCPUs of running machines stand for it.
+        if (w.type === 'zmachine' && w.result?.state === 'ok' && grid.isOn(inst.node)) used.cru += (w.data as { compute_capacity: { cpu: number } }).compute_capacity.cpu;
+      }
+    }
+    for (const node of new Set(ctx.instances.map((i) => i.node))) queueDepth += world.provision.queuedJobs(node);
+    last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: 0, zstorStoredBytes: 0 };
+    observer.sample(sim.nowS, last);
+  };
+}
