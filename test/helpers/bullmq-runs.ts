@@ -60,15 +60,20 @@ export async function runOps(ops: readonly Operation[], options: RunOptions = {}
 }
 
 /** A counting wrapper: how often each method reached the owner's real backend. */
-export function countingBackend(backend: Backend, counts: Map<string, number>, onCall?: (method: string, args: unknown[]) => void): Backend {
+/**
+ * Counts backend calls. `onCall` may return a promise: the call then waits for it before it is
+ * applied, so a test can hold a run at a known point (say, while it restarts Redis).
+ */
+export function countingBackend(backend: Backend, counts: Map<string, number>, onCall?: (method: string, args: unknown[]) => void | Promise<void>): Backend {
   return new Proxy(backend, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function' || property === 'nowS') return typeof value === 'function' ? value.bind(target) : value;
       return (...args: unknown[]) => {
         counts.set(String(property), (counts.get(String(property)) ?? 0) + 1);
-        onCall?.(String(property), args);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const held = onCall?.(String(property), args);
+        const apply = (): unknown => (value as (...a: unknown[]) => unknown).apply(target, args);
+        return held === undefined ? apply() : held.then(apply);
       };
     },
   });
