@@ -10,6 +10,8 @@ export const commands: readonly Command[] = [
   (await import('./commands/run.js')).run,
   (await import('./commands/scenarios.js')).scenarios,
   (await import('./commands/swarm.js')).swarm,
+  (await import('./commands/tui.js')).tui,
+  (await import('./commands/sweep.js')).sweep,
   (await import('./commands/apply.js')).apply,
   (await import('./commands/worker.js')).worker,
   (await import('./commands/zdb.js')).zdb,

@@ -1,23 +1,31 @@
-// Percentiles of a stream in bounded memory: exact nearest-rank while few samples were added, then a
-// DDSketch-style log-bucketed histogram with a relative-error guarantee. Leaves out negative values.
+// Percentiles of a stream in bounded memory: exact nearest-rank while few samples were added, then
+// Datadog's DDSketch (@datadog/sketches-js) with its relative-error guarantee. Leaves out negative values.
 
+import { createRequire } from 'node:module';
 import { SimulationError } from '../sim/errors.js';
 import { percentile } from '../sim/engine/stats.js';
 
+/** The part of the library's DDSketch we use. */
+interface Sketch {
+  accept(value: number): void;
+  getValueAtQuantile(quantile: number): number;
+}
+
+// Loaded untyped on purpose: the package's .d.ts files import protobufjs, which it does not depend
+// on, so with our strict library checks its own types fail to compile. Its runtime needs no protobufjs.
+const { DDSketch } = createRequire(import.meta.url)('@datadog/sketches-js') as { DDSketch: new (options: { relativeAccuracy: number }) => Sketch };
+
 /**
  * Up to `exactSamples` values are kept and a quantile is the exact nearest-rank one (the same
- * definition as sim/engine/stats.ts). Past that, every value goes to the bucket
- * i = ceil(log_γ x) with γ = (1 + α) / (1 − α), and a quantile is answered by the nearest-rank
- * bucket's representative 2γ^i / (γ + 1): it is within a factor (1 ± α) of the exact nearest-rank
- * value (Masson, Rim and Lee, "DDSketch", VLDB 2019). Zero gets its own exact bucket. Both modes
- * are order-independent, so the same multiset of values gives the same answers however it arrived.
+ * definition as sim/engine/stats.ts). Past that, values go into a DDSketch with relative accuracy α
+ * (Masson, Rim and Lee, VLDB 2019): its answer is within a factor (1 ± α) of the exact value of the
+ * rank it is asked for. The library ranks by q·(n − 1) rather than nearest rank, so we ask it for the
+ * nearest-rank index ourselves (see `sketchQuantile`), which keeps one definition in both modes.
+ * Both modes are order-independent: the sketch keeps only counts per bucket.
  */
 export class QuantileDigest {
   private exact: number[] | undefined = [];
-  private readonly bins = new Map<number, number>();
-  private zeros = 0;
-  private readonly logGamma: number;
-  private readonly gamma: number;
+  private readonly sketch: Sketch;
   private n = 0;
   private sum = 0;
   private maxValue = -Infinity;
@@ -27,8 +35,7 @@ export class QuantileDigest {
     relativeAccuracy: number,
   ) {
     if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) throw new SimulationError(`relative accuracy must be in (0, 1), got ${relativeAccuracy}`);
-    this.gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
-    this.logGamma = Math.log(this.gamma);
+    this.sketch = new DDSketch({ relativeAccuracy });
   }
 
   add(value: number): void {
@@ -42,7 +49,7 @@ export class QuantileDigest {
       if (this.exact.length > this.exactSamples) this.toSketch();
       return;
     }
-    this.addToSketch(value);
+    this.sketch.accept(value);
   }
 
   get count(): number {
@@ -69,33 +76,24 @@ export class QuantileDigest {
       const sorted = Float64Array.from(this.exact).sort();
       return qs.map((q) => percentile(sorted, q));
     }
-    const indices = [...this.bins.keys()].sort((a, b) => a - b);
-    return qs.map((q) => this.sketchQuantile(indices, q));
+    return qs.map((q) => this.sketchQuantile(q));
   }
 
-  private sketchQuantile(indices: readonly number[], q: number): number {
-    const rank = Math.min(this.n, Math.max(1, Math.ceil(q * this.n)));
-    if (rank <= this.zeros) return 0;
-    let seen = this.zeros;
-    for (const i of indices) {
-      seen += this.bins.get(i)!;
-      if (seen >= rank) return (2 * Math.pow(this.gamma, i)) / (this.gamma + 1);
-    }
-    throw new SimulationError('digest counts do not add up');
+  /**
+   * The library returns the value at 0-based index floor(q'·(n − 1)). Asking for the middle of the
+   * nearest-rank index k = ceil(q·n) − 1, q' = (k + ½)/(n − 1), lands on k without float ties.
+   */
+  private sketchQuantile(q: number): number {
+    const k = Math.min(this.n, Math.max(1, Math.ceil(q * this.n))) - 1;
+    const asked = this.n === 1 ? 0 : Math.min(1, (k + 0.5) / (this.n - 1));
+    const value = this.sketch.getValueAtQuantile(asked);
+    if (Number.isNaN(value)) throw new SimulationError('digest counts do not add up');
+    return value;
   }
 
   private toSketch(): void {
     const kept = this.exact!;
     this.exact = undefined;
-    for (const v of kept) this.addToSketch(v);
-  }
-
-  private addToSketch(value: number): void {
-    if (value === 0) {
-      this.zeros += 1;
-      return;
-    }
-    const i = Math.ceil(Math.log(value) / this.logGamma);
-    this.bins.set(i, (this.bins.get(i) ?? 0) + 1);
+    for (const v of kept) this.sketch.accept(v);
   }
 }

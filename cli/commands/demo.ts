@@ -1,36 +1,81 @@
-// `demo`: the first command a newcomer runs: a small simulated grid with failures, in a few seconds.
-// Leaves out the model (scenarios/demo.ts); this reads flags, times the run and prints.
+// `demo`: the README's first command: runs a small built-in failure scenario end to end and writes
+// its report, saying where. `--hardware` keeps the older device-level demo (scenarios/demo.ts).
 
+import { resolve } from 'node:path';
+import type { Args } from '../args.js';
 import type { Command } from '../command.js';
+import type { Output } from '../output.js';
+import { ExitCode } from '../exit-codes.js';
 import { demoDefaults, runDemo, type DemoReport } from '../../scenarios/demo.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { runScenario, type RunSummary } from '../../scenarios/runner.js';
+import { formatDuration } from '../../scenarios/duration.js';
+import { RunRecorder, writeReports } from '../../reports/index.js';
+
+/** A hundred nodes, a farm cut off for two hours, every deployment back ok: about a second of wall time. */
+const defaultScenario = 'farm-partition';
+const defaultOut = 'out/demo';
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'run a small simulated grid (IO, CPU, transfers, node failures) and print a summary',
-  usage: 'demo [--seed S] [--nodes N] [--until SECONDS] [--ops-per-s R] [--json]',
+  summary: `run a small failure scenario (default ${defaultScenario}) end to end and write its report to ${defaultOut}`,
+  usage: 'demo [SCENARIO] [--seed S] [--out DIR] [--json] | demo --hardware [--seed S] [--nodes N] [--until SECONDS] [--ops-per-s R]',
+  maxPositionals: 1,
   flags: {
-    seed: { kind: 'value', valueName: 'S', help: 'seed; the same seed replays the same run (default 1)' },
-    nodes: { kind: 'value', valueName: 'N', help: `nodes (default ${demoDefaults.nodes})` },
-    until: { kind: 'value', valueName: 'SECONDS', help: `simulated seconds (default ${demoDefaults.durationS})` },
-    'ops-per-s': { kind: 'value', valueName: 'R', help: `operations per second over the grid (default ${demoDefaults.opsPerS})` },
+    seed: { kind: 'value', valueName: 'S', help: "seed; the same seed replays the same run (default: the scenario's, else 1)" },
+    out: { kind: 'value', valueName: 'DIR', help: `where report.html and the CSV files go (default ${defaultOut})` },
+    hardware: { kind: 'boolean', help: 'instead: the device-level demo (IO, CPU, transfers, node failures), no report files' },
+    nodes: { kind: 'value', valueName: 'N', help: `--hardware: nodes (default ${demoDefaults.nodes})` },
+    until: { kind: 'value', valueName: 'SECONDS', help: `--hardware: simulated seconds (default ${demoDefaults.durationS})` },
+    'ops-per-s': { kind: 'value', valueName: 'R', help: `--hardware: operations per second over the grid (default ${demoDefaults.opsPerS})` },
   },
   async run(args, { out }) {
-    const seed = args.string('seed', '1');
+    if (args.boolean('hardware')) return hardwareDemo(args, out);
+    const name = args.positionals[0] ?? defaultScenario;
+    const scenario = loadScenario(name);
+    const seed = args.string('seed') ?? scenario.seed ?? '1';
     out.progress(`seed: ${seed}`);
+    const outDir = args.string('out', defaultOut);
+    const totalS = scenario.durationS + scenario.convergeWithinS;
+    // Buckets of a minute to a day keep the charts readable for anything from an hour to a year.
+    const bucketS = [60, 300, 900, 3600, 86_400].find((w) => totalS / w <= 2_000) ?? 7 * 86_400;
+    const recorder = new RunRecorder({ bucketS, seed, scenario: scenario.name });
     const startedMs = performance.now();
-    const report = runDemo({
-      seed,
-      nodes: args.number('nodes', { integer: true, default: demoDefaults.nodes }),
-      durationS: args.number('until', { default: demoDefaults.durationS }),
-      opsPerS: args.number('ops-per-s', { default: demoDefaults.opsPerS }),
-    });
+    const summary = runScenario(scenario, { seed, observer: recorder });
     const wallS = (performance.now() - startedMs) / 1000;
-    out.result({ ...report, wallS, eventsPerS: Math.round(report.events / wallS) }, () => summary(report, wallS));
-    return 0;
+    const files = writeReports(recorder.finish(summary.simulatedSeconds), outDir);
+    const reportHtml = resolve(files.find((f) => f.endsWith('report.html'))!);
+    out.result({ ...summary, wallSeconds: Number(wallS.toFixed(3)), files, reportHtml }, () => human(summary, wallS, reportHtml));
+    return summary.failed === 'safety' ? ExitCode.safety : summary.failed === 'liveness' ? ExitCode.liveness : ExitCode.ok;
   },
 };
 
-function summary(r: DemoReport, wallS: number): string {
+function human(s: RunSummary, wallS: number, reportHtml: string): string {
+  return [
+    `${s.scenario}: ${s.nodes} nodes, ${formatDuration(s.safetyUntilS)} with faults, ${s.convergedAfterS === null ? `did not converge within ${formatDuration(s.convergeWithinS)}` : `converged ${formatDuration(s.convergedAfterS)} after faults stopped`}`,
+    `${s.events} events in ${wallS.toFixed(2)} s wall`,
+    ...Object.entries(s.metrics).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
+    ...s.invariants.map((i) => `${i.ok ? 'ok  ' : 'FAIL'} [${i.phase}] ${i.name}${i.detail === undefined ? '' : ` — ${i.detail}`}`),
+    `report: ${reportHtml}`,
+  ].join('\n');
+}
+
+async function hardwareDemo(args: Args, out: Output): Promise<number> {
+  const seed = args.string('seed', '1');
+  out.progress(`seed: ${seed}`);
+  const startedMs = performance.now();
+  const report = runDemo({
+    seed,
+    nodes: args.number('nodes', { integer: true, default: demoDefaults.nodes }),
+    durationS: args.number('until', { default: demoDefaults.durationS }),
+    opsPerS: args.number('ops-per-s', { default: demoDefaults.opsPerS }),
+  });
+  const wallS = (performance.now() - startedMs) / 1000;
+  out.result({ ...report, wallS, eventsPerS: Math.round(report.events / wallS) }, () => hardwareSummary(report, wallS));
+  return ExitCode.ok;
+}
+
+function hardwareSummary(r: DemoReport, wallS: number): string {
   const lines = [
     `${r.nodes} nodes (${Object.entries(r.templates).map(([k, v]) => `${v} ${k}`).join(', ')}), ${r.simulatedS} s simulated`,
     `${r.events} events in ${wallS.toFixed(2)} s (${(r.events / wallS / 1e6).toFixed(2)} M events/s); trace ${r.traceHash.slice(0, 16)}`,

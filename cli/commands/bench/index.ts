@@ -35,5 +35,8 @@ export const bench = defineGroup({
       op: { kind: 'value', valueName: 'zdb.set|hub.up', help: 'the operation timed (default zdb.set)' },
       redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
     }),
+    benchScript('tui', 'the TUI at max speed against a headless run of the same 10,000-node scenario: slowdown', 'bench tui [--rounds N] [--json]', {
+      rounds: { kind: 'value', valueName: 'N', help: 'rounds, best of each (default 3)' },
+    }),
   ],
 });

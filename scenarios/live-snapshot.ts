@@ -1,0 +1,118 @@
+// What a live run looks like at one instant: node states by farm, workload states, storage at risk,
+// queue depth. Leaves out history (the TUI keeps its sparklines) and any layout decision.
+
+import { PowerTarget } from '../sim/grid/node-table.js';
+import type { World } from '../sim/grid/world.js';
+import type { RunContext } from './run-context.js';
+
+/** What a snapshot reads: a LiveRun is one (named by shape, so that the two modules form no cycle). */
+export interface SnapshotSource {
+  readonly seed: string;
+  readonly world: World;
+  readonly ctx: RunContext;
+}
+
+/** Per node: 0 up, 1 standby (the farmer powered it down), 2 down (crashed). */
+export const NodeState = { up: 0, standby: 1, down: 2 } as const;
+
+export interface FarmView {
+  readonly name: string;
+  readonly firstNode: number;
+  readonly up: number;
+  readonly standby: number;
+  readonly down: number;
+  /** One NodeState per node of the farm; the view decides whether it has room to draw them. */
+  readonly states: Uint8Array;
+}
+
+export interface LiveSnapshot {
+  readonly scenario: string;
+  readonly seed: string;
+  readonly nowS: number;
+  readonly phase: 'safety' | 'liveness';
+  readonly phaseNote: string;
+  readonly events: number;
+  readonly nodes: { readonly total: number; readonly up: number; readonly standby: number; readonly down: number };
+  readonly farms: readonly FarmView[];
+  readonly deployments: number;
+  readonly unplaced: number;
+  readonly workloads: { readonly ok: number; readonly error: number; readonly paused: number; readonly init: number; readonly deleted: number };
+  /** zstor objects behind the scenario's qsfs instances; `present` is false when it has none. */
+  readonly storage: { readonly present: boolean; readonly objects: number; readonly degraded: number; readonly lost: number; readonly diskFailures: number };
+  readonly queueDepth: number;
+  readonly hubUp: boolean;
+}
+
+/**
+ * O(nodes + workloads + zstor objects): cheap next to a slice of simulation at the TUI's rate (a few
+ * milliseconds at 10,000 nodes), and computed only when the TUI asks.
+ */
+export function liveSnapshot(run: SnapshotSource, phaseNote: string): LiveSnapshot {
+  const { world, ctx } = run;
+  const { grid } = world;
+  const t = grid.table;
+  const nodes = { total: grid.nodeCount, up: 0, standby: 0, down: 0 };
+  const farms: FarmView[] = [];
+  for (let f = 0; f < grid.farms.farmCount; f++) {
+    const first = grid.farms.firstNode[f]!;
+    const states = new Uint8Array(grid.farms.firstNode[f + 1]! - first);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < states.length; i++) {
+      const n = first + i;
+      const s = t.failed[n] === 1 ? NodeState.down : t.powerTarget[n] === PowerTarget.down ? NodeState.standby : NodeState.up;
+      states[i] = s;
+      counts[s]!++;
+    }
+    farms.push({ name: grid.farms.names[f]!, firstNode: first, up: counts[0]!, standby: counts[1]!, down: counts[2]!, states });
+    nodes.up += counts[0]!;
+    nodes.standby += counts[1]!;
+    nodes.down += counts[2]!;
+  }
+
+  const workloads = { ok: 0, error: 0, paused: 0, init: 0, deleted: 0 };
+  const busyNodes = new Set<number>();
+  for (const inst of ctx.instances) {
+    busyNodes.add(inst.node);
+    for (const w of world.provision.deployment(inst.node, inst.contractId)?.workloads ?? []) {
+      const state = w.result?.state ?? 'init';
+      if (state === 'ok' || state === 'error' || state === 'paused' || state === 'deleted') workloads[state]++;
+      else workloads.init++;
+    }
+  }
+  let queueDepth = 0;
+  for (const node of busyNodes) queueDepth += world.provision.queuedJobs(node);
+
+  return {
+    scenario: ctx.scenario.name,
+    seed: run.seed,
+    nowS: world.sim.nowS,
+    phase: ctx.phase,
+    phaseNote,
+    events: world.sim.eventCount,
+    nodes,
+    farms,
+    deployments: ctx.instances.length,
+    unplaced: ctx.unplaced,
+    workloads,
+    storage: storage(run),
+    queueDepth,
+    hubUp: world.hub.isUp,
+  };
+}
+
+function storage(run: SnapshotSource): LiveSnapshot['storage'] {
+  const { ctx, world } = run;
+  const qsfsGroups = new Set(ctx.scenario.workload.filter((g) => g.kind === 'qsfs').map((g) => g.name));
+  const out = { present: qsfsGroups.size > 0, objects: 0, degraded: 0, lost: 0, diskFailures: ctx.diskFailures };
+  for (const inst of ctx.instances) {
+    if (!qsfsGroups.has(inst.group)) continue;
+    const q = world.qsfs.instance(`${inst.doc.twin_id}-${inst.contractId}-fs`);
+    if (q === undefined) continue;
+    for (const key of q.cluster.meta.keys()) {
+      out.objects++;
+      if (q.cluster.lost.has(key)) out.lost++;
+      else if (!q.cluster.fullyRedundant(key)) out.degraded++;
+    }
+  }
+  return out;
+}

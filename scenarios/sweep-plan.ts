@@ -1,0 +1,62 @@
+// A sweep planned before anything runs: each point's scenario compiled once (so bad values fail
+// early, naming the parameter), the seeds, and one task per point × seed. Leaves out running them.
+
+import { readFileSync } from 'node:fs';
+import { InputError } from '../sim/errors.js';
+import { builtinScenario, builtinScenarios } from './builtin/index.js';
+import { compileScenario } from './compile.js';
+import type { Scenario } from './scenario.js';
+import { applyParams, cartesian, type ParamValue, type SweepParam } from './sweep-params.js';
+import type { SweepTask } from './sweep-task.js';
+
+export interface SweepPoint {
+  readonly index: number;
+  readonly values: readonly ParamValue[];
+  readonly nodes: number;
+}
+
+export interface SweepPlan {
+  readonly scenario: string;
+  readonly params: readonly SweepParam[];
+  readonly points: readonly SweepPoint[];
+  readonly seeds: readonly string[];
+  readonly tasks: readonly SweepTask[];
+}
+
+/** The scenario as written (not compiled), since parameters are paths into what the user wrote. */
+export function loadRawScenario(nameOrPath: string): { scenario: Scenario; source: string } {
+  const builtin = builtinScenario(nameOrPath);
+  if (builtin !== undefined) return { scenario: builtin, source: `builtin:${builtin.name}` };
+  if (!nameOrPath.endsWith('.json')) {
+    throw new InputError('command line', 'SCENARIO', `no built-in scenario '${nameOrPath}' and not a .json file (built-ins: ${builtinScenarios.map((s) => s.name).join(', ')})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(nameOrPath, 'utf8'));
+  } catch (err) {
+    throw new InputError(nameOrPath, '', `cannot read as JSON: ${(err as Error).message}`);
+  }
+  // Compiling checks the whole file now, so that errors name the file before any parameter is set.
+  compileScenario(raw, nameOrPath);
+  return { scenario: raw as Scenario, source: nameOrPath };
+}
+
+/** Seeds `S.1`, `S.2`, …: each replays with `run POINT --seed S.i` on the point's scenario. */
+export function sweepSeeds(base: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${base}.${i + 1}`);
+}
+
+export function planSweep(nameOrPath: string, params: readonly SweepParam[], seedCount: number, baseSeed?: string): SweepPlan {
+  const { scenario, source } = loadRawScenario(nameOrPath);
+  const seeds = sweepSeeds(baseSeed ?? String(scenario.seed ?? 1), seedCount);
+  const points: SweepPoint[] = [];
+  const tasks: SweepTask[] = [];
+  cartesian(params).forEach((values, pointIndex) => {
+    const applied = applyParams(scenario, params, values);
+    const pointSource = `${source} with ${params.map((p, i) => `${p.name}=${String(values[i])}`).join(' ')}`;
+    const compiled = compileScenario(applied, pointSource);
+    points.push({ index: pointIndex, values, nodes: compiled.nodeCount });
+    seeds.forEach((seed, seedIndex) => tasks.push({ index: tasks.length, pointIndex, seedIndex, seed, source: pointSource, scenario: applied }));
+  });
+  return { scenario: scenario.name, params, points, seeds, tasks };
+}

@@ -1,0 +1,13 @@
+// The entry point of a sweep worker thread: runs each task it is sent and posts the result back.
+// Leaves out scheduling (sweep-pool.ts); an exception is posted as a message so the sweep stops loudly.
+
+import { parentPort } from 'node:worker_threads';
+import { runSweepTask, type SweepTask } from './sweep-task.js';
+
+parentPort?.on('message', (task: SweepTask) => {
+  try {
+    parentPort!.postMessage({ ok: true, result: runSweepTask(task) });
+  } catch (err) {
+    parentPort!.postMessage({ ok: false, index: task.index, message: (err as Error).message });
+  }
+});

@@ -1,0 +1,160 @@
+// The TUI under ink-testing-library: the picker starts a scenario, the live view shows farm rows, and
+// keys kill a node, heal and quit. The controller is paused, so frames change only by key.
+
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { render } from 'ink-testing-library';
+import { App } from '../../cli/tui/app.js';
+import { TuiController } from '../../cli/tui/controller.js';
+import { sparkline, barCells } from '../../cli/tui/sparkline.js';
+import { FarmGrid } from '../../cli/tui/farm-grid.js';
+import type { FarmView } from '../../scenarios/live.js';
+
+/** Polls instead of sleeping: useInput subscribes in an effect, and renders land a tick later. */
+async function waitUntil(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!ok()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const farmRow = (frame: string, farm: string): string => frame.split('\n').find((l) => l.startsWith(farm)) ?? '';
+
+test('live view: farm rows, k kills a node, h heals, q quits', async (t) => {
+  const controller = new TuiController({ scenario: 'farm-partition', paused: true, reportDir: 'unused' });
+  const app = render(<App controller={controller} />);
+  t.teardown(() => {
+    controller.stop();
+    app.unmount();
+  });
+  const frame = (): string => app.lastFrame() ?? '';
+  await waitUntil('farm rows', () => /farm-north .*up 25 standby 0 down 0/.test(frame()));
+  t.regex(frame(), /Nodes 100: up 100 standby 0 down 0/);
+  t.regex(frame(), /space pause[\s\S]*q quit/, 'the help line is visible');
+  t.regex(frame(), /PAUSED/);
+
+  // Step a few slices so that deployments arrive; the frame follows.
+  for (let i = 0; i < 5; i++) app.stdin.write('s');
+  await waitUntil('t=5m', () => frame().includes('t=5m'));
+
+  app.stdin.write('k');
+  await waitUntil('a node down', () => /Nodes 100: up 99 standby 0 down 1/.test(frame()));
+  t.regex(farmRow(frame(), 'farm-north'), /✕.*up 24 standby 0 down 1/, 'node 0 shows down in its farm row');
+  t.regex(frame(), /killed node 0/);
+  t.log(frame());
+
+  app.stdin.write('h');
+  await waitUntil('healed', () => /Nodes 100: up 100 standby 0 down 0/.test(frame()));
+  t.regex(frame(), /healed: 1 nodes repaired/);
+  t.notRegex(farmRow(frame(), 'farm-north'), /✕/);
+
+  app.stdin.write('q');
+  await waitUntil('quit', () => controller.getState().quitting);
+  t.pass();
+});
+
+test('picker: Enter starts the selected scenario; p, d, r and speed keys act', async (t) => {
+  const controller = new TuiController({ paused: true, reportDir: 'unused' });
+  const app = render(<App controller={controller} />);
+  t.teardown(() => {
+    controller.stop();
+    app.unmount();
+  });
+  const frame = (): string => app.lastFrame() ?? '';
+  await waitUntil('the list', () => frame().includes('pick a scenario'));
+  const names = controller.getState().choices.map((c) => c.name);
+  t.true(names.includes('farm-partition'));
+  t.regex(frame(), /Enter start/);
+  // Move to farm-partition with the arrow key, then start it.
+  const target = names.indexOf('farm-partition');
+  for (let i = 0; i < target; i++) {
+    app.stdin.write('\u001B[B');
+    await waitUntil(`row ${i + 1}`, () => controller.getState().selected === i + 1);
+  }
+  app.stdin.write('\r');
+  await waitUntil('live view', () => frame().includes('farm-partition · seed'));
+
+  app.stdin.write('p');
+  await waitUntil('partition', () => /farm-north .*up 0 standby 0 down 25/.test(frame()));
+  app.stdin.write('h');
+  await waitUntil('healed', () => /Nodes 100: up 100/.test(frame()));
+  app.stdin.write('r');
+  await waitUntil('reboot', () => /rebooted node \d+/.test(frame()));
+  app.stdin.write('d');
+  await waitUntil('disk', () => /disk failures 1/.test(frame()));
+  app.stdin.write('+');
+  await waitUntil('faster', () => frame().includes('5m/tick'));
+  app.stdin.write('-');
+  app.stdin.write('-');
+  await waitUntil('slower', () => frame().includes('15s/tick'));
+  app.stdin.write(' ');
+  await waitUntil('running', () => frame().includes('running'));
+  app.stdin.write('q');
+  await waitUntil('quit', () => controller.getState().quitting);
+  t.pass();
+});
+
+test('10,000 nodes render as one bar per farm, within the rows given', (t) => {
+  const farms: FarmView[] = Array.from({ length: 40 }, (_, f) => {
+    const states = new Uint8Array(250);
+    if (f === 7) states.fill(2, 0, 100);
+    return { name: `farm-${f}`, firstNode: f * 250, up: f === 7 ? 150 : 250, standby: 0, down: f === 7 ? 100 : 0, states };
+  });
+  const app = render(<FarmGrid farms={farms} columns={100} rows={12} />);
+  t.teardown(() => app.unmount());
+  const lines = (app.lastFrame() ?? '').split('\n');
+  t.true(lines.length <= 12, `${lines.length} lines`);
+  t.regex(lines[0]!, /^farm-7 .*█.*░.* up 150 standby 0 down 100/, 'the worst farm comes first');
+  t.regex(lines.at(-1)!, /… 29 more farms \(29 all up\)/);
+});
+
+test('sparkline and bar helpers', (t) => {
+  t.is(sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8), '▁▂▃▄▅▆▇█');
+  t.is(sparkline([5, 5, 5], 10), '▄▄▄');
+  t.is(sparkline([1, 2, 3], 2), '▁█');
+  t.deepEqual(barCells([149, 0, 1], 10), [9, 0, 1]);
+  t.deepEqual(barCells([0, 0, 0], 10), [0, 0, 0]);
+});
+
+test('w writes the report once, into the directory given', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'zt-tui-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const controller = new TuiController({ scenario: 'farm-partition', paused: true, reportDir: dir });
+  for (let i = 0; i < 30; i++) controller.key('s');
+  controller.key('k');
+  controller.key('w');
+  t.regex(controller.getState().message, /report: 5 files in /);
+  t.deepEqual(readdirSync(dir).sort(), ['nodes.csv', 'operations.csv', 'report.html', 'summary.csv', 'timeseries.csv']);
+  // The run goes on after the report; a second w says where the first one went.
+  controller.key('s');
+  controller.key('w');
+  t.regex(controller.getState().message, /already written/);
+});
+
+test('same seed and same keys give the same state (the controller adds no randomness)', (t) => {
+  const play = (): unknown => {
+    const c = new TuiController({ scenario: 'farm-partition', paused: true, reportDir: 'unused' });
+    for (const k of 'ssssskssdsspsssrsssshsss+ss') c.key(k);
+    const s = c.getState();
+    return { snapshot: { ...s.snapshot, farms: s.snapshot!.farms.map((f) => ({ ...f, states: [...f.states] })) }, log: s.log, history: s.history };
+  };
+  t.deepEqual(play(), play());
+});
+
+test('d under a zstor scenario: the storage line shows objects degraded', async (t) => {
+  const controller = new TuiController({ scenario: 'zstor-backend-lost', paused: true, speedS: 300, record: false });
+  const app = render(<App controller={controller} />);
+  t.teardown(() => app.unmount());
+  const frame = (): string => app.lastFrame() ?? '';
+  for (let i = 0; i < 10; i++) controller.key('s');
+  await waitUntil('zstor objects', () => /Storage zstor objects \d+ · degraded 0 · lost 0/.test(frame()));
+  controller.key('d');
+  for (let i = 0; i < 4; i++) controller.key('s');
+  await waitUntil('degraded objects', () => /degraded [1-9]\d* · lost 0 · disk failures 1/.test(frame()));
+  const storage = frame().split('\n').find((l) => l.startsWith('Storage')) ?? '';
+  t.log(storage);
+  t.regex(storage, /zstor objects \d+ · degraded [1-9]/);
+});
