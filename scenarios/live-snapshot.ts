@@ -4,6 +4,7 @@
 import { PowerTarget } from '../sim/grid/node-table.js';
 import type { World } from '../sim/grid/world.js';
 import type { RunContext } from './run-context.js';
+import { storageTally } from './storage-tally.js';
 
 /** What a snapshot reads: a LiveRun is one (named by shape, so that the two modules form no cycle). */
 export interface SnapshotSource {
@@ -101,18 +102,6 @@ export function liveSnapshot(run: SnapshotSource, phaseNote: string): LiveSnapsh
 }
 
 function storage(run: SnapshotSource): LiveSnapshot['storage'] {
-  const { ctx, world } = run;
-  const qsfsGroups = new Set(ctx.scenario.workload.filter((g) => g.kind === 'qsfs').map((g) => g.name));
-  const out = { present: qsfsGroups.size > 0, objects: 0, degraded: 0, lost: 0, diskFailures: ctx.diskFailures };
-  for (const inst of ctx.instances) {
-    if (!qsfsGroups.has(inst.group)) continue;
-    const q = world.qsfs.instance(`${inst.doc.twin_id}-${inst.contractId}-fs`);
-    if (q === undefined) continue;
-    for (const key of q.cluster.meta.keys()) {
-      out.objects++;
-      if (q.cluster.lost.has(key)) out.lost++;
-      else if (!q.cluster.fullyRedundant(key)) out.degraded++;
-    }
-  }
-  return out;
+  const { present, objects, degraded, lost } = storageTally(run.ctx);
+  return { present, objects, degraded, lost, diskFailures: run.ctx.diskFailures };
 }

@@ -2,6 +2,7 @@
 // finished deployments as operations, counted events. Leaves out what the observer does with them.
 
 import type { RunContext } from './run-context.js';
+import { storageTally } from './storage-tally.js';
 
 export interface ResourceVector {
   readonly cru: number;
@@ -96,7 +97,8 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
       }
     }
     for (const node of new Set(ctx.instances.map((i) => i.node))) queueDepth += world.provision.queuedJobs(node);
-    last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: 0, zstorStoredBytes: 0 };
+    const zstor = storageTally(ctx);
+    last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: zstor.degraded, zstorStoredBytes: zstor.storedBytes };
     observer.sample(sim.nowS, last);
   };
 }
