@@ -1,29 +1,17 @@
 // The scheduler's per-node capacity view (fed from observations) and the exact zos fit test for one node.
 // Leaves out what zos does not check generically: GPU, rent contracts, network ports, zos-cache growth.
 
+import type { NodeCapacityView } from '../../workers/backend.js';
+
 const GiB = 2 ** 30;
 
 /**
- * What the scheduler believes a node has free. `freeMruBytes` is already net of zos's system
- * reserve and of its "actual used" term (DOMAIN 2.5): it is `total − max(Σ reserved + reserve,
- * actual)`, exactly the amount zos admission would still accept, so placement compares a request's
- * memory against it directly. Build it with `zosFreeMemoryBytes` when starting from totals.
+ * What the scheduler believes a node has free: the Backend's view of a node, one definition for
+ * both. `freeMruBytes` is already net of zos's system reserve and of its "actual used" term
+ * (DOMAIN 2.5): `total − max(Σ reserved + reserve, actual)`, exactly what zos admission would still
+ * accept, so placement compares a request's memory with it directly (`zosFreeMemoryBytes` builds it).
  */
-export interface NodeCapacityRecord {
-  readonly node: number;
-  readonly farm: number;
-  readonly up: boolean;
-  /** Logical CPUs. zos never checks CPU; the overcommit ratio is our (farmerbot's) policy. */
-  readonly cru: number;
-  readonly usedVcpus: number;
-  readonly freeMruBytes: number;
-  /** Free bytes per SSD pool (one pool per disk, no overcommit). */
-  readonly ssdFreeBytes: readonly number[];
-  /** Free bytes per HDD (one zdb container per disk). */
-  readonly hddFreeBytes: readonly number[];
-  /** Public IPv4 addresses the node's farm can still hand to a contract on this node. */
-  readonly freeIpv4: number;
-}
+export type NodeCapacityRecord = NodeCapacityView;
 
 /** zos's getNodeReserved: max(⌊MRU/10⌋, 2 GiB). */
 export function memoryReserveBytes(totalBytes: number): number {
