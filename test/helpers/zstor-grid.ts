@@ -5,9 +5,7 @@ import { RngStreams } from '../../sim/engine/rng.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { Hdd } from '../../sim/hardware/hdd.js';
 import { loadProfiles } from '../../sim/hardware/profiles.js';
-import type { Ssd } from '../../sim/hardware/ssd.js';
-import type { Cpu } from '../../sim/hardware/cpu.js';
-import { noCapacity, type Capacity, type GridNodeApi, type PowerListener } from '../../sim/grid/node-api.js';
+import { InertGrid } from './inert-grid.js';
 
 const hddProfile = loadProfiles().hdd('hdd-exos-x18');
 
@@ -19,11 +17,9 @@ export interface FakeGridOptions {
   readonly memoryBytes?: number;
 }
 
-export class FakeGrid implements GridNodeApi {
-  readonly nodeCount: number;
+export class FakeGrid extends InertGrid {
   private readonly on: boolean[];
   private readonly hdds = new Map<string, Hdd>();
-  private readonly listeners: PowerListener[] = [];
   private readonly ssdFree: number[];
   private readonly memFree: number[];
 
@@ -32,67 +28,44 @@ export class FakeGrid implements GridNodeApi {
     readonly streams: RngStreams,
     readonly options: FakeGridOptions,
   ) {
-    this.nodeCount = options.farms * options.nodesPerFarm;
+    super(options.farms * options.nodesPerFarm);
     this.on = Array.from({ length: this.nodeCount }, () => true);
     this.ssdFree = Array.from({ length: this.nodeCount }, () => options.ssdBytes ?? 1024 ** 4);
     this.memFree = Array.from({ length: this.nodeCount }, () => options.memoryBytes ?? 64 * 1024 ** 3);
   }
 
-  farmOf(node: number): number {
+  override farmOf(node: number): number {
     return Math.floor(node / this.options.nodesPerFarm);
   }
-  isOn(node: number): boolean {
+  override isOn(node: number): boolean {
     return this.on[node]!;
   }
-  status(node: number): 'up' | 'standby' | 'down' {
+  override status(node: number): 'up' | 'standby' | 'down' {
     return this.on[node] ? 'up' : 'down';
   }
-  reserveMemory(node: number, bytes: number): boolean {
+  override reserveMemory(node: number, bytes: number): boolean {
     if (this.memFree[node]! < bytes) return false;
     this.memFree[node]! -= bytes;
     return true;
   }
-  releaseMemory(node: number, bytes: number): void {
+  override releaseMemory(node: number, bytes: number): void {
     this.memFree[node]! += bytes;
   }
-  reserveSsd(node: number, bytes: number): number {
+  override reserveSsd(node: number, bytes: number): number {
     if (this.ssdFree[node]! < bytes) return -1;
     this.ssdFree[node]! -= bytes;
     return 0;
   }
-  reserveSsdOn(node: number, _pool: number, bytes: number): boolean {
+  override reserveSsdOn(node: number, _pool: number, bytes: number): boolean {
     return this.reserveSsd(node, bytes) === 0;
   }
-  reserveHddOn(): boolean {
-    return true;
-  }
-  releaseSsd(node: number, _pool: number, bytes: number): void {
+  override releaseSsd(node: number, _pool: number, bytes: number): void {
     this.ssdFree[node]! += bytes;
   }
   ssdFreeBytes(node: number): number {
     return this.ssdFree[node]!;
   }
-  reserveHdd(): number {
-    return 0;
-  }
-  releaseHdd(): void {}
-  reserveIpv4(): string | null {
-    return null;
-  }
-  releaseIpv4(): void {}
-  free(): Capacity {
-    return noCapacity;
-  }
-  total(): Capacity {
-    return noCapacity;
-  }
-  ssd(): Ssd {
-    throw new Error('FakeGrid has no SSD models');
-  }
-  cpu(): Cpu {
-    throw new Error('FakeGrid has no CPU models');
-  }
-  hdd(node: number, disk: number): Hdd {
+  override hdd(node: number, disk: number): Hdd {
     const key = `${node}/${disk}`;
     let hdd = this.hdds.get(key);
     if (hdd === undefined) {
@@ -101,22 +74,19 @@ export class FakeGrid implements GridNodeApi {
     }
     return hdd;
   }
-  powerOff(node: number): void {
+  override powerOff(node: number): void {
     if (!this.on[node]) return;
     this.on[node] = false;
     for (const l of this.listeners) l(node, 'off');
   }
-  powerOn(node: number): void {
+  override powerOn(node: number): void {
     if (this.on[node]) return;
     this.on[node] = true;
     for (const l of this.listeners) l(node, 'on');
   }
-  reboot(node: number): void {
+  override reboot(node: number): void {
     this.on[node] = true;
     for (const l of this.listeners) l(node, 'reboot');
-  }
-  onPower(listener: PowerListener): void {
-    this.listeners.push(listener);
   }
 }
 
