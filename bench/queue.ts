@@ -92,6 +92,7 @@ await benchMain('bench queue', {
     concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
     workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
     redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
+    rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides; the round with the median ratio is reported (default 3)' },
     op: { kind: 'value', valueName: 'zdb.set|hub.up', help: 'the operation timed (default zdb.set; hub.up ends at the instant it starts)' },
   },
   async run(args: Args) {
@@ -99,6 +100,7 @@ await benchMain('bench queue', {
     const concurrency = args.number('concurrency', { min: 1, max: 10_000, integer: true, default: 64 });
     const workerCount = args.number('workers', { min: 1, max: 1000, integer: true, default: 4 });
     const workerConcurrency = Math.ceil(concurrency / workerCount);
+    const roundCount = args.number('rounds', { min: 1, max: 100, integer: true, default: 3 });
     const kind = args.oneOf('op', ['zdb.set', 'hub.up'] as const, 'zdb.set');
     const given = args.string('redis');
     const redis = given === undefined ? await startPrivateRedis() : undefined;
@@ -106,8 +108,15 @@ await benchMain('bench queue', {
     try {
       const inprocessOpsPerS = await timeOps(async (backend) => new InprocessTransport({ backend, clock: backend.clock, handlers, concurrency }), ops, kind);
       const open: Opener = (backend) => openBullmqTransport({ backend, clock: backend.clock, redisUrl, concurrency, queue: 'bench-ops', localWorkers: workerCount, workerConcurrency });
-      const rawBullmqJobsPerS = await rawBullmq(redisUrl, ops, workerCount, workerConcurrency);
-      const projectOpsPerS = await timeOps(open, ops, kind);
+      // Interleaved rounds, median ratio: a machine busy with something else slows both sides alike.
+      const rounds: Array<{ raw: number; project: number }> = [];
+      for (let round = 0; round < roundCount; round++) {
+        const raw = await rawBullmq(redisUrl, ops, workerCount, workerConcurrency);
+        rounds.push({ raw, project: await timeOps(open, ops, kind) });
+      }
+      const middle = [...rounds].sort((a, b) => a.project / a.raw - b.project / b.raw)[Math.floor(roundCount / 2)]!;
+      const projectOpsPerS = middle.project;
+      const rawBullmqJobsPerS = middle.raw;
       const document = {
         projectOpsPerS: Math.round(projectOpsPerS),
         rawBullmqJobsPerS: Math.round(rawBullmqJobsPerS),
@@ -117,6 +126,7 @@ await benchMain('bench queue', {
         ops,
         concurrency,
         workers: workerCount,
+        rounds: rounds.map(({ raw, project }) => ({ rawBullmqJobsPerS: Math.round(raw), projectOpsPerS: Math.round(project) })),
       };
       const human = [
         `${kind} through BullMQ: ${document.projectOpsPerS} ops/s; raw BullMQ no-op jobs: ${document.rawBullmqJobsPerS} jobs/s; ratio ${document.ratio}`,

@@ -8,6 +8,7 @@ import type { Backend } from '../../../workers/backend.js';
 import type { Operation, OperationResult } from '../../../workers/operations.js';
 import { isBackendCall } from '../gated-backend.js';
 import { connectionOptions } from './connection.js';
+import { LocalCallChannel, type CallChannel } from './call-channel.js';
 import { ListPopper } from './list-pop.js';
 import { channelFor, doneMethod, encodeReply, fromWireError, replyTtlS, toWireError, type CallRequest, type Channel, type JobPayload, type WireOutcome } from './protocol.js';
 
@@ -36,10 +37,8 @@ interface CallEntry {
   waiters: Waiter[];
 }
 
-interface Waiter {
-  readonly to: string;
-  readonly tag: string;
-}
+/** Delivers the encoded reply to whoever sent the call: a Redis reply list, or a local worker. */
+type Waiter = (text: string) => void;
 
 const batchSize = 256;
 
@@ -70,7 +69,7 @@ export class BullmqCoordinator {
   constructor(private readonly options: CoordinatorOptions) {
     this.channel = channelFor(options.queue);
     this.log = options.log ?? (() => {});
-    this.queue = new Queue(this.channel.queue, { connection: connectionOptions(options.redisUrl) });
+    this.queue = new Queue(this.channel.queue, { connection: { ...connectionOptions(options.redisUrl), enableAutoPipelining: true } });
     this.listener = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.replier = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
     this.loop = this.serve();
@@ -97,6 +96,11 @@ export class BullmqCoordinator {
     });
     if ('thrown' in outcome) throw fromWireError(outcome.thrown);
     return outcome.result;
+  }
+
+  /** The channel a worker in this process uses: its calls skip Redis, nothing else changes. */
+  localChannel(): CallChannel {
+    return new LocalCallChannel((request, reply) => this.handleRequest(request, reply));
   }
 
   async close(): Promise<void> {
@@ -156,29 +160,33 @@ export class BullmqCoordinator {
   private handle(text: string): void {
     const request = parseRequest(text, this.channel);
     if (typeof request === 'string') return this.log(`owner: dropped a request: ${request}`);
-    const waiter = request.replyTo === undefined ? undefined : { to: request.replyTo, tag: request.tag ?? '' };
-    if (request.run !== this.run) return this.reply(waiter, fail(`job ${request.seq} is not of this run`));
+    const { replyTo, tag = '' } = request;
+    this.handleRequest(request, replyTo === undefined ? undefined : (reply) => this.reply(replyTo, tag, reply));
+  }
+
+  private handleRequest(request: CallRequest, waiter: Waiter | undefined): void {
+    if (request.run !== this.run) return waiter?.(fail(`job ${request.seq} is not of this run`));
     const key = `${request.seq}:${request.attempt}`;
     const attempt = this.attempts.get(key);
-    if (attempt === undefined) return this.reply(waiter, fail(`job ${request.seq} attempt ${request.attempt} is not running (never dispatched, or already reported back)`));
+    if (attempt === undefined) return waiter?.(fail(`job ${request.seq} attempt ${request.attempt} is not running (never dispatched, or already reported back)`));
     if (request.method === doneMethod) return this.finish(attempt, request.args[0], key);
     const existing = attempt.calls.get(request.index);
     if (existing !== undefined) {
       // A duplicate: a re-sent call, or a re-delivered job replaying. Answer it without applying it again.
       this.replayed++;
-      if (existing.reply !== undefined) this.reply(waiter, existing.reply);
+      if (existing.reply !== undefined) waiter?.(existing.reply);
       else if (waiter !== undefined) existing.waiters.push(waiter);
       return;
     }
     if (attempt.finished || request.index !== attempt.calls.size) {
-      return this.reply(waiter, fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.size} made)`));
+      return waiter?.(fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.size} made)`));
     }
     const entry: CallEntry = { waiters: waiter === undefined ? [] : [waiter] };
     attempt.calls.set(request.index, entry);
     this.applied++;
     this.apply(attempt, request).then((reply) => {
       entry.reply = reply;
-      for (const to of entry.waiters) this.reply(to, reply);
+      for (const waiter of entry.waiters) waiter(reply);
       entry.waiters = [];
     });
   }
@@ -203,9 +211,7 @@ export class BullmqCoordinator {
     attempt.settle(toOutcome(raw));
   }
 
-  private reply(waiter: Waiter | undefined, text: string): void {
-    if (waiter === undefined) return;
-    const { to, tag } = waiter;
+  private reply(to: string, tag: string, text: string): void {
     void this.replier.rpush(to, encodeReply(tag, text)).catch((error: Error) => this.log(`owner: reply: ${error.message}`));
     void this.replier.expire(to, replyTtlS).catch(() => {});
   }

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import type { Backend } from '../../../workers/backend.js';
 import { InputError } from '../../../workers/errors.js';
 import type { Operation, OperationResult } from '../../../workers/operations.js';
+import type { CallChannel } from './call-channel.js';
 import { connectionOptions } from './connection.js';
 import { channelFor, doneMethod, toWireError, type JobPayload, type WireOutcome } from './protocol.js';
 import { RemoteBackend } from './remote-backend.js';
@@ -25,6 +26,8 @@ export interface JobWorkerOptions {
   readonly run: (op: Operation, backend: Backend) => Promise<OperationResult>;
   /** Warnings (a failed job, a lost connection); the worker keeps serving after each. */
   readonly log?: (line: string) => void;
+  /** How calls reach the owner; default: over Redis, as from another process. */
+  readonly channel?: CallChannel;
 }
 
 export interface JobWorker {
@@ -40,8 +43,9 @@ export interface JobWorker {
 export function startJobWorker(options: JobWorkerOptions): JobWorker {
   const channel = channelFor(options.queue);
   const log = options.log ?? (() => {});
-  const pusher = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  const client = new RpcClient(options.redisUrl, channel, pusher);
+  // Autopipelined: the calls and reports of every job running in one tick leave in one write.
+  const pusher = options.channel === undefined ? new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }) : undefined;
+  const client: CallChannel = options.channel ?? new RpcClient(options.redisUrl, channel, pusher!);
 
   const processJob = async (job: Job): Promise<string> => {
     const where = `job ${job.id ?? '?'}`;
@@ -86,7 +90,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       if (force) await client.close();
       await worker.close(force);
       await client.close();
-      pusher.disconnect();
+      pusher?.disconnect();
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Backend, WorkloadView, ZdbValue } from '../../../workers/backend.j
 import type { Deployment } from '../../../workers/operations.js';
 import type { BackendCall } from '../gated-backend.js';
 import { fromWireError } from './protocol.js';
-import type { RpcClient } from './rpc-client.js';
+import type { CallChannel } from './call-channel.js';
 
 /** One delivery of one job: calls are numbered from 0, which is what makes a re-delivery replayable. */
 export interface Delivery {
@@ -22,7 +22,7 @@ export class RemoteBackend implements Backend {
   private index = 0;
   private clockS: number;
 
-  constructor(private readonly client: RpcClient, private readonly delivery: Delivery) {
+  constructor(private readonly client: CallChannel, private readonly delivery: Delivery) {
     this.clockS = delivery.nowS;
   }
 

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { CallChannel } from './call-channel.js';
 import { ListPopper } from './list-pop.js';
 import { callResendMs, type CallReply, type CallRequest, type Channel } from './protocol.js';
 
@@ -17,7 +18,7 @@ interface Pending {
 /** Re-sends back off to this: with no owner listening, requests must not pile up in Redis quickly. */
 const maxResendMs = 30_000;
 
-export class RpcClient {
+export class RpcClient implements CallChannel {
   /** One reply list for the process: a worker may run hundreds of jobs without a connection each. */
   private readonly replyTo: string;
   private readonly listener: Redis;

@@ -17,8 +17,9 @@ export interface BullmqTransportOptions extends Omit<InprocessOptions, 'handlers
   /** The BullMQ queue; workers must name the same one. */
   readonly queue?: string;
   /**
-   * BullMQ workers to run inside this process (they still go through Redis, exactly as worker
-   * processes do). 0 when `zos-testbed worker` processes serve the queue. Default 1.
+   * BullMQ workers to run inside this process: they take jobs from Redis as worker processes do,
+   * but call the owner directly instead of over the Redis call channel. 0 when `zos-testbed worker`
+   * processes serve the queue. Default 1.
    */
   readonly localWorkers?: number;
   /** Concurrency of each local worker (default 256): with the lockstep gate, all workers together must be able to hold every job in flight at once. */
@@ -61,6 +62,7 @@ export class BullmqTransport implements Transport {
       workers.push(startJobWorker({
         redisUrl, log, validate: validateOperation, run: runOperation,
         concurrency: options.workerConcurrency ?? 256,
+        channel: coordinator.localChannel(),
         ...(options.queue === undefined ? {} : { queue: options.queue }),
       }));
     }
