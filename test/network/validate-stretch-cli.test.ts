@@ -23,6 +23,7 @@ test('validate stretch --json on the AS graph: the seven contract fields first, 
   t.is(doc.deliveryRatio, 1);
   t.true(doc.meanStretch! >= 1 && doc.meanStretch! <= doc.p99Stretch! && doc.p99Stretch! <= doc.maxStretch!);
   t.true(doc.meanRoutingEntries! > 0);
+  t.true(doc.meanStretch! <= doc.meanTreeStretch!, 'greedy forwarding must not be worse than the tree alone');
   t.log(`wall ${wallS.toFixed(2)} s including process start; mean stretch ${doc.meanStretch}`);
 });
 
@@ -36,6 +37,7 @@ test('validate stretch is deterministic for a seed, and the summary (no --json) 
   t.is(a.stdout, b.stdout);
   t.not(JSON.parse(a.stdout).meanLatencyStretch, null);
   t.regex(human.stdout, /hop stretch +mean \d/);
+  t.regex(human.stdout, /tree alone +mean \d/);
 });
 
 test('bad input exits 2 naming the flag or the file and line, with no stack trace', async (t) => {

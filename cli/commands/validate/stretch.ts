@@ -39,6 +39,7 @@ function summary(file: string, r: StretchReport, recovery?: readonly Reconvergen
     `${file}: ${r.nodes} nodes, ${r.edges} links; root ${r.root}, tree depth ${r.treeDepthMax}`,
     `  ${r.pairs} pairs, delivered ${f(r.deliveryRatio * 100, 2)} %`,
     `  hop stretch      mean ${f(r.meanStretch)}  p99 ${f(r.p99Stretch)}  max ${f(r.maxStretch)}  (stretch 1: ${f(r.stretchOneFraction * 100, 1)} % of pairs)`,
+    `  tree alone       mean ${f(r.meanTreeStretch)}  (no shortcut links: what greedy forwarding improves on)`,
     `  latency stretch  mean ${f(r.meanLatencyStretch)}  p99 ${f(r.p99LatencyStretch)}`,
     `  routing entries  mean ${f(r.meanRoutingEntries, 1)} (peers ${f(r.meanPeers, 1)} + tree records ${f(r.meanTreeEntries, 1)}), max ${r.maxRoutingEntries}`,
     `  transit          root ${f(r.rootTransitFraction * 100, 1)} % of routes (${f(r.rootShortestTransitFraction * 100, 1)} % of shortest paths); busiest node ${r.busiestTransitNode} ${f(r.busiestTransitFraction * 100, 1)} %`,

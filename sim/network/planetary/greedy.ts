@@ -46,6 +46,13 @@ export function treeDistance(a: Int32Array, b: Int32Array): number {
  * Routes from `src` towards `target` (the coordinates the source holds for `dst`). Every hop strictly
  * lowers the tree distance, so no node repeats: loops are impossible by construction. `path`, if
  * given, receives the visited nodes (it needs room for nodeCount entries); result.hops + 1 are written.
+ *
+ * This is ironwood's `router._lookup` (network/router.go): each peer's distance is taken from the
+ * peer's own coordinates, every peer is a candidate, only peers strictly closer than this node count
+ * (its "watermark"), and among those at the least distance the cheapest link wins (link cost, since
+ * ironwood PR 38 / yggdrasil 0.5.9; the lower key before). Traffic after a lookup takes this same
+ * path: v0.5's pathfinder (network/pathfinder.go) returns the destination's coordinates, not a
+ * source route, so the delivered path is the greedy one.
  */
 export function routeGreedy(view: RoutingView, src: number, dst: number, target: Int32Array, path?: Int32Array): RouteResult {
   const { offsets, neighbours, edgeIds, latencyS } = view.topology;

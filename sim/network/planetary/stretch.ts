@@ -4,7 +4,7 @@
 import { RngStreams } from '../../engine/rng.js';
 import { components, largestComponent } from '../topology/graph.js';
 import { ShortestPaths } from '../topology/shortest-paths.js';
-import { RouteStatus } from './greedy.js';
+import { RouteStatus, treeDistance } from './greedy.js';
 import type { PlanetaryOverlay } from './overlay.js';
 
 export interface StretchOptions {
@@ -26,6 +26,11 @@ export interface StretchReport {
   /** Mean routed hops of delivered pairs, and the shortest-path mean over the same pairs. */
   readonly meanHops: number;
   readonly meanShortestHops: number;
+  /**
+   * Stretch of the same pairs along the tree alone (via the lowest common ancestor, no shortcut links):
+   * what greedy forwarding starts from. meanStretch below it is what the shortcuts recover.
+   */
+  readonly meanTreeStretch: number;
   readonly meanPeers: number;
   readonly meanTreeEntries: number;
   readonly maxRoutingEntries: number;
@@ -78,6 +83,7 @@ export function measureStretch(overlay: PlanetaryOverlay, options: StretchOption
   const paths = new ShortestPaths(topology, overlay.nodeUp, overlay.linkUp);
   const withLatency = topology.hasCoordinates;
   const hopStretch: number[] = [];
+  let treeStretchSum = 0;
   let routedHops = 0;
   let shortestHops = 0;
   const latencyStretch: number[] = [];
@@ -103,6 +109,7 @@ export function measureStretch(overlay: PlanetaryOverlay, options: StretchOption
     if (r.status !== RouteStatus.delivered) continue;
     delivered++;
     hopStretch.push(r.hops / paths.hops[t]!);
+    treeStretchSum += treeDistance(overlay.coords[s]!, overlay.coords[t]!) / paths.hops[t]!;
     routedHops += r.hops;
     shortestHops += paths.hops[t]!;
     if (withLatency) latencyStretch.push(r.latencyS / paths.latencyS[t]!);
@@ -126,6 +133,7 @@ export function measureStretch(overlay: PlanetaryOverlay, options: StretchOption
     pairs: order.length,
     meanHops: delivered === 0 ? NaN : routedHops / delivered,
     meanShortestHops: delivered === 0 ? NaN : shortestHops / delivered,
+    meanTreeStretch: delivered === 0 ? NaN : treeStretchSum / delivered,
     meanPeers: state.meanPeers,
     meanTreeEntries: state.meanTreeEntries,
     maxRoutingEntries: state.maxEntries,

@@ -1,6 +1,10 @@
 // Growing the Planetary Network's spanning tree: root = smallest key, parents by latency-weighted depth.
 // Leaves out the gossip itself: a node attaches when the root's announcement first reaches it.
 // The root is the smallest key as in v0.5/ironwood (DOMAIN 4, issue 6); ANCHORS 4.4's "highest TreeID" is v0.3.
+// ironwood's `router._fix` (network/router.go) keeps its parent until the refresh or the parent's loss,
+// then takes the same-root peer whose signed reply came back first: lowest RTT, blind to depth. Modelled
+// that way the tree grows deeper and stretch worse (seeds 1-5: Kdl 1.35-1.65, AS 1.13-1.30), so DOMAIN
+// 4's depth-weighted cost is kept; re-evaluating it at each refresh changes Kdl's stretch by at most 0.05.
 
 import { MinHeap } from '../topology/shortest-paths.js';
 import type { Topology } from '../topology/graph.js';
