@@ -29,10 +29,12 @@ export const bench = defineGroup({
       weight: { kind: 'value', valueName: 'spread|pack', help: 'placement weight (default spread)' },
       seed: { kind: 'value', valueName: 'S', help: 'seed of the synthetic grid and requests (default 1)' },
     }),
-    benchScript('queue', 'zdb.set operations through the BullMQ transport vs raw BullMQ no-op jobs, same private Redis and concurrency', 'bench queue [--ops N] [--concurrency N] [--op zdb.set|hub.up] [--redis URL] [--json]', {
+    benchScript('queue', 'operations through the BullMQ transport vs raw BullMQ no-op jobs, same private Redis, workers and concurrency', 'bench queue [--ops N] [--concurrency N] [--workers N] [--rounds N] [--op hub.up|zdb.set] [--redis URL] [--json]', {
       ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
       concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
-      op: { kind: 'value', valueName: 'zdb.set|hub.up', help: 'the operation timed (default zdb.set)' },
+      workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides; the round with the median ratio is reported (default 3)' },
+      op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up: effects at one virtual instant; zdb.set: each write ends at its own instant)' },
       redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
     }),
     benchScript('tui', 'the TUI at max speed against a headless run of the same 10,000-node scenario: slowdown', 'bench tui [--rounds N] [--json]', {
