@@ -119,3 +119,66 @@ export class RealtimeRunner implements Clock {
     if (waitMs > 0) await this.wall.sleepMs(waitMs, this.wakeup.signal);
   }
 }
+
+/**
+ * The clock a transport runs on when real hosts do the work: a Simulation whose events wait for the
+ * wall (virtual second t is due t seconds after construction), so delays and retry backoffs take
+ * real time. Virtual time still holds whenever the transport's barrier holds it (jobs running).
+ */
+export class WallPacedClock {
+  readonly sim: Simulation;
+  private readonly startMs: number;
+  private wake = new AbortController();
+  private stopped = false;
+
+  constructor(sim: Simulation, private readonly wall: WallSource = systemWall) {
+    this.sim = sim;
+    this.startMs = wall.nowMs();
+  }
+
+  get nowS(): number {
+    return this.sim.nowS;
+  }
+
+  schedule(delayS: number, fn: () => void): number {
+    const id = this.sim.schedule(delayS, fn);
+    this.wake.abort(); // an event sooner than the one being waited for may now be due
+    return id;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.sim.stop();
+    this.wake.abort();
+  }
+
+  runAsync(options: { readonly barrier?: () => Promise<void> | undefined } = {}): Promise<void> {
+    this.stopped = false;
+    const inner = options.barrier;
+    return this.sim.runAsync({
+      barrier: () => {
+        const held = inner?.();
+        if (held !== undefined) return held.then(() => this.untilDue());
+        return this.dueNow() ? undefined : this.untilDue();
+      },
+    });
+  }
+
+  private dueNow(): boolean {
+    return this.stopped || this.waitMs() <= 0;
+  }
+
+  /** Milliseconds until the next event is due on the wall (≤ 0: due; Infinity: none). */
+  private waitMs(): number {
+    const nextS = this.sim.peekS();
+    return Number.isFinite(nextS) ? this.startMs + nextS * 1000 - this.wall.nowMs() : -1;
+  }
+
+  /** Sleeps until the earliest event is due, re-reading it whenever something is scheduled. */
+  private async untilDue(): Promise<void> {
+    while (!this.dueNow()) {
+      if (this.wake.signal.aborted) this.wake = new AbortController();
+      await this.wall.sleepMs(Math.min(this.waitMs(), maxSleepMs), this.wake.signal);
+    }
+  }
+}
