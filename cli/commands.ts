@@ -15,6 +15,8 @@ export const commands: readonly Command[] = [
   (await import('./commands/apply.js')).apply,
   (await import('./commands/worker.js')).worker,
   (await import('./commands/zdb.js')).zdb,
+  (await import('./commands/flist.js')).flist,
+  (await import('./commands/hub.js')).hub,
   (await import('./commands/validate.js')).validate,
   (await import('./commands/bench/index.js')).bench,
   (await import('./commands/help.js')).help,

@@ -1,0 +1,5 @@
+// The host Web Gateway's public API, re-exported by name: the proxy server, its options and the
+// backend-health view. Validation rules and the health policy come from sim/network/gateway.
+
+export { HostGateway, type BackendHealthView, type HostGatewayOptions } from './host-gateway.js';
+export { compileHostProxy, type ProxySpecOptions } from './proxy-spec.js';
