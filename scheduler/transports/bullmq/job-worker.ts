@@ -28,6 +28,14 @@ export interface JobWorkerOptions {
   readonly log?: (line: string) => void;
   /** How calls reach the owner; default: over Redis, as from another process. */
   readonly channel?: CallChannel;
+  /**
+   * A backend of this worker's own: real hosts, whose state lives on the machines themselves, not
+   * in the owner. Handlers call it directly; only the outcome goes to the owner. Default: the owner's
+   * backend, reached over the channel.
+   */
+  readonly backend?: Backend;
+  /** Awaited after a job reported to the owner and before BullMQ completes it (BullmqCoordinator.nextAdds). */
+  readonly beforeComplete?: () => Promise<void>;
 }
 
 export interface JobWorker {
@@ -61,14 +69,15 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       await client.done({ ...call, index: 0, method: doneMethod, args: [{ thrown: toWireError(error) } satisfies WireOutcome] });
       throw error;
     }
-    const backend = new RemoteBackend(client, { ...call, token: randomUUID(), nowS: payload.nowS });
+    const remote = options.backend === undefined ? new RemoteBackend(client, { ...call, token: randomUUID(), nowS: payload.nowS }) : undefined;
     let outcome: WireOutcome;
     try {
-      outcome = { result: await options.run(op, backend) };
+      outcome = { result: await options.run(op, remote ?? options.backend!) };
     } catch (error) {
       outcome = { thrown: toWireError(error) };
     }
-    await client.done({ ...call, index: backend.calls, method: doneMethod, args: [outcome] });
+    await client.done({ ...call, index: remote?.calls ?? 0, method: doneMethod, args: [outcome] });
+    await options.beforeComplete?.();
     return 'result' in outcome ? outcome.result.state : 'thrown';
   };
 

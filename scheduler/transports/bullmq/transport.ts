@@ -22,6 +22,11 @@ export interface BullmqTransportOptions extends Omit<InprocessOptions, 'handlers
    * processes serve the queue. Default 1.
    */
   readonly localWorkers?: number;
+  /**
+   * What local workers run handlers against: by default the owner's `backend` through the gate (a
+   * simulated grid). Real hosts hold their own state, so their workers call them directly.
+   */
+  readonly localBackend?: Backend;
   /** Concurrency of each local worker (default 256): with the lockstep gate, all workers together must be able to hold every job in flight at once. */
   readonly workerConcurrency?: number;
   readonly log?: (line: string) => void;
@@ -52,7 +57,7 @@ export class BullmqTransport implements Transport {
       return coordinator.execute(++seq, event?.attempt ?? 1, op, backend);
     };
     const handlers = Object.fromEntries(operationKinds.map((kind) => [kind, remote])) as unknown as HandlerTable;
-    const { redisUrl: _r, queue: _q, localWorkers: _l, workerConcurrency: _c, log: _log, ...inprocess } = options;
+    const { redisUrl: _r, queue: _q, localWorkers: _l, workerConcurrency: _c, log: _log, localBackend: _b, ...inprocess } = options;
     const inner = new InprocessTransport({ ...inprocess, handlers });
     const stopListening = inner.onEvent((event) => {
       if (event.kind === 'active') starting.push(event);
@@ -63,6 +68,8 @@ export class BullmqTransport implements Transport {
         redisUrl, log, validate: validateOperation, run: runOperation,
         concurrency: options.workerConcurrency ?? 256,
         channel: coordinator.localChannel(),
+        beforeComplete: () => coordinator.nextAdds(),
+        ...(options.localBackend === undefined ? {} : { backend: options.localBackend }),
         ...(options.queue === undefined ? {} : { queue: options.queue }),
       }));
     }
@@ -103,6 +110,7 @@ export class BullmqTransport implements Transport {
   async close(): Promise<void> {
     this.stopListening();
     await this.inner.close();
+    this.coordinator.wakeCompleters();
     // Forced: a job still in flight here waits on a clock nobody runs any more, so it would never end.
     for (const worker of this.workers) await worker.close({ force: true });
     await this.coordinator.close();
