@@ -15,6 +15,32 @@ export interface ZdbValue {
   readonly tag?: string;
 }
 
+/** What a Z-Net re-apply did. */
+export interface ZNetReapplyView {
+  /** `<twin>/<name>`. */
+  readonly network: string;
+  readonly version: number;
+  readonly accessNode: number;
+  readonly previousAccessNode: number;
+  /** Members that received the new mesh, and those that were down and keep their old one. */
+  readonly updated: readonly number[];
+  readonly skipped: readonly number[];
+  /** Up members that still cannot reach some other up member afterwards. */
+  readonly membersCutOff: number;
+}
+
+/** A gateway's answer to one request; `status` null means no answer (the client timed out). */
+export interface GatewayAnswerView {
+  readonly host: string;
+  readonly status: number | null;
+  /** ok, bad-gateway, no-healthy-backend, no-answer, unknown-host, not-found. */
+  readonly outcome: string;
+  /** One-way client→gateway plus the backend round trip and service time; null without an answer. */
+  readonly latencyS: number | null;
+  readonly gateway: number | null;
+  readonly backend: string | null;
+}
+
 export interface Backend {
   /** Seconds on the backend's clock (virtual in simulation, wall on hosts). */
   nowS(): number;
@@ -51,6 +77,13 @@ export interface Backend {
   repair(node: number): Promise<void>;
   failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void>;
   setHub(up: boolean): Promise<void>;
+
+  /** Underlay link faults; `a`/`b` are underlay node ids (grid nodes, then one site router per farm). */
+  cutLink(a: number, b: number): Promise<void>;
+  healLink(a: number, b: number): Promise<void>;
+  /** Re-applies a Z-Net (`<name>` or `<twin>/<name>`), through another public access node if its own is down. */
+  znetReapply(network: string): Promise<ZNetReapplyView>;
+  gatewayRequest(host: string): Promise<GatewayAnswerView>;
 
   /** A digest of the whole observable state: equal digests mean equal grids (conformance tests). */
   stateHash(): Promise<string>;

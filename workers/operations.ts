@@ -85,7 +85,27 @@ export interface HubFault extends OperationBase {
   readonly kind: 'hub.down' | 'hub.up';
 }
 
-export type Operation = DeploymentCreate | DeploymentUpdate | DeploymentRef | ZdbOp | ZstorOp | ZmachineOp | CorexOp | FlistFetch | NodeFault | DiskFault | HubFault;
+/** Underlay link faults: `a` and `b` are underlay node ids (grid nodes first, then one site router per farm). */
+export interface LinkFault extends OperationBase {
+  readonly kind: 'link.cut' | 'link.heal';
+  readonly a: number;
+  readonly b: number;
+}
+
+/** Our reconciler's self-healing: re-apply a Z-Net (`<name>`, or `<twin>/<name>`), moving its access node off a dead one. */
+export interface ZNetReapply extends OperationBase {
+  readonly kind: 'znet.reapply';
+  readonly network: string;
+}
+
+/** One HTTP request from a client to a gateway host name; answers the status and latency. */
+export interface GatewayRequest extends OperationBase {
+  readonly kind: 'gateway.request';
+  readonly host: string;
+}
+
+export type Operation = DeploymentCreate | DeploymentUpdate | DeploymentRef | ZdbOp | ZstorOp | ZmachineOp | CorexOp | FlistFetch | NodeFault | DiskFault | HubFault
+  | LinkFault | ZNetReapply | GatewayRequest;
 export type OperationKind = Operation['kind'];
 
 export const operationKinds = [
@@ -96,6 +116,7 @@ export const operationKinds = [
   'corex.list', 'corex.start', 'corex.kill',
   'flist.fetch',
   'node.powerOff', 'node.powerOn', 'node.crash', 'node.repair', 'disk.fail', 'hub.down', 'hub.up',
+  'link.cut', 'link.heal', 'znet.reapply', 'gateway.request',
 ] as const satisfies readonly OperationKind[];
 
 /** What a finished operation reports; `value` is JSON. */

@@ -1,5 +1,6 @@
 // A digest of everything a user of a simulated grid could observe: nodes' power, capacity and dead
-// devices; contracts; deployments and their results; zdb keys; qsfs files; the hub. Leaves out time.
+// devices; contracts; deployments and their results; zdb keys; qsfs files; the hub; the network model
+// if built. Leaves out time.
 
 import { createHash } from 'node:crypto';
 import { ZosError } from '../sim/errors.js';
@@ -18,6 +19,8 @@ export function simStateHash(world: World): string {
     contracts: contractsState(world),
     deployments: deploymentsState(world),
     caches: [...world.blockCaches].sort(([a], [b]) => a - b).map(([node, cache]) => [node, cache.usedBytes]),
+    // Only once built, so the digests of worlds that never touch the network stay what they were.
+    ...(world.netIfBuilt === undefined ? {} : { net: world.netIfBuilt.hashState() }),
   };
   return createHash('sha256').update(JSON.stringify(state, sortedKeys)).digest('hex');
 }

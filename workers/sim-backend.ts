@@ -5,9 +5,10 @@ import type { Simulation } from '../sim/engine/simulation.js';
 import type { Deployment, Workload } from '../sim/grid/deployment.js';
 import type { ManagerContext } from '../sim/grid/provision/manager.js';
 import { parseWorkloadId, type World } from '../sim/grid/world.js';
-import type { Backend, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue } from './backend.js';
+import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
+import { simCutLink, simGatewayRequest, simHealLink, simZnetReapply } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
 import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
 
@@ -218,6 +219,24 @@ export class SimBackend implements Backend, GridObserver {
 
   async setHub(up: boolean): Promise<void> {
     this.world.hub.setUp(up);
+  }
+
+  // Network (built on first use) -----------------------------------------------------------------
+
+  async cutLink(a: number, b: number): Promise<void> {
+    simCutLink(this.world, a, b);
+  }
+
+  async healLink(a: number, b: number): Promise<void> {
+    simHealLink(this.world, a, b);
+  }
+
+  async znetReapply(network: string): Promise<ZNetReapplyView> {
+    return simZnetReapply(this.world, network);
+  }
+
+  async gatewayRequest(host: string): Promise<GatewayAnswerView> {
+    return simGatewayRequest(this.world, host);
   }
 
   async stateHash(): Promise<string> {

@@ -38,7 +38,16 @@ const kindFields: Record<OperationKind, readonly string[]> = {
   'disk.fail': ['node', 'device', 'index'],
   'hub.down': [],
   'hub.up': [],
+  'link.cut': ['a', 'b'],
+  'link.heal': ['a', 'b'],
+  'znet.reapply': ['network'],
+  'gateway.request': ['host'],
 };
+
+/** A Z-Net: its workload name, optionally `<twin>/` first when several twins use the name. */
+const networkPattern = /^(\d+\/)?[a-zA-Z0-9_]{1,36}$/;
+/** A host name as gateways serve them (zos gw_fqdn.go's rule): two labels or more, no trailing dot. */
+const hostPattern = /^([a-zA-Z0-9-_]+\.)+[a-zA-Z0-9-_]{2,}$/;
 
 /** Validates one operation; `where` names the source (a file, `job 17`). */
 export function validateOperation(raw: unknown, where: string): Operation {
@@ -117,6 +126,16 @@ function specific(kind: OperationKind, o: Json, at: Place): Record<string, unkno
       return { kind, node: wholeNumber(o, 'node', at, 0), url: string(o, 'url', at) };
     case 'node':
       return { kind, node: wholeNumber(o, 'node', at, 0) };
+    case 'link': {
+      const a = wholeNumber(o, 'a', at, 0);
+      const b = wholeNumber(o, 'b', at, 0);
+      if (a === b) throw fieldError(at, 'b', `must differ from a (a link joins two nodes), got ${b} twice`);
+      return { kind, a, b };
+    }
+    case 'znet':
+      return { kind, network: string(o, 'network', at, { pattern: networkPattern, patternText: 'a network name (letters, digits, _; up to 36) or <twin>/<name>' }) };
+    case 'gateway':
+      return { kind, host: string(o, 'host', at, { pattern: hostPattern, patternText: 'a host name such as app.gw1.grid.test' }) };
     case 'disk':
       return { kind, node: wholeNumber(o, 'node', at, 0), device: oneOf(o, 'device', at, ['ssd', 'hdd'] as const), index: wholeNumber(o, 'index', at, 0) };
     default:

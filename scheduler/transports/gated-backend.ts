@@ -14,6 +14,7 @@ export const backendCalls = [
   'zstorStore', 'zstorRetrieve', 'zstorCheck',
   'zmachineStart', 'zmachineStop', 'corexList', 'corexStart', 'corexKill', 'flistFetch',
   'powerOff', 'powerOn', 'crash', 'repair', 'failDisk', 'setHub',
+  'cutLink', 'healLink', 'znetReapply', 'gatewayRequest',
   'stateHash',
 ] as const satisfies readonly BackendCall[];
 

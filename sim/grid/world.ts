@@ -4,6 +4,9 @@
 import { RngStreams } from '../engine/rng.js';
 import { Simulation } from '../engine/simulation.js';
 import { FlowNetwork } from '../hardware/flow-network.js';
+import { GridNetwork } from '../network/grid-network.js';
+import { hasPublicConfig } from '../network/grid-network-public.js';
+import { NetworkRegistry } from '../network/grid-network-registry.js';
 import { createDiskManagers } from '../storage/disk-managers.js';
 import { BlockCache } from '../storage/flist/block-cache.js';
 import { Hub } from '../storage/flist/hub.js';
@@ -18,6 +21,7 @@ import { buildGrid, type Grid } from './grid.js';
 import type { GridSpec } from './grid-spec.js';
 import { withHooks } from './manager-hooks.js';
 import { MountRegistry } from './primitives/mount-registry.js';
+import { machineNetworkEntry } from './primitives/network-managers.js';
 import { ZMachineManager } from './primitives/zmachine.js';
 import { basicManagers } from './provision/basic-managers.js';
 import type { ManagerRegistry } from './provision/manager.js';
@@ -47,6 +51,9 @@ export class World {
   /** Ours, not zos: erasure-coded disks over zdb namespaces of other deployments. */
   readonly zdisks: ZdiskManager;
   readonly provision: ProvisionService;
+  /** What network and gateway workloads ask of the network; cheap, filled whether or not `net` is built. */
+  readonly netRegistry = new NetworkRegistry();
+  private netModel: GridNetwork | undefined;
   private readonly caches = new Map<number, BlockCache>();
   /** vdisk workload id → the zmachine it is attached to. */
   private readonly attachedTo = new Map<string, string>();
@@ -72,6 +79,20 @@ export class World {
       const { contractId, name } = parseWorkloadId(e.workloadId);
       this.provision.decommission(e.node, contractId, name, e.reason);
     });
+  }
+
+  /**
+   * The grid's networks (underlay, Planetary Network, Z-Nets, gateways), built on first use: worlds
+   * that never ask pay nothing, and their event traces and state hashes stay as they were.
+   */
+  get net(): GridNetwork {
+    this.netModel ??= new GridNetwork({ sim: this.sim, grid: this.grid, rngs: this.rngs, registry: this.netRegistry });
+    return this.netModel;
+  }
+
+  /** The network model if something has built it, without building it. */
+  get netIfBuilt(): GridNetwork | undefined {
+    return this.netModel;
   }
 
   /** The client's flow: create the node contract for this document, then send it to the node. */
@@ -145,7 +166,7 @@ export class World {
   private managers(): ManagerRegistry {
     const disks = createDiskManagers(this.storage);
     return {
-      ...basicManagers(),
+      ...basicManagers({ registry: this.netRegistry, isPublic: (node) => hasPublicConfig(this.grid.farms, this.grid.farmOf(node), node) }),
       ...disks,
       qsfs: this.qsfs,
       zdisk: this.zdisks,
@@ -154,8 +175,15 @@ export class World {
         deprovisioned: (ctx, id) => this.mounts.setMounted(ctx.node, id, 'zmount', false),
       }),
       zmachine: withHooks(this.zmachines, {
-        provisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.name, workload.data as ZMachineData, true),
-        deprovisioned: (_ctx, _id, deployment, workload) => this.attach(deployment, workload.name, workload.data as ZMachineData, false),
+        provisioned: (ctx, id, deployment, workload) => {
+          this.attach(deployment, workload.name, workload.data as ZMachineData, true);
+          const nic = machineNetworkEntry(ctx.node, id, deployment.twin_id, workload.data as ZMachineData);
+          if (nic !== undefined) this.netRegistry.setMachine(nic);
+        },
+        deprovisioned: (_ctx, id, deployment, workload) => {
+          this.attach(deployment, workload.name, workload.data as ZMachineData, false);
+          this.netRegistry.removeMachine(id);
+        },
       }),
     };
   }

@@ -36,6 +36,10 @@ const examples: Record<Operation['kind'], Record<string, unknown>> = {
   'disk.fail': { kind: 'disk.fail', node: 1, device: 'hdd', index: 0 },
   'hub.down': { kind: 'hub.down' },
   'hub.up': { kind: 'hub.up' },
+  'link.cut': { kind: 'link.cut', a: 4, b: 7 },
+  'link.heal': { kind: 'link.heal', a: 4, b: 7 },
+  'znet.reapply': { kind: 'znet.reapply', network: 'net1' },
+  'gateway.request': { kind: 'gateway.request', host: 'app.gw5.grid.test' },
 };
 
 function refusal(raw: unknown, where = 'job 7'): InputError {

@@ -6,6 +6,7 @@ import type { Operation, OperationKind, OperationResult } from '../operations.js
 import { deploymentCreate, deploymentDelete, deploymentPause, deploymentResume, deploymentUpdate, settleTimeoutS } from './deployment.js';
 import { diskFail, hubDown, hubUp, nodeCrash, nodePowerOff, nodePowerOn, nodeRepair } from './faults.js';
 import type { Handler } from './handler.js';
+import { gatewayRequest, linkCut, linkHeal, znetReapply } from './network.js';
 import { corexKill, corexList, corexStart, flistFetch, zmachineStart, zmachineStop } from './machine.js';
 import { zdbDel, zdbGet, zdbHistory, zdbSet, zstorCheck, zstorRetrieve, zstorStore } from './storage.js';
 
@@ -38,6 +39,10 @@ export const handlers: { readonly [K in OperationKind]: Handler<K> } = {
   'disk.fail': diskFail,
   'hub.down': hubDown,
   'hub.up': hubUp,
+  'link.cut': linkCut,
+  'link.heal': linkHeal,
+  'znet.reapply': znetReapply,
+  'gateway.request': gatewayRequest,
 };
 
 /** Runs an already validated operation with the handler of its kind. */

@@ -1,7 +1,7 @@
 // A Backend whose every call travels to the owner of the simulated state and back: handlers run in
 // a worker process unchanged. Leaves out caching: the owner's answer is the only truth.
 
-import type { Backend, WorkloadView, ZdbValue } from '../../../workers/backend.js';
+import type { Backend, GatewayAnswerView, WorkloadView, ZdbValue, ZNetReapplyView } from '../../../workers/backend.js';
 import type { Deployment } from '../../../workers/operations.js';
 import type { BackendCall } from '../gated-backend.js';
 import { fromWireError } from './protocol.js';
@@ -69,6 +69,10 @@ export class RemoteBackend implements Backend {
   repair(node: number) { return this.call<void>('repair', node); }
   failDisk(node: number, device: 'ssd' | 'hdd', index: number) { return this.call<void>('failDisk', node, device, index); }
   setHub(up: boolean) { return this.call<void>('setHub', up); }
+  cutLink(a: number, b: number) { return this.call<void>('cutLink', a, b); }
+  healLink(a: number, b: number) { return this.call<void>('healLink', a, b); }
+  znetReapply(network: string) { return this.call<ZNetReapplyView>('znetReapply', network); }
+  gatewayRequest(host: string) { return this.call<GatewayAnswerView>('gatewayRequest', host); }
   stateHash() { return this.call<string>('stateHash'); }
 
   private async call<T>(method: BackendCall, ...args: unknown[]): Promise<T> {

@@ -4,6 +4,7 @@
 import type { SimEvent } from '../../engine/events.js';
 import type { Deployment, IpData, Workload, WorkloadType } from '../deployment.js';
 import { noCapacity, type Capacity } from '../node-api.js';
+import { gatewayManager, networkManager, type NetworkManagerDeps } from '../primitives/network-managers.js';
 import { WorkloadError, type ManagerContext, type ManagerRegistry, type WorkloadManager } from './manager.js';
 
 function done(ctx: ManagerContext, data: unknown = null): SimEvent<unknown> {
@@ -66,18 +67,21 @@ function publicIp(type: 'ip' | 'ipv4'): WorkloadManager {
   };
 }
 
-/** Fresh instances: the IP managers keep per-run state, so each simulation needs its own. */
-export function basicManagers(): ManagerRegistry {
+/**
+ * Fresh instances: the IP managers keep per-run state, so each simulation needs its own. With `network`
+ * the network and gateway workloads are recorded for the network model (World passes it).
+ */
+export function basicManagers(network?: NetworkManagerDeps): ManagerRegistry {
   const gatewayData = (workload: Workload): unknown => {
     const data = workload.data as { name?: string; fqdn?: string };
     return { fqdn: data.fqdn ?? data.name ?? '' };
   };
   return {
-    network: stateless('network'),
+    network: network === undefined ? stateless('network') : networkManager(network),
     ip: publicIp('ip'),
     ipv4: publicIp('ipv4'),
-    'gateway-name-proxy': stateless('gateway-name-proxy', gatewayData),
-    'gateway-fqdn-proxy': stateless('gateway-fqdn-proxy', gatewayData),
+    'gateway-name-proxy': network === undefined ? stateless('gateway-name-proxy', gatewayData) : gatewayManager('gateway-name-proxy', network),
+    'gateway-fqdn-proxy': network === undefined ? stateless('gateway-fqdn-proxy', gatewayData) : gatewayManager('gateway-fqdn-proxy', network),
     zlogs: stateless('zlogs'),
   };
 }
