@@ -37,6 +37,14 @@ export const bench = defineGroup({
       op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up: effects at one virtual instant; zdb.set: each write ends at its own instant)' },
       redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
     }),
+    benchScript('zstor', 'real zstor (compress, AES-GCM, k+m Reed–Solomon, metadata 2+2) over zdb processes: store/retrieve MB/s vs raw zdb SET/GET of the same bytes', 'bench zstor [--size-mib N] [--k K] [--m M] [--rounds N] [--entry-kib KIB] [--no-fsync] [--json]', {
+      'size-mib': { kind: 'value', valueName: 'N', help: 'file size per round in MiB (default 64)' },
+      k: { kind: 'value', valueName: 'K', help: 'data shards, minimal_shards (default 4)' },
+      m: { kind: 'value', valueName: 'M', help: 'parity shards (default 2)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'timed rounds, median reported (default 3)' },
+      'entry-kib': { kind: 'value', valueName: 'KIB', help: 'zdb entry size shards are cut into (default 2048, as zstor)' },
+      'no-fsync': { kind: 'boolean', help: 'zdb servers without fdatasync (both sides alike)' },
+    }),
     benchScript('tui', 'the TUI at max speed against a headless run of the same 10,000-node scenario: slowdown', 'bench tui [--rounds N] [--json]', {
       rounds: { kind: 'value', valueName: 'N', help: 'rounds, best of each (default 3)' },
     }),
