@@ -85,7 +85,8 @@ export class ReconcileLoop {
 
   /**
    * Reads what the reconciler needs from the backend, in a fixed order: every desired contract
-   * (where it is, its workloads' states), then the status of every node holding one or seen down.
+   * (where it is, its workloads' states), the Z-Nets and their access nodes, then the status of every
+   * node holding one of those or seen down.
    */
   async observe(read: OwnerRead): Promise<void> {
     const { backend, observer } = this.deps;
@@ -100,6 +101,10 @@ export class ReconcileLoop {
       const workloads = seen.workloads.map(({ name, type, state }) => ({ name, type, state }));
       this.reconciler.observe({ kind: 'deployment', contractId, node: seen.node, deployment: this.desired.get(contractId)!, workloads });
       nodes.add(seen.node);
+    }
+    for (const znet of await read(() => observer.znets())) {
+      this.reconciler.observe({ kind: 'znet', ...znet });
+      nodes.add(znet.accessNode);
     }
     for (const node of [...nodes].sort((a, b) => a - b)) {
       const status = await read(() => observer.nodeStatus(node));

@@ -123,9 +123,21 @@ export interface GridObserver {
   /** Every node, in node order. */
   nodeCapacities(): Promise<readonly NodeCapacityView[]>;
   nodeStatus(node: number): Promise<NodeStatusView>;
+  /** Every Z-Net that routes through an access node, by key order (none on a grid without hidden members). */
+  znets(): Promise<readonly ZNetView[]>;
+}
+
+/** A Z-Net as the reconciler sees it: the public node its hidden members reach the others through. */
+export interface ZNetView {
+  /** `<twin>/<name>`, as znet.reapply takes it. */
+  readonly network: string;
+  readonly accessNode: number;
+  readonly members: readonly number[];
+  /** Members that run and still hold an older mesh (they were down at the last re-apply). */
+  readonly staleMembers: readonly number[];
 }
 
 export function isGridObserver(backend: object): backend is GridObserver {
   const b = backend as Partial<GridObserver>;
-  return typeof b.nodeCapacities === 'function' && typeof b.nodeStatus === 'function';
+  return typeof b.nodeCapacities === 'function' && typeof b.nodeStatus === 'function' && typeof b.znets === 'function';
 }

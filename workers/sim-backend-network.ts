@@ -2,7 +2,8 @@
 // built network model, answered as plain data. Leaves out waiting for the request's latency.
 
 import type { World } from '../sim/grid/world.js';
-import type { GatewayAnswerView, ZNetReapplyView } from './backend.js';
+import type { GatewayAnswerView, ZNetReapplyView, ZNetView } from './backend.js';
+import { staleMembers } from '../sim/network/znet/index.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 
 export function simCutLink(world: World, a: number, b: number): void {
@@ -36,4 +37,19 @@ export function simZnetReapply(world: World, network: string): ZNetReapplyView {
 export function simGatewayRequest(world: World, host: string): GatewayAnswerView {
   const r = world.net.gatewayRequest(host);
   return { host: r.host, status: r.status ?? null, outcome: r.outcome, latencyS: r.latencyS ?? null, gateway: r.gateway ?? null, backend: r.backend ?? null };
+}
+
+/**
+ * Z-Nets with an access node. Reading them builds the network model, but only on a grid that has
+ * Z-Nets at all: a world without network workloads keeps its trace and hash.
+ */
+export function simZnets(world: World): ZNetView[] {
+  if (world.netRegistry.znets.size === 0) return [];
+  const book = world.net.znets;
+  return book.keys().flatMap((network) => {
+    const net = book.get(network)!;
+    if (net.accessNode < 0) return [];
+    const stale = staleMembers(net).filter((node) => world.grid.isOn(node));
+    return [{ network, accessNode: net.accessNode, members: net.members.map((m) => m.node), staleMembers: stale }];
+  });
 }

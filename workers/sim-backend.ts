@@ -5,10 +5,10 @@ import type { Simulation } from '../sim/engine/simulation.js';
 import type { Deployment, Workload } from '../sim/grid/deployment.js';
 import type { ManagerContext } from '../sim/grid/provision/manager.js';
 import { parseWorkloadId, type World } from '../sim/grid/world.js';
-import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
+import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
-import { simCutLink, simGatewayRequest, simHealLink, simZnetReapply } from './sim-backend-network.js';
+import { simCutLink, simGatewayRequest, simHealLink, simZnetReapply, simZnets } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
 import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
 
@@ -253,6 +253,10 @@ export class SimBackend implements Backend, GridObserver {
     this.mustHaveNode(node);
     return simNodeStatus(this.world, node);
   }
+  async znets(): Promise<readonly ZNetView[]> {
+    return simZnets(this.world);
+  }
+
 
   // ----------------------------------------------------------------------------------------------
 

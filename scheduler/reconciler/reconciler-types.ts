@@ -32,7 +32,17 @@ export interface DeploymentGone {
   readonly contractId: number;
 }
 
-export type Observation = NodeObservation | DeploymentObservation | DeploymentGone;
+/** A Z-Net whose hidden members reach the others only through `accessNode`. */
+export interface ZNetObservation {
+  readonly kind: 'znet';
+  readonly network: string;
+  readonly accessNode: number;
+  readonly members: readonly number[];
+  /** Members that run an older mesh: a re-apply brings them up to date. */
+  readonly staleMembers: readonly number[];
+}
+
+export type Observation = NodeObservation | DeploymentObservation | DeploymentGone | ZNetObservation;
 
 /** The part of the capacity index the reconciler uses (CapacityIndex implements it). */
 export interface Placer {
@@ -53,6 +63,8 @@ export type AuditReason =
   | 'delete-done'
   | 'delete-failed'
   | 'zstor-repair'
+  | 'znet-reapply'
+  | 'znet-reapply-failed'
   | 'gave-up';
 
 export interface AuditEntry {
@@ -60,6 +72,7 @@ export interface AuditEntry {
   readonly reason: AuditReason;
   readonly contractId?: number;
   readonly node?: number;
+  readonly network?: string;
   readonly detail: string;
   readonly ops: readonly Operation[];
 }

@@ -16,6 +16,7 @@ import {
   type Submit,
 } from './reconciler-types.js';
 import { zstorRepairOps } from './repair-hooks.js';
+import { ZNetHealer } from './znet-healer.js';
 
 interface Tracked {
   obs: DeploymentObservation;
@@ -33,11 +34,17 @@ interface NodeState {
 
 type InFlight =
   | { readonly kind: 'create'; readonly contractId: number; readonly placement: Placement; readonly deployment: Deployment }
-  | { readonly kind: 'delete'; readonly contractId: number };
+  | { readonly kind: 'delete'; readonly contractId: number }
+  | { readonly kind: 'znet'; readonly network: string };
 
 /** A create must start from version 0 with no node-side results (zos rejects anything else). */
 function freshCopy(d: Deployment): Deployment {
   return { ...d, version: 0, contract_id: 0, workloads: d.workloads.map(({ result: _result, ...w }) => ({ ...w, version: 0 })) };
+}
+
+/** Only network workloads: nothing runs there that another node could run instead. */
+function meshOnly(d: Deployment): boolean {
+  return d.workloads.length > 0 && d.workloads.every((w) => w.type === 'network');
 }
 
 /** Nothing left to keep running: every reported workload is already deleted. */
@@ -60,6 +67,7 @@ export class Reconciler {
   private readonly busy = new Set<number>();
   private readonly actionTimesS: number[] = [];
   private readonly log: AuditEntry[] = [];
+  private readonly znets: ZNetHealer;
   private seq = 0;
 
   constructor(
@@ -68,6 +76,7 @@ export class Reconciler {
     options: ReconcilerOptions = {},
   ) {
     this.options = compileReconcilerOptions(options);
+    this.znets = new ZNetHealer(this.options.backoffBaseS, this.options.backoffMaxS, this.options.maxAttempts);
   }
 
   get auditLog(): readonly AuditEntry[] {
@@ -85,6 +94,8 @@ export class Reconciler {
       const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
       this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
       this.placer.setUp(o.node, o.up);
+    } else if (o.kind === 'znet') {
+      this.znets.observe(o);
     } else if (o.kind === 'deployment') {
       if (this.retired.has(o.contractId)) return;
       const t = this.tracked.get(o.contractId);
@@ -100,6 +111,7 @@ export class Reconciler {
     const start = this.log.length;
     const lost = this.lostNodes(nowS);
     for (const node of lost) this.onNodeLost(node, nowS);
+    for (const network of this.znets.due(new Set(lost), nowS)) this.reapplyZNet(network, nowS);
     // Gateways go here: once a moved deployment's new address is known, re-point the gateway workloads
     // whose backend named it. zos gateways are not updatable (DOMAIN 2.4), so that will be a
     // deployment.update removing the old gateway workload and adding a new one; the sim has no gateways yet.
@@ -124,7 +136,11 @@ export class Reconciler {
    * deployment they hold is already due, and a later tick moves it.
    */
   nextActionS(): number | undefined {
-    let next: number | undefined;
+    const downSinceS = (node: number): number | undefined => {
+      const s = this.nodes.get(node);
+      return s === undefined || s.up ? undefined : s.sinceS;
+    };
+    let next = this.znets.nextActionS(downSinceS, this.options.downThresholdS);
     for (const [id, t] of this.tracked) {
       const node = this.nodes.get(t.obs.node);
       if (node === undefined || node.up || !this.mayMove(id, t)) continue;
@@ -140,6 +156,10 @@ export class Reconciler {
     const job = this.inFlight.get(opId);
     if (job === undefined) return [];
     this.inFlight.delete(opId);
+    if (job.kind === 'znet') {
+      this.onZNetResult(job.network, result, nowS);
+      return this.log.slice(start);
+    }
     if (job.kind === 'delete') {
       const ok = result.state === 'ok';
       this.audit(nowS, ok ? 'delete-done' : 'delete-failed', ok ? 'old contract deleted' : `delete failed: ${result.error?.message ?? 'unknown'}`, [], job.contractId);
@@ -174,9 +194,13 @@ export class Reconciler {
     return this.log.slice(start);
   }
 
-  /** Not being moved already, still running something, and not given up after too many failures. */
+  /**
+   * Not being moved already, still running something, not given up after too many failures, and not
+   * a mere piece of a Z-Net's mesh: a network workload belongs to its node (its subnet, its peers), so
+   * a copy elsewhere would clash with that node's own piece; the Z-Net is healed by re-applying it.
+   */
   private mayMove(contractId: number, t: Tracked): boolean {
-    return !this.busy.has(contractId) && !allDeleted(t.obs) && t.failures < this.options.maxAttempts;
+    return !this.busy.has(contractId) && !allDeleted(t.obs) && t.failures < this.options.maxAttempts && !meshOnly(t.obs.deployment);
   }
 
   private lostNodes(nowS: number): number[] {
@@ -195,6 +219,26 @@ export class Reconciler {
     const ops = zstorRepairOps(all.filter((d) => d.node === node), all).map((op) => ({ ...op, id: this.nextId() }));
     for (const op of ops) this.send(op, undefined);
     this.audit(nowS, ops.length > 0 ? 'zstor-repair' : 'node-lost', `node ${node} down since ${s.sinceS} s`, ops, undefined, node);
+  }
+
+  /** Not rate-limited: a re-apply moves no workload and reserves nothing; without it hidden members stay cut off. */
+  private reapplyZNet(network: string, nowS: number): void {
+    const op: Operation = { kind: 'znet.reapply', id: this.nextId(), network };
+    if (!this.send(op, { kind: 'znet', network })) {
+      this.onZNetResult(network, { state: 'failed', error: { code: 'E_SUBMIT', message: 'submit rejected the re-apply', retryable: true } }, nowS);
+      return;
+    }
+    this.znets.started(network);
+    this.audit(nowS, 'znet-reapply', `${network}: access node lost; re-apply through another public member`, [op], undefined, undefined, network);
+  }
+
+  private onZNetResult(network: string, result: OperationResult, nowS: number): void {
+    const failure = this.znets.ended(network, result.state === 'ok', nowS);
+    if (failure === undefined) return;
+    const why = `${network}: ${result.error?.message ?? 'failed'}`;
+    if (!failure.gaveUp) return this.audit(nowS, 'znet-reapply-failed', `${why}; retry after ${failure.waitS} s`, [], undefined, undefined, network);
+    this.audit(nowS, 'znet-reapply-failed', why, [], undefined, undefined, network);
+    this.audit(nowS, 'gave-up', `${network}: ${failure.failures} failed re-applies; not tried again until its access node changes`, [], undefined, undefined, network);
   }
 
   private replace(contractId: number, t: Tracked, nowS: number): void {
@@ -250,8 +294,8 @@ export class Reconciler {
     this.audit(nowS, reason, detail, [], contractId);
   }
 
-  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number): void {
-    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }) });
+  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number, network?: string): void {
+    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }), ...(network === undefined ? {} : { network }) });
   }
 
   private nextId(): string {

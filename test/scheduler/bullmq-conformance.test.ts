@@ -111,3 +111,26 @@ test.serial('after the runs Redis holds no finished job, call or reply: memory s
     redis.disconnect();
   }
 });
+
+// A Z-Net loses its access node; the reconciler re-applies it through another public member (our
+// self-healing, an operation like any other): the same on both transports.
+test.serial('znet-access-loss.json with the reconciler: the same state hash, operations and audit in-process and over BullMQ', async (t) => {
+  await ensureWorkers(t.context.redis.url);
+  const ops = opsFile('znet-access-loss.json');
+  const run = async (transport: TransportChoice): Promise<TestbedState> => {
+    const { testbed } = await openSimTestbed({ seed: 1, reconcile: true, transport });
+    try {
+      for (const op of ops) await testbed.submit(op);
+      await testbed.run();
+      return await testbed.state();
+    } finally {
+      await testbed.close();
+    }
+  };
+  const inprocess = await run('inprocess');
+  const bullmq = await run(async (context) => openBullmqTransport({ ...context, redisUrl: t.context.redis.url, queue, localWorkers: 0 }));
+  t.is(bullmq.stateHash, inprocess.stateHash);
+  t.deepEqual(bullmq.ops, inprocess.ops);
+  t.deepEqual(bullmq.audit, inprocess.audit);
+  t.deepEqual(bullmq.ops.filter((op) => op.id.startsWith('reconciler-')).map((op) => [op.kind, op.state]), [['znet.reapply', 'completed']]);
+});
