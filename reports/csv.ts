@@ -26,6 +26,19 @@ function opsColumns(prefix: string, pick: (b: BucketRow) => OpsCell | undefined)
   ];
 }
 
+/** Only for runs that used the network, so that every other timeseries.csv keeps its bytes. */
+const networkColumns: readonly Column<BucketRow>[] = [
+  ['planetaryProbesRoutedCount', (b) => b.net?.probesRouted ?? 0],
+  ['planetaryProbesDeliveredCount', (b) => b.net?.probesDelivered ?? 0],
+  ['planetaryDeliveredFraction', (b) => b.net?.deliveredFraction ?? NaN],
+  ['planetaryStretchMultiplierMean', (b) => b.net?.stretchMean ?? NaN],
+  ['linksDownCountMax', (b) => b.net?.linksDownMax ?? NaN],
+  ['partitionsCountMax', (b) => b.net?.partitionsMax ?? NaN],
+  ['znetMembersCutOffCountMax', (b) => b.net?.znetMembersCutOffMax ?? NaN],
+  ['gatewayRequestsCount', (b) => b.net?.gatewayRequests ?? 0],
+  ['gatewayOkFraction', (b) => b.net?.gatewayOkFraction ?? NaN],
+];
+
 /**
  * One row per bucket. Gauges are time-weighted means over the part of the bucket a sample covered,
  * and maxima over the samples present in it; counts and bytes are totals within the bucket;
@@ -49,6 +62,7 @@ export function timeseriesCsv(record: RunRecord): string {
     ['zstorObjectsDegradedCountMax', (b) => b.zstorObjectsDegradedMax],
     ['zstorObjectsLostCount', (b) => b.zstorObjectsLost],
     ['repairBytes', (b) => b.repairBytes],
+    ...(record.network === undefined ? [] : networkColumns),
     ...opsColumns('', (b) => b.ops),
     ...record.kinds.flatMap((k) => opsColumns(`${k}.`, (b) => b.opsByKind.get(k))),
   ];

@@ -4,6 +4,7 @@
 import { seedToString } from '../sim/engine/rng.js';
 import { SimulationError } from '../sim/errors.js';
 import { Bucket, codeUnitOrder, gaugeCount, gaugeValues, gauge } from './bucket.js';
+import { NetworkSeries } from './network-series.js';
 import { NodeLedger } from './node-ledger.js';
 import { QuantileDigest } from './quantile-digest.js';
 import { resourceNames } from './types.js';
@@ -42,6 +43,8 @@ export class RunRecorder {
   private readonly events = new Map<string, number>();
   private readonly ledger = new NodeLedger();
   private lostBytes = 0;
+  /** Created by the first sample that carries network figures; runs without the network never have one. */
+  private net: NetworkSeries | undefined;
   private finished: RunRecord | undefined;
 
   constructor(private readonly options: RecorderOptions) {
@@ -57,10 +60,12 @@ export class RunRecorder {
   sample(nowS: number, metrics: GridSample): void {
     this.at(nowS, 'sample');
     if (nowS < this.lastS) throw new SimulationError(`sample at ${nowS} s is older than the previous call at ${this.lastS} s`);
+    if (metrics.net !== undefined && nowS === this.open.endS) this.net?.countUntil(metrics.net);
     this.advance(nowS);
     const values = gaugeValues(metrics);
     this.held = values;
     this.open.observe(values);
+    if (metrics.net !== undefined) (this.net ??= new NetworkSeries()).observe(metrics.net);
     for (let i = 0; i < gaugeCount; i++) if (!(this.runMax[i]! >= values[i]!)) this.runMax[i] = values[i]!;
   }
 
@@ -140,7 +145,8 @@ export class RunRecorder {
   }
 
   private closeOpen(endS: number): void {
-    this.rows.push(this.open.close(endS));
+    const row = this.open.close(endS);
+    this.rows.push(this.net === undefined ? row : { ...row, net: this.net.close() });
     const next = this.rows.length;
     this.open = new Bucket(this.startS + next * this.bucketS, this.startS + (next + 1) * this.bucketS, this.settings, this.held);
   }
@@ -188,6 +194,7 @@ export class RunRecorder {
         workloadsReplaced: sum((b) => b.workloadsReplaced),
         events: [...this.events.entries()].sort((a, b) => codeUnitOrder(a[0], b[0])),
       },
+      ...(this.net === undefined ? {} : { network: this.net.totals() }),
     };
   }
 }

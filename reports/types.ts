@@ -27,6 +27,37 @@ export interface GridSample {
   readonly zstorObjectsDegraded: number;
   /** Logical bytes stored in zstor, the exposure that durability is normalised by. */
   readonly zstorStoredBytes: number;
+  /** Present only in runs that use the network; its absence keeps other reports as they were. */
+  readonly net?: NetworkSample;
+}
+
+/** world.net's figures at one instant: gauges now, and counters cumulative since the run began. */
+export interface NetworkSample {
+  readonly linksDown: number;
+  /** Extra connected pieces of the underlay (0 = one piece). */
+  readonly partitions: number;
+  readonly znetMembersCutOff: number;
+  readonly probesRouted: number;
+  readonly probesDelivered: number;
+  /** Mean hop stretch over every probe delivered so far (NaN before the first). */
+  readonly meanStretch: number;
+  readonly gatewayRequests: number;
+  readonly gatewayOk: number;
+}
+
+/** One bucket of network figures: counts are of samples' increases within it, gauges the samples' maxima. */
+export interface NetworkCell {
+  readonly probesRouted: number;
+  readonly probesDelivered: number;
+  /** probesDelivered / probesRouted within the bucket; NaN when none was routed. */
+  readonly deliveredFraction: number;
+  /** Mean hop stretch of the probes delivered within the bucket; NaN when none was. */
+  readonly stretchMean: number;
+  readonly linksDownMax: number;
+  readonly partitionsMax: number;
+  readonly znetMembersCutOffMax: number;
+  readonly gatewayRequests: number;
+  readonly gatewayOkFraction: number;
 }
 
 /**
@@ -102,6 +133,8 @@ export interface BucketRow {
   readonly ops: OpsCell;
   /** Per operation kind, only for kinds that finished an operation in this bucket. */
   readonly opsByKind: ReadonlyMap<string, OpsCell>;
+  /** Only in runs that use the network. */
+  readonly net?: NetworkCell;
 }
 
 export interface OpsCell {
@@ -162,4 +195,17 @@ export interface RunRecord {
   readonly operations: readonly OperationRow[];
   readonly nodes: readonly NodeRow[];
   readonly totals: RunTotals;
+  /** Whole-run network figures; present only when the run used the network. */
+  readonly network?: NetworkTotals;
+}
+
+export interface NetworkTotals {
+  readonly probesRouted: number;
+  readonly probesDelivered: number;
+  readonly deliveredFraction: number;
+  readonly stretchMean: number;
+  readonly linksDownPeak: number;
+  readonly partitionsPeak: number;
+  readonly gatewayRequests: number;
+  readonly gatewayOkFraction: number;
 }

@@ -4,6 +4,7 @@
 import type { CompiledInvariant } from './compiled.js';
 import { groupRef, nodeField, type Context } from './compile-refs.js';
 import { Fields } from './fields.js';
+import { networkInvariant } from './compile-network-invariants.js';
 
 const invariantFields: Record<string, string[]> = {
   'workload-state': ['group', 'workload', 'state', 'messageMatches', 'atS'],
@@ -20,6 +21,11 @@ const invariantFields: Record<string, string[]> = {
   'zstor-no-loss': ['group'],
   'zstor-redundant': ['group'],
   'qsfs-loss-window': ['group', 'windowS'],
+  'planetary-delivery': ['min'],
+  'planetary-delivery-dips': ['below'],
+  'network-partitions': ['atS', 'min', 'max'],
+  'no-partition-at-end': [],
+  'root-path-share': ['min', 'max', 'atS'],
 };
 
 export function invariant(ctx: Context, raw: unknown, path: string): CompiledInvariant {
@@ -74,6 +80,11 @@ export function invariant(ctx: Context, raw: unknown, path: string): CompiledInv
       const windowS = f.duration('windowS');
       return { kind, group: g, windowS, label: `${g} loses only files written within ${windowS} s of a crash` };
     }
+    case 'planetary-delivery':
+    case 'planetary-delivery-dips':
+    case 'network-partitions':
+    case 'root-path-share':
+      return networkInvariant(f, kind);
     default:
       return { kind: kind as 'converged', label: kind };
   }

@@ -9,6 +9,7 @@ import { gridByName } from './grids.js';
 import type { CompiledAction, CompiledFault, CompiledGroup, CompiledScenario } from './compiled.js';
 import { farmNodes, groupRef, nodeField, type Context } from './compile-refs.js';
 import { invariant } from './compile-invariants.js';
+import { checkProbeInvariants, isNetworkFaultKind, networkFault, networkFaultKinds, probesOf } from './compile-network.js';
 import { Fields } from './fields.js';
 import { reportMetrics } from './scenario.js';
 
@@ -18,7 +19,7 @@ const DAY_S = 86_400;
 
 /** `source` names the file (or "builtin:NAME") in every message. */
 export function compileScenario(raw: unknown, source: string): CompiledScenario {
-  const f = new Fields(source, '', raw, ['name', 'description', 'seed', 'grid', 'durationS', 'convergeWithinS', 'armDeviceFailures', 'workload', 'faults', 'actions', 'invariants', 'report']);
+  const f = new Fields(source, '', raw, ['name', 'description', 'seed', 'grid', 'durationS', 'convergeWithinS', 'armDeviceFailures', 'workload', 'faults', 'actions', 'invariants', 'probes', 'report']);
   const seed = f.raw.seed;
   if (seed !== undefined && !(typeof seed === 'string' && seed !== '') && !(typeof seed === 'number' && Number.isFinite(seed))) f.fail('seed', `must be a string or a number, got ${JSON.stringify(seed)}`);
   const grid = gridOf(f);
@@ -37,6 +38,8 @@ export function compileScenario(raw: unknown, source: string): CompiledScenario 
     if (!reportMetrics.includes(m as never)) f.fail(`report[${i}]`, `must be one of ${reportMetrics.join(', ')}, got ${JSON.stringify(m)}`);
     return m as string;
   });
+  const probes = probesOf(source, f.raw.probes);
+  checkProbeInvariants(source, { invariants, probes });
   return {
     name: f.string('name'),
     description: f.string('description', '-'),
@@ -51,6 +54,7 @@ export function compileScenario(raw: unknown, source: string): CompiledScenario 
     faults: faultsOf(f, partial),
     actions: f.list('actions', true).map((v, i) => action(partial, v, `actions[${i}]`)),
     invariants,
+    ...(probes === undefined ? {} : { probes }),
     report: report.length > 0 ? report : [...reportMetrics],
   };
 }
@@ -144,7 +148,8 @@ function qsfsFields(ctx: Context, f: Fields): Pick<CompiledGroup, 'backends' | '
 }
 
 function fault(ctx: Context, raw: unknown, path: string): CompiledFault {
-  const kind = new Fields(ctx.where, path, raw, Object.keys(raw ?? {})).oneOf('kind', ['crash', 'reboot', 'fail-ssd', 'fail-hdd', 'fail-zdb', 'hub-outage', 'partition', 'node-failures', 'correlated', 'disk-failures'] as const);
+  const kind = new Fields(ctx.where, path, raw, Object.keys(raw ?? {})).oneOf('kind', ['crash', 'reboot', 'fail-ssd', 'fail-hdd', 'fail-zdb', 'hub-outage', 'partition', 'node-failures', 'correlated', 'disk-failures', ...networkFaultKinds] as const);
+  if (isNetworkFaultKind(kind)) return networkFault(ctx, raw, path, kind);
   const fields = (extra: string[]): Fields => new Fields(ctx.where, path, raw, ['kind', ...extra]);
   switch (kind) {
     case 'crash': {

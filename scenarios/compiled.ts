@@ -31,7 +31,12 @@ export type CompiledFault =
   | { readonly kind: 'hub-outage'; readonly atS: number; readonly durationS: number | undefined }
   | { readonly kind: 'node-failures'; readonly timeToFailure: Distribution; readonly timeToRepair: Distribution }
   | { readonly kind: 'correlated'; readonly interval: Distribution; readonly duration: Distribution; readonly fraction: Distribution; readonly nodes: readonly number[] | undefined }
-  | { readonly kind: 'disk-failures'; readonly hddAfr: number; readonly ssdAfr: number; readonly replaceAfter: Distribution };
+  | { readonly kind: 'disk-failures'; readonly hddAfr: number; readonly ssdAfr: number; readonly replaceAfter: Distribution }
+  /** `field` is the fault's path (faults[i]): links are checked against the underlay when the run starts. */
+  | { readonly kind: 'link-cut'; readonly a: number; readonly b: number; readonly atS: number; readonly durationS: number | undefined; readonly field: string }
+  /** Farms by index in the grid spec's order, as world.net.partitionFarms takes them. */
+  | { readonly kind: 'partition-farms'; readonly farms: readonly number[]; readonly atS: number; readonly durationS: number | undefined }
+  | { readonly kind: 'planetary-root-loss'; readonly atS: number };
 
 export type CompiledAction = Timed<ActionSpec>;
 export type CompiledInvariant = Timed<InvariantSpec> & { readonly label: string };
@@ -51,5 +56,7 @@ export interface CompiledScenario {
   readonly faults: readonly CompiledFault[];
   readonly actions: readonly CompiledAction[];
   readonly invariants: readonly CompiledInvariant[];
+  /** Planetary probe traffic from t = 0; absent when the scenario asks for none. */
+  readonly probes?: { readonly intervalS: number; readonly pairs: number };
   readonly report: readonly string[];
 }

@@ -1,10 +1,11 @@
 // Turns fault data into simulation events: timed crashes, reboots, disk and hub faults, random processes
-// (FailureModel, sampled lazily). Leaves out real network partitions: a partitioned farm is node crashes.
+// (FailureModel, sampled lazily). Network faults (link cuts, real partitions, root loss) are network-faults.ts's.
 
 import { exponentialFromAfr, FailureModel, type CorrelatedFailures } from '../sim/hardware/failures.js';
 import { attachFailures } from '../sim/grid/node-failures.js';
 import type { Grid } from '../sim/grid/grid.js';
 import type { CompiledFault } from './compiled.js';
+import { startNetworkFaults } from './network-faults.js';
 import type { RunContext } from './run-context.js';
 
 export interface FaultStats {
@@ -30,6 +31,7 @@ export function startFaults(ctx: RunContext): FaultStats {
     correlated,
   });
   for (const fault of faults) timed(ctx, nodes, fault);
+  startNetworkFaults(ctx, nodes);
   const disks = faults.flatMap((f) => (f.kind === 'disk-failures' ? [diskFailures(ctx, f)] : []));
   ctx.whenLiveness(() => {
     nodes.stop();

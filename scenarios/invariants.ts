@@ -4,16 +4,11 @@
 import { nodeStatus } from '../sim/grid/uptime.js';
 import type { ZstorCluster } from '../sim/storage/zstor/cluster.js';
 import type { CompiledInvariant } from './compiled.js';
-import type { Phase, RunContext } from './run-context.js';
+import { networkChecker, partitionsAt } from './network-invariants.js';
+import type { Checker } from './checker.js';
+import type { RunContext } from './run-context.js';
 
-export interface Checker {
-  readonly label: string;
-  readonly phase: Phase;
-  /** Safety: the first violation seen, or the end-of-phase verdict. Liveness: what still does not hold. */
-  check(): string | null;
-  /** Why a check that passed checked nothing (its time lies past a shortened safety phase). */
-  note?(): string | undefined;
-}
+export type { Checker } from './checker.js';
 
 const terminal = new Set(['error', 'deleted']);
 
@@ -87,6 +82,13 @@ export function makeChecker(ctx: RunContext, inv: CompiledInvariant): Checker {
         const share = ok.length / live.length;
         return share >= (inv.minFraction ?? 1) ? null : `${ok.length} of ${live.length} live deployments are entirely ok (${(100 * share).toFixed(1)} %)`;
       });
+    case 'network-partitions':
+      return timedSafety(ctx, inv.label, inv.atS, partitionsAt(ctx, inv.min ?? 1, inv.max));
+    case 'planetary-delivery':
+    case 'planetary-delivery-dips':
+    case 'no-partition-at-end':
+    case 'root-path-share':
+      return networkChecker(ctx, inv);
   }
 }
 

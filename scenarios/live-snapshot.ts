@@ -3,6 +3,7 @@
 
 import { PowerTarget } from '../sim/grid/node-table.js';
 import type { World } from '../sim/grid/world.js';
+import type { NetworkStats } from '../sim/network/grid-network.js';
 import type { RunContext } from './run-context.js';
 import { storageTally } from './storage-tally.js';
 
@@ -42,13 +43,47 @@ export interface LiveSnapshot {
   readonly storage: { readonly present: boolean; readonly objects: number; readonly degraded: number; readonly lost: number; readonly diskFailures: number };
   readonly queueDepth: number;
   readonly hubUp: boolean;
+  /** Only for scenarios that use the network (world.net is never built for the others). */
+  readonly network?: NetworkView;
+}
+
+/** world.net as the network panel shows it; fractions are NaN when nothing was measured. */
+export interface NetworkView {
+  /** Probes delivered / routed since the previous snapshot, and over the whole run. */
+  readonly deliveredFractionRecent: number;
+  readonly deliveredFraction: number;
+  readonly probesRouted: number;
+  readonly meanStretch: number;
+  readonly partitions: number;
+  readonly linksDown: number;
+  readonly gatewayRequests: number;
+  readonly gatewayOkFraction: number;
+  readonly znets: number;
+  readonly znetMembersCutOff: number;
+}
+
+/** The view of `now`, with the recent delivery taken over the probes since `before` (the previous snapshot's stats). */
+export function networkView(now: NetworkStats, before: NetworkStats | undefined): NetworkView {
+  const ratio = (part: number, whole: number): number => (whole > 0 ? part / whole : NaN);
+  return {
+    deliveredFractionRecent: ratio(now.probesDelivered - (before?.probesDelivered ?? 0), now.probesRouted - (before?.probesRouted ?? 0)),
+    deliveredFraction: ratio(now.probesDelivered, now.probesRouted),
+    probesRouted: now.probesRouted,
+    meanStretch: now.meanStretch,
+    partitions: now.partitions,
+    linksDown: now.linksDown,
+    gatewayRequests: now.gatewayRequests,
+    gatewayOkFraction: ratio(now.gatewayOk, now.gatewayRequests),
+    znets: now.znets,
+    znetMembersCutOff: now.znetMembersCutOff,
+  };
 }
 
 /**
  * O(nodes + workloads + zstor objects): cheap next to a slice of simulation at the TUI's rate (a few
  * milliseconds at 10,000 nodes), and computed only when the TUI asks.
  */
-export function liveSnapshot(run: SnapshotSource, phaseNote: string): LiveSnapshot {
+export function liveSnapshot(run: SnapshotSource, phaseNote: string, network?: NetworkView): LiveSnapshot {
   const { world, ctx } = run;
   const { grid } = world;
   const t = grid.table;
@@ -98,6 +133,7 @@ export function liveSnapshot(run: SnapshotSource, phaseNote: string): LiveSnapsh
     storage: storage(run),
     queueDepth,
     hubUp: world.hub.isUp,
+    ...(network === undefined ? {} : { network }),
   };
 }
 

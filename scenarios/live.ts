@@ -9,12 +9,14 @@ import { formatDuration } from './duration.js';
 import { startFaults } from './faults.js';
 import { baseFlistUrl } from './grids.js';
 import { makeChecker, type Checker } from './invariants.js';
-import { liveSnapshot, type LiveSnapshot } from './live-snapshot.js';
+import { usesNetwork } from './compile-network.js';
+import { liveSnapshot, networkView, type LiveSnapshot } from './live-snapshot.js';
+import type { NetworkStats } from '../sim/network/grid-network.js';
 import { attachObserver, type RunObserver } from './observer.js';
 import { RunContext } from './run-context.js';
 import { startWorkload } from './workload.js';
 
-export type { LiveSnapshot, FarmView } from './live-snapshot.js';
+export type { LiveSnapshot, FarmView, NetworkView } from './live-snapshot.js';
 
 /** As runner.ts: how often, in virtual seconds, the liveness phase looks for convergence. */
 const livenessPollS = 60;
@@ -53,6 +55,8 @@ export class LiveRun {
   private nodeCursor = 0;
   private farmCursor = 0;
   private diskCursor = 0;
+  /** world.net's stats at the previous snapshot, for the panel's recent delivery; network runs only. */
+  private lastNet: { readonly before: NetworkStats | undefined; readonly now: NetworkStats } | undefined;
 
   constructor(readonly scenario: CompiledScenario, options: LiveOptions = {}) {
     this.seed = seedToString(options.seed ?? scenario.seed ?? 1);
@@ -106,7 +110,12 @@ export class LiveRun {
   }
 
   snapshot(): LiveSnapshot {
-    return liveSnapshot(this, this.phaseNote());
+    if (!usesNetwork(this.scenario)) return liveSnapshot(this, this.phaseNote());
+    const now = this.world.net.stats();
+    // A snapshot with no probe since the last one (paused, or a key pressed) keeps the window it had.
+    if (this.lastNet !== undefined && now.probesRouted === this.lastNet.now.probesRouted) return liveSnapshot(this, this.phaseNote(), networkView(now, this.lastNet.before));
+    this.lastNet = { before: this.lastNet?.now, now };
+    return liveSnapshot(this, this.phaseNote(), networkView(now, this.lastNet.before));
   }
 
   logTail(n: number): readonly LogLine[] {
@@ -156,9 +165,13 @@ export class LiveRun {
     return pick;
   }
 
-  /** Cuts the next farm off: a partition is all its nodes crashing together, as faults.ts models it. */
+  /**
+   * Cuts the next farm off. In a scenario that uses the network it is a real partition (the farm's
+   * site links cut, its nodes on); otherwise all its nodes crash together, as the `partition` fault does.
+   */
   partitionFarm(): string | null {
     const farms = this.world.grid.farms;
+    if (usesNetwork(this.scenario)) return this.partitionNetwork();
     for (let tries = 0; tries < farms.farmCount; tries++) {
       const f = this.farmCursor++ % farms.farmCount;
       const first = farms.firstNode[f]!;
@@ -173,14 +186,32 @@ export class LiveRun {
     return null;
   }
 
-  /** Repairs every crashed node and brings the hub back, as the start of the liveness phase does. */
+  /** Repairs every crashed node and brings the hub back, as the start of the liveness phase does; heals network partitions too. */
   healAll(): number {
     const { grid, hub } = this.world;
     let repaired = 0;
     for (let n = 0; n < grid.nodeCount; n++) if (grid.table.failed[n] === 1) grid.repair(n), repaired++;
     hub.setUp(true);
-    this.note(`heal: ${repaired} nodes repaired, hub up`);
+    const healedNet = this.partitioned.size > 0;
+    if (healedNet) this.world.net.healPartition();
+    this.partitioned.clear();
+    this.note(`heal: ${repaired} nodes repaired, hub up${healedNet ? ', network partition healed' : ''}`);
     return repaired;
+  }
+
+  /** Farms cut off by hand with partitionNetwork, until the next heal. */
+  private readonly partitioned = new Set<number>();
+
+  private partitionNetwork(): string | null {
+    const farms = this.world.grid.farms;
+    // At least one farm stays on the other side, or there would be nothing to be cut off from.
+    if (this.partitioned.size + 1 >= farms.farmCount) return this.note('partition: no farm left to cut off'), null;
+    let f = this.farmCursor++ % farms.farmCount;
+    while (this.partitioned.has(f)) f = this.farmCursor++ % farms.farmCount;
+    this.partitioned.add(f);
+    this.world.net.partitionFarms([f]);
+    this.note(`partition: farm ${farms.names[f]} cut off from the network (nodes stay on)`);
+    return farms.names[f]!;
   }
 
   // -------------------------------------------------------------------------------------------

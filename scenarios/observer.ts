@@ -1,8 +1,10 @@
 // What a run tells an observer (reports/'s RunRecorder fits as is): grid gauges, node power changes,
 // finished deployments as operations, counted events. Leaves out what the observer does with them.
 
+import { usesNetwork } from './compile-network.js';
 import type { RunContext } from './run-context.js';
 import { storageTally } from './storage-tally.js';
+import type { NetworkStats } from '../sim/network/grid-network.js';
 
 export interface ResourceVector {
   readonly cru: number;
@@ -21,6 +23,8 @@ export interface GridSnapshot {
   readonly queueDepth: number;
   readonly zstorObjectsDegraded: number;
   readonly zstorStoredBytes: number;
+  /** world.net's stats, only in runs that use the network (reports then add network columns). */
+  readonly net?: NetworkStats;
 }
 
 export interface RunObserver {
@@ -43,6 +47,7 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
   const farmNames = ctx.scenario.grid.farms.map((f) => f.name);
   let nodesDown = 0;
   let last: GridSnapshot | undefined;
+  const network = usesNetwork(ctx.scenario);
   for (let node = 0; node < grid.nodeCount; node++) {
     const t = grid.total(node);
     observer.node(sim.nowS, { id: node, up: true, farm: farmNames[grid.farmOf(node)]!, template: grid.template(node).name, capacity: { cru: t.cru, mruBytes: t.mruBytes, sruBytes: t.sruBytes, hruBytes: t.hruBytes } });
@@ -98,7 +103,7 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
     }
     for (const node of new Set(ctx.instances.map((i) => i.node))) queueDepth += world.provision.queuedJobs(node);
     const zstor = storageTally(ctx);
-    last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: zstor.degraded, zstorStoredBytes: zstor.storedBytes };
+    last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: zstor.degraded, zstorStoredBytes: zstor.storedBytes, ...(network ? { net: world.net.stats() } : {}) };
     observer.sample(sim.nowS, last);
   };
 }

@@ -52,7 +52,13 @@ export type FaultSpec =
   | { readonly kind: 'node-failures'; readonly timeToFailureS: DistributionSpec; readonly timeToRepairS: DistributionSpec }
   | { readonly kind: 'correlated'; readonly intervalS: DistributionSpec; readonly durationS: DistributionSpec; readonly fraction: DistributionSpec; readonly farm?: string }
   /** Field rates over every disk of the grid, sampled lazily; a failed slot is replaced after `replaceAfterS`. */
-  | { readonly kind: 'disk-failures'; readonly hddAfr?: number; readonly ssdAfr?: number; readonly replaceAfterS?: DistributionSpec };
+  | { readonly kind: 'disk-failures'; readonly hddAfr?: number; readonly ssdAfr?: number; readonly replaceAfterS?: DistributionSpec }
+  /** One underlay link cut (ids as world.net.links() lists them), healed after `durationS` or at the liveness phase. */
+  | { readonly kind: 'link-cut'; readonly a: number; readonly b: number; readonly atS: DurationInput; readonly durationS?: DurationInput }
+  /** A real network partition: every underlay link between these farms' sites and the rest is cut; nodes stay on. */
+  | { readonly kind: 'partition-farms'; readonly farms: readonly string[]; readonly atS: DurationInput; readonly durationS?: DurationInput }
+  /** The Planetary Network's root node at `atS` powers off (it comes back at the liveness phase). */
+  | { readonly kind: 'planetary-root-loss'; readonly atS: DurationInput };
 
 /** What clients and the chain do: not faults, but timed events of the safety phase all the same. */
 export type ActionSpec =
@@ -86,7 +92,23 @@ export type InvariantSpec =
   /** Liveness: nodes without deployments have all their memory and HDD back. */
   | { readonly kind: 'capacity-released' }
   /** Liveness: at least this share of the group's live deployments is entirely ok (default all groups). */
-  | { readonly kind: 'deployments-ok'; readonly group?: string; readonly minFraction?: number };
+  | { readonly kind: 'deployments-ok'; readonly group?: string; readonly minFraction?: number }
+  /** Liveness (needs probes): the share of probes delivered over the last poll window is at least `min`. */
+  | { readonly kind: 'planetary-delivery'; readonly min: number }
+  /** Safety (needs probes): in some window of the safety phase the delivered share fell below `below`. */
+  | { readonly kind: 'planetary-delivery-dips'; readonly below: number }
+  /** Safety: the underlay is in at least `min` (and at most `max`) extra pieces at `atS`. */
+  | { readonly kind: 'network-partitions'; readonly atS: DurationInput; readonly min?: number; readonly max?: number }
+  /** Liveness: the underlay is in one piece again and no link is left cut. */
+  | { readonly kind: 'no-partition-at-end' }
+  /** Safety, at `atS` (default: end of the safety phase): the share of sampled overlay paths with the root as a transit hop is within min..max. */
+  | { readonly kind: 'root-path-share'; readonly min?: number; readonly max?: number; readonly atS?: DurationInput };
+
+/** Planetary probe traffic: every `intervalS` of virtual time, `pairs` random node pairs routed over the overlay. */
+export interface ProbeSpec {
+  readonly intervalS: DurationInput;
+  readonly pairs: number;
+}
 
 export interface Scenario {
   readonly name: string;
@@ -104,6 +126,8 @@ export interface Scenario {
   readonly faults?: readonly FaultSpec[];
   readonly actions?: readonly ActionSpec[];
   readonly invariants: readonly InvariantSpec[];
+  /** Planetary probes from t = 0 (world.net.startProbes); network invariants on delivery need them. */
+  readonly probes?: ProbeSpec;
   /** Metrics for the summary: any of reportMetrics below. Default all. */
   readonly report?: readonly string[];
 }

@@ -114,7 +114,50 @@ export function scenarioArbitrary(maxNodes: number, plant: boolean): fc.Arbitrar
         // zdbs need neither the hub nor an SSD: after every crash the boot re-run must bring each one back.
         invariants: [...alwaysHold, ...(zdbs > 0 ? [{ kind: 'deployments-ok', group: 'dbs' } as const] : []), ...(plant ? [{ kind: 'max-down-fraction', fraction: 0.1 } as const] : [])],
       }));
-    });
+    })
+    .chain(withNetworkFault);
+}
+
+/**
+ * Half the cases also get one network fault. It is drawn last, so the rest of each case is what the
+ * same seed generated before network faults existed. The underlay's ids follow from the grid spec
+ * (node i is i, farm f's site is nodes + f, every node links to its site), so a node's uplink is a
+ * link every grid has.
+ */
+function withNetworkFault(scenario: Scenario): fc.Arbitrary<Scenario> {
+  const grid = scenario.grid as { farms: FarmSpec[] };
+  const sizes = grid.farms.map((f) => f.nodes.reduce((n, g) => n + g.count, 0));
+  const nodes = sizes.reduce((a, b) => a + b, 0);
+  const durationS = scenario.durationS as number;
+  const at = fc.double({ min: 0, max: 0.9, noNaN: true }).map((x) => Math.round(x * durationS));
+  const farmOf = (node: number): number => {
+    let f = 0;
+    for (let first = sizes[0]!; node >= first; first += sizes[++f]!);
+    return f;
+  };
+  const kinds: fc.Arbitrary<FaultSpec>[] = [
+    at.map((atS): FaultSpec => ({ kind: 'planetary-root-loss', atS })),
+    fc.record({ node: fc.integer({ min: 0, max: nodes - 1 }), atS: at, hours: fc.integer({ min: 1, max: 24 }) }).map(
+      ({ node, atS, hours }): FaultSpec => ({ kind: 'link-cut', a: node, b: nodes + farmOf(node), atS, durationS: hours * 3600 }),
+    ),
+  ];
+  if (grid.farms.length > 1) {
+    kinds.push(
+      fc.record({ farm: fc.integer({ min: 0, max: grid.farms.length - 1 }), atS: at, hours: fc.integer({ min: 1, max: 24 }) }).map(
+        ({ farm, atS, hours }): FaultSpec => ({ kind: 'partition-farms', farms: [grid.farms[farm]!.name], atS, durationS: hours * 3600 }),
+      ),
+    );
+  }
+  return fc.option(fc.oneof(...kinds), { freq: 2, nil: undefined }).map((fault): Scenario => {
+    if (fault === undefined) return scenario;
+    return {
+      ...scenario,
+      description: `${scenario.description} + ${fault.kind}`,
+      faults: [...(scenario.faults ?? []), fault],
+      // A network fault heals at the liveness phase like any other: the grid must be one piece again.
+      invariants: [...scenario.invariants, { kind: 'no-partition-at-end' }],
+    };
+  });
 }
 
 export function runSwarm(options: SwarmOptions): SwarmResult {

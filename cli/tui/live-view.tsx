@@ -6,6 +6,7 @@ import { formatDuration } from '../../scenarios/duration.js';
 import { speedLabel, type TuiState } from './controller.js';
 import { FarmGrid } from './farm-grid.js';
 import { liveHelp } from './help-line.js';
+import { NetworkPanel, networkPanelLines } from './network-panel.js';
 import { sparkline } from './sparkline.js';
 
 export interface LiveViewProps {
@@ -19,7 +20,7 @@ const fixedLines = 10;
 
 export function LiveView({ state, columns, rows }: LiveViewProps) {
   const s = state.snapshot!;
-  const spare = Math.max(4, rows - fixedLines - 1);
+  const spare = Math.max(4, rows - fixedLines - (s.network === undefined ? 0 : networkPanelLines) - 1);
   // The grid gets up to two thirds of what is left; the log takes the rest.
   const gridRows = Math.max(2, Math.min(Math.ceil((spare * 2) / 3), s.farms.length * 4));
   const logRows = Math.max(2, spare - Math.min(gridRows, countGridLines(s.farms.length, gridRows)));
@@ -52,6 +53,7 @@ export function LiveView({ state, columns, rows }: LiveViewProps) {
         )}{' '}
         · disk failures {s.storage.diskFailures}
       </Text>
+      {s.network === undefined ? null : <NetworkPanel network={s.network} />}
       <Text wrap="truncate">
         nodes up     <Text color="green">{sparkline(state.history.nodesUp, sparkWidth)}</Text> {s.nodes.up}
       </Text>

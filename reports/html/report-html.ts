@@ -9,6 +9,7 @@ import { timeUnit } from './axes.js';
 import { barChart } from './bar-chart.js';
 import { escapeXml } from './escape.js';
 import { lineChart, type LineSeries } from './line-chart.js';
+import { networkCharts } from './network-charts.js';
 
 const style = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 800px; color: #222; }
@@ -93,6 +94,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       series: [series('repair', (b) => b.repairBytes / repairUnit.bytes)],
     }),
   ];
+  if (record.network !== undefined) charts.push(...networkCharts(record, { xs, xDomain, xLabel }));
   const ops = record.operations;
   const opCharts = [
     barChart({

@@ -6,8 +6,9 @@ import type { CompiledScenario } from '../compiled.js';
 import type { Scenario } from '../scenario.js';
 import { capacity10kYear } from './capacity.js';
 import { domainScenarios } from './domain.js';
+import { networkScenarios } from './network.js';
 
-export const builtinScenarios: readonly Scenario[] = [...domainScenarios, capacity10kYear];
+export const builtinScenarios: readonly Scenario[] = [...domainScenarios, ...networkScenarios, capacity10kYear];
 
 export function builtinScenario(name: string): Scenario | undefined {
   return builtinScenarios.find((s) => s.name === name);
