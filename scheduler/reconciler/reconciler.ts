@@ -112,9 +112,10 @@ export class Reconciler {
     const lost = this.lostNodes(nowS);
     for (const node of lost) this.onNodeLost(node, nowS);
     for (const network of this.znets.due(new Set(lost), nowS)) this.reapplyZNet(network, nowS);
-    // Gateways go here: once a moved deployment's new address is known, re-point the gateway workloads
-    // whose backend named it. zos gateways are not updatable (DOMAIN 2.4), so that will be a
-    // deployment.update removing the old gateway workload and adding a new one; the sim has no gateways yet.
+    // Not yet here: re-pointing gateways. A gateway deployment on a lost node moves like any other,
+    // but placement does not yet ask for a node with a public config (the proxy fails elsewhere and is
+    // retried with backoff), and a gateway whose backend moved keeps the old address: zos gateways
+    // are not updatable (DOMAIN 2.4), so that needs a deployment.update replacing the workload.
     while (this.actionTimesS.length > 0 && this.actionTimesS[0]! <= nowS - this.options.rateIntervalS) this.actionTimesS.shift();
     const lostSet = new Set(lost);
     const due = [...this.tracked.entries()]
