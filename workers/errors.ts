@@ -21,6 +21,8 @@ export const WorkerErrorCode = {
   workloadFailed: 'E_WORKLOAD_FAILED',
   /** The target exists but is not in a state that allows the operation now (a VM still booting). */
   notReady: 'E_NOT_READY',
+  /** This backend cannot do it at all (a link cut on one real host, which has no underlay). */
+  notSupported: 'E_NOT_SUPPORTED',
 } as const;
 export type WorkerErrorCode = (typeof WorkerErrorCode)[keyof typeof WorkerErrorCode];
 

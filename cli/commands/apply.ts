@@ -1,20 +1,25 @@
-// `apply FILE`: applies a JSON list of operations to a simulated grid through a transport and prints
-// the run's state hash and every operation's outcome. Leaves out the work itself (scheduler/testbed.ts).
+// `apply FILE`: applies a JSON list of operations to a simulated grid, or to real nodes on this host,
+// through a transport and prints the run's state hash and every operation's outcome. Leaves out the
+// work itself (scheduler/testbed.ts).
 
-import { readFileSync } from 'node:fs';
 import type { Command } from '../command.js';
+import type { Args } from '../args.js';
+import { WallPacedClock } from '../../sim/engine/realtime.js';
+import { Simulation } from '../../sim/engine/simulation.js';
 import { InputError } from '../../sim/errors.js';
 import { validateOperationList } from '../../scheduler/operations/validate.js';
+import { Testbed, type TransportChoice } from '../../scheduler/testbed.js';
 import { gridByName, gridNames } from '../../scenarios/grids.js';
 import { openSimTestbed } from '../../scenarios/testbed.js';
+import { HostBackend } from '../../workers/host-backend/index.js';
 import { readJsonFile } from '../read-json.js';
 
 const transports = ['inprocess', 'bullmq'] as const;
 
 export const apply: Command = {
   name: 'apply',
-  summary: 'apply a JSON list of operations to a simulated grid; print the state hash and each outcome',
-  usage: 'apply FILE [--transport inprocess|bullmq] [--redis URL] [--seed S] [--grid NAME] [--reconcile] [--json]',
+  summary: 'apply a JSON list of operations to a simulated grid or to real nodes on this host; print the state hash and each outcome',
+  usage: 'apply FILE [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--transport inprocess|bullmq] [--redis URL] [--seed S] [--grid NAME] [--reconcile] [--json]',
   maxPositionals: 1,
   flags: {
     transport: { kind: 'value', valueName: 'inprocess|bullmq', help: 'how jobs travel: in this process, or BullMQ queues on Redis (default inprocess)' },
@@ -22,6 +27,11 @@ export const apply: Command = {
     seed: { kind: 'value', valueName: 'S', help: 'seed of the simulated grid; the same seed replays the same run (default 1)' },
     grid: { kind: 'value', valueName: 'NAME', help: `a named grid: ${gridNames.join(', ')} (default small)` },
     reconcile: { kind: 'boolean', help: 'run the self-healing reconciler: deployments of nodes down past 15 min move elsewhere; the report adds its audit log' },
+    backend: { kind: 'value', valueName: 'sim|host', help: 'sim: a simulated grid (default); host: real 0-db, zmount, flist and gateway processes on this machine, in wall time' },
+    'data-dir': { kind: 'value', valueName: 'DIR', help: 'with --backend host: where the nodes keep their data (created if missing; kept after the run)' },
+    nodes: { kind: 'value', valueName: 'N', help: 'with --backend host: how many nodes to run (default 8)' },
+    hub: { kind: 'value', valueName: 'DIR|URL', help: 'with --backend host: the flist hub, a directory served by this process (default DATA-DIR/hub) or the URL of a `zos-testbed hub`' },
+    zdb: { kind: 'value', valueName: 'in-process|process', help: 'with --backend host: run each node\'s 0-db in this process (default) or as a child process, so node.crash is a real SIGKILL' },
   },
   async run(args, { out }) {
     const seed = args.string('seed', '1');
@@ -35,7 +45,13 @@ export const apply: Command = {
     const redis = args.string('redis');
     const choice = transport === 'bullmq' && redis !== undefined ? { redis } : transport;
     const reconcile = args.has('reconcile');
-    const { testbed } = await openSimTestbed({ seed, grid, transport: choice, where: file, reconcile });
+    const backend = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
+    for (const flag of ['data-dir', 'nodes', 'hub', 'zdb'] as const) {
+      if (backend === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
+    }
+    const { testbed, close } = backend === 'host'
+      ? await openHostTestbed(args, { seed, transport: choice, where: file })
+      : { testbed: (await openSimTestbed({ seed, grid, transport: choice, where: file, reconcile })).testbed, close: async () => {} };
     try {
       for (const op of ops) await testbed.submit(op);
       await testbed.run();
@@ -45,10 +61,39 @@ export const apply: Command = {
       out.result(report, () => summary(report));
     } finally {
       await testbed.close();
+      await close();
     }
     return 0;
   },
 };
+
+/**
+ * A Testbed over a HostBackend: the owner's clock is wall-paced (delays and backoffs take real time);
+ * BullMQ's local workers call the host directly, as a `worker --backend host` process would.
+ */
+async function openHostTestbed(args: Args, options: { seed: string; transport: TransportChoice; where: string }): Promise<{ testbed: Testbed; close: () => Promise<void> }> {
+  for (const flag of ['grid', 'reconcile'] as const) {
+    if (args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend sim');
+  }
+  const dataDir = args.required('data-dir');
+  const nodes = args.number('nodes', { integer: true, min: 1, max: 256, default: 8 });
+  const zdb = args.oneOf('zdb', ['in-process', 'process'] as const, 'in-process');
+  const host = await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
+  const clock = new WallPacedClock(new Simulation());
+  const backend = host;
+  const choice = options.transport;
+  const transport: TransportChoice = choice === 'inprocess' || typeof choice === 'function' ? choice : async (context) => {
+    const { openBullmqTransport } = await import('../../scheduler/transports/bullmq/index.js');
+    return openBullmqTransport({ ...context, localBackend: backend, ...(choice === 'bullmq' ? {} : { redisUrl: choice.redis }) });
+  };
+  try {
+    const testbed = await Testbed.open({ backend, clock, seed: options.seed, transport, where: options.where });
+    return { testbed, close: () => host.close() };
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+}
 
 
 type Report = {
@@ -67,4 +112,9 @@ function summary(report: Report): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `--hub` as HostBackend's option: absent means the backend serves DATA-DIR/hub itself. */
+function hubOption(hub: string | undefined): { hub?: string } {
+  return hub === undefined ? {} : { hub };
 }

@@ -1,7 +1,10 @@
-// `worker`: one worker process serving the BullMQ queue until SIGTERM/SIGINT. Stateless: the owner
-// of the simulated grid answers every backend call over Redis. Leaves out the host backend for now.
+// `worker`: one worker process serving the BullMQ queue until SIGTERM/SIGINT. With `--backend sim` it
+// is stateless (the owner of the simulated grid answers every backend call over Redis); with
+// `--backend host` it runs handlers against real nodes of its own under --data-dir.
 
+import type { Backend } from '../../workers/backend.js';
 import { InputError } from '../../workers/errors.js';
+import { HostBackend } from '../../workers/host-backend/index.js';
 import { runOperation } from '../../workers/handlers/index.js';
 import { validateOperation } from '../../scheduler/operations/validate.js';
 import { defaultQueueName, startJobWorker } from '../../scheduler/transports/bullmq/index.js';
@@ -10,11 +13,15 @@ import { untilStopSignal } from '../stop-signal.js';
 
 export const worker: Command = {
   name: 'worker',
-  summary: 'a worker process: runs queued operations against the owner of a simulated grid, over Redis',
-  usage: 'worker --redis URL [--backend sim] [--concurrency N] [--queue NAME] [--lock-ms MS]',
+  summary: 'a worker process: runs queued operations against the owner of a simulated grid over Redis, or against real nodes on this host',
+  usage: 'worker --redis URL [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--concurrency N] [--queue NAME] [--lock-ms MS]',
   flags: {
     redis: { kind: 'value', valueName: 'URL', help: 'the Redis the owner uses, like redis://127.0.0.1:6379' },
-    backend: { kind: 'value', valueName: 'sim', help: 'what answers backend calls: sim (the owner of a simulated grid; default)' },
+    backend: { kind: 'value', valueName: 'sim|host', help: 'what answers backend calls: sim (the owner of a simulated grid; default) or host (real 0-db, zmount, flist, gateway processes of this worker)' },
+    'data-dir': { kind: 'value', valueName: 'DIR', help: 'with --backend host: where the nodes keep their data (created if missing; kept after exit)' },
+    nodes: { kind: 'value', valueName: 'N', help: 'with --backend host: how many nodes to run (default 8)' },
+    hub: { kind: 'value', valueName: 'DIR|URL', help: 'with --backend host: the flist hub, a directory served by this process (default DATA-DIR/hub) or the URL of a `zos-testbed hub`' },
+    zdb: { kind: 'value', valueName: 'in-process|process', help: 'with --backend host: run each node\'s 0-db in this process (default) or as a child process, so node.crash is a real SIGKILL' },
     concurrency: { kind: 'value', valueName: 'N', help: 'jobs at once (default 256; a job mostly waits on the owner, and all workers together must hold every job the owner has in flight)' },
     queue: { kind: 'value', valueName: 'NAME', help: `the BullMQ queue (default ${defaultQueueName})` },
     'lock-ms': { kind: 'value', valueName: 'MS', help: 'job lock duration: a dead worker\'s job is re-delivered after it (default 30000)' },
@@ -22,19 +29,36 @@ export const worker: Command = {
   async run(args, { out }) {
     const redisUrl = args.required('redis');
     if (!/^redis:\/\//.test(redisUrl)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
-    const backend = args.string('backend', 'sim');
-    if (backend !== 'sim') throw new InputError('command line', '--backend', `must be sim (the host backend does not serve the queue yet), got ${JSON.stringify(backend)}`);
+    const backendName = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
+    for (const flag of ['data-dir', 'nodes', 'hub', 'zdb'] as const) {
+      if (backendName === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
+    }
+    const zdb = args.oneOf('zdb', ['in-process', 'process'] as const, 'in-process');
+    const dataDir = backendName === 'host' ? args.required('data-dir') : undefined;
+    const nodes = args.number('nodes', { integer: true, min: 1, max: 256, default: 8 });
     const concurrency = args.number('concurrency', { integer: true, min: 1, max: 10_000, default: 256 });
     const lockMs = args.number('lock-ms', { integer: true, min: 100, max: 3_600_000, default: 30_000 });
     const queue = args.string('queue', defaultQueueName);
-    const jobs = startJobWorker({
-      redisUrl, queue, concurrency, lockDurationMs: lockMs, stalledIntervalMs: lockMs,
-      validate: validateOperation, run: runOperation, log: (line) => out.progress(line),
-    });
-    await jobs.ready();
-    out.progress(`worker: ready on ${redisUrl} queue ${queue} (concurrency ${concurrency}, pid ${process.pid})`);
-    await untilStopSignal();
-    await jobs.close();
+    const host = dataDir === undefined ? undefined : await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
+    try {
+      const own: { backend?: Backend } = host === undefined ? {} : { backend: host };
+      const jobs = startJobWorker({
+        redisUrl, queue, concurrency, lockDurationMs: lockMs, stalledIntervalMs: lockMs,
+        validate: validateOperation, run: runOperation, log: (line) => out.progress(line), ...own,
+      });
+      await jobs.ready();
+      const where = host === undefined ? '' : `, host backend of ${nodes} nodes in ${host.dataDir}, hub ${host.hubUrl}`;
+      out.progress(`worker: ready on ${redisUrl} queue ${queue} (concurrency ${concurrency}, pid ${process.pid}${where})`);
+      await untilStopSignal();
+      await jobs.close();
+    } finally {
+      await host?.close();
+    }
     return 0;
   },
 };
+
+/** `--hub` as HostBackend's option: absent means the backend serves DATA-DIR/hub itself. */
+function hubOption(hub: string | undefined): { hub?: string } {
+  return hub === undefined ? {} : { hub };
+}

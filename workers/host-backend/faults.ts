@@ -1,0 +1,61 @@
+// Faults on host nodes, as real events: power off / crash kill a node's processes (0-db server,
+// machines, gateway) and keep its files; power on / repair start them again from those files; a failed
+// HDD deletes 0-db's data files; the hub goes down by closing its HTTP server.
+
+import { WorkerError, WorkerErrorCode } from '../errors.js';
+import type { HubServer } from '../host/flist/index.js';
+import type { HostDeployments } from './deployments.js';
+import { notSupportedOnHost } from './network-ops.js';
+import type { HostNode } from './nodes.js';
+import type { ZdbClients } from './zdb-client.js';
+
+export class HostFaults {
+  hubUp = true;
+
+  constructor(
+    private readonly nodes: readonly HostNode[],
+    private readonly deployments: HostDeployments,
+    private readonly clients: ZdbClients,
+    /** Undefined when the hub runs elsewhere: this backend cannot take it down. */
+    private readonly hub: HubServer | undefined,
+    private readonly nowS: () => number,
+  ) {}
+
+  /** `crash`: 0-db gets SIGKILL (when it runs as a process) instead of a clean shutdown. */
+  async powerOff(node: number, crash = false): Promise<void> {
+    const host = this.mustHaveNode(node);
+    this.clients.dropNode(node);
+    await host.stop(this.nowS(), crash);
+  }
+
+  /** 0-db reopens its files; then deletions that waited run, and proxies and machines come back. */
+  async powerOn(node: number): Promise<void> {
+    const host = this.mustHaveNode(node);
+    if (host.up) return;
+    await host.start(this.nowS());
+    await this.deployments.afterBoot(node);
+  }
+
+  /** A host node has one disk of each kind; the SSD holds the zmount pool, which we do not destroy. */
+  async failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void> {
+    const host = this.mustHaveNode(node);
+    if (index !== 0) throw new WorkerError(WorkerErrorCode.notFound, `node ${node} has no ${device} ${index} (it has 1)`);
+    if (device === 'ssd') throw notSupportedOnHost('failing the SSD (zmount pool) of a host node');
+    this.clients.dropNode(node);
+    await host.wipeZdb(this.nowS());
+  }
+
+  /** Reopens on the same port, so flist URLs stay valid. */
+  async setHub(up: boolean): Promise<void> {
+    if (this.hub === undefined) throw notSupportedOnHost('hub.down/hub.up with a hub given by URL (it runs elsewhere)');
+    if (up && !this.hub.listening) await this.hub.listen();
+    if (!up) await this.hub.close();
+    this.hubUp = up;
+  }
+
+  mustHaveNode(node: number): HostNode {
+    const host = Number.isInteger(node) ? this.nodes[node] : undefined;
+    if (host === undefined) throw new WorkerError(WorkerErrorCode.notFound, `node ${node} does not exist (the grid has ${this.nodes.length})`);
+    return host;
+  }
+}

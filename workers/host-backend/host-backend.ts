@@ -1,0 +1,255 @@
+// The Backend port answered by real processes on this Linux host: N "nodes" under a data dir, each
+// with its own 0-db server, zmount pool, flist cache, machines and gateway; a hub served over HTTP.
+// Waits are in wall time. Leaves out networks (recorded only), CPU/memory admission and billing.
+
+import { join } from 'node:path';
+import type { WorkloadType } from '../../sim/grid/deployment.js';
+import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue, ZNetReapplyView, ZNetView } from '../backend.js';
+import { WorkerError, WorkerErrorCode } from '../errors.js';
+import { HubServer, mountFlist } from '../host/flist/index.js';
+import type { Deployment } from '../operations.js';
+import { HostDeployments } from './deployments.js';
+import { zdbKind, zmountKind } from './kind-storage.js';
+import { gatewayKind, qsfsKind } from './kind-services.js';
+import { zmachineKind } from './kind-zmachine.js';
+import type { WorkloadKind } from './kinds.js';
+import { hostGatewayRequest, notSupportedOnHost } from './network-ops.js';
+import type { HostNode } from './nodes.js';
+import { compileHostOptions, type HostBackendOptions } from './options.js';
+import { HostRegistry } from './registry.js';
+import { hostStateHash } from './state-hash.js';
+import { HostFaults } from './faults.js';
+import { HostMachineOps } from './machine-ops.js';
+import { HostStorageOps } from './storage-ops.js';
+import { hostNodeCapacities, hostNodeStatus, hostZnets } from './views.js';
+import { ZdbClients } from './zdb-client.js';
+import { ZdbTagRegistry } from './zdb-values.js';
+
+export class HostBackend implements Backend, GridObserver {
+  private readonly startMs = performance.now();
+  private readonly registry = new HostRegistry();
+  private readonly clients = new ZdbClients();
+  private readonly deployments: HostDeployments;
+  private readonly storage: HostStorageOps;
+  private readonly machines: HostMachineOps;
+  private readonly faults: HostFaults;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly nodes: readonly HostNode[],
+    /** The hub this backend serves (undefined when given by URL): publish flists on `hubServer.hub`. */
+    readonly hubServer: HubServer | undefined,
+    /** The hub's base URL: a flist published under `name` is `${hubUrl}flists/<name>`. */
+    readonly hubUrl: string,
+    allowLoopbackBackends: boolean,
+  ) {
+    const kinds = new Map<WorkloadType, WorkloadKind>([
+      ['zdb', zdbKind], ['zmount', zmountKind], ['qsfs', qsfsKind(nodes)], ['zmachine', zmachineKind],
+      ['gateway-name-proxy', gatewayKind], ['gateway-fqdn-proxy', gatewayKind],
+    ]);
+    this.deployments = new HostDeployments(nodes, this.registry, kinds, { allowLoopbackBackends });
+    this.machines = new HostMachineOps(nodes);
+    this.faults = new HostFaults(nodes, this.deployments, this.clients, hubServer, () => this.nowS());
+    this.storage = new HostStorageOps(nodes, this.registry, this.clients, new ZdbTagRegistry(join(dataDir, 'zdb-tags.jsonl')));
+  }
+
+  /** Starts every node's processes and the hub; close() stops them. */
+  static async open(options: HostBackendOptions): Promise<HostBackend> {
+    const compiled = compileHostOptions(options);
+    const hub = compiled.hubDir === undefined ? undefined : new HubServer({ dir: compiled.hubDir, port: 0 });
+    await hub?.listen();
+    const backend = new HostBackend(compiled.dataDir, compiled.nodes, hub, hub?.url ?? compiled.hubUrl!, compiled.allowLoopbackBackends);
+    try {
+      // At once: a 0-db run as a process takes a second or two to start.
+      await Promise.all(compiled.nodes.map((node) => node.start(0)));
+    } catch (error) {
+      await backend.close();
+      throw error;
+    }
+    return backend;
+  }
+
+  /** Stops every process this backend started. */
+  async close(): Promise<void> {
+    this.registry.close();
+    this.clients.close();
+    await Promise.all(this.nodes.map((node) => node.stop(this.nowS())));
+    await this.hubServer?.close();
+  }
+
+  nowS(): number {
+    return (performance.now() - this.startMs) / 1000;
+  }
+
+  /** The URL nodes fetch a flist published on this backend's hub under `name`. */
+  flistUrl(name: string): string {
+    return `${this.hubUrl}flists/${name}`;
+  }
+
+  // Deployments ----------------------------------------------------------------------------------
+
+  async createDeployment(node: number, deployment: Deployment): Promise<{ contractId: number }> {
+    return { contractId: this.deployments.create(node, deployment) };
+  }
+
+  async updateDeployment(contractId: number, deployment: Deployment): Promise<void> {
+    this.deployments.update(contractId, deployment);
+  }
+
+  async deleteDeployment(contractId: number): Promise<void> {
+    this.deployments.delete(contractId);
+  }
+
+  async pauseDeployment(contractId: number): Promise<void> {
+    this.deployments.pause(contractId, true);
+  }
+
+  async resumeDeployment(contractId: number): Promise<void> {
+    this.deployments.pause(contractId, false);
+  }
+
+  async deployment(contractId: number): Promise<{ node: number; workloads: readonly WorkloadView[] } | undefined> {
+    const record = this.deployments.contracts.get(contractId);
+    if (record === undefined || record.doc === undefined) return undefined;
+    return { node: record.node, workloads: record.doc.workloads.map((w) => record.results.get(w.name)!).filter((w) => w !== undefined) };
+  }
+
+  async settled(contractId: number, timeoutS: number): Promise<readonly WorkloadView[]> {
+    await this.deployments.settled(contractId, timeoutS);
+    return (await this.deployment(contractId))?.workloads ?? [];
+  }
+
+  // Storage --------------------------------------------------------------------------------------
+
+  zdbSet(namespace: string, key: string, value: ZdbValue): Promise<string | null> {
+    return this.storage.zdbSet(namespace, key, value);
+  }
+
+  zdbGet(namespace: string, key: string): Promise<ZdbValue | null> {
+    return this.storage.zdbGet(namespace, key);
+  }
+
+  zdbDel(namespace: string, key: string): Promise<void> {
+    return this.storage.zdbDel(namespace, key);
+  }
+
+  zdbHistory(namespace: string, key: string): Promise<readonly { value: ZdbValue | null; timestampS: number }[]> {
+    return this.storage.zdbHistory(namespace, key);
+  }
+
+  zstorStore(qsfs: string, path: string, sizeBytes: number): Promise<void> {
+    return this.storage.zstorStore(qsfs, path, sizeBytes);
+  }
+
+  zstorRetrieve(qsfs: string, path: string): Promise<number> {
+    return this.storage.zstorRetrieve(qsfs, path);
+  }
+
+  zstorCheck(qsfs: string, path: string): Promise<'cached' | 'uploaded' | 'lost'> {
+    return this.storage.zstorCheck(qsfs, path);
+  }
+
+  // Machines and flists --------------------------------------------------------------------------
+
+  zmachineStart(workloadId: string): Promise<void> {
+    return this.machines.zmachineStart(workloadId);
+  }
+
+  zmachineStop(workloadId: string): Promise<void> {
+    return this.machines.zmachineStop(workloadId);
+  }
+
+  corexList(workloadId: string): Promise<readonly { pid: number; command: string }[]> {
+    return this.machines.corexList(workloadId);
+  }
+
+  corexStart(workloadId: string, command: string): Promise<number> {
+    return this.machines.corexStart(workloadId, command);
+  }
+
+  corexKill(workloadId: string, pid: number): Promise<void> {
+    return this.machines.corexKill(workloadId, pid);
+  }
+
+  /** Mounts the flist on the node (metadata and every block through its cache); answers the hub bytes. */
+  async flistFetch(node: number, url: string): Promise<{ fetchedBytes: number }> {
+    const mounted = await mountFlist(url, this.upNode(node).flistStore);
+    return { fetchedBytes: mounted.fetchedBytes };
+  }
+
+  // Faults ---------------------------------------------------------------------------------------
+
+  /** Kills the node's processes (0-db, machines, gateway); its files stay. */
+  powerOff(node: number): Promise<void> {
+    return this.faults.powerOff(node);
+  }
+
+  /** Starts them again from their data. */
+  powerOn(node: number): Promise<void> {
+    return this.faults.powerOn(node);
+  }
+
+  /** As powerOff, but a 0-db running as a process is killed with SIGKILL. */
+  crash(node: number): Promise<void> {
+    return this.faults.powerOff(node, true);
+  }
+
+  repair(node: number): Promise<void> {
+    return this.faults.powerOn(node);
+  }
+
+  /** An HDD deletes the node's 0-db data files (it restarts empty). */
+  failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void> {
+    return this.faults.failDisk(node, device, index);
+  }
+
+  setHub(up: boolean): Promise<void> {
+    return this.faults.setHub(up);
+  }
+
+  cutLink(_a: number, _b: number): Promise<void> {
+    return Promise.reject(notSupportedOnHost('link.cut'));
+  }
+
+  healLink(_a: number, _b: number): Promise<void> {
+    return Promise.reject(notSupportedOnHost('link.heal'));
+  }
+
+  znetReapply(_network: string): Promise<ZNetReapplyView> {
+    return Promise.reject(notSupportedOnHost('znet.reapply'));
+  }
+
+  gatewayRequest(host: string): Promise<GatewayAnswerView> {
+    return hostGatewayRequest(this.nodes, this.registry, host);
+  }
+
+  stateHash(): Promise<string> {
+    return hostStateHash({ nodes: this.nodes, deployments: this.deployments, registry: this.registry, clients: this.clients, hubUp: this.faults.hubUp });
+  }
+
+  // Views for the scheduler's owner --------------------------------------------------------------
+
+  async nodeCapacities(): Promise<readonly NodeCapacityView[]> {
+    return hostNodeCapacities(this.nodes, this.dataDir);
+  }
+
+  async nodeStatus(node: number): Promise<NodeStatusView> {
+    return hostNodeStatus(this.mustHaveNode(node));
+  }
+
+  async znets(): Promise<readonly ZNetView[]> {
+    return hostZnets();
+  }
+
+  // ----------------------------------------------------------------------------------------------
+
+  private mustHaveNode(node: number): HostNode {
+    return this.faults.mustHaveNode(node);
+  }
+
+  private upNode(node: number): HostNode {
+    const host = this.mustHaveNode(node);
+    if (!host.up) throw new WorkerError(WorkerErrorCode.nodeDown, `node ${node} is off`, true);
+    return host;
+  }
+}

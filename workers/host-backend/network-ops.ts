@@ -1,0 +1,52 @@
+// The port's network calls on one real host: gateway requests go over HTTP to the node's HostGateway;
+// link faults and Z-Net re-applies need an underlay and a mesh this host does not have, so they refuse.
+
+import { request } from 'node:http';
+import type { GatewayAnswerView } from '../backend.js';
+import { WorkerError, WorkerErrorCode } from '../errors.js';
+import type { HostNode } from './nodes.js';
+import type { HostRegistry } from './registry.js';
+
+/** Not retryable: another attempt cannot help. */
+export const notSupportedCode = WorkerErrorCode.notSupported;
+
+/** A single host has no underlay links and no WireGuard mesh to re-apply. */
+export function notSupportedOnHost(what: string): WorkerError {
+  return new WorkerError(notSupportedCode, `${what} is not supported by the host backend: one real host has no underlay links or Z-Net mesh to act on`);
+}
+
+/** Answers within this long or counts as no answer, as a client's timeout would. */
+const clientTimeoutS = 5;
+
+export async function hostGatewayRequest(nodes: readonly HostNode[], registry: HostRegistry, host: string): Promise<GatewayAnswerView> {
+  const name = host.toLowerCase();
+  const record = [...registry.gateways.values()].find((g) => g.fqdn.toLowerCase() === name);
+  if (record === undefined) return { host, status: null, outcome: 'unknown-host', latencyS: null, gateway: null, backend: null };
+  const gateway = nodes[record.node]!.up ? nodes[record.node]!.gateway : undefined;
+  if (gateway === undefined) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
+  const startedMs = performance.now();
+  const status = await get(gateway.port, host);
+  if (status === null) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
+  const latencyS = (performance.now() - startedMs) / 1000;
+  return { host, status, outcome: outcomeOf(status), latencyS, gateway: record.node, backend: record.backend };
+}
+
+function outcomeOf(status: number): string {
+  if (status === 502 || status === 504) return 'bad-gateway';
+  if (status === 503) return 'no-healthy-backend';
+  if (status === 404) return 'not-found';
+  return 'ok';
+}
+
+/** One GET with the Host header; null when the gateway does not answer in time. */
+function get(port: number, host: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: clientTimeoutS * 1000, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? null));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(null));
+    req.end();
+  });
+}

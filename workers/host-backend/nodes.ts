@@ -1,0 +1,119 @@
+// One real "node" of a HostBackend: a directory with its own 0-db server (a loopback port kept across
+// power cycles), a zmount pool, an flist cache, a zmachine manager and, once asked for, a Web Gateway.
+// Leaves out CPU/memory accounting: a host node admits what its processes can do.
+
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeFlistStore } from '../host/flist/index.js';
+import { HostGateway } from '../host/gateway/index.js';
+import { HostZmachine } from '../host/zmachine/index.js';
+import { ZmountPool } from '../host/zmount/index.js';
+import { zdbRunner, type ZdbMode, type ZdbRunner } from './zdb-runner.js';
+
+export interface HostNodeOptions {
+  readonly node: number;
+  readonly farm: number;
+  readonly dir: string;
+  readonly ssdPoolBytes: number;
+  /** fdatasync 0-db writes (default false: tests run on tmp dirs and a power cut here is a kill). */
+  readonly fsync: boolean;
+  readonly allowLoopbackBackends: boolean;
+  /** Name proxies of this node's gateway live at `<name>.<domain>`. */
+  readonly gatewayDomain: string;
+  readonly zdbMode: ZdbMode;
+}
+
+export class HostNode {
+  readonly node: number;
+  readonly farm: number;
+  up = false;
+  /** Wall seconds (since the backend opened) of the last power change. */
+  sinceS = 0;
+  zdbPort = 0;
+  private readonly zdb: ZdbRunner;
+  private pool: ZmountPool | undefined;
+  private gatewayServer: HostGateway | undefined;
+  private gatewayPort = 0;
+  readonly machines: HostZmachine;
+  /** Workload ids of the machines deployed here (HostZmachine does not list them). */
+  readonly machineSet = new Set<string>();
+
+  constructor(readonly options: HostNodeOptions) {
+    this.node = options.node;
+    this.farm = options.farm;
+    mkdirSync(this.zdbDir, { recursive: true });
+    this.zdb = zdbRunner(options.zdbMode, this.zdbDir, options.fsync);
+    this.machines = new HostZmachine({ stateDir: join(options.dir, 'machines'), monitorEveryS: 1, stopGraceS: 2 });
+  }
+
+  get zdbDir(): string {
+    return join(this.options.dir, 'zdb');
+  }
+
+  get flistStore(): NodeFlistStore {
+    // zos fails a mount while the hub is unreachable even with the metadata cached (as the simulator does).
+    return { cacheDir: join(this.options.dir, 'cache'), rootsDir: join(this.options.dir, 'roots'), requireHub: true };
+  }
+
+  get zmounts(): ZmountPool {
+    if (this.pool === undefined) throw new Error(`node ${this.node}: zmount pool used before start`);
+    return this.pool;
+  }
+
+  get gateway(): HostGateway | undefined {
+    return this.gatewayServer;
+  }
+
+  /** Starts the 0-db server (on its old port after the first start) and opens the zmount pool. */
+  async start(nowS: number): Promise<void> {
+    if (this.up) return;
+    this.zdbPort = await this.zdb.start(this.zdbPort);
+    try {
+      this.pool = await ZmountPool.open({ dataDir: join(this.options.dir, 'ssd'), poolSizeBytes: this.options.ssdPoolBytes });
+    } catch (error) {
+      // Nobody would stop a server of a node that never came up.
+      await this.zdb.stop(false);
+      throw error;
+    }
+    this.up = true;
+    this.sinceS = nowS;
+  }
+
+  /** Stops every process of the node: its 0-db server, its machines and its gateway; `kill`: SIGKILL 0-db. */
+  async stop(nowS: number, kill = false): Promise<void> {
+    if (!this.up) return;
+    this.up = false;
+    this.sinceS = nowS;
+    await this.zdb.stop(kill);
+    await this.machines.close();
+    this.machineSet.clear();
+    await this.closeGateway();
+  }
+
+  machineIds(): string[] {
+    return [...this.machineSet].sort();
+  }
+
+  /** The gateway, started on first use (and after a power cycle, on its old port). */
+  async ensureGateway(): Promise<HostGateway> {
+    if (this.gatewayServer !== undefined) return this.gatewayServer;
+    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5 });
+    this.gatewayPort = this.gatewayServer.port;
+    return this.gatewayServer;
+  }
+
+  async closeGateway(): Promise<void> {
+    await this.gatewayServer?.close();
+    this.gatewayServer = undefined;
+  }
+
+  /** A dead HDD: 0-db's data files are gone; the server comes back empty. */
+  async wipeZdb(nowS: number): Promise<void> {
+    const wasUp = this.up;
+    await this.zdb.stop(false);
+    this.up = false;
+    rmSync(this.zdbDir, { recursive: true, force: true });
+    mkdirSync(this.zdbDir, { recursive: true });
+    if (wasUp) await this.start(nowS);
+  }
+}

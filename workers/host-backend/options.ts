@@ -1,0 +1,76 @@
+// HostBackend's options, checked once: how many nodes, in which farms, where the hub's files are, and
+// the few host knobs; and the nodes they describe. Errors name the option.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gatewayDomain } from '../../sim/network/grid-network-public.js';
+import { InputError } from '../errors.js';
+import { HostNode } from './nodes.js';
+import type { ZdbMode } from './zdb-runner.js';
+
+const GiB = 2 ** 30;
+
+export interface HostBackendOptions {
+  readonly dataDir: string;
+  /** Nodes to run (default 8): node i lives in dataDir/nodes/i. */
+  readonly nodes?: number;
+  /** Nodes per farm, in node order (default all in farm 0). */
+  readonly farms?: readonly number[];
+  /**
+   * The hub: a directory this backend serves over HTTP (default dataDir/hub; setHub takes it down and
+   * up), or the http(s) URL of a hub running elsewhere (`zos-testbed hub`; setHub then refuses).
+   */
+  readonly hub?: string;
+  /** Each node's SSD pool for zmounts (default 100 GiB: a number, only what zmounts ask is allocated). */
+  readonly ssdPoolBytes?: number;
+  /** Gateways accept loopback backends (a test's HTTP server on this host). Default false, as zos. */
+  readonly allowLoopbackBackends?: boolean;
+  /** fdatasync every 0-db write (default false). */
+  readonly fsync?: boolean;
+  /**
+   * Each node's 0-db in this process (default: starts in milliseconds), or as a `zos-testbed zdb`
+   * child process, so crash() is a real SIGKILL.
+   */
+  readonly zdb?: ZdbMode;
+}
+
+export interface CompiledHostOptions {
+  readonly dataDir: string;
+  readonly nodes: readonly HostNode[];
+  /** Exactly one of the two: a directory to serve, or a hub's base URL (ending in '/'). */
+  readonly hubDir: string | undefined;
+  readonly hubUrl: string | undefined;
+  readonly allowLoopbackBackends: boolean;
+}
+
+export function compileHostOptions(options: HostBackendOptions): CompiledHostOptions {
+  const where = 'HostBackend';
+  if (typeof options.dataDir !== 'string' || options.dataDir === '') throw new InputError(where, 'dataDir', 'must be a directory path');
+  const dataDir = resolve(options.dataDir);
+  const count = options.nodes ?? 8;
+  if (!(Number.isInteger(count) && count >= 1 && count <= 256)) throw new InputError(where, 'nodes', `must be an integer in 1..256, got ${String(count)}`);
+  const hubIsUrl = options.hub !== undefined && /^[a-z]+:\/\//i.test(options.hub);
+  if (hubIsUrl && !/^https?:\/\/[^/]+/i.test(options.hub!)) throw new InputError(where, 'hub', `must be a directory or an http(s) URL, got ${JSON.stringify(options.hub)}`);
+  const ssdPoolBytes = options.ssdPoolBytes ?? 100 * GiB;
+  if (!(Number.isSafeInteger(ssdPoolBytes) && ssdPoolBytes > 0)) throw new InputError(where, 'ssdPoolBytes', `must be a positive integer, got ${String(ssdPoolBytes)}`);
+  const zdbMode = options.zdb ?? 'in-process';
+  if (zdbMode !== 'in-process' && zdbMode !== 'process') throw new InputError(where, 'zdb', `must be in-process or process, got ${JSON.stringify(zdbMode)}`);
+  const farmOf = farmsOf(count, options.farms);
+  const allowLoopbackBackends = options.allowLoopbackBackends ?? false;
+  mkdirSync(dataDir, { recursive: true });
+  const nodes = Array.from({ length: count }, (_, node) => new HostNode({
+    node, farm: farmOf[node]!, dir: join(dataDir, 'nodes', String(node)), ssdPoolBytes,
+    fsync: options.fsync ?? false, allowLoopbackBackends, gatewayDomain: gatewayDomain(node), zdbMode,
+  }));
+  const hubDir = hubIsUrl ? undefined : (options.hub ?? join(dataDir, 'hub'));
+  const hubUrl = hubIsUrl ? options.hub!.replace(/\/*$/, '/') : undefined;
+  return { dataDir, nodes, hubDir, hubUrl, allowLoopbackBackends };
+}
+
+function farmsOf(count: number, farms: readonly number[] | undefined): number[] {
+  if (farms === undefined) return Array.from({ length: count }, () => 0);
+  if (!farms.every((n) => Number.isInteger(n) && n >= 1) || farms.reduce((a, b) => a + b, 0) !== count) {
+    throw new InputError('HostBackend', 'farms', `nodes per farm must be positive integers adding up to ${count}, got ${farms.join('+')}`);
+  }
+  return farms.flatMap((n, farm) => Array.from({ length: n }, () => farm));
+}

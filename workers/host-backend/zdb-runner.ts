@@ -1,0 +1,91 @@
+// How a host node runs its 0-db server: in this process (fast to start; a power-off closes it), or as
+// a `zos-testbed zdb` child process, so a crash is a real SIGKILL and recovery reads what reached disk.
+// Both keep the port of their first start, so clients and zstor configs stay valid across cycles.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ZdbHostServer } from '../host/zdb/server.js';
+
+export type ZdbMode = 'in-process' | 'process';
+
+export interface ZdbRunner {
+  /** Starts on `port` (0: any free one); answers the port bound. */
+  start(port: number): Promise<number>;
+  /** `kill`: SIGKILL for a process (no flush); in-process the server is closed either way. */
+  stop(kill: boolean): Promise<void>;
+}
+
+export function zdbRunner(mode: ZdbMode, dataDir: string, fsync: boolean): ZdbRunner {
+  return mode === 'process' ? new ProcessZdb(dataDir, fsync) : new InProcessZdb(dataDir, fsync);
+}
+
+class InProcessZdb implements ZdbRunner {
+  private server: ZdbHostServer | undefined;
+
+  constructor(private readonly dataDir: string, private readonly fsync: boolean) {}
+
+  async start(port: number): Promise<number> {
+    const server = new ZdbHostServer({ dataDir: this.dataDir, port, fsync: this.fsync, onError: () => {} });
+    const bound = (await server.listen()).port;
+    this.server = server;
+    return bound;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+    this.server = undefined;
+  }
+}
+
+const mainScript = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+// The shell runs the server and kills it when our stdin pipe closes: no 0-db outlives this process,
+// whichever way it ends (kill -9 included). A background job's stdin is /dev/null, hence fd 3.
+const watchdog = 'exec 3<&0; "$@" & pid=$!; echo "zdb-pid $pid" >&2; { cat <&3 >/dev/null; kill -9 $pid 2>/dev/null; } & w=$!; wait $pid; code=$?; kill $w 2>/dev/null; exit $code';
+
+class ProcessZdb implements ZdbRunner {
+  private child: ChildProcess | undefined;
+  private pid = 0;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dataDir: string, private readonly fsync: boolean) {}
+
+  async start(port: number): Promise<number> {
+    const args = ['--import', 'tsx', mainScript, 'zdb', '--port', String(port), '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
+    const child = spawn('sh', ['-c', watchdog, 'zdb-watchdog', process.execPath, ...args], { cwd: repoRoot, stdio: ['pipe', 'ignore', 'pipe'] });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    let err = '';
+    const ready = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`zdb on ${this.dataDir} not ready after 30 s: ${err}`)), 30_000);
+      child.stderr!.on('data', (chunk: Buffer) => {
+        err += chunk.toString();
+        const bound = /zdb: ready on [^\s]+:(\d+)/.exec(err);
+        const pid = /zdb-pid (\d+)/.exec(err);
+        if (bound !== null && pid !== null) {
+          clearTimeout(timer);
+          resolve({ port: Number(bound[1]), pid: Number(pid[1]) });
+        }
+      });
+      void this.exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`zdb on ${this.dataDir} exited before it was ready: ${err}`));
+      });
+    });
+    this.pid = ready.pid;
+    return ready.port;
+  }
+
+  async stop(kill: boolean): Promise<void> {
+    if (this.child === undefined) return;
+    try {
+      process.kill(this.pid, kill ? 'SIGKILL' : 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    await this.exited;
+    this.child.stdin!.end();
+    this.child = undefined;
+  }
+}
