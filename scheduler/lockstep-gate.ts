@@ -21,6 +21,9 @@ export class LockstepGate {
   private held: HeldCall[] = [];
   private runningCount = 0;
   private idleWaiters: Array<() => void> = [];
+  /** Calls started and not settled yet. */
+  private callsRunning = 0;
+  private settleWaiters: Array<() => void> = [];
 
   /** A job starts running its handler (dispatched). */
   begin(jobSeq: number): void {
@@ -62,6 +65,16 @@ export class LockstepGate {
     return this.jobs.size;
   }
 
+  get runningCalls(): number {
+    return this.callsRunning;
+  }
+
+  /** Resolves when some started call settles (at once if none is running). */
+  whenACallSettles(): Promise<void> {
+    if (this.callsRunning === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
   /** Resolves when no job is running (at once if none is). */
   whenQuiet(): Promise<void> {
     if (this.quiet) return Promise.resolve();
@@ -81,7 +94,12 @@ export class LockstepGate {
   }
 
   private startCall(call: HeldCall): void {
+    this.callsRunning++;
     const settle = (ok: boolean, value: unknown): void => {
+      this.callsRunning--;
+      const waiters = this.settleWaiters;
+      this.settleWaiters = [];
+      for (const wake of waiters) wake();
       const job = this.jobs.get(call.jobSeq);
       // The job runs again before its continuation does, so the clock cannot move under it.
       if (job !== undefined && !job.running) {

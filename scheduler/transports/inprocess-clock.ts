@@ -12,6 +12,11 @@ export interface VirtualClock {
   runAsync(options?: { readonly barrier?: () => Promise<void> | undefined }): Promise<void>;
   /** Ends the current run after the event being processed. */
   stop(): void;
+  /**
+   * True when backend calls finish in real time, not at this clock's events (real hosts on a
+   * WallPacedClock): with no event left, a call still running is waited for, not called a stall.
+   */
+  readonly realTime?: boolean;
 }
 
 interface Goal {
@@ -76,6 +81,10 @@ export class ClockDriver {
         // Jobs whose code runs elsewhere may still call the backend and schedule more events.
         if (!this.gate.quiet) {
           await this.gate.whenQuiet();
+          continue;
+        }
+        if (this.clock.realTime === true && this.gate.runningCalls > 0) {
+          await this.gate.whenACallSettles();
           continue;
         }
         // No event left and no job running: what is awaited can never happen.

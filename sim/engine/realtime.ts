@@ -127,6 +127,8 @@ export class RealtimeRunner implements Clock {
  */
 export class WallPacedClock {
   readonly sim: Simulation;
+  /** Backend calls on real hosts end in wall time: a transport waits for them rather than calling a stall. */
+  readonly realTime = true;
   private readonly startMs: number;
   private wake = new AbortController();
   private stopped = false;
