@@ -56,10 +56,37 @@ export interface HealthTransition {
   readonly healthy: boolean;
 }
 
-export class HealthChecker {
-  healthy: boolean;
+/**
+ * The rise/fall count both checkers keep (this one on the virtual clock, the real gateway's on the
+ * wall): N failed probes in a row mark a healthy target unhealthy, M successes in a row healthy again.
+ */
+export class RiseFall {
   consecutiveFailures = 0;
   consecutiveSuccesses = 0;
+
+  constructor(
+    private readonly policy: HealthCheckPolicy,
+    public healthy: boolean,
+  ) {}
+
+  /** Counts one probe; true when it flipped `healthy`. */
+  record(success: boolean): boolean {
+    if (success) {
+      this.consecutiveSuccesses++;
+      this.consecutiveFailures = 0;
+      if (this.healthy || this.consecutiveSuccesses < this.policy.healthyAfter) return false;
+    } else {
+      this.consecutiveFailures++;
+      this.consecutiveSuccesses = 0;
+      if (!this.healthy || this.consecutiveFailures < this.policy.unhealthyAfter) return false;
+    }
+    this.healthy = !this.healthy;
+    return true;
+  }
+}
+
+export class HealthChecker {
+  private readonly count: RiseFall;
   probes = 0;
   readonly transitions: HealthTransition[] = [];
   private readonly process: Process<void>;
@@ -74,7 +101,7 @@ export class HealthChecker {
     private readonly onChange?: HealthListener,
     options: { initiallyHealthy?: boolean; startOffsetS?: number } = {},
   ) {
-    this.healthy = options.initiallyHealthy ?? true;
+    this.count = new RiseFall(policy, options.initiallyHealthy ?? true);
     this.startS = sim.nowS + (options.startOffsetS ?? 0);
     this.process = sim.process(this.run(), `health check ${name}`);
   }
@@ -101,21 +128,13 @@ export class HealthChecker {
     }
   }
 
-  private record(success: boolean): void {
-    if (success) {
-      this.consecutiveSuccesses++;
-      this.consecutiveFailures = 0;
-      if (!this.healthy && this.consecutiveSuccesses >= this.policy.healthyAfter) this.flip(true);
-    } else {
-      this.consecutiveFailures++;
-      this.consecutiveSuccesses = 0;
-      if (this.healthy && this.consecutiveFailures >= this.policy.unhealthyAfter) this.flip(false);
-    }
+  get healthy(): boolean {
+    return this.count.healthy;
   }
 
-  private flip(healthy: boolean): void {
-    this.healthy = healthy;
-    this.transitions.push({ atS: this.sim.nowS, healthy });
-    this.onChange?.(healthy, this.sim.nowS);
+  private record(success: boolean): void {
+    if (!this.count.record(success)) return;
+    this.transitions.push({ atS: this.sim.nowS, healthy: this.healthy });
+    this.onChange?.(this.healthy, this.sim.nowS);
   }
 }

@@ -2,7 +2,7 @@
 // timeout, N failures ⇒ unhealthy, M successes ⇒ healthy again). Leaves out passive checks on traffic.
 
 import { request } from 'node:http';
-import type { HealthCheckPolicy } from '../../../sim/network/gateway/health.js';
+import { RiseFall, type HealthCheckPolicy } from '../../../sim/network/gateway/health.js';
 
 export interface HealthTransitionMs {
   readonly atMs: number;
@@ -24,9 +24,7 @@ export function probeHttp(host: string, port: number, path: string, timeoutS: nu
 }
 
 export class BackendHealth {
-  healthy = true;
-  consecutiveFailures = 0;
-  consecutiveSuccesses = 0;
+  private readonly count: RiseFall;
   probes = 0;
   readonly transitions: HealthTransitionMs[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -38,7 +36,16 @@ export class BackendHealth {
     private readonly probe: () => Promise<boolean>,
     readonly policy: HealthCheckPolicy,
   ) {
+    this.count = new RiseFall(policy, true);
     void this.tick();
+  }
+
+  get healthy(): boolean {
+    return this.count.healthy;
+  }
+
+  get consecutiveFailures(): number {
+    return this.count.consecutiveFailures;
   }
 
   stop(): void {
@@ -58,19 +65,6 @@ export class BackendHealth {
   }
 
   private record(success: boolean): void {
-    if (success) {
-      this.consecutiveSuccesses++;
-      this.consecutiveFailures = 0;
-      if (!this.healthy && this.consecutiveSuccesses >= this.policy.healthyAfter) this.flip(true);
-    } else {
-      this.consecutiveFailures++;
-      this.consecutiveSuccesses = 0;
-      if (this.healthy && this.consecutiveFailures >= this.policy.unhealthyAfter) this.flip(false);
-    }
-  }
-
-  private flip(healthy: boolean): void {
-    this.healthy = healthy;
-    this.transitions.push({ atMs: Date.now(), healthy });
+    if (this.count.record(success)) this.transitions.push({ atMs: Date.now(), healthy: this.healthy });
   }
 }
