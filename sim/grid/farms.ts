@@ -2,6 +2,7 @@
 // contracts reserve from. Leaves out farm policies, pricing, farmerbot and the chain's IP gateway/CIDR.
 
 import { SimulationError } from '../errors.js';
+import { parseIpv4 } from '../network/znet/ipv4.js';
 
 /** Addresses are drawn from 185.0.0.1 up (185.0.0.0/8), one contiguous block per farm in farm order. */
 const IPV4_BASE = 185 * 2 ** 24 + 1;
@@ -17,17 +18,6 @@ function formatIpv4(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
-/** The address as a 32-bit number, or -1 if it is not a dotted quad. */
-function parseIpv4(ip: string): number {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return -1;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return -1;
-    value = value * 256 + Number(part);
-  }
-  return value;
-}
 
 /**
  * Each farm's free addresses are a stack of indices into its block, lowest on top, so a reserve is

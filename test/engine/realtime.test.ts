@@ -1,18 +1,7 @@
 import test from 'ava';
 import { Simulation } from '../../sim/engine/simulation.js';
-import { RealtimeRunner, WallClock, type WallSource } from '../../sim/engine/realtime.js';
-
-/** A wall that moves only when slept on, so the pacing can be checked exactly. */
-function fakeWall(): WallSource & { ms: number } {
-  const wall = {
-    ms: 0,
-    nowMs: () => wall.ms,
-    sleepMs: async (ms: number) => {
-      wall.ms += ms;
-    },
-  };
-  return wall;
-}
+import { RealtimeRunner, WallClock } from '../../sim/engine/realtime.js';
+import { fakeWall } from '../helpers/fake-wall.js';
 
 test('virtual time follows wall time × factor', async (t) => {
   const sim = new Simulation();

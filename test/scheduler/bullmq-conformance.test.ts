@@ -24,6 +24,18 @@ test.after.always(async () => {
   await Promise.all((await workers?.catch(() => []) ?? []).map((worker) => worker.stop()));
 });
 
+/** The operations through a Testbed with the reconciler, until nothing is left to do. */
+async function reconciledRun(ops: ReturnType<typeof opsFile>, seed: number, transport: TransportChoice): Promise<TestbedState> {
+  const { testbed } = await openSimTestbed({ seed, reconcile: true, transport });
+  try {
+    for (const op of ops) await testbed.submit(op);
+    await testbed.run();
+    return await testbed.state();
+  } finally {
+    await testbed.close();
+  }
+}
+
 // Serial: one owner per queue at a time, as in a real deployment.
 for (const file of ['deployments.json', 'faults.json', 'zdb-traffic.json']) {
   test.serial(`${file}: the same state hash and results in-process and over BullMQ`, async (t) => {
@@ -53,18 +65,8 @@ for (const seed of [1, 42]) {
     await ensureWorkers(t.context.redis.url);
     const ops = opsFile('node-loss-healed.json');
     let bullmqTransport: BullmqTransport | undefined;
-    const run = async (transport: TransportChoice): Promise<TestbedState> => {
-      const { testbed } = await openSimTestbed({ seed, reconcile: true, transport });
-      try {
-        for (const op of ops) await testbed.submit(op);
-        await testbed.run();
-        return await testbed.state();
-      } finally {
-        await testbed.close();
-      }
-    };
-    const inprocess = await run('inprocess');
-    const bullmq = await run(async (context) => (bullmqTransport = await openBullmqTransport({ ...context, redisUrl: t.context.redis.url, queue, localWorkers: 0 })));
+    const inprocess = await reconciledRun(ops, seed, 'inprocess');
+    const bullmq = await reconciledRun(ops, seed, async (context) => (bullmqTransport = await openBullmqTransport({ ...context, redisUrl: t.context.redis.url, queue, localWorkers: 0 })));
     t.is(bullmq.stateHash, inprocess.stateHash);
     t.deepEqual(bullmq.ops, inprocess.ops);
     t.deepEqual(bullmq.audit, inprocess.audit);
@@ -117,18 +119,8 @@ test.serial('after the runs Redis holds no finished job, call or reply: memory s
 test.serial('znet-access-loss.json with the reconciler: the same state hash, operations and audit in-process and over BullMQ', async (t) => {
   await ensureWorkers(t.context.redis.url);
   const ops = opsFile('znet-access-loss.json');
-  const run = async (transport: TransportChoice): Promise<TestbedState> => {
-    const { testbed } = await openSimTestbed({ seed: 1, reconcile: true, transport });
-    try {
-      for (const op of ops) await testbed.submit(op);
-      await testbed.run();
-      return await testbed.state();
-    } finally {
-      await testbed.close();
-    }
-  };
-  const inprocess = await run('inprocess');
-  const bullmq = await run(async (context) => openBullmqTransport({ ...context, redisUrl: t.context.redis.url, queue, localWorkers: 0 }));
+  const inprocess = await reconciledRun(ops, 1, 'inprocess');
+  const bullmq = await reconciledRun(ops, 1, async (context) => openBullmqTransport({ ...context, redisUrl: t.context.redis.url, queue, localWorkers: 0 }));
   t.is(bullmq.stateHash, inprocess.stateHash);
   t.deepEqual(bullmq.ops, inprocess.ops);
   t.deepEqual(bullmq.audit, inprocess.audit);
