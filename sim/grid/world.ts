@@ -86,7 +86,7 @@ export class World {
    * that never ask pay nothing, and their event traces and state hashes stay as they were.
    */
   get net(): GridNetwork {
-    this.netModel ??= new GridNetwork({ sim: this.sim, grid: this.grid, rngs: this.rngs, registry: this.netRegistry });
+    this.netModel ??= new GridNetwork({ sim: this.sim, grid: this.grid, rngs: this.rngs, registry: this.netRegistry, flowNetwork: this.network });
     return this.netModel;
   }
 

@@ -1,10 +1,12 @@
 // The grid's networks in one place, built on first use (World.net): the underlay derived from the grid
-// spec, the Planetary Network over the nodes, the Z-Nets and gateways the deployments define, and faults.
-// Leaves out bandwidth sharing on the underlay (link capacities are data here) and mycelium.
+// spec, the Planetary Network over the nodes, the Z-Nets and gateways the deployments define, faults, and
+// bulk transfers sharing underlay links max-min fairly (built on the first transfer). Leaves out mycelium.
 
 import type { RngStreams } from '../engine/rng.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { Grid } from '../grid/grid.js';
+import type { FlowEvent, FlowNetwork } from '../hardware/flow-network.js';
+import { setUnderlayBandwidth, UnderlayFlows } from './grid-network-flows.js';
 import { GatewayBook } from './grid-network-gateways.js';
 import { checkLink, componentsNow, linkCutsOf, partitionLinks } from './grid-network-links.js';
 import { GridNics } from './grid-network-nics.js';
@@ -43,6 +45,8 @@ export interface GridNetworkDeps {
   readonly grid: Grid;
   readonly rngs: RngStreams;
   readonly registry: NetworkRegistry;
+  /** Where underlay transfers add their links (the world's flow network); a private one when absent. */
+  readonly flowNetwork?: FlowNetwork;
 }
 
 export class GridNetwork {
@@ -61,6 +65,7 @@ export class GridNetwork {
   private readonly cutByPartition: Uint8Array;
   private readonly peerings: PeeringFaults;
   private readonly probes: PlanetaryProbes;
+  private flowModel: UnderlayFlows | undefined;
 
   constructor(private readonly deps: GridNetworkDeps) {
     const { grid, sim, rngs, registry } = deps;
@@ -153,6 +158,29 @@ export class GridNetwork {
     return best;
   }
 
+  /** Underlay transfers, built on first use so that worlds that never transfer keep their traces. */
+  get flows(): UnderlayFlows {
+    const { sim, flowNetwork } = this.deps;
+    this.flowModel ??= new UnderlayFlows({ sim, underlay: this.underlay, nodeUp: this.nodeUp, linkUp: this.linkUp, ...(flowNetwork === undefined ? {} : { network: flowNetwork }) });
+    return this.flowModel;
+  }
+
+  get flowsIfBuilt(): UnderlayFlows | undefined {
+    return this.flowModel;
+  }
+
+  /** Moves bytes between grid nodes over the underlay's shortest path; see UnderlayFlows.transfer. */
+  transfer(fromNode: number, toNode: number, bytes: number): FlowEvent {
+    return this.flows.transfer(fromNode, toNode, bytes);
+  }
+
+  /** A link's capacity from now on (a degraded port); transfers on it are re-shared at once. */
+  setLinkBandwidth(a: number, b: number, bandwidthBytesPerS: number): void {
+    const e = checkLink(this.underlay.topology, a, b);
+    setUnderlayBandwidth(this.underlay, e, bandwidthBytesPerS);
+    this.flowModel?.bandwidthChanged(e);
+  }
+
   // Operations -------------------------------------------------------------------------------------
 
   /** Our reconciler's self-healing: re-apply the Z-Net, through another public access node if needed. */
@@ -217,6 +245,7 @@ export class GridNetwork {
   private invalidate(): void {
     this.latency.invalidate();
     this.gateways.paths.invalidate();
+    this.flowModel?.underlayChanged();
   }
 
   private registryChanged(change: RegistryChange): void {
