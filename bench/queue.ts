@@ -95,7 +95,7 @@ await benchMain('bench queue', {
     concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
     workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
     redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
-    rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides; the round with the median ratio is reported (default 3)' },
+    rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides after an untimed warm-up; the round with the median ratio is reported (default 5)' },
     op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up, whose effect is instant; zdb.set ends at its own virtual instant)' },
   },
   async run(args: Args) {
@@ -103,7 +103,7 @@ await benchMain('bench queue', {
     const concurrency = args.number('concurrency', { min: 1, max: 10_000, integer: true, default: 64 });
     const workerCount = args.number('workers', { min: 1, max: 1000, integer: true, default: 4 });
     const workerConcurrency = Math.ceil(concurrency / workerCount);
-    const roundCount = args.number('rounds', { min: 1, max: 100, integer: true, default: 3 });
+    const roundCount = args.number('rounds', { min: 1, max: 100, integer: true, default: 5 });
     const kind = args.oneOf('op', ['hub.up', 'zdb.set'] as const, 'hub.up');
     const given = args.string('redis');
     const redis = given === undefined ? await startPrivateRedis() : undefined;
@@ -111,7 +111,11 @@ await benchMain('bench queue', {
     try {
       const inprocessOpsPerS = await timeOps(async (backend) => new InprocessTransport({ backend, clock: backend.clock, handlers, concurrency }), ops, kind);
       const open: Opener = (backend) => openBullmqTransport({ backend, clock: backend.clock, redisUrl, concurrency, queue: 'bench-ops', localWorkers: workerCount, workerConcurrency });
-      // Interleaved rounds, median ratio: a machine busy with something else slows both sides alike.
+      // One untimed round of each side first, so neither is measured with a cold JIT; then interleaved
+      // rounds and the median ratio: a machine busy with something else slows both sides alike.
+      const warmUpOps = Math.max(1, Math.floor(ops / 3));
+      await rawBullmq(redisUrl, warmUpOps, workerCount, workerConcurrency);
+      await timeOps(open, warmUpOps, kind);
       const rounds: Array<{ raw: number; project: number }> = [];
       for (let round = 0; round < roundCount; round++) {
         const raw = await rawBullmq(redisUrl, ops, workerCount, workerConcurrency);

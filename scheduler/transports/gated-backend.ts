@@ -39,9 +39,28 @@ export function gatedCall(gate: LockstepGate, jobSeq: number, backend: Backend, 
   return gate.call(jobSeq, () => fn.apply(backend, [...args]));
 }
 
+/** One job's view; its methods live on the prototype, so a job costs one small object, not a closure per method. */
+class GatedBackend {
+  constructor(
+    readonly backend: Backend,
+    readonly gate: LockstepGate,
+    readonly jobSeq: number,
+  ) {}
+
+  nowS(): number {
+    return this.backend.nowS();
+  }
+}
+
+for (const method of backendCalls) {
+  Object.defineProperty(GatedBackend.prototype, method, {
+    value(this: GatedBackend, ...args: unknown[]) {
+      return gatedCall(this.gate, this.jobSeq, this.backend, method, args);
+    },
+  });
+}
+
 /** The backend as job `jobSeq` sees it: the same answers, each started in lockstep order. */
 export function gatedBackend(backend: Backend, gate: LockstepGate, jobSeq: number): Backend {
-  const gated: Record<string, unknown> = { nowS: () => backend.nowS() };
-  for (const method of backendCalls) gated[method] = (...args: unknown[]) => gatedCall(gate, jobSeq, backend, method, args);
-  return gated as unknown as Backend;
+  return new GatedBackend(backend, gate, jobSeq) as unknown as Backend;
 }

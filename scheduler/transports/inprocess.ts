@@ -86,8 +86,8 @@ export class InprocessTransport implements Transport {
    */
   private accept(rawParent: Operation, rawChildren: readonly Operation[]): JobHandle {
     if (this.closed) throw new Error('the transport is closed');
-    const parentOp = structuredClone(validateOperation(rawParent, this.where));
-    const childOps = rawChildren.map((child, i) => structuredClone(validateOperation(child, `${this.where} (child ${i})`)));
+    const parentOp = jsonCopy(validateOperation(rawParent, this.where));
+    const childOps = rawChildren.map((child, i) => jsonCopy(validateOperation(child, `${this.where} (child ${i})`)));
     const { parent, children } = this.book.add(parentOp, childOps, this.where);
     for (const job of [parent, ...children]) this.emit('queued', job);
     if (children.length === 0) this.arrive(parent);
@@ -185,4 +185,9 @@ export class InprocessTransport implements Transport {
     const shown = open.slice(0, 10).map((job) => `${job.id} (${job.status})`);
     return `${open.length} job(s) unfinished: ${shown.join(', ')}${open.length > 10 ? ', …' : ''}`;
   }
+}
+
+/** A validated operation is plain JSON (it travels as JSON over Redis), and a JSON round trip copies it faster than structuredClone. */
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -33,7 +33,7 @@ export const bench = defineGroup({
       ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
       concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
       workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
-      rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides; the round with the median ratio is reported (default 3)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides after an untimed warm-up; the round with the median ratio is reported (default 5)' },
       op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up: effects at one virtual instant; zdb.set: each write ends at its own instant)' },
       redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
     }),

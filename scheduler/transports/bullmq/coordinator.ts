@@ -119,16 +119,24 @@ export class BullmqCoordinator {
   }
 
   /**
-   * Adds every attempt dispatched in this turn, each as its own script call, all sent back to back
-   * without waiting on one another: no MULTI/EXEC around them, so a worker can take the first job
-   * before the last is stored (measured: ~0.2 ms less from dispatch to pickup than one addBulk).
-   * Each is retried until Redis takes it; a jobId already stored is not added twice.
+   * Adds every attempt dispatched in this turn. A lone one (a job starting at its own virtual
+   * instant, where latency is all) as one script call; a wave as one addBulk, which costs the owner
+   * less CPU per job than separate adds (measured: ~15 % more operations/s in `bench queue`) for
+   * ~0.2 ms more before a worker can take the first. When the bulk fails, each is added on its own
+   * and retried until Redis takes it; a jobId already stored is not added twice.
    */
   private async flush(): Promise<void> {
     const adds = this.adds;
     this.adds = [];
     this.flushing = undefined;
-    await Promise.all(adds.map((add) => this.addOne(add)));
+    if (adds.length > 1) {
+      try {
+        await this.queue.addBulk(adds);
+      } catch (error) {
+        this.log(`owner: adding ${adds.length} jobs at once: ${(error as Error).message}; adding them one by one`);
+        await Promise.all(adds.map((add) => this.addOne(add)));
+      }
+    } else await Promise.all(adds.map((add) => this.addOne(add)));
     this.wakeCompleters();
   }
 

@@ -55,6 +55,10 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   const pusher = options.channel === undefined ? new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }) : undefined;
   const client: CallChannel = options.channel ?? new RpcClient(options.redisUrl, channel, pusher!);
 
+  // Unique per delivery: this worker's random prefix and a count (a UUID per job costs more than it buys).
+  const tokenPrefix = randomUUID();
+  let deliveries = 0;
+
   const processJob = async (job: Job): Promise<string> => {
     const where = `job ${job.id ?? '?'}`;
     // Without these three the owner cannot be told anything: the job just fails, naming the field.
@@ -69,7 +73,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       await client.done({ ...call, index: 0, method: doneMethod, args: [{ thrown: toWireError(error) } satisfies WireOutcome] });
       throw error;
     }
-    const remote = options.backend === undefined ? new RemoteBackend(client, { ...call, token: randomUUID(), nowS: payload.nowS }) : undefined;
+    const remote = options.backend === undefined ? new RemoteBackend(client, { ...call, token: `${tokenPrefix}.${++deliveries}`, nowS: payload.nowS }) : undefined;
     let outcome: WireOutcome;
     try {
       outcome = { result: await options.run(op, remote ?? options.backend!) };
