@@ -92,7 +92,7 @@ async function rawBullmq(redisUrl: string, jobs: number, workerCount: number, co
 await benchMain('bench queue', {
   flags: {
     ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
-    concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
+    concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 256, what one `zos-testbed worker` runs by default)' },
     workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
     redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
     rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides after an untimed warm-up; the round with the median ratio is reported (default 5)' },
@@ -100,7 +100,9 @@ await benchMain('bench queue', {
   },
   async run(args: Args) {
     const ops = args.number('ops', { min: 1, max: 1e7, integer: true, default: 3000 });
-    const concurrency = args.number('concurrency', { min: 1, max: 10_000, integer: true, default: 64 });
+    // 256 is a worker process's default concurrency: lockstep starts a virtual instant's jobs as one wave,
+    // and the wave's hand-offs to Redis cost less per job the larger it is.
+    const concurrency = args.number('concurrency', { min: 1, max: 10_000, integer: true, default: 256 });
     const workerCount = args.number('workers', { min: 1, max: 1000, integer: true, default: 4 });
     const workerConcurrency = Math.ceil(concurrency / workerCount);
     const roundCount = args.number('rounds', { min: 1, max: 100, integer: true, default: 5 });

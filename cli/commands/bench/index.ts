@@ -31,7 +31,7 @@ export const bench = defineGroup({
     }),
     benchScript('queue', 'operations through the BullMQ transport vs raw BullMQ no-op jobs, same private Redis, workers and concurrency', 'bench queue [--ops N] [--concurrency N] [--workers N] [--rounds N] [--op hub.up|zdb.set] [--redis URL] [--json]', {
       ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
-      concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 64)' },
+      concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 256, what one `zos-testbed worker` runs by default)' },
       workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
       rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides after an untimed warm-up; the round with the median ratio is reported (default 5)' },
       op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up: effects at one virtual instant; zdb.set: each write ends at its own instant)' },
