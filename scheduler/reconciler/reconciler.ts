@@ -15,6 +15,7 @@ import {
   type ReconcilerOptions,
   type Submit,
 } from './reconciler-types.js';
+import { allDeleted, freshCopy, meshOnly } from './deployment-rules.js';
 import { zstorRepairOps } from './repair-hooks.js';
 import { ZNetHealer } from './znet-healer.js';
 
@@ -36,21 +37,6 @@ type InFlight =
   | { readonly kind: 'create'; readonly contractId: number; readonly placement: Placement; readonly deployment: Deployment }
   | { readonly kind: 'delete'; readonly contractId: number }
   | { readonly kind: 'znet'; readonly network: string };
-
-/** A create must start from version 0 with no node-side results (zos rejects anything else). */
-function freshCopy(d: Deployment): Deployment {
-  return { ...d, version: 0, contract_id: 0, workloads: d.workloads.map(({ result: _result, ...w }) => ({ ...w, version: 0 })) };
-}
-
-/** Only network workloads: nothing runs there that another node could run instead. */
-function meshOnly(d: Deployment): boolean {
-  return d.workloads.length > 0 && d.workloads.every((w) => w.type === 'network');
-}
-
-/** Nothing left to keep running: every reported workload is already deleted. */
-function allDeleted(d: DeploymentObservation): boolean {
-  return d.workloads !== undefined && d.workloads.length > 0 && d.workloads.every((w) => w.state === 'deleted');
-}
 
 /**
  * Pure given its inputs: the same observations, results and `nowS` readings give the same
