@@ -1,0 +1,30 @@
+// The JSON contracts of the scheduler's and real hosts' benchmarks, run small in child processes: every
+// field the issues name is there, and the ratios are the ratios of the figures printed beside them.
+// Not speed thresholds (no timed tests): the figures only have to be real measurements.
+import test from 'ava';
+import { cli } from '../helpers/cli.js';
+
+function json(t: { is: (a: unknown, b: unknown, m?: string) => void }, r: { code: number; stdout: string; stderr: string }): Record<string, unknown> {
+  t.is(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+test('bench queue --json: project and raw BullMQ rates from the same run, their ratio, and the in-process rate', async (t) => {
+  const doc = json(t, await cli('bench', 'queue', '--ops', '200', '--rounds', '1', '--concurrency', '16', '--json'));
+  for (const k of ['projectOpsPerS', 'rawBullmqJobsPerS', 'ratio', 'inprocessOpsPerS']) t.true(typeof doc[k] === 'number' && (doc[k] as number) > 0, k);
+  t.true(Math.abs((doc.ratio as number) - (doc.projectOpsPerS as number) / (doc.rawBullmqJobsPerS as number)) < 0.01);
+  t.is(doc.op, 'hub.up');
+  t.is(doc.concurrency, 16);
+});
+
+test('bench placement --json: nodes and placements per second', async (t) => {
+  const doc = json(t, await cli('bench', 'placement', '--nodes', '2000', '--placements', '2000', '--json'));
+  t.is(doc.nodes, 2000);
+  t.true((doc.placementsPerS as number) > 0);
+});
+
+test('bench zstor --json: store and retrieve MB/s beside raw zdb SET/GET of the same bytes, and their ratios', async (t) => {
+  const doc = json(t, await cli('bench', 'zstor', '--size-mib', '1', '--rounds', '1', '--no-fsync', '--json'));
+  for (const k of ['storeMBps', 'retrieveMBps', 'rawSetMBps', 'rawGetMBps', 'storeRatio', 'retrieveRatio']) t.true(typeof doc[k] === 'number' && (doc[k] as number) > 0, k);
+  t.true(Math.abs((doc.storeRatio as number) - (doc.storeMBps as number) / (doc.rawSetMBps as number)) < 0.01);
+});
