@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 
-const example = readFileSync(new URL('../../../shared/examples/deployment-zmount-network-zmachine.json', import.meta.url), 'utf8');
+const example = readFileSync(new URL('../../data/examples/deployment-zmount-network-zmachine.json', import.meta.url), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'validate-deployment-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 

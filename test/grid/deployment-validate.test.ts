@@ -12,7 +12,7 @@ type Doc = Record<string, any>;
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const examplePath = new URL('../../../shared/examples/deployment-zmount-network-zmachine.json', import.meta.url);
+const examplePath = new URL('../../data/examples/deployment-zmount-network-zmachine.json', import.meta.url);
 const example = (): Doc => JSON.parse(readFileSync(examplePath, 'utf8'));
 
 const workload = (name: string, type: string, data: unknown) => ({ version: 0, name, type, data, metadata: '', description: '' });

@@ -12,19 +12,11 @@ export interface LayerRule {
   readonly mayImport: readonly string[] | 'anything';
 }
 
-/** DESIGN.md's layer table, top to bottom. Dependencies point down this list only. */
-export const layerTable: readonly LayerRule[] = [
-  { folder: 'hardware-profiles', mayImport: [] },
-  { folder: 'sim', mayImport: ['hardware-profiles'] },
-  { folder: 'workers', mayImport: ['sim', 'hardware-profiles'] },
-  // DESIGN.md: the scheduler sees the simulator only through the workers' port, handlers and types.
-  { folder: 'scheduler', mayImport: ['workers', 'hardware-profiles'] },
-  { folder: 'scenarios', mayImport: ['scheduler', 'workers', 'sim', 'hardware-profiles'] },
-  { folder: 'reports', mayImport: ['scenarios', 'scheduler', 'workers', 'sim', 'hardware-profiles'] },
-  { folder: 'cli', mayImport: ['reports', 'scenarios', 'scheduler', 'workers', 'sim', 'hardware-profiles'] },
-  { folder: 'bench', mayImport: 'anything' },
-  { folder: 'test', mayImport: 'anything' },
-];
+/**
+ * The README's layer table ("## Layout"), top to bottom; dependencies point down it only. Parsed from
+ * the project's own docs, so the docs and the check cannot drift apart.
+ */
+export const layerTable: readonly LayerRule[] = parseLayerTable(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
 
 /** A source file by its repository-relative POSIX path (`sim/engine/clock.ts`). */
 export interface SourceFile {
@@ -196,15 +188,35 @@ function cycleFrom(start: string, next: ReadonlyMap<string, string[]>, done: Set
 }
 
 /** The folders named in the first column of DESIGN.md's "Layers" table, in table order. */
-export function parseDesignLayerFolders(markdown: string): string[] {
-  const section = markdown.split(/^## /m).find((part) => part.startsWith('Layers'));
-  if (section === undefined) return [];
-  const rows = section.split('\n').filter((line) => line.startsWith('|'));
-  // Skip the header row and the |---| separator; every other row names one or more folders.
-  return rows.slice(2).flatMap((row) => {
-    const firstCell = row.split('|')[1] ?? '';
-    return [...firstCell.matchAll(/`([^`/]+)\/`/g)].map((match) => match[1] ?? '');
-  });
+/**
+ * The layer table under a markdown heading: each row's first cell names folders (`` `sim/` ``), its last
+ * cell what they may import: `—` (nothing), `anything`, `all above`, or a comma-separated list of
+ * folders, each perhaps followed by a remark in parentheses. Throws when the table is missing or a
+ * row names no folder, so a reworded README fails the check loudly rather than emptying it.
+ */
+export function parseLayerTable(markdown: string, heading = 'Layout'): LayerRule[] {
+  const section = markdown.split(/^## /m).find((part) => part.startsWith(heading));
+  if (section === undefined) throw new Error(`no '## ${heading}' section with the layer table`);
+  // Skip the header row and the |---| separator.
+  const rows = section.split('\n').filter((line) => line.startsWith('|')).slice(2);
+  const table: LayerRule[] = [];
+  for (const row of rows) {
+    const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+    const folders = [...(cells[0] ?? '').matchAll(/`([^`/]+)\/`/g)].map((match) => match[1] ?? '');
+    if (folders.length === 0) throw new Error(`layer table row names no folder: ${row}`);
+    const above = table.map((rule) => rule.folder);
+    const mayImport = parseMayImport(cells.at(-1) ?? '', above);
+    for (const folder of folders) table.push({ folder, mayImport });
+  }
+  if (table.length === 0) throw new Error(`'## ${heading}' has no layer table rows`);
+  return table;
+}
+
+function parseMayImport(cell: string, above: readonly string[]): readonly string[] | 'anything' {
+  if (cell === 'anything') return 'anything';
+  if (cell === '—' || cell === '-') return [];
+  if (cell === 'all above') return [...above].reverse();
+  return cell.replace(/\([^)]*\)/g, '').split(',').map((name) => name.trim().replace(/`|\/$/g, ''));
 }
 
 function compare(a: string, b: string): number {

@@ -2,19 +2,15 @@
 // and loop-free paths. Graphs are built through the real CSR builder, so loader rules apply to them too.
 import fc from 'fast-check';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { buildTopology, components, type Topology } from '../../sim/network/topology/graph.js';
 import type { PlanetaryOverlay } from '../../sim/network/planetary/overlay.js';
 
-/**
- * A file under the shared topologies folder (DESIGN.md: `topologies/` beside the design documents),
- * or under $ZOS_TOPOLOGIES when the checkout lives elsewhere.
- */
+/** A file under the repository's data/topologies/ (data/SOURCES.md says where each came from). */
 export function topologyFile(relative: string): string {
-  const root = process.env.ZOS_TOPOLOGIES ?? new URL('../../../shared/topologies/', import.meta.url).pathname;
-  const path = join(root, relative);
-  if (!existsSync(path)) throw new Error(`topology ${path} not found: set ZOS_TOPOLOGIES to the topologies folder`);
+  const path = fileURLToPath(new URL(relative, new URL('../../data/topologies/', import.meta.url)));
+  if (!existsSync(path)) throw new Error(`topology ${path} not found in data/topologies/`);
   return path;
 }
 

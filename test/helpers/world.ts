@@ -1,5 +1,5 @@
 // A small World for the grid's end-to-end tests: three farms of real node templates, the example
-// deployment of shared/examples with its zmachine size fixed, and the flist it names published.
+// deployment of data/examples with its zmachine size fixed, and the flist it names published.
 import { readFileSync } from 'node:fs';
 import { distroFlist } from '../../sim/storage/flist/generate.js';
 import type { Deployment } from '../../sim/grid/deployment.js';
@@ -22,9 +22,9 @@ export function smallWorld(seed: string | number = 1): World {
   return world;
 }
 
-/** ../shared/examples/deployment-zmount-network-zmachine.json, as found (its zmachine size is 1). */
+/** data/examples/deployment-zmount-network-zmachine.json, as found (its zmachine size is 1). */
 export function exampleDeployment(): Deployment {
-  const url = new URL('../../../shared/examples/deployment-zmount-network-zmachine.json', import.meta.url);
+  const url = new URL('../../data/examples/deployment-zmount-network-zmachine.json', import.meta.url);
   return JSON.parse(readFileSync(url, 'utf8')) as Deployment;
 }
 

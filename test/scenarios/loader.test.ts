@@ -77,7 +77,7 @@ test('durations: seconds or a number with a unit', (t) => {
 });
 
 test('tfrobot: the shared mass-placement example becomes workload groups; bad entries name the field', (t) => {
-  const doc = JSON.parse(readFileSync(new URL('../../../shared/examples/tfrobot-mass-placement.json', import.meta.url), 'utf8')) as { vms: unknown[] };
+  const doc = JSON.parse(readFileSync(new URL('../../data/examples/tfrobot-mass-placement.json', import.meta.url), 'utf8')) as { vms: unknown[] };
   const groups = tfrobotGroups(doc, 'tfrobot-mass-placement.json', { intervalS: { kind: 'exponential', meanS: 60 } });
   t.deepEqual(groups, [{ name: 'examplevm123', kind: 'vm', count: 1, cpu: 1, memoryBytes: 2 * 2 ** 30, diskBytes: 15 * 2 ** 30, intervalS: { kind: 'exponential', meanS: 60 } }]);
   const compiled = compileScenario({ ...randomFaults(), workload: groups }, 'inline');
