@@ -1,7 +1,7 @@
 import test from 'ava';
 import { COREX_PID, CorexNoSuchProcessError, CorexUnavailableError, CorexUnreachableError } from '../../sim/grid/primitives/corex.js';
 import { distroFlist, vmImageFlist } from '../../sim/storage/flist/generate.js';
-import { GiB, MiB, deployment, machineData, makeWorld, watch, workload } from '../helpers/fake-grid-zmachine.js';
+import { GiB, MiB, deployment, machineData, makeWorld, watch, workload } from '../helpers/zmachine-fixture.js';
 
 const ubuntu = distroFlist({ seed: 'corex', baseFileCount: 10, appFileCount: 2 });
 const image = vmImageFlist({ name: 'vm', imageSizeBytes: 8 * MiB });

@@ -1,117 +1,18 @@
-// Test doubles for the provision engine: a grid answering memory admission as zos does, managers that log
-// calls and fail or take time when told, valid document builders. Leaves out devices (the fake throws).
+// Test doubles for the provision engine: managers that log calls and fail or take time when told, a bed
+// of them on a FakeGrid (zos's memory admission, a farm IPv4 pool), valid document builders.
 
 import { RngStreams } from '../../sim/engine/rng.js';
 import type { SimEvent } from '../../sim/engine/events.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import type { Deployment, Workload, WorkloadResult, WorkloadType, ZMachineData } from '../../sim/grid/deployment.js';
 import { workloadTypes } from '../../sim/grid/deployment.js';
-import { noCapacity, type Capacity, type GridNodeApi, type PowerEvent, type PowerListener } from '../../sim/grid/node-api.js';
+import { noCapacity } from '../../sim/grid/node-api.js';
 import { WorkloadError, type ManagerContext, type ManagerRegistry, type WorkloadManager } from '../../sim/grid/provision/manager.js';
 import { updatableTypes } from '../../sim/grid/provision/order.js';
 import { ProvisionService } from '../../sim/grid/provision/service.js';
+import { FakeGrid } from '../helpers/fake-grid.js';
 
 export const GiB = 1024 ** 3;
-
-/** zos's admission: used = max(Σ reserved + reserve, actual); `extraActualBytes` is what the system uses beyond reservations. */
-export class FakeGrid implements GridNodeApi {
-  readonly reservedBytes: number[];
-  readonly extraActualBytes: number[];
-  readonly ipv4Pool: string[];
-  private readonly on: boolean[];
-  private readonly listeners: PowerListener[] = [];
-
-  constructor(
-    readonly nodeCount: number,
-    readonly memoryBytes = 16 * GiB,
-    ipv4Count = 2,
-  ) {
-    this.reservedBytes = new Array(nodeCount).fill(0);
-    this.extraActualBytes = new Array(nodeCount).fill(0);
-    this.on = new Array(nodeCount).fill(true);
-    this.ipv4Pool = Array.from({ length: ipv4Count }, (_, i) => `185.69.166.${10 + i}`);
-  }
-
-  get reserveBytes(): number {
-    return Math.max(0.1 * this.memoryBytes, 2 * GiB);
-  }
-  farmOf(): number {
-    return 0;
-  }
-  isOn(node: number): boolean {
-    return this.on[node]!;
-  }
-  status(node: number): 'up' | 'standby' | 'down' {
-    return this.on[node] ? 'up' : 'down';
-  }
-  reserveMemory(node: number, bytes: number): boolean {
-    const reserved = this.reservedBytes[node]!;
-    const used = Math.max(reserved + this.reserveBytes, reserved + this.extraActualBytes[node]!);
-    if (bytes > this.memoryBytes - used) return false;
-    this.reservedBytes[node] = reserved + bytes;
-    return true;
-  }
-  releaseMemory(node: number, bytes: number): void {
-    this.reservedBytes[node]! -= bytes;
-    if (this.reservedBytes[node]! < 0) throw new Error(`node ${node}: memory released twice`);
-  }
-  reserveIpv4(): string | null {
-    return this.ipv4Pool.shift() ?? null;
-  }
-  releaseIpv4(_node: number, ip: string): void {
-    this.ipv4Pool.push(ip);
-  }
-  free(node: number): Capacity {
-    return { ...noCapacity, mruBytes: this.memoryBytes - this.reservedBytes[node]!, ipv4: this.ipv4Pool.length };
-  }
-  total(): Capacity {
-    return { ...noCapacity, mruBytes: this.memoryBytes };
-  }
-  reserveSsd(): number {
-    throw new Error('not in this fake');
-  }
-  reserveSsdOn(): boolean {
-    throw new Error('not in this fake');
-  }
-  reserveHddOn(): boolean {
-    throw new Error('not in this fake');
-  }
-  releaseSsd(): void {
-    throw new Error('not in this fake');
-  }
-  reserveHdd(): number {
-    throw new Error('not in this fake');
-  }
-  releaseHdd(): void {
-    throw new Error('not in this fake');
-  }
-  ssd(): never {
-    throw new Error('not in this fake');
-  }
-  hdd(): never {
-    throw new Error('not in this fake');
-  }
-  cpu(): never {
-    throw new Error('not in this fake');
-  }
-  powerOff(node: number): void {
-    this.on[node] = false;
-    this.notify(node, 'off');
-  }
-  powerOn(node: number): void {
-    this.on[node] = true;
-    this.notify(node, 'on');
-  }
-  reboot(node: number): void {
-    this.notify(node, 'reboot');
-  }
-  onPower(listener: PowerListener): void {
-    this.listeners.push(listener);
-  }
-  private notify(node: number, event: PowerEvent): void {
-    for (const listener of this.listeners) listener(node, event);
-  }
-}
 
 /** What the test managers do: `fail` holds `op:name` keys; `durationS` is per call. */
 export interface ManagerScript {
@@ -170,7 +71,7 @@ export interface Bed {
 
 export function bed(options: { nodes?: number; memoryBytes?: number; durationS?: number; ipv4Count?: number; managers?: (script: ManagerScript) => ManagerRegistry } = {}): Bed {
   const sim = new Simulation();
-  const grid = new FakeGrid(options.nodes ?? 2, options.memoryBytes, options.ipv4Count);
+  const grid = new FakeGrid(sim, { nodesPerFarm: options.nodes ?? 2, memoryBytes: options.memoryBytes ?? 16 * GiB, ipv4PerFarm: options.ipv4Count ?? 2 });
   const script: ManagerScript = { calls: [], fail: new Set(), durationS: options.durationS ?? 1, existing: new Set(), creations: 0 };
   const service = new ProvisionService({ sim, grid, managers: (options.managers ?? scriptedManagers)(script), rngs: new RngStreams(1) });
   const changes: string[] = [];

@@ -41,7 +41,7 @@ function settleAndCompare(m: Model, r: Bed): void {
   for (const d of m.deployments.values()) {
     for (const w of d.accepted.workloads) if (w.type === 'zmachine' && holds(d.states.get(w.name)!)) heldBytes += vmBytes;
   }
-  if (r.grid.reservedBytes[0] !== heldBytes) throw new Error(`memory held ${r.grid.reservedBytes[0]}, model ${heldBytes}`);
+  if (r.grid.memoryReservedBytes(0) !== heldBytes) throw new Error(`memory held ${r.grid.memoryReservedBytes(0)}, model ${heldBytes}`);
 }
 
 function expectRejected(f: () => void, reason: string): void {

@@ -5,7 +5,7 @@ import { WorkloadError } from '../../sim/grid/provision/manager.js';
 import { BLOCK_SIZE_BYTES } from '../../sim/storage/flist/flist.js';
 import { distroFlist, vmImageFlist } from '../../sim/storage/flist/generate.js';
 import { HubUnreachableError } from '../../sim/storage/flist/hub.js';
-import { GiB, MiB, deployment, machineData, makeWorld, watch, workload, type World } from '../helpers/fake-grid-zmachine.js';
+import { GiB, MiB, deployment, machineData, makeWorld, watch, workload, type World } from '../helpers/zmachine-fixture.js';
 
 const ubuntu = distroFlist({ seed: 'app', baseFileCount: 40, appFileCount: 4 });
 const image = vmImageFlist({ name: 'ubuntu-22.04-vm', imageSizeBytes: 64 * MiB });

@@ -1,14 +1,21 @@
-// A small in-memory GridNodeApi for storage tests: per-node SSD pools and HDDs from hardware
-// profiles, byte-exact admission, devices built on first use. Leaves out memory, IPs, power and CPU.
+// The one in-memory GridNodeApi for tests: farms of identical nodes with SSD pools and HDDs from hardware
+// profiles, zos's memory admission, a public IPv4 pool per farm, CPU models and power with listeners.
+// Leaves out uptime reports (status is up or down), node failures and NICs; use sim/grid/world.ts for those.
 
-import type { Simulation } from '../../sim/engine/simulation.js';
 import { RngStreams } from '../../sim/engine/rng.js';
-import type { Cpu } from '../../sim/hardware/cpu.js';
+import { Simulation } from '../../sim/engine/simulation.js';
+import { Cpu } from '../../sim/hardware/cpu.js';
 import { Hdd } from '../../sim/hardware/hdd.js';
-import type { HddProfile, SsdProfile } from '../../sim/hardware/profiles.js';
+import { loadProfiles, type CpuProfile, type HddProfile, type SsdProfile } from '../../sim/hardware/profiles.js';
 import { Ssd } from '../../sim/hardware/ssd.js';
-import type { Capacity, DeviceIndex, GridNodeApi, PowerListener } from '../../sim/grid/node-api.js';
+import type { Capacity, DeviceIndex, GridNodeApi, PowerEvent, PowerListener } from '../../sim/grid/node-api.js';
 
+const GiB = 1024 ** 3;
+
+/** Clocked at the 3 GHz reference, so one core does one core-second of work per second. */
+export const fakeCpuProfile: CpuProfile = { name: 'fake-8c', cores: 8, threadsPerCore: 1, clockMHz: 3000, idlePowerW: 50, maxPowerW: 200 };
+
+/** The devices of every node: one profile per SSD pool and HDD, sized as the device unless given. */
 export interface FakeNodeSpec {
   readonly ssds: readonly SsdProfile[];
   readonly hdds: readonly HddProfile[];
@@ -17,129 +24,243 @@ export interface FakeNodeSpec {
   readonly hddDiskBytes?: readonly number[];
 }
 
-interface FakeNode {
-  readonly spec: FakeNodeSpec;
-  readonly ssdSize: number[];
-  readonly ssdUsed: number[];
-  readonly hddSize: number[];
-  readonly hddUsed: number[];
-  readonly ssdModels: (Ssd | undefined)[];
-  readonly hddModels: (Hdd | undefined)[];
+export interface FakeGridOptions {
+  /** Nodes are numbered farm by farm: node n is in farm ⌊n / nodesPerFarm⌋. Defaults: 1 farm of 4. */
+  readonly farms?: number;
+  readonly nodesPerFarm?: number;
+  /** Default: a storage node, one nvme-980 pool and four hdd-exos-x18 (zstor tests use disks 0–3), each its whole device; a partial spec keeps the other fields. */
+  readonly node?: Partial<FakeNodeSpec>;
+  /** RAM per node; admission keeps zos's reserve of max(10 %, 2 GiB). Default 64 GiB. */
+  readonly memoryBytes?: number;
+  /** Public IPv4 addresses in each farm's pool, 185.69.(166 + farm).10 upwards. Default none. */
+  readonly ipv4PerFarm?: number;
+  readonly cpu?: CpuProfile;
+  /** Seeds the device models' streams (their failures are not armed, so it rarely matters). */
+  readonly seed?: number | string;
+}
+
+interface Devices {
+  readonly size: number[];
+  readonly used: number[];
 }
 
 export class FakeGrid implements GridNodeApi {
-  private readonly nodes: FakeNode[];
-  private readonly streams: RngStreams;
+  readonly nodeCount: number;
+  readonly nodesPerFarm: number;
+  readonly memoryBytes: number;
+  readonly streams: RngStreams;
+  private readonly spec: FakeNodeSpec;
+  private readonly cpuProfile: CpuProfile;
+  private readonly on: boolean[];
+  private readonly reservedMemoryBytes: number[];
+  private readonly systemMemoryBytes: number[];
+  private readonly ipv4Pools: string[][];
+  /** Byte accounting per node, made on first use so that a grid of 100,000 idle nodes costs little. */
+  private readonly ssds: (Devices | undefined)[] = [];
+  private readonly hdds: (Devices | undefined)[] = [];
+  private readonly models = new Map<string, Ssd | Hdd | Cpu>();
+  private readonly listeners: PowerListener[] = [];
 
   constructor(
     readonly sim: Simulation,
-    specs: readonly FakeNodeSpec[],
-    seed = 1,
+    options: FakeGridOptions = {},
   ) {
-    this.streams = new RngStreams(seed);
-    this.nodes = specs.map((spec) => ({
-      spec,
-      ssdSize: spec.ssds.map((p, i) => spec.ssdPoolBytes?.[i] ?? p.capacityBytes),
-      ssdUsed: spec.ssds.map(() => 0),
-      hddSize: spec.hdds.map((p, i) => spec.hddDiskBytes?.[i] ?? p.capacityBytes),
-      hddUsed: spec.hdds.map(() => 0),
-      ssdModels: [],
-      hddModels: [],
-    }));
+    const farms = options.farms ?? 1;
+    this.nodesPerFarm = options.nodesPerFarm ?? 4;
+    this.nodeCount = farms * this.nodesPerFarm;
+    this.memoryBytes = options.memoryBytes ?? 64 * GiB;
+    this.cpuProfile = options.cpu ?? fakeCpuProfile;
+    this.streams = new RngStreams(options.seed ?? 1);
+    const catalog = loadProfiles();
+    this.spec = { ssds: [catalog.ssd('nvme-980')], hdds: Array.from({ length: 4 }, () => catalog.hdd('hdd-exos-x18')), ...options.node };
+    const n = this.nodeCount;
+    this.on = new Array<boolean>(n).fill(true);
+    this.reservedMemoryBytes = new Array<number>(n).fill(0);
+    this.systemMemoryBytes = new Array<number>(n).fill(0);
+    this.ipv4Pools = Array.from({ length: farms }, (_, f) => Array.from({ length: options.ipv4PerFarm ?? 0 }, (_, i) => `185.69.${166 + f}.${10 + i}`));
   }
 
-  get nodeCount(): number {
-    return this.nodes.length;
+  farmOf(node: number): number {
+    return Math.floor(this.check(node) / this.nodesPerFarm);
   }
-  farmOf(): number {
-    return 0;
+  isOn(node: number): boolean {
+    return this.on[this.check(node)]!;
   }
-  isOn(): boolean {
-    return true;
+  status(node: number): 'up' | 'standby' | 'down' {
+    return this.isOn(node) ? 'up' : 'down';
   }
-  status(): 'up' {
-    return 'up';
-  }
-  reserveMemory(): boolean {
-    return true;
-  }
-  releaseMemory(): void {}
 
+  /** zos: used = max(Σ reserved + reserve, actual); here actual = Σ reserved + what the system uses. */
+  reserveMemory(node: number, bytes: number): boolean {
+    const reserved = this.reservedMemoryBytes[this.check(node)]!;
+    const usedBytes = reserved + Math.max(this.systemReserveBytes, this.systemMemoryBytes[node]!);
+    if (bytes > this.memoryBytes - usedBytes) return false;
+    this.reservedMemoryBytes[node] = reserved + bytes;
+    return true;
+  }
+  releaseMemory(node: number, bytes: number): void {
+    this.reservedMemoryBytes[this.check(node)]! -= bytes;
+    if (this.reservedMemoryBytes[node]! < 0) throw new Error(`node ${node}: memory released twice`);
+  }
+  get systemReserveBytes(): number {
+    return Math.max(0.1 * this.memoryBytes, 2 * GiB);
+  }
+  /** Test knob: memory the system itself uses beyond reservations (it can outgrow the reserve after a boot). */
+  setSystemMemoryBytes(node: number, bytes: number): void {
+    this.systemMemoryBytes[this.check(node)] = bytes;
+  }
+  memoryReservedBytes(node: number): number {
+    return this.reservedMemoryBytes[this.check(node)]!;
+  }
+
+  /** The pool with the most free space that fits, as zos picks. */
   reserveSsd(node: number, bytes: number): DeviceIndex {
-    const n = this.nodes[node]!;
+    const { size, used } = this.ssdsOf(node);
     let best = -1;
-    for (let i = 0; i < n.ssdSize.length; i++) {
-      const free = n.ssdSize[i]! - n.ssdUsed[i]!;
-      if (free >= bytes && (best < 0 || free > n.ssdSize[best]! - n.ssdUsed[best]!)) best = i;
+    for (let i = 0; i < size.length; i++) {
+      const free = size[i]! - used[i]!;
+      if (free >= bytes && (best < 0 || free > size[best]! - used[best]!)) best = i;
     }
-    if (best >= 0) n.ssdUsed[best]! += bytes;
+    if (best >= 0) used[best]! += bytes;
     return best;
   }
-  releaseSsd(node: number, pool: DeviceIndex, bytes: number): void {
-    const n = this.nodes[node]!;
-    n.ssdUsed[pool]! -= bytes;
-    if (n.ssdUsed[pool]! < 0) throw new Error(`pool ${pool} released below zero`);
+  reserveSsdOn(node: number, pool: DeviceIndex, bytes: number): boolean {
+    return take(this.ssdsOf(node), pool, bytes);
   }
+  releaseSsd(node: number, pool: DeviceIndex, bytes: number): void {
+    give(this.ssdsOf(node), pool, bytes, `node ${node} pool ${pool}`);
+  }
+  /** The first disk that fits. */
   reserveHdd(node: number, bytes: number): DeviceIndex {
-    const n = this.nodes[node]!;
-    const disk = n.hddSize.findIndex((size, i) => size - n.hddUsed[i]! >= bytes);
-    if (disk >= 0) n.hddUsed[disk]! += bytes;
+    const { size, used } = this.hddsOf(node);
+    const disk = size.findIndex((s, i) => s - used[i]! >= bytes);
+    if (disk >= 0) used[disk]! += bytes;
     return disk;
   }
+  reserveHddOn(node: number, disk: DeviceIndex, bytes: number): boolean {
+    return take(this.hddsOf(node), disk, bytes);
+  }
   releaseHdd(node: number, disk: DeviceIndex, bytes: number): void {
-    const n = this.nodes[node]!;
-    n.hddUsed[disk]! -= bytes;
-    if (n.hddUsed[disk]! < 0) throw new Error(`disk ${disk} released below zero`);
+    give(this.hddsOf(node), disk, bytes, `node ${node} disk ${disk}`);
   }
-  reserveIpv4(): string | null {
-    return null;
+  ssdUsed(node: number, pool: DeviceIndex): number {
+    return this.ssdsOf(node).used[pool]!;
   }
-  releaseIpv4(): void {}
+  hddUsed(node: number, disk: DeviceIndex): number {
+    return this.hddsOf(node).used[disk]!;
+  }
+  ssdFreeBytes(node: number): number {
+    const { size, used } = this.ssdsOf(node);
+    return sum(size) - sum(used);
+  }
+
+  reserveIpv4(node: number): string | null {
+    return this.ipv4Pools[this.farmOf(node)]!.shift() ?? null;
+  }
+  releaseIpv4(node: number, ip: string): void {
+    this.ipv4Pools[this.farmOf(node)]!.push(ip);
+  }
+  /** The farm's free addresses, in the order they will be handed out. */
+  ipv4Free(farm: number): readonly string[] {
+    return this.ipv4Pools[farm]!;
+  }
 
   free(node: number): Capacity {
-    const n = this.nodes[node]!;
-    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-    return { cru: 0, mruBytes: 0, ipv4: 0, sruBytes: sum(n.ssdSize) - sum(n.ssdUsed), hruBytes: sum(n.hddSize) - sum(n.hddUsed) };
+    const total = this.total(node);
+    return {
+      cru: total.cru,
+      mruBytes: total.mruBytes - this.reservedMemoryBytes[node]!,
+      sruBytes: this.ssdFreeBytes(node),
+      hruBytes: total.hruBytes - sum(this.hddsOf(node).used),
+      ipv4: this.ipv4Pools[this.farmOf(node)]!.length,
+    };
   }
   total(node: number): Capacity {
-    const n = this.nodes[node]!;
-    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-    return { cru: 0, mruBytes: 0, ipv4: 0, sruBytes: sum(n.ssdSize), hruBytes: sum(n.hddSize) };
-  }
-  /** Test access: bytes reserved on one pool or disk. */
-  ssdUsed(node: number, pool: number): number {
-    return this.nodes[node]!.ssdUsed[pool]!;
-  }
-  hddUsed(node: number, disk: number): number {
-    return this.nodes[node]!.hddUsed[disk]!;
+    this.check(node);
+    const ipv4 = this.ipv4Pools[this.farmOf(node)]!.length;
+    return { cru: this.cpuProfile.cores * this.cpuProfile.threadsPerCore, mruBytes: this.memoryBytes, sruBytes: sum(this.ssdsOf(node).size), hruBytes: sum(this.hddsOf(node).size), ipv4 };
   }
 
   ssd(node: number, pool: DeviceIndex): Ssd {
-    const n = this.nodes[node]!;
-    return (n.ssdModels[pool] ??= new Ssd(n.spec.ssds[pool]!, { sim: this.sim, rng: this.streams.stream(`ssd-${node}-${pool}`), armFailure: false }));
+    const profile = this.device(this.spec.ssds, node, pool, 'SSD pool');
+    return this.model(`ssd-${node}/${pool}`, (name) => new Ssd(profile, { sim: this.sim, rng: this.streams.stream(name), name, armFailure: false }));
   }
   hdd(node: number, disk: DeviceIndex): Hdd {
-    const n = this.nodes[node]!;
-    return (n.hddModels[disk] ??= new Hdd(n.spec.hdds[disk]!, { sim: this.sim, rng: this.streams.stream(`hdd-${node}-${disk}`), armFailure: false }));
+    const profile = this.device(this.spec.hdds, node, disk, 'HDD');
+    return this.model(`hdd-${node}/${disk}`, (name) => new Hdd(profile, { sim: this.sim, rng: this.streams.stream(name), name, armFailure: false }));
   }
-  cpu(): Cpu {
-    throw new Error('FakeGrid has no CPU models');
+  cpu(node: number): Cpu {
+    this.check(node);
+    return this.model(`node-${node}.cpu`, (name) => new Cpu(this.sim, this.cpuProfile, { name }));
   }
-  powerOff(): void {}
-  powerOn(): void {}
-  reboot(): void {}
-  onPower(_listener: PowerListener): void {}
 
-  reserveSsdOn(node: number, pool: number, bytes: number): boolean {
-    const n = this.nodes[node]!;
-    if (n.ssdSize[pool]! - n.ssdUsed[pool]! < bytes) return false;
-    n.ssdUsed[pool]! += bytes;
-    return true;
+  /** As the real grid: an event only when the node's state changes; a reboot restarts a node that is on. */
+  powerOff(node: number): void {
+    if (!this.isOn(node)) return;
+    this.on[node] = false;
+    this.emitPower(node, 'off');
   }
-  reserveHddOn(node: number, disk: number, bytes: number): boolean {
-    const n = this.nodes[node]!;
-    if (n.hddSize[disk]! - n.hddUsed[disk]! < bytes) return false;
-    n.hddUsed[disk]! += bytes;
-    return true;
+  powerOn(node: number): void {
+    if (this.isOn(node)) return;
+    this.on[node] = true;
+    this.emitPower(node, 'on');
   }
+  reboot(node: number): void {
+    if (this.isOn(node)) this.emitPower(node, 'reboot');
+  }
+  onPower(listener: PowerListener): void {
+    this.listeners.push(listener);
+  }
+  /** Test knob: tells the listeners of a power event without changing the node (a duplicate or stray event). */
+  emitPower(node: number, event: PowerEvent): void {
+    for (const listener of this.listeners) listener(this.check(node), event);
+  }
+
+  private ssdsOf(node: number): Devices {
+    return (this.ssds[this.check(node)] ??= devices(this.spec.ssds, this.spec.ssdPoolBytes));
+  }
+  private hddsOf(node: number): Devices {
+    return (this.hdds[this.check(node)] ??= devices(this.spec.hdds, this.spec.hddDiskBytes));
+  }
+  private check(node: number): number {
+    if (!(Number.isInteger(node) && node >= 0 && node < this.nodeCount)) throw new Error(`fake grid: no node ${node} (${this.nodeCount} nodes)`);
+    return node;
+  }
+  private device<P>(profiles: readonly P[], node: number, index: DeviceIndex, kind: string): P {
+    this.check(node);
+    const profile = profiles[index];
+    if (profile === undefined) throw new Error(`fake grid: node ${node} has no ${kind} ${index} (${profiles.length} per node)`);
+    return profile;
+  }
+  private model<M extends Ssd | Hdd | Cpu>(name: string, build: (name: string) => M): M {
+    let model = this.models.get(name) as M | undefined;
+    if (model === undefined) this.models.set(name, (model = build(name)));
+    return model;
+  }
+}
+
+/** A simulation, the streams for the test's own randomness, and a FakeGrid seeded alike. */
+export function makeGrid(seed: number | string, options: Omit<FakeGridOptions, 'seed'> = {}): { sim: Simulation; streams: RngStreams; grid: FakeGrid } {
+  const sim = new Simulation();
+  const grid = new FakeGrid(sim, { ...options, seed });
+  return { sim, streams: grid.streams, grid };
+}
+
+function devices(profiles: readonly { readonly capacityBytes: number }[], sizesBytes: readonly number[] | undefined): Devices {
+  return { size: profiles.map((p, i) => sizesBytes?.[i] ?? p.capacityBytes), used: profiles.map(() => 0) };
+}
+
+function take(devices: Devices, index: DeviceIndex, bytes: number): boolean {
+  if (devices.size[index]! - devices.used[index]! < bytes) return false;
+  devices.used[index]! += bytes;
+  return true;
+}
+
+function give(devices: Devices, index: DeviceIndex, bytes: number, what: string): void {
+  devices.used[index]! -= bytes;
+  if (devices.used[index]! < 0) throw new Error(`${what} released below zero`);
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }

@@ -3,7 +3,7 @@
 
 import { ZstorCluster, type BackendSpec } from '../../sim/storage/zstor/cluster.js';
 import type { ZstorPolicy, ZstorTimers } from '../../sim/storage/zstor/types.js';
-import { makeGrid, type FakeGrid } from './zstor-grid.js';
+import { makeGrid, type FakeGrid } from './fake-grid.js';
 import type { Simulation } from '../../sim/engine/simulation.js';
 
 export const GiB = 1024 ** 3;

@@ -5,7 +5,7 @@ import { BlockCache } from '../../sim/storage/flist/block-cache.js';
 import { BLOCK_SIZE_BYTES, Flist, makeFile } from '../../sim/storage/flist/flist.js';
 import { distroFlist, vmImageFlist } from '../../sim/storage/flist/generate.js';
 import { Hub, HubUnreachableError } from '../../sim/storage/flist/hub.js';
-import { MiB, watch } from '../helpers/fake-grid-zmachine.js';
+import { MiB, watch } from '../helpers/zmachine-fixture.js';
 
 const bandwidth = 10 * MiB;
 

@@ -5,7 +5,7 @@ import type { SimEvent } from '../../sim/engine/events.js';
 import type { Deployment, Workload, ZdbBackend, ZdiskData } from '../../sim/grid/deployment.js';
 import { WorkloadError, type ManagerContext } from '../../sim/grid/provision/manager.js';
 import { ZdiskManager } from '../../sim/storage/zdisk-manager.js';
-import { makeGrid } from '../helpers/zstor-grid.js';
+import { makeGrid } from '../helpers/fake-grid.js';
 import { must, settle } from '../helpers/zdb.js';
 
 const MiB = 1024 ** 2;

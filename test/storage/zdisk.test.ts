@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import type { SimEvent } from '../../sim/engine/events.js';
 import { Zdisk } from '../../sim/storage/zdisk.js';
 import { ZstorError } from '../../sim/storage/zstor/types.js';
-import { fcParams, makeGrid, type FakeGrid } from '../helpers/zstor-grid.js';
+import { makeGrid, type FakeGrid } from '../helpers/fake-grid.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;

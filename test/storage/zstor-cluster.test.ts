@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { ProcessGenerator } from '../../sim/engine/process.js';
 import type { Simulation } from '../../sim/engine/simulation.js';
 import type { ZstorCluster } from '../../sim/storage/zstor/cluster.js';
-import { fcParams } from '../helpers/zstor-grid.js';
+import { fcParams } from '../helpers/fc-params.js';
 import { MiB, quantumd, zstorFixture, type Fixture } from '../helpers/zstor-fixture.js';
 
 const m = quantumd.totalShards - quantumd.dataShards;

@@ -4,7 +4,7 @@ import type { SimEvent } from '../../sim/engine/events.js';
 import type { ProcessGenerator } from '../../sim/engine/process.js';
 import { QsfsFrontend } from '../../sim/storage/zstor/frontend.js';
 import { ZstorError } from '../../sim/storage/zstor/types.js';
-import { fcParams } from '../helpers/zstor-grid.js';
+import { fcParams } from '../helpers/fc-params.js';
 import { GiB, MiB, zstorFixture, type Fixture } from '../helpers/zstor-fixture.js';
 
 /** Runs `make()` at `atS` and records how its event ended. */

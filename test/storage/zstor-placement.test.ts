@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Rng } from '../../sim/engine/rng.js';
 import { placeShards, survivesLoss } from '../../sim/storage/zstor/placement.js';
 import type { ZstorPolicy } from '../../sim/storage/zstor/types.js';
-import { fcParams } from '../helpers/zstor-grid.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 interface B {
   readonly group: number;

@@ -5,7 +5,7 @@ import type { Deployment, QsfsConfig, Workload, ZdbBackend } from '../../sim/gri
 import { MountRegistry } from '../../sim/grid/primitives/mount-registry.js';
 import { WorkloadError, type ManagerContext } from '../../sim/grid/provision/manager.js';
 import { QsfsManager } from '../../sim/storage/qsfs-manager.js';
-import { makeGrid } from '../helpers/zstor-grid.js';
+import { makeGrid } from '../helpers/fake-grid.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -37,7 +37,7 @@ function qsfsWorkload(overrides: Partial<QsfsConfig> = {}, cache = 10 * GiB): Wo
 const deployment = { version: 0, twin_id: 7, contract_id: 42, metadata: '', description: '', workloads: [] } as Deployment;
 
 function setup() {
-  const { sim, grid } = makeGrid('qsfs', { farms: 3, nodesPerFarm: 4, ssdBytes: 100 * GiB });
+  const { sim, grid } = makeGrid('qsfs', { farms: 3, nodesPerFarm: 4, node: { ssdPoolBytes: [100 * GiB] } });
   const mounts = new MountRegistry();
   const manager = new QsfsManager({ resolveBackend, mounts, segmentBytes: 16 * MiB });
   const ctx: ManagerContext = { sim, grid, node: 0, rng: new Rng('qsfs-node-0'), workloadId: (d, w) => `${d.twin_id}-${d.contract_id}-${w.name}` };

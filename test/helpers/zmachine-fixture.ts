@@ -1,5 +1,6 @@
-// Fixtures for zmachine/CoreX tests: a hub on a flow network, per-node caches, the manager, a context
-// per node and deployment builders. Every test builds its own world, so nothing is shared between tests.
+// Fixtures for zmachine/CoreX tests: a hub on a flow network, a FakeGrid (whose CPUs do the boot work),
+// per-node caches, the manager, a context per node and deployment builders. Every test builds its own
+// world, so nothing is shared between tests.
 
 import type { SimEvent } from '../../sim/engine/events.js';
 import { RngStreams } from '../../sim/engine/rng.js';
@@ -12,7 +13,7 @@ import { FlowNetwork } from '../../sim/hardware/flow-network.js';
 import { BlockCache } from '../../sim/storage/flist/block-cache.js';
 import type { Flist } from '../../sim/storage/flist/flist.js';
 import { Hub } from '../../sim/storage/flist/hub.js';
-import { FakeGridNodeApi } from './fake-grid-node-api.js';
+import { FakeGrid } from './fake-grid.js';
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -20,7 +21,7 @@ export const GiB = 1024 * MiB;
 export interface World {
   readonly sim: Simulation;
   readonly hub: Hub;
-  readonly grid: FakeGridNodeApi;
+  readonly grid: FakeGrid;
   readonly mounts: MountRegistry;
   readonly manager: ZMachineManager;
   cache(node: number): BlockCache;
@@ -31,7 +32,7 @@ export function makeWorld(flists: readonly Flist[], options: Partial<ZMachineMan
   const sim = new Simulation();
   const hub = new Hub(new FlowNetwork(sim), { bandwidthBytesPerS: hubBandwidthBytesPerS });
   for (const flist of flists) hub.publish(flist);
-  const grid = new FakeGridNodeApi(sim);
+  const grid = new FakeGrid(sim);
   const mounts = new MountRegistry();
   const caches = new Map<number, BlockCache>();
   const cache = (node: number): BlockCache => {
