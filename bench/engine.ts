@@ -49,12 +49,7 @@ export function benchEngine(pending: number, events: number, rounds: number): En
   };
 }
 
-await benchMain('bench engine', {
-  flags: {
-    pending: { kind: 'value', valueName: 'N', help: 'pending events in the hold model (default 10000)' },
-    events: { kind: 'value', valueName: 'N', help: 'events per timed round (default 3000000)' },
-    rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per side; the median is reported (default 5)' },
-  },
+await benchMain('engine', {
   run(args: Args) {
     const pending = args.number('pending', { min: 1, max: 1e7, integer: true, default: 10_000 });
     const events = args.number('events', { min: 1000, max: 1e9, integer: true, default: 3_000_000 });

@@ -115,11 +115,7 @@ export function benchGrid(nodes: number, deployments: number, gc: () => void) {
   };
 }
 
-await benchMain('bench grid', {
-  flags: {
-    nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 10000)' },
-    deployments: { kind: 'value', valueName: 'N', help: 'deployments (default min(nodes, 10000))' },
-  },
+await benchMain('grid', {
   run(args: Args) {
     const nodes = args.number('nodes', { min: 1, max: 1e7, integer: true, default: 10_000 });
     const deployments = args.number('deployments', { min: 0, max: 1e7, integer: true, default: Math.min(nodes, 10_000) });

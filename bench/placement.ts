@@ -2,10 +2,10 @@
 // capacity, against a linear scan of the same records with the same requests, measured in the same run.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { Args } from '../cli/args.js';
 import { InputError } from '../sim/errors.js';
+import { projectPath } from '../sim/project-files.js';
 import { CapacityIndex } from '../scheduler/placement/capacity-index.js';
 import type { NodeCapacityRecord, PlacementRequest, PlacementWeight } from '../scheduler/placement/capacity-record.js';
 import { zosFreeMemoryBytes } from '../scheduler/placement/capacity-record.js';
@@ -35,7 +35,7 @@ interface NodeTemplate {
   readonly hddBytes: readonly number[];
 }
 
-const profiles = fileURLToPath(new URL('../hardware-profiles/', import.meta.url));
+const profiles = projectPath('hardware-profiles/');
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(`${profiles}${path}`, 'utf8')) as Record<string, unknown>;
 
 /** The node templates of hardware-profiles/nodes, with the share of the grid each one makes up. */
@@ -136,13 +136,7 @@ export function benchPlacement(nodes: number, placements: number, weight: Placem
   };
 }
 
-await benchMain('bench placement', {
-  flags: {
-    nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 100000)' },
-    placements: { kind: 'value', valueName: 'N', help: 'timed placements on the index (default 200000)' },
-    weight: { kind: 'value', valueName: 'spread|pack', help: 'placement weight (default spread)' },
-    seed: { kind: 'value', valueName: 'S', help: 'seed of the synthetic grid and requests (default 1)' },
-  },
+await benchMain('placement', {
   run(args: Args) {
     const nodes = args.number('nodes', { min: 1, max: 1e7, integer: true, default: 100_000 });
     const placements = args.number('placements', { min: 1, max: 1e8, integer: true, default: 200_000 });

@@ -89,15 +89,7 @@ async function rawBullmq(redisUrl: string, jobs: number, workerCount: number, co
   }
 }
 
-await benchMain('bench queue', {
-  flags: {
-    ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
-    concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 256, what one `zos-testbed worker` runs by default)' },
-    workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
-    redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
-    rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides after an untimed warm-up; the round with the median ratio is reported (default 5)' },
-    op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up, whose effect is instant; zdb.set ends at its own virtual instant)' },
-  },
+await benchMain('queue', {
   async run(args: Args) {
     const ops = args.number('ops', { min: 1, max: 1e7, integer: true, default: 3000 });
     // 256 is a worker process's default concurrency: lockstep starts a virtual instant's jobs as one wave,

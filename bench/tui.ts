@@ -69,8 +69,7 @@ const line = (label: string, p: Pace): string =>
 
 const cpuPerEventUs = (p: Pace): number => (p.cpuMs * 1000) / p.events;
 
-await benchMain('bench tui', {
-  flags: { rounds: { kind: 'value', valueName: 'N', help: 'rounds of headless / TUI / TUI recording, best of each (default 3)' } },
+await benchMain('tui', {
   async run(args: Args) {
     const rounds = args.number('rounds', { min: 1, max: 20, integer: true, default: 3 });
     // A/B/C back to back, best of each: the machine's load is noisy (TOOLCHAIN gotcha 13).

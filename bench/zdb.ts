@@ -139,13 +139,7 @@ async function startAofRedis(dir: string): Promise<{ port: number; stop(): Promi
   return { port, stop: async () => (child.stdin.end(), await exited) };
 }
 
-await benchMain('bench zdb', {
-  flags: {
-    ops: { kind: 'value', valueName: 'N', help: 'SETs (then GETs) per timed round and target (default 50000)' },
-    'value-bytes': { kind: 'value', valueName: 'B', help: 'value size (default 100)' },
-    pipeline: { kind: 'value', valueName: 'D', help: 'commands per pipeline (default 32)' },
-    rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per target; the median is reported (default 3)' },
-  },
+await benchMain('zdb', {
   async run(args: Args) {
     const ops = args.number('ops', { min: 100, max: 1e7, integer: true, default: 50_000 });
     const valueBytes = args.number('value-bytes', { min: 0, max: 8 * 1024 * 1024, integer: true, default: 100 });

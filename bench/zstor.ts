@@ -141,15 +141,7 @@ export async function benchZstor(sizeMiB: number, k: number, m: number, rounds: 
   };
 }
 
-await benchMain('bench zstor', {
-  flags: {
-    'size-mib': { kind: 'value', valueName: 'N', help: 'file size per round in MiB (default 64)' },
-    k: { kind: 'value', valueName: 'K', help: 'data shards, minimal_shards (default 4)' },
-    m: { kind: 'value', valueName: 'M', help: 'parity shards, expected_shards − minimal_shards (default 2)' },
-    rounds: { kind: 'value', valueName: 'N', help: 'timed rounds; the median is reported (default 3)' },
-    'entry-kib': { kind: 'value', valueName: 'KIB', help: 'zdb entry size shards are cut into, in KiB (default 2048, as zstor)' },
-    'no-fsync': { kind: 'boolean', help: 'run the zdb servers without fdatasync (both sides alike)' },
-  },
+await benchMain('zstor', {
   async run(args: Args) {
     const sizeMiB = args.number('size-mib', { min: 1, max: 1024, integer: true, default: 64 });
     const k = args.number('k', { min: 1, max: 24, integer: true, default: 4 });

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-// The installed `zos-testbed` binary: registers tsx so that the TypeScript sources run without a build,
-// then hands the command line to cli/main.ts. Leaves everything else to it.
+// The installed `zos-testbed` binary: the compiled command line in dist/ (built by `npm ci`, or
+// `npm run build` after a change). From source without a build: `npm run dev -- COMMAND …`.
 
-import { register } from 'tsx/esm/api';
+import { main } from '../dist/cli/main.js';
 
-register();
-const { main } = await import('../cli/main.ts');
 await main();

@@ -10,6 +10,8 @@ export interface CommandContext {
   readonly out: Output;
   /** The whole command table, for commands that describe the others (help). */
   readonly commands: readonly Command[];
+  /** The words after the command's name, as typed: for commands that hand them on to a child process. */
+  readonly words: readonly string[];
 }
 
 export interface Command {

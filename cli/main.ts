@@ -32,7 +32,7 @@ export async function runCli(argv: readonly string[], streams: Streams = process
     topic = path === 'help' ? '' : path;
     if (asksForHelp(rest)) return printed(streams, commandHelp(command));
     const args = Args.parse(path, rest, command.flags, command.maxPositionals ?? 0);
-    return await command.run(args, { out: new Output(streams, args.json), commands: table });
+    return await command.run(args, { out: new Output(streams, args.json), commands: table, words: rest });
   } catch (error) {
     return reportError(error, streams.stderr, topic);
   }

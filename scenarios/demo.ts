@@ -15,6 +15,7 @@ import { addNic, failNic, healNic, startNicTransfer, type Nic } from '../sim/har
 import { loadProfiles, type NodeTemplate } from '../sim/hardware/profiles.js';
 import { Ssd } from '../sim/hardware/ssd.js';
 import { ErrorCode, InputError, ZosError } from '../sim/errors.js';
+import { demoDefaults } from './demo-defaults.js';
 
 export interface DemoOptions {
   seed: string | number;
@@ -24,7 +25,7 @@ export interface DemoOptions {
   opsPerS: number;
 }
 
-export const demoDefaults: Omit<DemoOptions, 'seed'> = { nodes: 12, durationS: 3600, opsPerS: 10 };
+export { demoDefaults };
 
 const templateNames = ['diy-small', 'farmer-server', 'storage-heavy'];
 const kinds = ['ssd-read-4k', 'hdd-write-1m', 'cpu-task', 'transfer-100mb'] as const;

@@ -3,18 +3,13 @@
 
 import { readFile } from 'node:fs/promises';
 import { CheckFailedError, InputError } from '../../sim/errors.js';
-import { BlockCorruptError, HubMissingError, HubUnreachableError } from '../../workers/host/flist/errors.js';
-import { HostBlockCache } from '../../workers/host/flist/block-cache.js';
-import { parseFlist } from '../../workers/host/flist/format.js';
-import { materialise } from '../../workers/host/flist/materialise.js';
-import { openHub } from '../../workers/host/flist/open-hub.js';
-import { packToFile } from '../../workers/host/flist/pack.js';
 import { defineGroup, type Command } from '../command.js';
 
 const hubFlag = { kind: 'value', valueName: 'DIR_OR_URL', help: 'hub directory, or http://HOST:PORT/ of `zos-testbed hub`' } as const;
 
 /** Hub trouble is the user's to fix (start the hub, fix the URL); a corrupt block fails a check. */
 async function hubErrorsAsInput<T>(work: () => Promise<T>): Promise<T> {
+  const { BlockCorruptError, HubMissingError, HubUnreachableError } = await import('../../workers/host/flist/errors.js');
   try {
     return await work();
   } catch (error) {
@@ -33,6 +28,7 @@ const pack: Command = {
   async run(args, { out }) {
     const dir = args.positional(0, 'DIR');
     const outPath = args.positional(1, 'OUT');
+    const [{ openHub }, { packToFile }] = await Promise.all([import('../../workers/host/flist/open-hub.js'), import('../../workers/host/flist/pack.js')]);
     const hub = openHub(args.string('hub', `${outPath}.hub`));
     const r = await hubErrorsAsInput(() => packToFile(dir, outPath, hub));
     for (const path of r.skipped) out.progress(`flist pack: skipped ${path} (not a file, directory or symlink)`);
@@ -51,6 +47,12 @@ const materialiseCommand: Command = {
   async run(args, { out }) {
     const metaPath = args.positional(0, 'META');
     const target = args.positional(1, 'TARGET');
+    const [{ openHub }, { HostBlockCache }, { parseFlist }, { materialise }] = await Promise.all([
+      import('../../workers/host/flist/open-hub.js'),
+      import('../../workers/host/flist/block-cache.js'),
+      import('../../workers/host/flist/format.js'),
+      import('../../workers/host/flist/materialise.js'),
+    ]);
     const hub = openHub(args.required('hub'));
     const cacheDir = args.required('cache');
     const text = await readFile(metaPath).catch((error: NodeJS.ErrnoException) => {

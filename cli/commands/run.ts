@@ -1,13 +1,8 @@
 // `run SCENARIO`: runs a built-in or JSON scenario headless and prints its summary; the exit status
 // says which phase failed. Leaves out the model (scenarios/runner.ts); wall time lives only here.
+// This is its spec (usage, flags); the work is in cli/actions/run.ts, loaded only when it runs.
 
-import { InputError } from '../../sim/errors.js';
-import { formatDuration, parseDuration } from '../../scenarios/duration.js';
-import { loadScenario } from '../../scenarios/load.js';
-import { runScenario, type Progress, type RunSummary } from '../../scenarios/runner.js';
-import { RunRecorder, writeReports } from '../../reports/index.js';
 import type { Command } from '../command.js';
-import { ExitCode } from '../exit-codes.js';
 
 export const run: Command = {
   name: 'run',
@@ -19,82 +14,5 @@ export const run: Command = {
     until: { kind: 'value', valueName: 'DURATION', help: 'length of the safety phase, like 3600, 30d or 1y (default: the scenario\'s)' },
     out: { kind: 'value', valueName: 'DIR', help: 'write report files (CSV, HTML) into DIR' },
   },
-  async run(args, { out }) {
-    const name = args.positional(0, 'SCENARIO');
-    const scenario = loadScenario(name);
-    const untilText = args.string('until');
-    let untilS: number | undefined;
-    if (untilText !== undefined) {
-      try {
-        untilS = parseDuration(/^\d+(\.\d+)?$/.test(untilText) ? Number(untilText) : untilText);
-      } catch (err) {
-        throw new InputError('command line', '--until', (err as Error).message);
-      }
-      if (!(untilS > 0)) throw new InputError('command line', '--until', 'must be > 0');
-    }
-    const seed = args.string('seed') ?? scenario.seed ?? '1';
-    out.progress(`seed: ${seed}`);
-    const bar = process.stderr.isTTY === true ? progressBar() : undefined;
-    const outDir = args.string('out');
-    const recorder = outDir === undefined ? undefined : new RunRecorder({ bucketS: bucketFor((untilS ?? scenario.durationS) + scenario.convergeWithinS), seed, scenario: scenario.name });
-    const startedMs = performance.now();
-    const summary = runScenario(scenario, {
-      seed,
-      ...(untilS === undefined ? {} : { untilS }),
-      ...(bar === undefined ? {} : { onProgress: bar.update }),
-      ...(recorder === undefined ? {} : { observer: recorder }),
-    });
-    bar?.done();
-    const wallSeconds = Number(((performance.now() - startedMs) / 1000).toFixed(3));
-    const files = recorder === undefined || outDir === undefined ? [] : writeReports(recorder.finish(summary.simulatedSeconds), outDir);
-    if (files.length > 0) out.progress(`reports: ${files.join(', ')}`);
-    out.result({ ...summary, wallSeconds, eventsPerS: Math.round(summary.events / Math.max(wallSeconds, 1e-3)), files }, () => human(summary, wallSeconds, name));
-    return summary.failed === 'safety' ? ExitCode.safety : summary.failed === 'liveness' ? ExitCode.liveness : ExitCode.ok;
-  },
+  run: (args, context) => import('../actions/run.js').then((m) => m.runScenarioCommand(args, context)),
 };
-
-/** The finest of these bucket widths that keeps a run under 10,000 timeseries rows (a year in hours). */
-function bucketFor(totalS: number): number {
-  const widths = [60, 300, 900, 3600, 21_600, 86_400, 7 * 86_400];
-  return widths.find((w) => totalS / w <= 10_000) ?? 30 * 86_400;
-}
-
-function human(s: RunSummary, wallSeconds: number, name: string): string {
-  const lines = [
-    `${s.scenario}: ${s.nodes} nodes, safety phase ${formatDuration(s.safetyUntilS)}, ${s.convergedAfterS === null ? `did not converge within ${formatDuration(s.convergeWithinS)}` : `converged ${formatDuration(s.convergedAfterS)} after faults stopped`}`,
-    `${s.events} events in ${wallSeconds.toFixed(2)} s wall (${Math.round(s.events / Math.max(wallSeconds, 1e-3))} events/s)`,
-    ...Object.entries(s.metrics).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
-    ...s.invariants.map((i) => `${i.ok ? 'ok  ' : 'FAIL'} [${i.phase}] ${i.name}${i.detail === undefined ? '' : ` — ${i.detail}`}`),
-  ];
-  if (s.failed !== null) lines.push(`${s.failed} invariant violated; replay: zos-testbed run ${name} --seed ${s.seed}`);
-  return lines.join('\n');
-}
-
-/** A one-line bar on a terminal: simulated time, events/s, ETA. Wall clock only feeds the display. */
-function progressBar(): { update: (p: Progress) => void; done: () => void } {
-  const startMs = performance.now();
-  let phaseStartMs = startMs;
-  let phase = '';
-  let lastDrawMs = 0;
-  return {
-    update(p) {
-      const now = performance.now();
-      if (p.phase !== phase) {
-        phase = p.phase;
-        phaseStartMs = now;
-      }
-      if (now - lastDrawMs < 100) return;
-      lastDrawMs = now;
-      const share = Math.min(1, p.nowS / p.endS);
-      const width = 30;
-      const filled = Math.round(share * width);
-      const elapsedS = (now - phaseStartMs) / 1000;
-      const etaS = share > 0 ? (elapsedS / share) * (1 - share) : 0;
-      const rate = p.events / Math.max((now - startMs) / 1000, 1e-3);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.phase} ${formatDuration(p.nowS)}/${formatDuration(p.endS)}  ${Math.round(rate)} ev/s  ETA ${etaS.toFixed(0)} s  `);
-    },
-    done() {
-      process.stderr.write('\r\x1b[K');
-    },
-  };
-}

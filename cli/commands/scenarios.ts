@@ -1,21 +1,12 @@
 // `scenarios`: lists the built-in scenarios with their size and length.
 // Leaves out running them (run.ts).
+// This is its spec (usage, flags); the work is in cli/actions/scenarios.ts, loaded only when it runs.
 
-import { builtinScenarios, compileBuiltin } from '../../scenarios/builtin/index.js';
-import { formatDuration } from '../../scenarios/duration.js';
 import type { Command } from '../command.js';
 
 export const scenarios: Command = {
   name: 'scenarios',
   summary: 'list the built-in scenarios',
   usage: 'scenarios [--json]',
-  async run(_args, { out }) {
-    const list = builtinScenarios.map((s) => {
-      const c = compileBuiltin(s);
-      return { name: c.name, description: c.description, nodes: c.nodeCount, duration: c.durationS };
-    });
-    const width = Math.max(...list.map((s) => s.name.length));
-    out.result(list, () => list.map((s) => `${s.name.padEnd(width)}  ${String(s.nodes).padStart(6)} nodes  ${formatDuration(s.duration).padStart(6)}  ${s.description}`).join('\n'));
-    return 0;
-  },
+  run: (args, context) => import('../actions/scenarios.js').then((m) => m.listScenarios(args, context)),
 };

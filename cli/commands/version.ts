@@ -2,6 +2,7 @@
 // Leaves out the git commit; a run's seed, not the commit, is what replays a run.
 
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../../sim/project-files.js';
 import type { Command } from '../command.js';
 
 export const version: Command = {
@@ -10,7 +11,7 @@ export const version: Command = {
   usage: 'version [--json]',
   async run(_args, { out }) {
     // Read at run time rather than imported: package.json is not part of any layer.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { name: string; version: string };
     out.result({ name: pkg.name, version: pkg.version, node: process.version }, `${pkg.name} ${pkg.version} (node ${process.version})`);
     return 0;
   },

@@ -1,15 +1,10 @@
 // `worker`: one worker process serving the BullMQ queue until SIGTERM/SIGINT. With `--backend sim` it
 // is stateless (the owner of the simulated grid answers every backend call over Redis); with
 // `--backend host` it runs handlers against real nodes of its own under --data-dir.
+// This is its spec (usage, flags); the work is in cli/actions/worker.ts, loaded only when it runs.
 
-import type { Backend } from '../../workers/backend.js';
-import { InputError } from '../../workers/errors.js';
-import { HostBackend } from '../../workers/host-backend/index.js';
-import { runOperation } from '../../workers/handlers/index.js';
-import { validateOperation } from '../../scheduler/operations/validate.js';
-import { defaultQueueName, startJobWorker } from '../../scheduler/transports/bullmq/index.js';
+import { defaultQueueName } from '../../scheduler/transports/bullmq/queue-name.js';
 import type { Command } from '../command.js';
-import { untilStopSignal } from '../stop-signal.js';
 
 export const worker: Command = {
   name: 'worker',
@@ -26,39 +21,5 @@ export const worker: Command = {
     queue: { kind: 'value', valueName: 'NAME', help: `the BullMQ queue (default ${defaultQueueName})` },
     'lock-ms': { kind: 'value', valueName: 'MS', help: 'job lock duration: a dead worker\'s job is re-delivered after it (default 30000)' },
   },
-  async run(args, { out }) {
-    const redisUrl = args.required('redis');
-    if (!/^redis:\/\//.test(redisUrl)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
-    const backendName = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
-    for (const flag of ['data-dir', 'nodes', 'hub', 'zdb'] as const) {
-      if (backendName === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
-    }
-    const zdb = args.oneOf('zdb', ['in-process', 'process'] as const, 'in-process');
-    const dataDir = backendName === 'host' ? args.required('data-dir') : undefined;
-    const nodes = args.number('nodes', { integer: true, min: 1, max: 256, default: 8 });
-    const concurrency = args.number('concurrency', { integer: true, min: 1, max: 10_000, default: 256 });
-    const lockMs = args.number('lock-ms', { integer: true, min: 100, max: 3_600_000, default: 30_000 });
-    const queue = args.string('queue', defaultQueueName);
-    const host = dataDir === undefined ? undefined : await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
-    try {
-      const own: { backend?: Backend } = host === undefined ? {} : { backend: host };
-      const jobs = startJobWorker({
-        redisUrl, queue, concurrency, lockDurationMs: lockMs, stalledIntervalMs: lockMs,
-        validate: validateOperation, run: runOperation, log: (line) => out.progress(line), ...own,
-      });
-      await jobs.ready();
-      const where = host === undefined ? '' : `, host backend of ${nodes} nodes in ${host.dataDir}, hub ${host.hubUrl}`;
-      out.progress(`worker: ready on ${redisUrl} queue ${queue} (concurrency ${concurrency}, pid ${process.pid}${where})`);
-      await untilStopSignal();
-      await jobs.close();
-    } finally {
-      await host?.close();
-    }
-    return 0;
-  },
+  run: (args, context) => import('../actions/worker.js').then((m) => m.runWorker(args, context)),
 };
-
-/** `--hub` as HostBackend's option: absent means the backend serves DATA-DIR/hub itself. */
-function hubOption(hub: string | undefined): { hub?: string } {
-  return hub === undefined ? {} : { hub };
-}

@@ -1,10 +1,9 @@
 // `zdb`: one real 0-db server in the foreground (workers/host/zdb), until SIGTERM or SIGINT.
 // Leaves out daemonizing and logging: stdout stays empty, the ready line and errors go to stderr.
+// This is its spec (usage, flags); the work is in cli/actions/zdb.ts, loaded only when it runs.
 
-import { InputError } from '../../sim/errors.js';
+import { defaultZdbBind, defaultZdbPort } from '../../workers/host/listen-defaults.js';
 import type { Command } from '../command.js';
-import { defaultZdbBind, defaultZdbPort, ZdbHostServer } from '../../workers/host/zdb/server.js';
-import { untilStopSignal } from '../stop-signal.js';
 
 export const zdb: Command = {
   name: 'zdb',
@@ -16,34 +15,5 @@ export const zdb: Command = {
     bind: { kind: 'value', valueName: 'ADDR', help: `address to listen on (default ${defaultZdbBind}: loopback only)` },
     'no-fsync': { kind: 'boolean', help: 'acknowledge writes without fdatasync (faster; a power loss may lose them)' },
   },
-  async run(args, { out }) {
-    const dataDir = args.required('data-dir');
-    const port = args.number('port', { integer: true, min: 0, max: 65535, default: defaultZdbPort });
-    const bind = args.string('bind', defaultZdbBind);
-    const fsync = !args.boolean('no-fsync');
-    let server: ZdbHostServer;
-    try {
-      server = new ZdbHostServer({ dataDir, port, bind, fsync });
-    } catch (error) {
-      // An unreadable directory or a file that is not ours: the user's to fix, named plainly.
-      throw new InputError('command line', '--data-dir', error instanceof Error ? error.message : String(error));
-    }
-    const bound = await server.listen().catch(async (error: NodeJS.ErrnoException) => {
-      await server.close();
-      // A taken port or an address this host does not have is the user's to fix, not a bug.
-      if (error.code === 'EADDRINUSE') throw new InputError('command line', '--port', `${bind}:${port} is already in use`);
-      if (error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES') throw new InputError('command line', '--bind', `cannot listen on ${bind}:${port} (${error.code})`);
-      throw error;
-    });
-    for (const ns of server.store.all) {
-      const r = ns.recovery;
-      if (r.dataBytesCut + r.indexBytesCut + r.entriesFromData > 0) {
-        out.progress(`zdb: namespace ${ns.name}: cut ${r.dataBytesCut} torn bytes from data, ${r.indexBytesCut} from index; ${r.entriesFromData} entries re-indexed from data`);
-      }
-    }
-    out.progress(`zdb: ready on ${bound.address}:${bound.port} (data ${dataDir}, fsync ${fsync ? 'per batch' : 'off'})`);
-    await untilStopSignal();
-    await server.close();
-    return 0;
-  },
+  run: (args, context) => import('../actions/zdb.js').then((m) => m.serveZdb(args, context)),
 };

@@ -3,8 +3,8 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import { projectPath } from '../project-files.js';
 
 export const PROFILE_KINDS = ['ssd', 'hdd', 'nic', 'cpu', 'node'] as const;
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
@@ -454,7 +454,7 @@ function buildCatalog(dir: string): ProfileCatalog {
   return Object.freeze(catalog);
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../hardware-profiles/', import.meta.url));
+const DEFAULT_DIR = projectPath('hardware-profiles/');
 let defaultCatalog: ProfileCatalog | undefined;
 
 /**

@@ -12,7 +12,7 @@ import { WallPacedClock } from '../../sim/engine/realtime.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { HostBackend } from '../../workers/host-backend/index.js';
 import type { Operation, OperationResult } from '../../workers/operations.js';
-import { cli, repoRoot, stackFrame } from '../helpers/cli.js';
+import { builtBinary, cli, repoRoot, stackFrame } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-host-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,7 +71,7 @@ for (const [what, argv, message] of badFlags) {
 test('worker --backend host serves a queue: its own nodes run the deployment, the owner gets the outcomes', async (t) => {
   const redis = await startPrivateRedis();
   const queue = 'host-worker-test';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'worker', '--redis', redis.url, '--queue', queue, '--backend', 'host', '--data-dir', join(dir, 'worker'), '--nodes', '2'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [builtBinary(), 'worker', '--redis', redis.url, '--queue', queue, '--backend', 'host', '--data-dir', join(dir, 'worker'), '--nodes', '2'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // The owner's own backend answers nothing here: the worker calls its nodes directly.

@@ -1,7 +1,7 @@
 // `zos-testbed worker` processes for BullMQ tests, started as a user would start them, and killed
 // (gracefully or by SIGKILL) on demand. Each resolves once it printed its ready line.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { repoRoot } from './cli.js';
+import { builtBinary, repoRoot } from './cli.js';
 
 export interface WorkerProcess {
   readonly pid: number;
@@ -20,7 +20,7 @@ export interface WorkerFlags {
 }
 
 export async function startWorker(redisUrl: string, flags: WorkerFlags = {}): Promise<WorkerProcess> {
-  const argv = ['--import', 'tsx', 'cli/main.ts', 'worker', '--redis', redisUrl, '--backend', 'sim'];
+  const argv = [builtBinary(), 'worker', '--redis', redisUrl, '--backend', 'sim'];
   if (flags.concurrency !== undefined) argv.push('--concurrency', String(flags.concurrency));
   if (flags.lockMs !== undefined) argv.push('--lock-ms', String(flags.lockMs));
   if (flags.queue !== undefined) argv.push('--queue', flags.queue);

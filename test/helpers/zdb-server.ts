@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { repoRoot } from './cli.js';
+import { builtBinary, repoRoot } from './cli.js';
 
 export interface ZdbProcess {
   readonly port: number;
@@ -41,7 +41,7 @@ export function removeDataDir(dir: string): void {
 /** Starts a server on `dataDir` (a fresh temporary one by default) and waits for its ready line. */
 export async function startZdb(options: { dataDir?: string; extraArgs?: string[] } = {}): Promise<ZdbProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const args = ['--import', 'tsx', 'cli/main.ts', 'zdb', '--port', '0', '--data-dir', dataDir, ...(options.extraArgs ?? [])];
+  const args = [builtBinary(), 'zdb', '--port', '0', '--data-dir', dataDir, ...(options.extraArgs ?? [])];
   const child = spawn('sh', ['-c', watchdog, 'zdb-watchdog', process.execPath, ...args], { cwd: repoRoot, stdio: 'pipe' });
   let out = '';
   let err = '';

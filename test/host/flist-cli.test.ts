@@ -10,7 +10,7 @@ import { HostBlockCache } from '../../workers/host/flist/block-cache.js';
 import { parseFlist } from '../../workers/host/flist/format.js';
 import { HttpHub } from '../../workers/host/flist/http-hub.js';
 import { materialise } from '../../workers/host/flist/materialise.js';
-import { cli, repoRoot, stackFrame } from '../helpers/cli.js';
+import { builtBinary, cli, repoRoot, stackFrame } from '../helpers/cli.js';
 import { makeTree, removeDir, snapshot, tempDir } from './flist-fixture.js';
 
 // The shell kills the hub when our stdin pipe closes, so no hub outlives this file, even after kill -9.
@@ -24,7 +24,7 @@ interface HubProcess {
 }
 
 async function startHub(dir: string): Promise<HubProcess> {
-  const args = ['--import', 'tsx', 'cli/main.ts', 'hub', '--port', '0', '--dir', dir];
+  const args = [builtBinary(), 'hub', '--port', '0', '--dir', dir];
   const child = spawn('sh', ['-c', watchdog, 'hub-watchdog', process.execPath, ...args], { cwd: repoRoot, stdio: 'pipe' });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));

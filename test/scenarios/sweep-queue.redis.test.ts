@@ -11,14 +11,14 @@ import { planSweep } from '../../scenarios/sweep-plan.js';
 import { runSweepTasks } from '../../scenarios/sweep-pool.js';
 import { summarizeSweep, sweepCsv } from '../../reports/sweep-csv.js';
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
-import { cli, repoRoot } from '../helpers/cli.js';
+import { builtBinary, cli, repoRoot } from '../helpers/cli.js';
 import { useRedis, type PrivateRedis } from '../helpers/redis.js';
 
 const test = anyTest as TestFn<{ redis: PrivateRedis; servers: ChildProcess[] }>;
 useRedis(test);
 
 function startServer(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'sweep', '--serve', '--redis', url], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [builtBinary(), 'sweep', '--serve', '--redis', url], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (chunk: Buffer) => {

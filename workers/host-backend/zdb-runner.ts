@@ -3,7 +3,7 @@
 // Both keep the port of their first start, so clients and zstor configs stay valid across cycles.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { entryArgs, projectPath } from '../../sim/project-files.js';
 import { ZdbHostServer } from '../host/zdb/server.js';
 
 export type ZdbMode = 'in-process' | 'process';
@@ -37,8 +37,7 @@ class InProcessZdb implements ZdbRunner {
   }
 }
 
-const mainScript = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const repoRoot = projectPath('');
 
 // The shell runs the server and kills it when our stdin pipe closes: no 0-db outlives this process,
 // whichever way it ends (kill -9 included). A background job's stdin is /dev/null, hence fd 3.
@@ -52,7 +51,7 @@ class ProcessZdb implements ZdbRunner {
   constructor(private readonly dataDir: string, private readonly fsync: boolean) {}
 
   async start(port: number): Promise<number> {
-    const args = ['--import', 'tsx', mainScript, 'zdb', '--port', String(port), '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
+    const args = [...entryArgs('cli/main'), 'zdb', '--port', String(port), '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
     const child = spawn('sh', ['-c', watchdog, 'zdb-watchdog', process.execPath, ...args], { cwd: repoRoot, stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));

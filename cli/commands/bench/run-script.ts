@@ -1,25 +1,23 @@
-// Benchmarks run as their own processes: the CLI starts bench/NAME.ts under tsx and passes its
-// words through, so no benchmark shares a JIT with the command line (and cli/ never imports bench/).
+// Benchmarks run as their own processes: the CLI starts bench/NAME (compiled or under tsx, as this
+// process runs) and passes its words through, so no benchmark shares a JIT with the command line (and
+// cli/ never imports bench/).
 
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { constants } from 'node:os';
+import { entryArgs } from '../../../sim/project-files.js';
 import type { Command } from '../../command.js';
+import type { BenchSpec } from './specs.js';
 
-const benchDir = fileURLToPath(new URL('../../../bench/', import.meta.url));
-
-/** A `bench NAME` command that runs bench/NAME.ts with the same flags, stdout and exit status. */
-export function benchScript(name: string, summary: string, usage: string, flags: Command['flags']): Command {
+/** A `bench NAME` command that runs bench/NAME with the same flags, stdout and exit status. */
+export function benchScript(name: string, spec: BenchSpec): Command {
   return {
     name,
-    summary,
-    usage,
-    ...(flags === undefined ? {} : { flags }),
-    run(args) {
-      const words = process.argv.slice(process.argv.indexOf(name) + 1);
-      void args; // flags were validated by the parent's parser; the script parses them again itself.
+    ...spec,
+    run(_args, { words }) {
+      // The flags were validated by the parent's parser; the script parses the same words itself.
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', `${benchDir}${name}.ts`, ...words], { stdio: 'inherit' });
-        child.on('exit', (code) => resolve(code ?? 70));
+        const child = spawn(process.execPath, [...entryArgs(`bench/${name}`), ...words], { stdio: 'inherit' });
+        child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal])));
       });
     },
   };

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../../command.js';
 import { InputError } from '../../../sim/errors.js';
-import { validateDeployment, type DeploymentIssue } from '../../../sim/grid/deployment-validate.js';
+import type { DeploymentIssue } from '../../../sim/grid/deployment-validate.js';
 import { readJsonFile } from '../../read-json.js';
 
 export const deployment: Command = {
@@ -14,19 +14,15 @@ export const deployment: Command = {
   maxPositionals: 1,
   async run(args, { out }) {
     const file = args.positional(0, 'FILE');
+    const { validateDeployment } = await import('../../../sim/grid/deployment-validate.js');
     const result = validateDeployment(readJsonFile(file));
     out.result({ valid: result.valid, errors: result.errors }, () => humanSummary(file, result.errors));
     return result.valid ? 0 : 1;
   },
 };
 
-
 function humanSummary(file: string, errors: readonly DeploymentIssue[]): string {
   if (errors.length === 0) return `${file}: valid`;
   const lines = errors.map((e) => `${e.workload ? `workload ${e.workload}` : 'deployment'}: ${e.field ? `${e.field}: ` : ''}${e.message}`);
   return [`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, ...lines].join('\n');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,8 +2,6 @@
 // Leaves out the model and the load generator (sim/validate/device.ts); this reads flags and prints.
 
 import type { Command } from '../../command.js';
-import { loadProfiles } from '../../../sim/hardware/profiles.js';
-import { runDeviceValidation } from '../../../sim/validate/device.js';
 
 export const device: Command = {
   name: 'device',
@@ -23,6 +21,7 @@ export const device: Command = {
     out.progress(`seed: ${seed}`);
     const ios = args.number('ios', { integer: true });
     const profilesDir = args.string('profiles');
+    const [{ loadProfiles }, { runDeviceValidation }] = await Promise.all([import('../../../sim/hardware/profiles.js'), import('../../../sim/validate/device.js')]);
     const catalog = profilesDir === undefined ? loadProfiles() : loadProfiles(profilesDir);
     const r = runDeviceValidation({
       profile: args.required('profile'),

@@ -3,7 +3,7 @@
 
 import type { Args } from '../../args.js';
 import type { Command, CommandContext } from '../../command.js';
-import { validateMttdl, type MttdlValidation } from '../../../sim/validate/mttdl.js';
+import type { MttdlValidation } from '../../../sim/validate/mttdl.js';
 
 const flags = {
   'data-shards': { kind: 'value', valueName: 'K', help: 'data shards k (1 for replication)' },
@@ -20,6 +20,7 @@ async function run(args: Args, { out }: CommandContext): Promise<number> {
   const seed = args.string('seed', '1');
   out.progress(`seed: ${seed}`);
   // Ranges are checked once, in compileMttdl, which names these same flags.
+  const { validateMttdl } = await import('../../../sim/validate/mttdl.js');
   const v = validateMttdl({
     dataShards: args.number('data-shards', { required: true }),
     parityShards: args.number('parity-shards', { required: true }),

@@ -3,7 +3,7 @@
 
 import type { Args } from '../../args.js';
 import type { Command, CommandContext } from '../../command.js';
-import { validateQueue, type QueueValidation } from '../../../sim/validate/queueing.js';
+import type { QueueValidation } from '../../../sim/validate/queueing.js';
 import type { MmcFigures } from '../../../sim/validate/queueing-exact.js';
 
 const queueFlags = {
@@ -25,6 +25,8 @@ async function runQueue(args: Args, { out }: CommandContext, servers: number | u
     seed,
   };
   const tolerance = args.number('tolerance', { min: 0 });
+  // Loaded when run, like every command's work, so that `help` and `version` start fast.
+  const { validateQueue } = await import('../../../sim/validate/queueing.js');
   const v = validateQueue(params);
   out.result(document(v, servers === undefined), () => summary(v, params.customers));
   const worst = Math.max(...(['L', 'W', 'Wq'] as const).map((k) => Math.abs(v.relError[k])));

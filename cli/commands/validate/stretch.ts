@@ -3,10 +3,8 @@
 
 import type { Args } from '../../args.js';
 import type { Command, CommandContext } from '../../command.js';
-import { loadTopology } from '../../../sim/network/topology/load.js';
-import { PlanetaryOverlay } from '../../../sim/network/planetary/overlay.js';
-import { failureKinds, measureReconvergence, type ReconvergenceReport } from '../../../sim/network/planetary/reconvergence.js';
-import { measureStretch, type StretchReport } from '../../../sim/network/planetary/stretch.js';
+import type { ReconvergenceReport } from '../../../sim/network/planetary/reconvergence.js';
+import type { StretchReport } from '../../../sim/network/planetary/stretch.js';
 
 const flags = {
   topology: { kind: 'value', valueName: 'FILE', help: 'GraphML (Topology Zoo) or SNAP edge list; self-loops and duplicate edges are ignored' },
@@ -20,6 +18,12 @@ async function run(args: Args, { out }: CommandContext): Promise<number> {
   out.progress(`seed: ${seed}`);
   const file = args.required('topology');
   const pairs = args.number('pairs', { integer: true, min: 1, max: 10_000_000, default: 10_000 });
+  const [{ loadTopology }, { PlanetaryOverlay }, { failureKinds, measureReconvergence }, { measureStretch }] = await Promise.all([
+    import('../../../sim/network/topology/load.js'),
+    import('../../../sim/network/planetary/overlay.js'),
+    import('../../../sim/network/planetary/reconvergence.js'),
+    import('../../../sim/network/planetary/stretch.js'),
+  ]);
   const topology = loadTopology(file);
   const overlay = new PlanetaryOverlay(topology, { seed });
   const report = measureStretch(overlay, { pairs, seed });

@@ -6,7 +6,7 @@ import { BullmqTransport, type BullmqTransportOptions } from './transport.js';
 export { BullmqTransport, type BullmqTransportOptions };
 export { startJobWorker, type JobWorker, type JobWorkerOptions } from './job-worker.js';
 export { startPrivateRedis, type PrivateRedisOptions, type PrivateRedisServer } from './private-redis.js';
-export { defaultQueueName } from './protocol.js';
+export { defaultQueueName } from './queue-name.js';
 
 /** Opens the BullMQ transport: the owner of `backend`, dispatching each attempt to a BullMQ worker. */
 export function openBullmqTransport(options: BullmqTransportOptions): Promise<BullmqTransport> {

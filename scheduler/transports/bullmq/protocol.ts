@@ -14,7 +14,7 @@ export interface Channel {
   replyKey(clientId: string): string;
 }
 
-export const defaultQueueName = 'zos-ops';
+import { defaultQueueName } from './queue-name.js';
 
 export function channelFor(queue: string = defaultQueueName): Channel {
   // The hash tag keeps every key of one queue in one cluster slot, as BullMQ's own keys are.

@@ -22,8 +22,7 @@ import { parseFlist } from './format.js';
 import { isFlistName } from './hub.js';
 import { MAX_FLIST_BYTES } from './http-hub.js';
 
-export const defaultHubPort = 8090;
-export const defaultHubBind = '127.0.0.1';
+import { defaultHubBind, defaultHubPort } from '../listen-defaults.js';
 
 export interface HubServerOptions {
   readonly dir: string;

@@ -8,7 +8,8 @@ export { BlockCorruptError, HubMissingError, HubUnreachableError } from './error
 export { FLIST_FORMAT, FLIST_VERSION, buildFlist, parseFlist, serializeFlist, type FlistEntry, type FlistFileEntry, type FlistMeta } from './format.js';
 export { HttpHub, MAX_FLIST_BYTES, type HttpHubOptions } from './http-hub.js';
 export { isFlistName, type FlistHub } from './hub.js';
-export { HubServer, defaultHubBind, defaultHubPort, type HubServerOptions, type HubServerStats } from './hub-server.js';
+export { HubServer, type HubServerOptions, type HubServerStats } from './hub-server.js';
+export { defaultHubBind, defaultHubPort } from '../listen-defaults.js';
 export { materialise, removeTree, type MaterialiseOptions, type MaterialiseResult } from './materialise.js';
 export { fetchFlistMeta, mountFlist, parseFlistUrl, type FlistUrl, type MountedFlist, type NodeFlistStore } from './mount.js';
 export { openHub } from './open-hub.js';

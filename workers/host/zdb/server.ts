@@ -13,9 +13,7 @@ import { CloseAfterReply, execute, type ServerStats, type Session } from './comm
 import { errorReply, ProtocolError, RespParser } from './resp.js';
 import { defaultNamespace, ZdbStore } from './store.js';
 
-export const defaultZdbPort = 9900;
-/** Loopback unless told otherwise: a 0-db without an admin password must not face a network. */
-export const defaultZdbBind = '127.0.0.1';
+import { defaultZdbBind, defaultZdbPort } from '../listen-defaults.js';
 
 export interface ZdbServerOptions {
   readonly dataDir: string;

@@ -1,0 +1,83 @@
+// Every benchmark's name, summary, usage and flags: the one definition that both `zos-testbed bench`
+// (help, validation) and the benchmark scripts in bench/ (their own parsing) use.
+
+import type { FlagSpecs } from '../../args.js';
+
+export interface BenchSpec {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: FlagSpecs;
+}
+
+export const benchSpecs = {
+  engine: {
+    summary: 'hold model with 10,000 pending events: engine vs a bare typed-array heap',
+    usage: 'bench engine [--pending N] [--events N] [--rounds N] [--json]',
+    flags: {
+      pending: { kind: 'value', valueName: 'N', help: 'pending events (default 10000)' },
+      events: { kind: 'value', valueName: 'N', help: 'events per timed round (default 3000000)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per side, median reported (default 5)' },
+    },
+  },
+  grid: {
+    summary: 'build an N-node grid and deploy a mix of small deployments: memory per node and deployments/s',
+    usage: 'bench grid [--nodes N] [--deployments N] [--json]',
+    flags: {
+      nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 10000)' },
+      deployments: { kind: 'value', valueName: 'N', help: 'deployments (default min(nodes, 10000))' },
+    },
+  },
+  zdb: {
+    summary: 'real Zero-DB server: SET/GET ops/s vs a private redis-server, same client and pipeline',
+    usage: 'bench zdb [--ops N] [--value-bytes B] [--pipeline D] [--rounds N] [--json]',
+    flags: {
+      ops: { kind: 'value', valueName: 'N', help: 'SETs (then GETs) per timed round and target (default 50000)' },
+      'value-bytes': { kind: 'value', valueName: 'B', help: 'value size (default 100)' },
+      pipeline: { kind: 'value', valueName: 'D', help: 'commands per pipeline (default 32)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per target, median reported (default 3)' },
+    },
+  },
+  placement: {
+    summary: 'place small deployments on an N-node capacity index, each reserving: index vs a linear scan',
+    usage: 'bench placement [--nodes N] [--placements N] [--weight spread|pack] [--seed S] [--json]',
+    flags: {
+      nodes: { kind: 'value', valueName: 'N', help: 'nodes (default 100000)' },
+      placements: { kind: 'value', valueName: 'N', help: 'timed placements on the index (default 200000)' },
+      weight: { kind: 'value', valueName: 'spread|pack', help: 'placement weight (default spread)' },
+      seed: { kind: 'value', valueName: 'S', help: 'seed of the synthetic grid and requests (default 1)' },
+    },
+  },
+  queue: {
+    summary: 'operations through the BullMQ transport vs raw BullMQ no-op jobs, same private Redis, workers and concurrency',
+    usage: 'bench queue [--ops N] [--concurrency N] [--workers N] [--rounds N] [--op hub.up|zdb.set] [--redis URL] [--json]',
+    flags: {
+      ops: { kind: 'value', valueName: 'N', help: 'operations (and raw jobs) per measurement (default 3000)' },
+      concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight, for both sides (default 256, what one `zos-testbed worker` runs by default)' },
+      workers: { kind: 'value', valueName: 'N', help: 'BullMQ Worker instances sharing that concurrency, for both sides (default 4)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of both sides after an untimed warm-up; the round with the median ratio is reported (default 5)' },
+      op: { kind: 'value', valueName: 'hub.up|zdb.set', help: 'the operation timed (default hub.up: effects at one virtual instant; zdb.set: each write ends at its own instant)' },
+      redis: { kind: 'value', valueName: 'URL', help: 'a Redis to use (default: a private redis-server)' },
+    },
+  },
+  zstor: {
+    summary: 'real zstor (compress, AES-GCM, k+m Reed–Solomon, metadata 2+2) over zdb processes: store/retrieve MB/s vs raw zdb SET/GET of the same bytes',
+    usage: 'bench zstor [--size-mib N] [--k K] [--m M] [--rounds N] [--entry-kib KIB] [--no-fsync] [--json]',
+    flags: {
+      'size-mib': { kind: 'value', valueName: 'N', help: 'file size per round in MiB (default 64)' },
+      k: { kind: 'value', valueName: 'K', help: 'data shards, minimal_shards (default 4)' },
+      m: { kind: 'value', valueName: 'M', help: 'parity shards (default 2)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'timed rounds, median reported (default 3)' },
+      'entry-kib': { kind: 'value', valueName: 'KIB', help: 'zdb entry size shards are cut into (default 2048, as zstor)' },
+      'no-fsync': { kind: 'boolean', help: 'zdb servers without fdatasync (both sides alike)' },
+    },
+  },
+  tui: {
+    summary: 'the TUI at max speed against a headless run of the same 10,000-node scenario: slowdown',
+    usage: 'bench tui [--rounds N] [--json]',
+    flags: {
+      rounds: { kind: 'value', valueName: 'N', help: 'rounds, best of each (default 3)' },
+    },
+  },
+} as const satisfies Record<string, BenchSpec>;
+
+export type BenchName = keyof typeof benchSpecs;

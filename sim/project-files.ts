@@ -1,0 +1,25 @@
+// Where the project's own files are, whether its code runs from source (tsx, `cli/main.ts`) or
+// compiled (`dist/cli/main.js`), and how to start one of its entry scripts as a child process.
+// Leaves out what the files hold; callers read them.
+
+import { fileURLToPath } from 'node:url';
+
+/** This file is `ROOT/sim/project-files.ts` from source, `ROOT/dist/sim/project-files.js` compiled. */
+const compiled = import.meta.url.endsWith('.js');
+const projectRootUrl = new URL(compiled ? '../../' : '../', import.meta.url);
+const codeRootUrl = new URL('../', import.meta.url);
+
+/** The absolute path of a file or folder of the repository (`hardware-profiles/`, `package.json`). */
+export function projectPath(relative: string): string {
+  return fileURLToPath(new URL(relative, projectRootUrl));
+}
+
+/**
+ * The node arguments that run one of our entry scripts (`cli/main`, `bench/queue`: no extension) the
+ * way this process runs: the compiled JavaScript when it runs compiled, the source under tsx when it
+ * runs from source, so a child never runs code older or newer than its parent.
+ */
+export function entryArgs(script: string): string[] {
+  const path = fileURLToPath(new URL(`${script}${compiled ? '.js' : '.ts'}`, codeRootUrl));
+  return compiled ? [path] : ['--import', 'tsx', path];
+}
