@@ -6,14 +6,7 @@ import { App } from '../../cli/tui/app.js';
 import { TuiController } from '../../cli/tui/controller.js';
 import { NetworkPanel } from '../../cli/tui/network-panel.js';
 import type { NetworkView } from '../../scenarios/live.js';
-
-async function waitUntil(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!ok()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { waitUntil } from '../helpers/wait.js';
 
 const view: NetworkView = {
   deliveredFractionRecent: 0.625,
@@ -59,29 +52,29 @@ function start(t: { teardown(fn: () => void): void }, scenario: string) {
 
 test('live view: a network scenario shows the panel; p partitions a farm for real, h heals it', async (t) => {
   const { app, frame } = start(t, 'net-farm-partition-healed');
-  await waitUntil('the panel', () => /Network routing/.test(frame()));
+  await waitUntil('the panel', frame, { until: (f) => /Network routing/.test(f) });
   t.regex(frame(), /partitions 0 · links down 0/);
   for (let i = 0; i < 3; i++) app.stdin.write('s');
-  await waitUntil('t=3m', () => frame().includes('t=3m'));
+  await waitUntil('t=3m', frame, { until: (f) => f.includes('t=3m') });
   t.regex(frame(), /routing 100\.0 % recent, 100\.0 % of \d+ probes/, 'no fault yet: every probe delivered');
 
   app.stdin.write('p');
-  await waitUntil('a partition', () => /partitions 1 · links down 3/.test(frame()));
+  await waitUntil('a partition', frame, { until: (f) => /partitions 1 · links down 3/.test(f) });
   t.regex(frame(), /Nodes 100: up 100 standby 0 down 0/, 'a real partition: nodes stay on');
   t.regex(frame(), /farm-north cut off from the network/);
   app.stdin.write('s');
-  await waitUntil('t=4m', () => frame().includes('t=4m'));
+  await waitUntil('t=4m', frame, { until: (f) => f.includes('t=4m') });
   const recent = Number(/routing ([\d.]+) % recent/.exec(frame())?.[1]);
   t.true(recent < 90, `recent delivery ${recent} % while a quarter of the grid is cut off`);
   t.log(frame());
 
   app.stdin.write('h');
-  await waitUntil('healed', () => /partitions 0 · links down 0/.test(frame()));
+  await waitUntil('healed', frame, { until: (f) => /partitions 0 · links down 0/.test(f) });
   t.regex(frame(), /network partition healed/);
 });
 
 test('live view: a scenario without the network has no panel', async (t) => {
   const { frame } = start(t, 'hub-unreachable');
-  await waitUntil('the live view', () => /Workloads ok/.test(frame()));
+  await waitUntil('the live view', frame, { until: (f) => /Workloads ok/.test(f) });
   t.notRegex(frame(), /Network routing/);
 });

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import test from 'ava';
 import { repoRoot } from '../helpers/cli.js';
+import { waitUntil } from '../helpers/wait.js';
 
 // A private tmux server (-L), so that this test never touches anyone else's sessions.
 const server = `zt-${process.pid}`;
@@ -11,15 +12,8 @@ const session = `zt-${process.pid}`;
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', server, ...args], { cwd: repoRoot, encoding: 'utf8' });
 const screen = (): string => tmux('capture-pane', '-p', '-t', session);
 
-async function waitForScreen(what: string, ok: (s: string) => boolean, timeoutMs = 30_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const s = screen();
-    if (ok(s)) return s;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Reads the screen until `ok` accepts it; a capture spawns tmux, so not too often. */
+const waitForScreen = (what: string, ok: (s: string) => boolean): Promise<string> => waitUntil(what, screen, { until: ok, timeoutMs: 30_000, intervalMs: 100 });
 
 const downCount = (s: string): number => Number(/Nodes 100: up \d+ standby \d+ down (\d+)/.exec(s)?.[1] ?? NaN);
 

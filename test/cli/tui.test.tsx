@@ -11,15 +11,9 @@ import { TuiController } from '../../cli/tui/controller.js';
 import { sparkline, barCells } from '../../cli/tui/sparkline.js';
 import { FarmGrid } from '../../cli/tui/farm-grid.js';
 import type { FarmView } from '../../scenarios/live.js';
+import { waitUntil } from '../helpers/wait.js';
 
-/** Polls instead of sleeping: useInput subscribes in an effect, and renders land a tick later. */
-async function waitUntil(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!ok()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+// Tests poll (waitUntil) instead of sleeping: useInput subscribes in an effect, and renders land a tick later.
 
 const farmRow = (frame: string, farm: string): string => frame.split('\n').find((l) => l.startsWith(farm)) ?? '';
 
@@ -31,23 +25,23 @@ test('live view: farm rows, k kills a node, h heals, q quits', async (t) => {
     app.unmount();
   });
   const frame = (): string => app.lastFrame() ?? '';
-  await waitUntil('farm rows', () => /farm-north .*up 25 standby 0 down 0/.test(frame()));
+  await waitUntil('farm rows', frame, { until: (f) => /farm-north .*up 25 standby 0 down 0/.test(f) });
   t.regex(frame(), /Nodes 100: up 100 standby 0 down 0/);
   t.regex(frame(), /space pause[\s\S]*q quit/, 'the help line is visible');
   t.regex(frame(), /PAUSED/);
 
   // Step a few slices so that deployments arrive; the frame follows.
   for (let i = 0; i < 5; i++) app.stdin.write('s');
-  await waitUntil('t=5m', () => frame().includes('t=5m'));
+  await waitUntil('t=5m', frame, { until: (f) => f.includes('t=5m') });
 
   app.stdin.write('k');
-  await waitUntil('a node down', () => /Nodes 100: up 99 standby 0 down 1/.test(frame()));
+  await waitUntil('a node down', frame, { until: (f) => /Nodes 100: up 99 standby 0 down 1/.test(f) });
   t.regex(farmRow(frame(), 'farm-north'), /✕.*up 24 standby 0 down 1/, 'node 0 shows down in its farm row');
   t.regex(frame(), /killed node 0/);
   t.log(frame());
 
   app.stdin.write('h');
-  await waitUntil('healed', () => /Nodes 100: up 100 standby 0 down 0/.test(frame()));
+  await waitUntil('healed', frame, { until: (f) => /Nodes 100: up 100 standby 0 down 0/.test(f) });
   t.regex(frame(), /healed: 1 nodes repaired/);
   t.notRegex(farmRow(frame(), 'farm-north'), /✕/);
 
@@ -64,7 +58,7 @@ test('picker: Enter starts the selected scenario; p, d, r and speed keys act', a
     app.unmount();
   });
   const frame = (): string => app.lastFrame() ?? '';
-  await waitUntil('the list', () => frame().includes('pick a scenario'));
+  await waitUntil('the list', frame, { until: (f) => f.includes('pick a scenario') });
   const names = controller.getState().choices.map((c) => c.name);
   t.true(names.includes('farm-partition'));
   t.regex(frame(), /Enter start/);
@@ -72,26 +66,26 @@ test('picker: Enter starts the selected scenario; p, d, r and speed keys act', a
   const target = names.indexOf('farm-partition');
   for (let i = 0; i < target; i++) {
     app.stdin.write('\u001B[B');
-    await waitUntil(`row ${i + 1}`, () => controller.getState().selected === i + 1);
+    await waitUntil(`row ${i + 1}`, () => controller.getState().selected, { until: (row) => row === i + 1 });
   }
   app.stdin.write('\r');
-  await waitUntil('live view', () => frame().includes('farm-partition · seed'));
+  await waitUntil('live view', frame, { until: (f) => f.includes('farm-partition · seed') });
 
   app.stdin.write('p');
-  await waitUntil('partition', () => /farm-north .*up 0 standby 0 down 25/.test(frame()));
+  await waitUntil('partition', frame, { until: (f) => /farm-north .*up 0 standby 0 down 25/.test(f) });
   app.stdin.write('h');
-  await waitUntil('healed', () => /Nodes 100: up 100/.test(frame()));
+  await waitUntil('healed', frame, { until: (f) => /Nodes 100: up 100/.test(f) });
   app.stdin.write('r');
-  await waitUntil('reboot', () => /rebooted node \d+/.test(frame()));
+  await waitUntil('reboot', frame, { until: (f) => /rebooted node \d+/.test(f) });
   app.stdin.write('d');
-  await waitUntil('disk', () => /disk failures 1/.test(frame()));
+  await waitUntil('disk', frame, { until: (f) => /disk failures 1/.test(f) });
   app.stdin.write('+');
-  await waitUntil('faster', () => frame().includes('5m/tick'));
+  await waitUntil('faster', frame, { until: (f) => f.includes('5m/tick') });
   app.stdin.write('-');
   app.stdin.write('-');
-  await waitUntil('slower', () => frame().includes('15s/tick'));
+  await waitUntil('slower', frame, { until: (f) => f.includes('15s/tick') });
   app.stdin.write(' ');
-  await waitUntil('running', () => frame().includes('running'));
+  await waitUntil('running', frame, { until: (f) => f.includes('running') });
   app.stdin.write('q');
   await waitUntil('quit', () => controller.getState().quitting);
   t.pass();
@@ -150,10 +144,10 @@ test('d under a zstor scenario: the storage line shows objects degraded', async 
   t.teardown(() => app.unmount());
   const frame = (): string => app.lastFrame() ?? '';
   for (let i = 0; i < 10; i++) controller.key('s');
-  await waitUntil('zstor objects', () => /Storage zstor objects \d+ · degraded 0 · lost 0/.test(frame()));
+  await waitUntil('zstor objects', frame, { until: (f) => /Storage zstor objects \d+ · degraded 0 · lost 0/.test(f) });
   controller.key('d');
   for (let i = 0; i < 4; i++) controller.key('s');
-  await waitUntil('degraded objects', () => /degraded [1-9]\d* · lost 0 · disk failures 1/.test(frame()));
+  await waitUntil('degraded objects', frame, { until: (f) => /degraded [1-9]\d* · lost 0 · disk failures 1/.test(f) });
   const storage = frame().split('\n').find((l) => l.startsWith('Storage')) ?? '';
   t.log(storage);
   t.regex(storage, /zstor objects \d+ · degraded [1-9]/);

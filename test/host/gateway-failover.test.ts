@@ -5,6 +5,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { HostGateway } from '../../workers/host/gateway/host-gateway.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const policy = { intervalS: 0.1, timeoutS: 0.05, unhealthyAfter: 2, healthyAfter: 1 };
 /** Timers on a loaded 2-core box run late; this is the allowance on top of the policy's bound. */
@@ -38,16 +39,6 @@ async function kill(server: Server): Promise<void> {
   await closed;
 }
 
-async function pollUntil(port: number, host: string, done: (a: { status: number; body: string }) => boolean, timeoutS = 5): Promise<{ status: number; body: string }> {
-  const deadline = Date.now() + timeoutS * 1000;
-  for (;;) {
-    const answer = await call(port, host);
-    if (done(answer)) return answer;
-    if (Date.now() > deadline) throw new Error(`still ${answer.status} ${answer.body}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 test('a dead backend is routed around within the bound; all dead gives 503; a revived one takes over again', async (t) => {
   const a = labelled('alpha');
   const b = labelled('beta');
@@ -68,7 +59,7 @@ test('a dead backend is routed around within the bound; all dead gives 503; a re
   const killedMs = Date.now();
   const during = await call(gw.port, 'site.gw.test');
   t.is(during.status, 502, 'until the checks notice, requests still go to the dead backend');
-  await pollUntil(gw.port, 'site.gw.test', (x) => x.body === 'beta');
+  await waitUntil('beta to answer', () => call(gw.port, 'site.gw.test'), { until: (x) => x.body === 'beta', timeoutMs: 5_000 });
   const failoverS = (Date.now() - killedMs) / 1000;
   t.log(`failover alpha→beta after ${failoverS.toFixed(3)} s (bound ${boundS} s)`);
   t.true(failoverS <= boundS + SLACK_S, `failover took ${failoverS} s`);
@@ -76,14 +67,14 @@ test('a dead backend is routed around within the bound; all dead gives 503; a re
 
   await kill(b);
   const allDownMs = Date.now();
-  const none = await pollUntil(gw.port, 'site.gw.test', (x) => x.status === 503);
+  const none = await waitUntil('a 503', () => call(gw.port, 'site.gw.test'), { until: (x) => x.status === 503, timeoutMs: 5_000 });
   const noneS = (Date.now() - allDownMs) / 1000;
   t.regex(none.body, /^503 service unavailable: no healthy backend for site\.gw\.test \(all failing health checks: http:\/\/127\.0\.0\.1:\d+, http:\/\/127\.0\.0\.1:\d+\)\n$/);
   t.true(noneS <= boundS + SLACK_S, `503 after ${noneS} s`);
 
   await listen(revived, portA);
   const backMs = Date.now();
-  await pollUntil(gw.port, 'site.gw.test', (x) => x.body === 'alpha-again');
+  await waitUntil('the revived alpha to answer', () => call(gw.port, 'site.gw.test'), { until: (x) => x.body === 'alpha-again', timeoutMs: 5_000 });
   const recoveryS = (Date.now() - backMs) / 1000;
   t.log(`all down → 503 after ${noneS.toFixed(3)} s; alpha back in service after ${recoveryS.toFixed(3)} s`);
   t.true(recoveryS <= policy.intervalS * policy.healthyAfter + policy.timeoutS + SLACK_S);
@@ -102,7 +93,7 @@ test('a backend that accepts but never answers fails its probes by timeout and i
   });
   const startedMs = Date.now();
   gw.addNameProxy('w', { name: 'slow', backends: [`http://127.0.0.1:${portHang}`, `http://127.0.0.1:${portOk}`] });
-  await pollUntil(gw.port, 'slow.gw.test', (x) => x.body === 'ok');
+  await waitUntil('ok to answer', () => call(gw.port, 'slow.gw.test'), { until: (x) => x.body === 'ok', timeoutMs: 5_000 });
   const tookS = (Date.now() - startedMs) / 1000;
   const [hangHealth, okHealth] = gw.backendHealth('slow.gw.test');
   t.false(hangHealth!.healthy);

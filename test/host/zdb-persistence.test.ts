@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import type { Redis } from 'ioredis';
 import { client, removeDataDir, reply, startZdb, tempDataDir, type ZdbProcess } from '../helpers/zdb-server.js';
+import { waitUntil } from '../helpers/wait.js';
 
 /** A server on `dataDir` and a client with `ns` selected, both stopped when the test ends. */
 async function open(t: { teardown(fn: () => unknown): void }, dataDir: string, ns?: string): Promise<{ zdb: ZdbProcess; redis: Redis }> {
@@ -171,7 +172,7 @@ test.serial('after kill -9 in the middle of a stream of writes, every acknowledg
       }
     };
     const writers = [0, 1, 2, 3].map(writer);
-    while (acked.size < 2000) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil('2000 acknowledged writes', () => acked.size, { until: (n) => n >= 2000, timeoutMs: 60_000 });
     zdb.signal('SIGKILL');
     t.is(await zdb.exited, 137);
     stop = true;

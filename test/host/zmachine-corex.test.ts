@@ -8,14 +8,7 @@ import test from 'ava';
 import { operationError } from '../../workers/errors.js';
 import { HostZmachine } from '../../workers/host/zmachine/host-zmachine.js';
 import { buildMinimalRoot } from '../../workers/host/zmachine/minimal-root.js';
-
-async function waitFor(what: string, check: () => boolean, timeoutS = 10): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitUntil } from '../helpers/wait.js';
 
 for (const isolation of ['auto', 'plain'] as const) {
   test(`${isolation}: exec runs inside the machine, ps lists it, kill removes it, killing the entrypoint crashes it`, async (t) => {
@@ -30,10 +23,10 @@ for (const isolation of ['auto', 'plain'] as const) {
     const status = await host.deploy({ workloadId: `cx_${isolation}`, rootDir, entrypoint: '/main.sh', env: { WHO: 'corex' } });
     const id = status.workloadId;
     const log = (): string => readFileSync(status.logPath, 'utf8');
-    await waitFor('main up', () => log().includes('main-up'));
+    await waitUntil('main up', log, { until: (text) => text.includes('main-up') });
 
     const pid = await host.exec(id, 'echo "hello-$WHO pid=$$"; if [ -d /usr/share ]; then echo sees-host; else echo sees-root; fi; exec /bin/sleep 1000');
-    await waitFor('corex output', () => log().includes('hello-corex'));
+    await waitUntil('corex output', log, { until: (text) => text.includes('hello-corex') });
     const listed = host.ps(id);
     t.deepEqual(listed.map((p) => p.command), ['/main.sh', 'echo "hello-$WHO pid=$$"; if [ -d /usr/share ]; then echo sees-host; else echo sees-root; fi; exec /bin/sleep 1000']);
     t.is(listed[0]!.pid, status.pid!);
@@ -51,7 +44,7 @@ for (const isolation of ['auto', 'plain'] as const) {
     t.regex(unknown.message, new RegExp(`corex: no process ${pid}`));
 
     await host.kill(id, status.pid!);
-    await waitFor('the crash', () => host.status(id).state === 'down');
+    await waitUntil('the crash', () => host.status(id), { until: (s) => s.state === 'down' });
     t.is(host.status(id).crashes, 1);
     const unreachable = await t.throwsAsync(host.exec(id, 'true'));
     t.is(operationError(unreachable)?.code, 'E_NOT_READY', 'a machine that is down cannot serve corex: retry later');

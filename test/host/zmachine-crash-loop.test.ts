@@ -8,14 +8,7 @@ import test from 'ava';
 import { HostZmachine } from '../../workers/host/zmachine/host-zmachine.js';
 import type { HostMachineStatus } from '../../workers/host/zmachine/machine.js';
 import { buildMinimalRoot } from '../../workers/host/zmachine/minimal-root.js';
-
-async function waitFor(what: string, check: () => boolean, timeoutS = 10): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitUntil } from '../helpers/wait.js';
 
 function machineRoot(t: { teardown(fn: () => void): void }, scripts: Record<string, string>): { dir: string; rootDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'zos-zmachine-crash-'));
@@ -36,7 +29,7 @@ test('a machine that always exits is restarted 3 times, then decommissioned as z
   t.teardown(() => host.close());
   const startedMs = Date.now();
   await host.deploy({ workloadId: 'crashy', rootDir, entrypoint: '/crash.sh' });
-  await waitFor('decommission', () => decommissioned.length > 0);
+  await waitUntil('decommission', () => host.status('crashy'), { until: () => decommissioned.length > 0 });
   const tookS = (Date.now() - startedMs) / 1000;
   const status = host.status('crashy');
   t.is(status.state, 'decommissioned');
@@ -56,7 +49,7 @@ test('a machine that crashes once and then stays up keeps running (the counter d
   const host = new HostZmachine({ stateDir: join(dir, 'state'), monitorEveryS: 0.05, stopGraceS: 0.2 });
   t.teardown(() => host.close());
   await host.deploy({ workloadId: 'once', rootDir, entrypoint: '/once.sh' });
-  await waitFor('one restart', () => host.status('once').restarts === 1 && host.status('once').state === 'running');
+  await waitUntil('one restart', () => host.status('once'), { until: (s) => s.restarts === 1 && s.state === 'running' });
   await new Promise((resolve) => setTimeout(resolve, 300));
   const status = host.status('once');
   t.is(status.state, 'running');
@@ -74,8 +67,8 @@ test('stop sends SIGTERM (a handler runs) and SIGKILLs after the grace period wh
   t.teardown(() => host.close());
   const polite = await host.deploy({ workloadId: 'polite', rootDir, entrypoint: '/polite.sh' });
   const stubborn = await host.deploy({ workloadId: 'stubborn', rootDir, entrypoint: '/stubborn.sh' });
-  await waitFor('stubborn ready', () => readFileSync(stubborn.logPath, 'utf8').includes('ready'));
-  await waitFor('polite ready', () => readFileSync(polite.logPath, 'utf8').includes('ready'));
+  await waitUntil('stubborn ready', () => readFileSync(stubborn.logPath, 'utf8'), { until: (text) => text.includes('ready') });
+  await waitUntil('polite ready', () => readFileSync(polite.logPath, 'utf8'), { until: (text) => text.includes('ready') });
 
   let t0 = Date.now();
   await host.stop('polite');
@@ -93,7 +86,7 @@ test('stop sends SIGTERM (a handler runs) and SIGKILLs after the grace period wh
   await host.start('stubborn');
   t.is(host.status('stubborn').state, 'running');
   const log = (): string => readFileSync(stubborn.logPath, 'utf8');
-  await waitFor('second ready', () => (log().match(/^ready$/gm)?.length ?? 0) === 2);
+  await waitUntil('second ready', log, { until: (text) => (text.match(/^ready$/gm)?.length ?? 0) === 2 });
   t.pass();
 });
 

@@ -8,16 +8,9 @@ import test from 'ava';
 import { createMachineCgroup } from '../../workers/host/zmachine/cgroup.js';
 import { HostZmachine } from '../../workers/host/zmachine/host-zmachine.js';
 import { buildMinimalRoot } from '../../workers/host/zmachine/minimal-root.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const MiB = 1024 * 1024;
-
-async function waitFor(what: string, check: () => boolean, timeoutS = 15): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // Probe once what this host offers; the limit tests need a real limiter, and say why they skip.
 const probe = createMachineCgroup(`probe-${process.pid}`, { cpu: 1, memoryBytes: 64 * MiB });
@@ -42,7 +35,7 @@ limited('a process allocating past memoryBytes is OOM-killed and the crash reaso
   t.teardown(() => host.close());
   const status = await host.deploy({ workloadId: 'grow', rootDir, entrypoint: '/grow.sh', memoryBytes: 32 * MiB });
   t.regex(status.limits, /^cgroup v[12] /);
-  await waitFor('the OOM kill', () => host.status('grow').crashes === 1);
+  await waitUntil('the OOM kill', () => host.status('grow'), { until: (s) => s.crashes === 1, timeoutMs: 15_000 });
   const after = host.status('grow');
   t.is(after.state, 'down', 'waiting for the monitor tick to restart it');
   t.regex(after.lastCrashReason, /^out of memory \((killed by SIGKILL|exited with code 1)\)$/);

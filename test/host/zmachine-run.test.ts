@@ -8,6 +8,7 @@ import test from 'ava';
 import { HostZmachine } from '../../workers/host/zmachine/host-zmachine.js';
 import { probeIsolation } from '../../workers/host/zmachine/isolation.js';
 import { buildMinimalRoot } from '../../workers/host/zmachine/minimal-root.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const SCRIPT = `#!/bin/sh
 echo "pid=$$"
@@ -19,14 +20,6 @@ echo "from-machine" > data/out.txt
 echo "to-stderr" >&2
 exec /bin/sleep 1000
 `;
-
-async function waitFor(what: string, check: () => boolean, timeoutS = 10): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function fixture(): { dir: string; rootDir: string; dataDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'zos-zmachine-run-'));
@@ -52,7 +45,7 @@ async function runOnce(isolation: 'auto' | 'plain') {
       mounts: [{ hostPath: dataDir, mountpoint: '/data' }],
     });
     const log = (): string => readFileSync(status.logPath, 'utf8');
-    await waitFor('the script to reach sleep', () => log().includes('to-stderr'));
+    await waitUntil('the script to reach sleep', log, { until: (text) => text.includes('to-stderr') });
     const out = readFileSync(join(dataDir, 'out.txt'), 'utf8');
     const running = host.status(`run_${isolation}`);
     await host.stop(`run_${isolation}`);

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { startWorker, type WorkerProcess } from '../helpers/bullmq-workers.js';
 import { countingBackend, opsFile, runOps } from '../helpers/bullmq-runs.js';
 import { useRedis, type PrivateRedis } from '../helpers/redis.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const test = anyTest as TestFn<{ redis: PrivateRedis }>;
 useRedis(test);
@@ -88,10 +89,7 @@ test('malformed payloads written straight into Redis fail naming the field; the 
 
 /** Polls the job's state (events could be missed before the stream reader starts) until it failed. */
 async function failedReason(queue: Queue, id: string): Promise<string> {
-  for (let i = 0; i < 400; i++) {
-    // State first, then the job: read the other way round, the job could predate its own failure.
-    if ((await queue.getJobState(id)) === 'failed') return (await queue.getJob(id))?.failedReason ?? '';
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return `job ${id} did not fail within 20 s`;
+  // State first, then the job: read the other way round, the job could predate its own failure.
+  await waitUntil(`job ${id} to fail`, () => queue.getJobState(id), { until: (state) => state === 'failed', timeoutMs: 20_000, intervalMs: 50 });
+  return (await queue.getJob(id))?.failedReason ?? '';
 }
