@@ -55,8 +55,27 @@ export interface RunSummary {
 /** Both phases advance in this many slices (fixed, so progress reporting never changes event order). */
 const slices = 200;
 const livenessPollS = 60;
+/**
+ * Events between two pause points of `scenarioSteps`: a few milliseconds of work, so a caller that
+ * pauses at each one (to take a signal) answers within a fraction of a second on any grid. Pausing
+ * between events never changes their order, so the run is the same paused or not.
+ */
+const eventsPerStep = 20_000;
 
+/** Runs a scenario to the end in one go. */
 export function runScenario(scenario: CompiledScenario, options: RunOptions = {}): RunSummary {
+  const steps = scenarioSteps(scenario, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * A scenario run as steps: each `yield` is a point where the caller may pause, for instance to let a
+ * signal handler run, and says where the run is. The return value is the summary.
+ */
+export function* scenarioSteps(scenario: CompiledScenario, options: RunOptions = {}): Generator<Progress, RunSummary, void> {
   const seed = seedToString(options.seed ?? scenario.seed ?? 1);
   const safetyUntilS = options.untilS ?? scenario.durationS;
   const world = new World({ seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures });
@@ -68,14 +87,25 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
   const faults = startFaults(ctx);
   startWorkload(ctx);
 
+  const where = (phase: Phase, endS: number): Progress => ({ phase, nowS: world.sim.nowS, endS, events: world.sim.eventCount });
   const progress = (phase: Phase, endS: number): void => {
     sample?.();
-    options.onProgress?.({ phase, nowS: world.sim.nowS, endS, events: world.sim.eventCount });
+    options.onProgress?.(where(phase, endS));
   };
+  /** Runs the simulation to `untilS`, pausing every `eventsPerStep` events. */
+  function* runTo(untilS: number, phase: Phase, endS: number): Generator<Progress, void, void> {
+    for (;;) {
+      const before = world.sim.eventCount;
+      world.sim.run({ untilS, maxEvents: eventsPerStep });
+      if (world.sim.eventCount - before < eventsPerStep) return;
+      yield where(phase, endS);
+    }
+  }
   sample?.();
   for (let i = 1; i <= slices; i++) {
-    world.sim.run({ untilS: (safetyUntilS * i) / slices });
+    yield* runTo((safetyUntilS * i) / slices, 'safety', safetyUntilS);
     progress('safety', safetyUntilS);
+    yield where('safety', safetyUntilS);
   }
   const results = new Map<Checker, string | null>();
   for (const c of checkers) if (c.phase === 'safety') results.set(c, c.check());
@@ -92,8 +122,9 @@ export function runScenario(scenario: CompiledScenario, options: RunOptions = {}
       if (failing.every(([, problem]) => problem === null)) convergedAfterS = world.sim.nowS - safetyUntilS;
       break;
     }
-    world.sim.run({ untilS: Math.min(endS, world.sim.nowS + livenessPollS) });
+    yield* runTo(Math.min(endS, world.sim.nowS + livenessPollS), 'liveness', endS);
     progress('liveness', endS);
+    yield where('liveness', endS);
   }
 
   const invariants = checkers.map((c): InvariantResult => {

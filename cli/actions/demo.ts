@@ -8,10 +8,12 @@ import type { Output } from '../output.js';
 import { ExitCode } from '../exit-codes.js';
 import { demoDefaults, runDemo, type DemoReport } from '../../scenarios/demo.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { runScenario, type RunSummary } from '../../scenarios/runner.js';
+import { scenarioSteps, type RunSummary } from '../../scenarios/runner.js';
 import { formatDuration } from '../../scenarios/duration.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
 import { defaultOut, defaultScenario } from '../commands/demo.js';
+import { driveSteps, signalExitCode, watchStopSignals } from '../stop-signal.js';
+import { stoppedAt } from './run.js';
 import type { CommandContext } from '../command.js';
 
 /** The work of `demo`; its flags and usage are in cli/commands/demo.ts. */
@@ -28,7 +30,13 @@ export async function runDemoCommand(args: Args, context: CommandContext): Promi
   const bucketS = [60, 300, 900, 3600, 86_400].find((w) => totalS / w <= 2_000) ?? 7 * 86_400;
   const recorder = new RunRecorder({ bucketS, seed, scenario: scenario.name });
   const startedMs = performance.now();
-  const summary = runScenario(scenario, { seed, observer: recorder });
+  const watch = watchStopSignals();
+  const outcome = await driveSteps(scenarioSteps(scenario, { seed, observer: recorder }), watch).finally(() => watch.dispose());
+  if (!outcome.done) {
+    out.progress(stoppedAt(outcome.signal, outcome.last, `zos-testbed demo ${name} --seed ${seed}`));
+    return signalExitCode(outcome.signal);
+  }
+  const summary = outcome.value;
   const wallS = (performance.now() - startedMs) / 1000;
   const files = writeReports(recorder.finish(summary.simulatedSeconds), outDir);
   const reportHtml = resolve(files.find((f) => f.endsWith('report.html'))!);

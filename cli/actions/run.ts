@@ -4,10 +4,10 @@
 import { InputError } from '../../sim/errors.js';
 import { formatDuration, parseDuration } from '../../scenarios/duration.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { runScenario, type Progress, type RunSummary } from '../../scenarios/runner.js';
+import { scenarioSteps, type Progress, type RunSummary } from '../../scenarios/runner.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
-import type { Command } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
+import { driveSteps, signalExitCode, watchStopSignals } from '../stop-signal.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 
@@ -32,18 +32,33 @@ export async function runScenarioCommand(args: Args, context: CommandContext): P
   const outDir = args.string('out');
   const recorder = outDir === undefined ? undefined : new RunRecorder({ bucketS: bucketFor((untilS ?? scenario.durationS) + scenario.convergeWithinS), seed, scenario: scenario.name });
   const startedMs = performance.now();
-  const summary = runScenario(scenario, {
-    seed,
-    ...(untilS === undefined ? {} : { untilS }),
-    ...(bar === undefined ? {} : { onProgress: bar.update }),
-    ...(recorder === undefined ? {} : { observer: recorder }),
-  });
+  const watch = watchStopSignals();
+  const outcome = await driveSteps(
+    scenarioSteps(scenario, {
+      seed,
+      ...(untilS === undefined ? {} : { untilS }),
+      ...(bar === undefined ? {} : { onProgress: bar.update }),
+      ...(recorder === undefined ? {} : { observer: recorder }),
+    }),
+    watch,
+  ).finally(() => watch.dispose());
   bar?.done();
+  if (!outcome.done) {
+    out.progress(stoppedAt(outcome.signal, outcome.last, `zos-testbed run ${name} --seed ${seed}`));
+    return signalExitCode(outcome.signal);
+  }
+  const summary = outcome.value;
   const wallSeconds = Number(((performance.now() - startedMs) / 1000).toFixed(3));
   const files = recorder === undefined || outDir === undefined ? [] : writeReports(recorder.finish(summary.simulatedSeconds), outDir);
   if (files.length > 0) out.progress(`reports: ${files.join(', ')}`);
   out.result({ ...summary, wallSeconds, eventsPerS: Math.round(summary.events / Math.max(wallSeconds, 1e-3)), files }, () => human(summary, wallSeconds, name));
   return summary.failed === 'safety' ? ExitCode.safety : summary.failed === 'liveness' ? ExitCode.liveness : ExitCode.ok;
+}
+
+/** Where a run stopped on a signal, in simulated time, and how to replay it whole. */
+export function stoppedAt(signal: string, last: Progress | undefined, replay: string): string {
+  const where = last === undefined ? 'before it started' : `in the ${last.phase} phase at ${formatDuration(last.nowS)} of ${formatDuration(last.endS)} simulated (${last.events} events)`;
+  return `stopped by ${signal} ${where}; no report written. Replay: ${replay}`;
 }
 
 /** The finest of these bucket widths that keeps a run under 10,000 timeseries rows (a year in hours). */

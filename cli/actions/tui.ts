@@ -10,8 +10,6 @@ import type { CommandContext } from '../command.js';
 
 /** The work of `tui`; its flags and usage are in cli/commands/tui.ts. */
 export async function runTui(args: Args, _context: CommandContext): Promise<number> {
-  // Keys need raw mode, which only a terminal has; without one the UI could never be quit by key.
-  if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) throw new InputError('command line', '', "'tui' needs a terminal (use 'run SCENARIO' headless)");
   const scenario = args.positionals[0];
   const seed = args.string('seed');
   const speedS = args.string('speed') === 'max' ? Infinity : args.number('speed', { min: 0.001 });
@@ -26,6 +24,9 @@ export async function runTui(args: Args, _context: CommandContext): Promise<numb
     ...(reportDir === undefined ? {} : { reportDir }),
     record: !args.boolean('no-record'),
   });
+  // Keys need raw mode, which only a terminal has; without one the UI could never be quit by key.
+  // Checked after the arguments and the scenario, so that their mistakes are named first.
+  if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) throw new InputError('command line', '', "'tui' needs a terminal (use 'run SCENARIO' headless)");
   // React's development build records every commit for devtools and cost several times the
   // simulation's own time per frame at 10,000 nodes; it picks its build when first loaded, so
   // React and Ink load here, after the choice, and only for this command.
