@@ -51,3 +51,10 @@ test('a benchmark flag is defined once: the CLI rejects what the script would, a
   t.is(refused.code, 2);
   t.regex(refused.stderr, /--rounds/);
 });
+
+test('bench startup --json: CPU time of version and help beside node -e 0 from the same run, and the ratios', async (t) => {
+  const doc = json(t, await spawnCli(['bench', 'startup', '--rounds', '2', '--json']));
+  for (const k of ['nodeCpuMs', 'versionCpuMs', 'helpCpuMs', 'versionRatio', 'helpRatio']) t.true(typeof doc[k] === 'number' && (doc[k] as number) > 0, k);
+  t.is(doc.rounds, 2);
+  t.true(Math.abs((doc.versionRatio as number) - (doc.versionCpuMs as number) / (doc.nodeCpuMs as number)) < 0.01);
+});

@@ -78,6 +78,13 @@ export const benchSpecs = {
       rounds: { kind: 'value', valueName: 'N', help: 'rounds, best of each (default 3)' },
     },
   },
+  startup: {
+    summary: 'CPU time of `zos-testbed version` and `help` (the compiled binary) vs `node -e 0`, measured side by side',
+    usage: 'bench startup [--rounds N] [--json]',
+    flags: {
+      rounds: { kind: 'value', valueName: 'N', help: 'interleaved runs of each command; the mean CPU time is reported (default 20)' },
+    },
+  },
 } as const satisfies Record<string, BenchSpec>;
 
 export type BenchName = keyof typeof benchSpecs;
