@@ -11,7 +11,7 @@ import { loadScenario } from '../../scenarios/load.js';
 import { scenarioSteps, type RunSummary } from '../../scenarios/runner.js';
 import { formatDuration } from '../../scenarios/duration.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
-import { defaultOut, defaultScenario } from '../commands/demo.js';
+import { defaultDemoOut, defaultDemoScenario } from '../../scenarios/demo-defaults.js';
 import { driveSteps, signalExitCode, watchStopSignals } from '../stop-signal.js';
 import { stoppedAt } from './run.js';
 import type { CommandContext } from '../command.js';
@@ -20,11 +20,11 @@ import type { CommandContext } from '../command.js';
 export async function runDemoCommand(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
   if (args.boolean('hardware')) return hardwareDemo(args, out);
-  const name = args.positionals[0] ?? defaultScenario;
+  const name = args.positionals[0] ?? defaultDemoScenario;
   const scenario = loadScenario(name);
   const seed = args.string('seed') ?? scenario.seed ?? '1';
   out.progress(`seed: ${seed}`);
-  const outDir = args.string('out', defaultOut);
+  const outDir = args.string('out', defaultDemoOut);
   const totalS = scenario.durationS + scenario.convergeWithinS;
   // Buckets of a minute to a day keep the charts readable for anything from an hour to a year.
   const bucketS = [60, 300, 900, 3600, 86_400].find((w) => totalS / w <= 2_000) ?? 7 * 86_400;

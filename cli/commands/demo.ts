@@ -3,20 +3,16 @@
 // This is its spec (usage, flags); the work is in cli/actions/demo.ts, loaded only when it runs.
 
 import type { Command } from '../command.js';
-import { demoDefaults } from '../../scenarios/demo-defaults.js';
-
-/** A hundred nodes, a farm cut off for two hours, every deployment back ok: about a second of wall time. */
-export const defaultScenario = 'farm-partition';
-export const defaultOut = 'out/demo';
+import { defaultDemoOut, defaultDemoScenario, demoDefaults } from '../../scenarios/demo-defaults.js';
 
 export const demo: Command = {
   name: 'demo',
-  summary: `run a small failure scenario (default ${defaultScenario}) end to end and write its report to ${defaultOut}`,
+  summary: `run a small failure scenario (default ${defaultDemoScenario}) end to end and write its report to ${defaultDemoOut}`,
   usage: 'demo [SCENARIO] [--seed S] [--out DIR] [--json] | demo --hardware [--seed S] [--nodes N] [--until SECONDS] [--ops-per-s R]',
   maxPositionals: 1,
   flags: {
     seed: { kind: 'value', valueName: 'S', help: "seed; the same seed replays the same run (default: the scenario's, else 1)" },
-    out: { kind: 'value', valueName: 'DIR', help: `where report.html and the CSV files go (default ${defaultOut})` },
+    out: { kind: 'value', valueName: 'DIR', help: `where report.html and the CSV files go (default ${defaultDemoOut})` },
     hardware: { kind: 'boolean', help: 'instead: the device-level demo (IO, CPU, transfers, node failures), no report files' },
     nodes: { kind: 'value', valueName: 'N', help: `--hardware: nodes (default ${demoDefaults.nodes})` },
     until: { kind: 'value', valueName: 'SECONDS', help: `--hardware: simulated seconds (default ${demoDefaults.durationS})` },
