@@ -8,12 +8,16 @@ import { WallPacedClock } from '../../sim/engine/realtime.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { InputError } from '../../sim/errors.js';
 import { validateOperationList } from '../../scheduler/operations/validate.js';
-import { Testbed, type TransportChoice } from '../../scheduler/testbed.js';
+import { Testbed, type JobEvent, type TransportChoice, type TransportFactory } from '../../scheduler/testbed.js';
+import type { BullmqTransport } from '../../scheduler/transports/bullmq/index.js';
+import type { Backend } from '../../workers/backend.js';
 import { gridByName, gridNames } from '../../scenarios/grids.js';
 import { openSimTestbed } from '../../scenarios/testbed.js';
 import { readJsonFile } from '../read-json.js';
-import { transports } from '../commands/apply.js';
 import type { CommandContext } from '../command.js';
+import { timeoutFlag, watchWait } from '../wait-watch.js';
+
+const transports = ['inprocess', 'bullmq'] as const;
 
 /** The work of `apply`; its flags and usage are in cli/commands/apply.ts. */
 export async function applyCommand(args: Args, context: CommandContext): Promise<number> {
@@ -27,18 +31,32 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
   if (transport === 'inprocess' && args.has('redis')) throw new InputError('command line', '--redis', 'only applies to --transport bullmq');
   const ops = validateOperationList(readJsonFile(file), file);
   const redis = args.string('redis');
+  if (redis !== undefined && !/^redis:\/\//.test(redis)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redis)}`);
+  const timeoutS = timeoutFlag(args);
   const choice = transport === 'bullmq' && redis !== undefined ? { redis } : transport;
   const reconcile = args.has('reconcile');
   const backend = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
   for (const flag of ['data-dir', 'nodes', 'hub', 'zdb'] as const) {
     if (backend === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
   }
+  // Before anything is built: an address nothing answers on is said at once, not retried in silence.
+  if (redis !== undefined) {
+    const { checkRedisReachable } = await import('../../scheduler/transports/bullmq/connection.js');
+    await checkRedisReachable(redis, { where: 'command line', field: '--redis' });
+  }
+  const queue: QueueRef = {};
   const { testbed, close } = backend === 'host'
-    ? await openHostTestbed(args, { seed, transport: choice, where: file })
-    : { testbed: (await openSimTestbed({ seed, grid, transport: choice, where: file, reconcile })).testbed, close: async () => {} };
+    ? await openHostTestbed(args, { seed, transport: choice, where: file, queue })
+    : { testbed: (await openSimTestbed({ seed, grid, transport: watched(choice, queue), where: file, reconcile })).testbed, close: async () => {} };
   try {
+    const progress = new ApplyProgress(testbed);
     for (const op of ops) await testbed.submit(op);
-    await testbed.run();
+    await watchWait(testbed.run(), {
+      timeoutS,
+      ...(args.string('timeout') === undefined ? {} : { timeoutText: args.string('timeout')! }),
+      status: () => progress.describe(queue.transport),
+      report: (line) => out.progress(line),
+    });
     const state = await testbed.state();
     const report: Report = { stateHash: state.stateHash, ops: state.ops.map(({ id, state: s, error }) => ({ id, state: s, error })) };
     if (reconcile) report.audit = (state.audit ?? []).map(({ atS, reason, contractId, node, detail }) => ({ atS, reason, contractId: contractId ?? null, node: node ?? null, detail }));
@@ -54,7 +72,7 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
  * A Testbed over a HostBackend: the owner's clock is wall-paced (delays and backoffs take real time);
  * BullMQ's local workers call the host directly, as a `worker --backend host` process would.
  */
-async function openHostTestbed(args: Args, options: { seed: string; transport: TransportChoice; where: string }): Promise<{ testbed: Testbed; close: () => Promise<void> }> {
+async function openHostTestbed(args: Args, options: { seed: string; transport: TransportChoice; where: string; queue: QueueRef }): Promise<{ testbed: Testbed; close: () => Promise<void> }> {
   for (const flag of ['grid', 'reconcile'] as const) {
     if (args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend sim');
   }
@@ -66,17 +84,59 @@ async function openHostTestbed(args: Args, options: { seed: string; transport: T
   const host = await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
   const clock = new WallPacedClock(new Simulation());
   const backend = host;
-  const choice = options.transport;
-  const transport: TransportChoice = choice === 'inprocess' || typeof choice === 'function' ? choice : async (context) => {
-    const { openBullmqTransport } = await import('../../scheduler/transports/bullmq/index.js');
-    return openBullmqTransport({ ...context, localBackend: backend, ...(choice === 'bullmq' ? {} : { redisUrl: choice.redis }) });
-  };
+  const transport = watched(options.transport, options.queue, backend);
   try {
     const testbed = await Testbed.open({ backend, clock, seed: options.seed, transport, where: options.where });
     return { testbed, close: () => host.close() };
   } catch (error) {
     await host.close();
     throw error;
+  }
+}
+
+/** The BullMQ transport once opened, so progress lines can say what its queue holds. */
+interface QueueRef {
+  transport?: BullmqTransport;
+}
+
+/**
+ * The transport as chosen, and with BullMQ a factory that keeps hold of it for `queue`. `localBackend`:
+ * real hosts hold their own state, so their local workers call them directly (a `worker --backend host`).
+ */
+function watched(choice: TransportChoice, queue: QueueRef, localBackend?: Backend): TransportChoice {
+  if (choice === 'inprocess' || typeof choice === 'function') return choice;
+  const factory: TransportFactory = async (context) => {
+    const { openBullmqTransport } = await import('../../scheduler/transports/bullmq/index.js');
+    queue.transport = await openBullmqTransport({
+      ...context,
+      ...(localBackend === undefined ? {} : { localBackend }),
+      ...(choice === 'bullmq' ? {} : { redisUrl: choice.redis }),
+    });
+    return queue.transport;
+  };
+  return factory;
+}
+
+/** Counts operations by their last job event, for the status lines of a long wait. */
+class ApplyProgress {
+  private readonly last = new Map<string, JobEvent['kind']>();
+
+  constructor(testbed: Testbed) {
+    testbed.on((event) => this.last.set(event.id, event.kind));
+  }
+
+  async describe(transport: BullmqTransport | undefined): Promise<string> {
+    let finished = 0;
+    let running = 0;
+    for (const kind of this.last.values()) {
+      if (kind === 'completed' || kind === 'failed') finished++;
+      else if (kind === 'active') running++;
+    }
+    const ops = `apply: ${finished} of ${this.last.size} operations finished, ${running} running, ${this.last.size - finished - running} waiting`;
+    if (transport === undefined) return ops;
+    const q = await transport.queueStatus();
+    const others = q.workers - q.localWorkers;
+    return `${ops}; queue ${q.queue} at ${q.redisUrl}: ${q.active} jobs running, ${q.waiting} waiting; ${q.workers} workers connected (${q.localWorkers} in this process, ${others} elsewhere)`;
   }
 }
 

@@ -5,19 +5,19 @@
 
 import { gridByName, gridNames } from '../../scenarios/grids.js';
 import type { Command } from '../command.js';
-
-export const transports = ['inprocess', 'bullmq'] as const;
+import { timeoutHelp } from '../wait-watch.js';
 
 export const apply: Command = {
   name: 'apply',
   summary: 'apply a JSON list of operations to a simulated grid or to real nodes on this host; print the state hash and each outcome',
-  usage: 'apply FILE [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--transport inprocess|bullmq] [--redis URL] [--seed S] [--grid NAME] [--reconcile] [--json]',
+  usage: 'apply FILE [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--transport inprocess|bullmq] [--redis URL] [--seed S] [--grid NAME] [--reconcile] [--timeout DURATION] [--json]',
   maxPositionals: 1,
   flags: {
     transport: { kind: 'value', valueName: 'inprocess|bullmq', help: 'how jobs travel: in this process, or BullMQ queues on Redis (default inprocess)' },
     redis: { kind: 'value', valueName: 'URL', help: 'the Redis of --transport bullmq; without it a private redis-server is started' },
     seed: { kind: 'value', valueName: 'S', help: 'seed of the simulated grid; the same seed replays the same run (default 1)' },
     grid: { kind: 'value', valueName: 'NAME', help: `a named grid: ${gridNames.join(', ')} (default small)` },
+    timeout: { kind: 'value', valueName: 'DURATION', help: timeoutHelp },
     reconcile: { kind: 'boolean', help: 'run the self-healing reconciler: deployments of nodes down past 15 min move elsewhere; the report adds its audit log' },
     backend: { kind: 'value', valueName: 'sim|host', help: 'sim: a simulated grid (default); host: real 0-db, zmount, flist and gateway processes on this machine, in wall time' },
     'data-dir': { kind: 'value', valueName: 'DIR', help: 'with --backend host: where the nodes keep their data (created if missing; kept after the run)' },
