@@ -32,6 +32,17 @@ const exitByCode = {
   [ErrorCode.linkFailed]: ExitCode.internal,
   // A request larger than what is left is the user's to resize, like bad input.
   [ErrorCode.capacity]: ExitCode.badInput,
+  // Naming something that does not exist, or asking a backend for what it cannot do, is the user's to fix.
+  [ErrorCode.notFound]: ExitCode.badInput,
+  [ErrorCode.notSupported]: ExitCode.badInput,
+  // A wait that ran out of --timeout with work still outstanding: the run did not finish, like a failed check.
+  [ErrorCode.timeout]: ExitCode.checkFailed,
+  // Operation outcomes that reach the command line as a throw were not handled by our code: bugs.
+  [ErrorCode.nodeDown]: ExitCode.internal,
+  [ErrorCode.workloadFailed]: ExitCode.internal,
+  [ErrorCode.notReady]: ExitCode.internal,
+  [ErrorCode.childFailed]: ExitCode.internal,
+  [ErrorCode.internal]: ExitCode.internal,
 } as const satisfies Record<ErrorCode, ExitCode>;
 
 /** The exit status for anything a command threw. */

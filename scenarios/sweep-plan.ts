@@ -23,6 +23,27 @@ export interface SweepPlan {
   readonly tasks: readonly SweepTask[];
 }
 
+/**
+ * Bounds checked before anything is built: a plan holds every task in memory and a sweep queues
+ * them all at once, so a typo like `--seeds 1e9` must be refused, not run out of memory.
+ */
+export const sweepLimits = { seeds: 10_000, points: 10_000, runs: 100_000 } as const;
+
+/** Throws an InputError naming the flag when the sweep would exceed sweepLimits. */
+export function checkSweepSize(params: readonly SweepParam[], seedCount: number): number {
+  if (!Number.isSafeInteger(seedCount) || seedCount < 1 || seedCount > sweepLimits.seeds) {
+    throw new InputError('command line', '--seeds', `must be an integer from 1 to ${sweepLimits.seeds}, got ${seedCount}`);
+  }
+  const points = params.reduce((n, p) => n * p.values.length, 1);
+  if (points > sweepLimits.points) {
+    throw new InputError('command line', '--param', `${params.map((p) => p.values.length).join(' × ')} = ${points} points; at most ${sweepLimits.points} in one sweep`);
+  }
+  if (points * seedCount > sweepLimits.runs) {
+    throw new InputError('command line', '--seeds', `${points} points × ${seedCount} seeds = ${points * seedCount} runs; at most ${sweepLimits.runs} in one sweep`);
+  }
+  return points;
+}
+
 /** The scenario as written (not compiled), since parameters are paths into what the user wrote. */
 export function loadRawScenario(nameOrPath: string): { scenario: Scenario; source: string } {
   const builtin = builtinScenario(nameOrPath);
@@ -47,6 +68,7 @@ export function sweepSeeds(base: string, count: number): string[] {
 }
 
 export function planSweep(nameOrPath: string, params: readonly SweepParam[], seedCount: number, baseSeed?: string): SweepPlan {
+  checkSweepSize(params, seedCount);
   const { scenario, source } = loadRawScenario(nameOrPath);
   const seeds = sweepSeeds(baseSeed ?? String(scenario.seed ?? 1), seedCount);
   const points: SweepPoint[] = [];

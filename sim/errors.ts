@@ -15,6 +15,22 @@ export const ErrorCode = {
   linkFailed: 'E_LINK_FAILED',
   /** A request does not fit the capacity left (admission refused). */
   capacity: 'E_CAPACITY',
+  /** The contract, workload, namespace, file or node an operation names does not exist. */
+  notFound: 'E_NOT_FOUND',
+  /** The node is off or failed: a later attempt may find it up. */
+  nodeDown: 'E_NODE_DOWN',
+  /** Something did not finish within its time limit (an operation's, or a command's --timeout). */
+  timeout: 'E_TIMEOUT',
+  /** The node accepted the deployment but some workloads ended in error (their messages say why). */
+  workloadFailed: 'E_WORKLOAD_FAILED',
+  /** The target exists but is not in a state that allows the operation now (a VM still booting). */
+  notReady: 'E_NOT_READY',
+  /** This backend cannot do it at all (a link cut on one real host, which has no underlay). */
+  notSupported: 'E_NOT_SUPPORTED',
+  /** A flow's parent never ran because one of its children failed for good. */
+  childFailed: 'E_CHILD_FAILED',
+  /** A failure nobody classified (a bug, possibly in another process): never the user's. */
+  internal: 'E_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

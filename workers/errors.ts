@@ -9,22 +9,26 @@ import { ZdbError } from '../sim/storage/zdb/errors.js';
 
 export { ErrorCode, InputError, ZosError };
 
-/** Codes only workers report; they extend sim/errors.ts's ErrorCode and are as stable. */
+/**
+ * The codes only workers raise: a subset of ErrorCode (sim/errors.ts), the one enum every error's
+ * code comes from, kept under this name for the handlers and backends that raise them.
+ */
 export const WorkerErrorCode = {
-  /** The contract, workload, namespace, file or node the operation names does not exist. */
-  notFound: 'E_NOT_FOUND',
-  /** The node is off or failed: a later attempt may find it up. */
-  nodeDown: 'E_NODE_DOWN',
-  /** The backend did not finish within the operation's time limit. */
-  timeout: 'E_TIMEOUT',
-  /** The node accepted the deployment but some workloads ended in error (their messages say why). */
-  workloadFailed: 'E_WORKLOAD_FAILED',
-  /** The target exists but is not in a state that allows the operation now (a VM still booting). */
-  notReady: 'E_NOT_READY',
-  /** This backend cannot do it at all (a link cut on one real host, which has no underlay). */
-  notSupported: 'E_NOT_SUPPORTED',
+  notFound: ErrorCode.notFound,
+  nodeDown: ErrorCode.nodeDown,
+  timeout: ErrorCode.timeout,
+  workloadFailed: ErrorCode.workloadFailed,
+  notReady: ErrorCode.notReady,
+  notSupported: ErrorCode.notSupported,
 } as const;
 export type WorkerErrorCode = (typeof WorkerErrorCode)[keyof typeof WorkerErrorCode];
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+/** True for a code of the enum; codes read from Redis are checked with it before they are believed. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && knownCodes.has(code);
+}
 
 /** What a failed operation reports; `retryable` tells the transport whether another attempt may help. */
 export interface OperationError {
@@ -33,15 +37,25 @@ export interface OperationError {
   readonly retryable: boolean;
 }
 
-/** A domain failure a backend raises with one of the worker codes. */
+/**
+ * A domain failure with its code and retry advice: raised by backends with a worker code, and
+ * rebuilt on the far side of the BullMQ wire with whatever code the other side reported.
+ */
 export class WorkerError extends ZosError {
-  readonly workerCode: WorkerErrorCode;
   readonly retryable: boolean;
-  constructor(code: WorkerErrorCode, message: string, retryable = false) {
-    // The base code is only a fallback: operationError() reports workerCode.
-    super(ErrorCode.badInput, message);
-    this.workerCode = code;
+  constructor(code: ErrorCode, message: string, retryable = false) {
+    super(code, message);
     this.retryable = retryable;
+  }
+}
+
+/**
+ * A failure nobody classified, such as a plain Error thrown in a worker process: a bug somewhere. It
+ * carries E_INTERNAL so that it is named truthfully, and like a SimulationError it stops the run.
+ */
+export class InternalError extends ZosError {
+  constructor(message: string) {
+    super(ErrorCode.internal, message);
   }
 }
 
@@ -49,12 +63,12 @@ export class WorkerError extends ZosError {
 const retryableCodes = new Set<string>([ErrorCode.linkFailed, WorkerErrorCode.nodeDown, WorkerErrorCode.notReady]);
 
 /**
- * A thrown error as an operation's error, or undefined for a programmer error (a SimulationError or
- * anything that is not a ZosError), which the caller must rethrow so the run stops loudly.
+ * A thrown error as an operation's error, or undefined for a programmer error (a SimulationError, an
+ * InternalError or anything that is not a ZosError), which the caller must rethrow so the run stops loudly.
  */
 export function operationError(error: unknown): OperationError | undefined {
-  if (error instanceof WorkerError) return { code: error.workerCode, message: error.message, retryable: error.retryable };
-  if (!(error instanceof ZosError) || error instanceof SimulationError) return undefined;
+  if (error instanceof WorkerError) return { code: error.code, message: error.message, retryable: error.retryable };
+  if (!(error instanceof ZosError) || error instanceof SimulationError || error instanceof InternalError) return undefined;
   if (error instanceof ProvisionRejected) {
     if (error.reason === AdmissionReason.nodeOff) return { code: WorkerErrorCode.nodeDown, message: error.message, retryable: true };
     if (error.reason === AdmissionReason.notFound) return { code: WorkerErrorCode.notFound, message: error.message, retryable: false };

@@ -4,18 +4,23 @@
 import { availableParallelism } from 'node:os';
 import { InputError } from '../../sim/errors.js';
 import { parseParams } from '../../scenarios/sweep-params.js';
-import { planSweep } from '../../scenarios/sweep-plan.js';
+import { checkSweepSize, planSweep } from '../../scenarios/sweep-plan.js';
 import { runSweepTasks } from '../../scenarios/sweep-pool.js';
-import { runSweepTasksOnQueue, serveSweepTasks, sweepQueueName } from '../../scenarios/sweep-queue.js';
+import { serveSweepTasks, startSweepOnQueue, sweepQueueName, type SweepQueueStatus } from '../../scenarios/sweep-queue.js';
+import type { SweepTask, SweepTaskResult } from '../../scenarios/sweep-task.js';
+import { checkRedisReachable } from '../../scheduler/transports/bullmq/connection.js';
 import { summarizeSweep } from '../../reports/sweep-csv.js';
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
-import { recommendationDocument, writeSweepReports } from '../../reports/sweep-write.js';
-import type { Command } from '../command.js';
+import { checkSweepOutDir, recommendationDocument, writeSweepReports } from '../../reports/sweep-write.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { untilStopSignal } from '../stop-signal.js';
+import { timeoutFlag, watchWait } from '../wait-watch.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
+
+/** Local worker threads beyond this are a typo, not a machine: each is a whole V8 isolate. */
+const maxWorkers = 1024;
 
 /** The work of `sweep`; its flags and usage are in cli/commands/sweep.ts. */
 export async function runSweep(args: Args, context: CommandContext): Promise<number> {
@@ -27,30 +32,68 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const paramText = args.string('param');
   if (paramText === undefined) throw new InputError('command line', '--param', "is required: 'PATH=V1,V2,…'");
   const params = parseParams(paramText);
-  const seedCount = args.number('seeds', { integer: true, default: 3 });
-  if (seedCount < 1) throw new InputError('command line', '--seeds', 'must be ≥ 1');
-  const workers = args.number('workers', { integer: true, default: Math.max(1, availableParallelism() - 1) });
-  if (workers < 1) throw new InputError('command line', '--workers', 'must be ≥ 1');
+  // Every bound and the output directory are checked before the plan is built, let alone run.
+  const seedCount = args.number('seeds', { integer: true, min: 1, default: 3 });
+  checkSweepSize(params, seedCount);
+  const workers = args.number('workers', { integer: true, min: 1, max: maxWorkers, default: Math.max(1, availableParallelism() - 1) });
+  const timeoutS = timeoutFlag(args);
+  if (timeoutS !== undefined && redisUrl === undefined) throw new InputError('command line', '--timeout', 'only applies with --redis (local threads never wait for a worker)');
   const slo = parseSlo(args.string('slo', defaultSlo));
+  const outDir = args.string('out', 'out/sweep');
+  checkSweepOutDir(outDir);
   const plan = planSweep(name, params, seedCount, args.string('seed'));
+  if (redisUrl !== undefined) await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
   out.progress(`seeds: ${plan.seeds.join(' ')}`);
   const onDone = (done: number): void => {
     if (process.stderr.isTTY === true) process.stderr.write(`\r${done}/${plan.tasks.length} runs`);
   };
   out.progress(`${plan.points.length} points × ${plan.seeds.length} seeds on ${redisUrl === undefined ? `${Math.min(workers, plan.tasks.length)} worker thread${workers === 1 ? '' : 's'}` : `the ${sweepQueueName} queue at ${redisUrl}`}`);
-  const results = redisUrl === undefined ? await runSweepTasks(plan.tasks, workers, onDone) : await runSweepTasksOnQueue(plan.tasks, redisUrl, onDone);
+  const results = redisUrl === undefined
+    ? await runSweepTasks(plan.tasks, workers, onDone)
+    : await sweepOnQueue(plan.tasks, redisUrl, out, { onDone, timeoutS, timeoutText: args.string('timeout') });
   if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[K');
   const summary = summarizeSweep(plan, results, slo);
-  const files = writeSweepReports(plan, summary, slo, args.string('out', 'out/sweep'));
+  const files = writeSweepReports(plan, summary, slo, outDir);
   const doc = { ...recommendationDocument(plan, summary, slo), files };
   out.result(doc, () => human(doc, summary.rows.filter((r) => r.sloMet).length, plan.points.length));
   // No passing point is an answer, not a failure of the tool; exit 1 lets scripts notice it.
   return summary.recommended === undefined ? ExitCode.checkFailed : ExitCode.ok;
 }
 
+/**
+ * The sweep as BullMQ jobs: a status line every few seconds while it waits (it says so when no
+ * `sweep --serve` is connected), and with `--timeout` an end to the wait that names what was left.
+ */
+async function sweepOnQueue(
+  tasks: readonly SweepTask[],
+  redisUrl: string,
+  out: Output,
+  options: { onDone: (done: number) => void; timeoutS: number | undefined; timeoutText: string | undefined },
+): Promise<SweepTaskResult[]> {
+  const sweep = await startSweepOnQueue(tasks, redisUrl, { onDone: options.onDone, log: (line) => out.progress(line) });
+  try {
+    return await watchWait(sweep.results, {
+      timeoutS: options.timeoutS,
+      ...(options.timeoutText === undefined ? {} : { timeoutText: options.timeoutText }),
+      status: async () => describeSweep(await sweep.status(), redisUrl),
+      report: (line) => out.progress(line),
+    });
+  } finally {
+    await sweep.close();
+  }
+}
+
+function describeSweep(s: SweepQueueStatus, redisUrl: string): string {
+  const workers = s.workers === 0
+    ? `no worker connected (start one: zos-testbed sweep --serve --redis ${redisUrl})`
+    : `${s.workers} worker${s.workers === 1 ? '' : 's'} connected`;
+  return `sweep: ${s.done} of ${s.total} runs done; queue ${sweepQueueName} at ${redisUrl}: ${s.active} running, ${s.waiting} waiting; ${workers}`;
+}
+
 async function serve(redisUrl: string | undefined, out: Output): Promise<number> {
   if (redisUrl === undefined) throw new InputError('command line', '--serve', 'needs --redis URL');
-  const server = serveSweepTasks(redisUrl);
+  await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
+  const server = serveSweepTasks(redisUrl, sweepQueueName, (line) => out.progress(line));
   await server.ready();
   out.progress(`sweep worker: ready on ${redisUrl} queue ${sweepQueueName} (pid ${process.pid})`);
   await untilStopSignal();

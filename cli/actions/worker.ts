@@ -8,6 +8,7 @@ import { HostBackend } from '../../workers/host-backend/index.js';
 import { runOperation } from '../../workers/handlers/index.js';
 import { validateOperation } from '../../scheduler/operations/validate.js';
 import { defaultQueueName, startJobWorker } from '../../scheduler/transports/bullmq/index.js';
+import { checkRedisReachable } from '../../scheduler/transports/bullmq/connection.js';
 import type { Command } from '../command.js';
 import { untilStopSignal } from '../stop-signal.js';
 import type { Args } from '../args.js';
@@ -28,6 +29,8 @@ export async function runWorker(args: Args, context: CommandContext): Promise<nu
   const concurrency = args.number('concurrency', { integer: true, min: 1, max: 10_000, default: 256 });
   const lockMs = args.number('lock-ms', { integer: true, min: 100, max: 3_600_000, default: 30_000 });
   const queue = args.string('queue', defaultQueueName);
+  // Before the host nodes start: a wrong address is the user's to fix, and said at once.
+  await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
   const host = dataDir === undefined ? undefined : await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
   try {
     const own: { backend?: Backend } = host === undefined ? {} : { backend: host };

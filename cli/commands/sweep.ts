@@ -4,19 +4,21 @@
 
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import type { Command } from '../command.js';
+import { timeoutHelp } from '../wait-watch.js';
 
 export const sweep: Command = {
   name: 'sweep',
   summary: 'capacity planning: run parameter combinations × seeds, write sweep.csv and the smallest configuration meeting the SLO',
-  usage: "sweep SCENARIO --param 'PATH=V1,V2,…[;PATH=…]' [--seeds N] [--seed S] [--workers N | --redis URL] [--slo 'METRIC>=V,…'] [--out DIR] [--json] | sweep --serve --redis URL",
+  usage: "sweep SCENARIO --param 'PATH=V1,V2,…[;PATH=…]' [--seeds N] [--seed S] [--workers N | --redis URL [--timeout DURATION]] [--slo 'METRIC>=V,…'] [--out DIR] [--json] | sweep --serve --redis URL",
   maxPositionals: 1,
   flags: {
     param: { kind: 'value', valueName: 'PATH=V1,V2,…', help: "dotted paths into the scenario, e.g. 'grid.farms[0].nodes[0].count=5,10;durationS=1h,2h' (named grids are expanded)" },
-    seeds: { kind: 'value', valueName: 'N', help: 'replications per point (default 3)' },
+    seeds: { kind: 'value', valueName: 'N', help: 'replications per point (default 3; at most 10000, and at most 100000 runs in all)' },
     seed: { kind: 'value', valueName: 'S', help: "base seed; point seeds are S.1 … S.N (default: the scenario's, else 1)" },
-    workers: { kind: 'value', valueName: 'N', help: 'local worker threads (default: CPUs − 1, at least 1); 1 runs serially' },
+    workers: { kind: 'value', valueName: 'N', help: 'local worker threads (default: CPUs − 1, at least 1; at most 1024); 1 runs serially' },
     slo: { kind: 'value', valueName: 'BOUNDS', help: `bounds every seed of a point must meet (default '${defaultSlo}')` },
     redis: { kind: 'value', valueName: 'URL', help: 'run points as BullMQ jobs, served by `sweep --serve --redis URL` processes on any machine' },
+    timeout: { kind: 'value', valueName: 'DURATION', help: `with --redis: ${timeoutHelp}` },
     serve: { kind: 'boolean', help: 'with --redis: serve sweep jobs until SIGTERM/SIGINT instead of sweeping (no SCENARIO)' },
     out: { kind: 'value', valueName: 'DIR', help: 'directory for sweep.csv and recommendation.json (default out/sweep)' },
   },

@@ -77,6 +77,11 @@ export class BullmqCoordinator {
     this.queue = new Queue(this.channel.queue, { connection: { ...connectionOptions(options.redisUrl), enableAutoPipelining: true } });
     this.listener = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.replier = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+    // A lost connection is retried by each client and reported by the commands that fail meanwhile
+    // (the request loop, replies, adds); without listeners ioredis would print every retry's stack.
+    this.queue.on('error', (error) => this.log(`owner: queue: ${error.message}`));
+    this.listener.on('error', () => {});
+    this.replier.on('error', () => {});
     this.loop = this.serve();
   }
 
@@ -99,8 +104,14 @@ export class BullmqCoordinator {
       // One add per dispatch: the transport starts every attempt of an instant in one synchronous pass.
       this.flushing ??= Promise.resolve().then(() => this.flush());
     });
-    if ('thrown' in outcome) throw fromWireError(outcome.thrown);
+    if ('thrown' in outcome) throw fromWireError(outcome.thrown, 'worker');
     return outcome.result;
+  }
+
+  /** The queue as BullMQ sees it: jobs waiting for a worker, jobs running, workers connected. */
+  async queueStatus(): Promise<{ waiting: number; active: number; workers: number }> {
+    const [counts, workers] = await Promise.all([this.queue.getJobCounts('waiting', 'active'), this.queue.getWorkersCount()]);
+    return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, workers };
   }
 
   /** The channel a worker in this process uses: its calls skip Redis, nothing else changes. */

@@ -53,6 +53,8 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   const log = options.log ?? (() => {});
   // Autopipelined: the calls and reports of every job running in one tick leave in one write.
   const pusher = options.channel === undefined ? new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }) : undefined;
+  // Reconnects are reported once through the BullMQ worker's 'error' events below, not per client.
+  pusher?.on('error', () => {});
   const client: CallChannel = options.channel ?? new RpcClient(options.redisUrl, channel, pusher!);
 
   // Unique per delivery: this worker's random prefix and a count (a UUID per job costs more than it buys).

@@ -2,7 +2,7 @@
 // the BullMQ queue, backend calls and completions on a Redis list, replies on per-call lists.
 
 import type { OperationResult } from '../../../workers/operations.js';
-import { operationError, WorkerError, type OperationError, type WorkerErrorCode } from '../../../workers/errors.js';
+import { InternalError, isErrorCode, operationError, WorkerError, type OperationError } from '../../../workers/errors.js';
 
 /** Names shared by the owner and every worker serving one queue. */
 export interface Channel {
@@ -77,13 +77,18 @@ export function toWireError(error: unknown): WireError {
 }
 
 /**
- * The error a remote call throws in the worker. A WorkerError carrying the owner's code, message and
- * retry advice makes operationError() give in the worker what it gave in the owner.
+ * The error the other side reported, rebuilt on this side: a WorkerError carrying its code, message
+ * and retry advice, so operationError() gives here what it gave there. `from` names the other side
+ * ('owner' in a worker, 'worker' in the owner). What no operation error is behind (a programmer
+ * error there) and anything that does not parse (it came through Redis) become an InternalError,
+ * E_INTERNAL, which stops the run loudly as the programmer error would have in-process.
  */
-export function fromWireError(wire: WireError): Error {
-  const op = wire.operation;
-  if (op === undefined) return new Error(`owner: ${wire.message}`);
-  return new WorkerError(op.code as WorkerErrorCode, op.message, op.retryable);
+export function fromWireError(wire: WireError, from: 'owner' | 'worker'): Error {
+  const message = typeof wire?.message === 'string' ? wire.message : 'no message';
+  const op = wire?.operation as Partial<OperationError> | null | undefined;
+  if (typeof op !== 'object' || op === null) return new InternalError(`${from}: ${message}`);
+  if (!isErrorCode(op.code)) return new InternalError(`${from}: unknown error code ${JSON.stringify(op.code)}: ${message}`);
+  return new WorkerError(op.code, typeof op.message === 'string' ? op.message : message, op.retryable === true);
 }
 
 /** What a completion report carries: the handler's result, or what it threw. */

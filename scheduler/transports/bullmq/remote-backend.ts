@@ -79,7 +79,7 @@ export class RemoteBackend implements Backend {
     const { run, seq, attempt, token } = this.delivery;
     const reply = await this.client.call({ run, seq, attempt, index: this.index++, method, args }, token);
     this.clockS = reply.nowS;
-    if (!reply.ok) throw fromWireError(reply.error);
+    if (!reply.ok) throw fromWireError(reply.error, 'owner');
     return reply.value as T;
   }
 }

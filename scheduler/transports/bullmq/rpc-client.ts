@@ -34,6 +34,9 @@ export class RpcClient implements CallChannel {
   ) {
     this.replyTo = channel.replyKey(randomUUID());
     this.listener = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    // Reconnects are retried here and reported by the BullMQ worker's own 'error' events; without a
+    // listener ioredis would print each attempt's stack trace.
+    this.listener.on('error', () => {});
     this.loop = this.listen();
   }
 

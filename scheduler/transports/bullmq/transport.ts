@@ -102,6 +102,14 @@ export class BullmqTransport implements Transport {
     return this.inner.jobs();
   }
 
+  /**
+   * The queue as BullMQ sees it, for a progress line: jobs waiting and running, workers connected
+   * (worker processes and the `localWorkers` of this one), and the queue's name and Redis.
+   */
+  async queueStatus(): Promise<{ queue: string; redisUrl: string; waiting: number; active: number; workers: number; localWorkers: number }> {
+    return { queue: this.coordinator.channel.queue, redisUrl: this.redisUrl, localWorkers: this.workers.length, ...(await this.coordinator.queueStatus()) };
+  }
+
   /** Calls the owner applied, and duplicates it answered from its log (re-deliveries after a crash). */
   stats(): ReturnType<BullmqCoordinator['stats']> {
     return this.coordinator.stats();
