@@ -87,7 +87,8 @@ async function openHostTestbed(args: Args, options: { seed: string; transport: T
   const transport = watched(options.transport, options.queue, backend);
   try {
     const testbed = await Testbed.open({ backend, clock, seed: options.seed, transport, where: options.where });
-    return { testbed, close: () => host.close() };
+    // Stopping the clock first: after a --timeout, delayed jobs still wait on it in wall time.
+    return { testbed, close: () => (clock.stop(), host.close()) };
   } catch (error) {
     await host.close();
     throw error;
