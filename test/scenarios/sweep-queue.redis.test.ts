@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseParams } from '../../scenarios/sweep-params.js';
 import { planSweep } from '../../scenarios/sweep-plan.js';
 import { runSweepTasks } from '../../scenarios/sweep-pool.js';
+import { runSweepTasksOnQueue, serveSweepTasks } from '../../scenarios/sweep-queue.js';
 import { summarizeSweep, sweepCsv } from '../../reports/sweep-csv.js';
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import { builtBinary, cli, repoRoot } from '../helpers/cli.js';
@@ -60,4 +61,26 @@ test('sweep --redis writes the same sweep.csv bytes as local worker threads', as
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /on the zos-sweep queue/);
   t.is(readFileSync(join(dir, 'sweep.csv'), 'utf8'), local);
+});
+
+test('more than ten points over Redis add one listener per event kind: no MaxListenersExceededWarning', async (t) => {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error): void => void warnings.push(warning);
+  process.on('warning', onWarning);
+  t.teardown(() => process.off('warning', onWarning));
+  // A served queue of its own, in this process: the warning would be raised here, by the sweeping side.
+  const queue = 'zos-sweep-many';
+  const server = serveSweepTasks(t.context.redis.url, queue);
+  t.teardown(() => server.close());
+  await server.ready();
+  const plan = planSweep('farm-partition', parseParams('durationS=1h,2h,3h,4h,5h,6h;grid.farms[0].nodes[0].count=5,6'), 1);
+  t.is(plan.tasks.length, 12);
+  let done = 0;
+  const results = await runSweepTasksOnQueue(plan.tasks, t.context.redis.url, (n) => (done = n), queue);
+  t.is(done, 12);
+  t.deepEqual(results.map((r) => r.index), plan.tasks.map((task) => task.index));
+  t.deepEqual(results, await runSweepTasks(plan.tasks, 1), 'the same metrics as a local run');
+  // Warnings are emitted on the next tick.
+  await new Promise((resolve) => setImmediate(resolve));
+  t.deepEqual(warnings.map((w) => w.name), []);
 });

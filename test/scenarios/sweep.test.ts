@@ -2,7 +2,7 @@
 // worker threads, and the command's contract (files, JSON, bad input).
 
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinScenario } from '../../scenarios/builtin/index.js';
@@ -62,5 +62,32 @@ test('cli: bad parameters, a bad --redis URL and --serve without it are bad inpu
     const r = await cli(...argv);
     t.is(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
     t.notRegex(r.stderr, stackFrame);
+  }
+});
+
+test('cli: sizes and the output directory are checked before any run (exit 2 naming the flag)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sweep-bounds-'));
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  mkdirSync(join(dir, 'csv-is-dir', 'sweep.csv'), { recursive: true });
+  const manyValues = Array.from({ length: 101 }, (_, i) => String(i + 1)).join(',');
+  const cases: Array<[string[], RegExp]> = [
+    [['--param', 'durationS=1h', '--seeds', '1e9'], /field --seeds: must be an integer from 1 to 10000, got 1000000000/],
+    [['--param', 'durationS=1h', '--seeds', '0'], /field --seeds: must be at least 1/],
+    [['--param', `seed=${manyValues};durationS=${manyValues}`], /field --param: 101 × 101 = 10201 points; at most 10000/],
+    [['--param', `durationS=${manyValues}`, '--seeds', '1000'], /field --seeds: 101 points × 1000 seeds = 101000 runs; at most 100000/],
+    [['--param', 'durationS=1h', '--workers', '100000'], /field --workers: must be at most 1024/],
+    [['--param', 'durationS=1h', '--out', file], /field --out: .*a-file exists and is not a directory/],
+    [['--param', 'durationS=1h', '--out', join(file, 'sub')], /field --out: cannot use .*a-file\/sub \(ENOTDIR\)/],
+    [['--param', 'durationS=1h', '--out', join(dir, 'csv-is-dir')], /field --out: .*sweep\.csv exists and is not a regular file/],
+  ];
+  for (const [argv, message] of cases) {
+    const startMs = Date.now();
+    const r = await cli('sweep', 'farm-partition', ...argv);
+    t.is(r.code, 2, `${argv.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, message);
+    t.notRegex(r.stderr, stackFrame);
+    t.notRegex(r.stderr, /^seeds:/m, 'refused before the plan was built');
+    t.true(Date.now() - startMs < 5_000, `${argv.join(' ')} took ${Date.now() - startMs} ms`);
   }
 });
