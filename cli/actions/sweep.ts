@@ -6,16 +6,11 @@ import { InputError } from '../../sim/errors.js';
 import { parseParams } from '../../scenarios/sweep-params.js';
 import { checkSweepSize, planSweep } from '../../scenarios/sweep-plan.js';
 import { runSweepTasks } from '../../scenarios/sweep-pool.js';
-import { serveSweepTasks, startSweepOnQueue, sweepQueueName, type SweepQueueStatus } from '../../scenarios/sweep-queue.js';
-import type { SweepTask, SweepTaskResult } from '../../scenarios/sweep-task.js';
-import { checkRedisReachable } from '../../scheduler/transports/bullmq/connection.js';
 import { summarizeSweep } from '../../reports/sweep-csv.js';
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import { checkSweepOutDir, recommendationDocument, writeSweepReports } from '../../reports/sweep-write.js';
 import { ExitCode } from '../exit-codes.js';
-import type { Output } from '../output.js';
-import { untilStopSignal } from '../stop-signal.js';
-import { timeoutFlag, watchWait } from '../wait-watch.js';
+import { timeoutFlag } from '../wait-watch.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 
@@ -27,7 +22,8 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const { out } = context;
   const redisUrl = args.string('redis');
   if (redisUrl !== undefined && !/^redis:\/\//.test(redisUrl)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
-  if (args.boolean('serve')) return serve(redisUrl, out);
+  // BullMQ and ioredis load only for sweeps over Redis (./sweep-queue.ts).
+  if (args.boolean('serve')) return (await import('./sweep-queue.js')).serve(redisUrl, out);
   const name = args.positional(0, 'SCENARIO');
   const paramText = args.string('param');
   if (paramText === undefined) throw new InputError('command line', '--param', "is required: 'PATH=V1,V2,…'");
@@ -42,15 +38,16 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const outDir = args.string('out', 'out/sweep');
   checkSweepOutDir(outDir);
   const plan = planSweep(name, params, seedCount, args.string('seed'));
-  if (redisUrl !== undefined) await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
+  const queue = redisUrl === undefined ? undefined : await import('./sweep-queue.js');
+  if (queue !== undefined && redisUrl !== undefined) await queue.checkRedis(redisUrl);
   out.progress(`seeds: ${plan.seeds.join(' ')}`);
   const onDone = (done: number): void => {
     if (process.stderr.isTTY === true) process.stderr.write(`\r${done}/${plan.tasks.length} runs`);
   };
-  out.progress(`${plan.points.length} points × ${plan.seeds.length} seeds on ${redisUrl === undefined ? `${Math.min(workers, plan.tasks.length)} worker thread${workers === 1 ? '' : 's'}` : `the ${sweepQueueName} queue at ${redisUrl}`}`);
-  const results = redisUrl === undefined
+  out.progress(`${plan.points.length} points × ${plan.seeds.length} seeds on ${redisUrl === undefined ? `${Math.min(workers, plan.tasks.length)} worker thread${workers === 1 ? '' : 's'}` : `the ${queue?.sweepQueueName} queue at ${redisUrl}`}`);
+  const results = redisUrl === undefined || queue === undefined
     ? await runSweepTasks(plan.tasks, workers, onDone)
-    : await sweepOnQueue(plan.tasks, redisUrl, out, { onDone, timeoutS, timeoutText: args.string('timeout') });
+    : await queue.sweepOnQueue(plan.tasks, redisUrl, out, { onDone, timeoutS, timeoutText: args.string('timeout') });
   if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[K');
   const summary = summarizeSweep(plan, results, slo);
   const files = writeSweepReports(plan, summary, slo, outDir);
@@ -58,52 +55,6 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   out.result(doc, () => human(doc, summary.rows.filter((r) => r.sloMet).length, plan.points.length));
   // No passing point is an answer, not a failure of the tool; exit 1 lets scripts notice it.
   return summary.recommended === undefined ? ExitCode.checkFailed : ExitCode.ok;
-}
-
-/**
- * The sweep as BullMQ jobs: a status line every few seconds while it waits (it says so when no
- * `sweep --serve` is connected), and with `--timeout` an end to the wait that names what was left.
- */
-async function sweepOnQueue(
-  tasks: readonly SweepTask[],
-  redisUrl: string,
-  out: Output,
-  options: { onDone: (done: number) => void; timeoutS: number | undefined; timeoutText: string | undefined },
-): Promise<SweepTaskResult[]> {
-  const sweep = await startSweepOnQueue(tasks, redisUrl, { onDone: options.onDone, log: (line) => out.progress(line) });
-  try {
-    return await watchWait(sweep.results, {
-      timeoutS: options.timeoutS,
-      ...(options.timeoutText === undefined ? {} : { timeoutText: options.timeoutText }),
-      status: async () => describeSweep(await sweep.status(), redisUrl),
-      report: (line) => out.progress(line),
-    });
-  } finally {
-    await sweep.close();
-  }
-}
-
-function describeSweep(s: SweepQueueStatus, redisUrl: string): string {
-  const workers = s.workers === 0
-    ? `no worker connected (start one: zos-testbed sweep --serve --redis ${redisUrl})`
-    : `${s.workers} worker${s.workers === 1 ? '' : 's'} connected`;
-  return `sweep: ${s.done} of ${s.total} runs done; queue ${sweepQueueName} at ${redisUrl}: ${s.active} running, ${s.waiting} waiting; ${workers}`;
-}
-
-async function serve(redisUrl: string | undefined, out: Output): Promise<number> {
-  if (redisUrl === undefined) throw new InputError('command line', '--serve', 'needs --redis URL');
-  await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
-  const server = serveSweepTasks(redisUrl, sweepQueueName, (line) => out.progress(line));
-  await server.ready();
-  out.progress(`sweep worker: ready on ${redisUrl} queue ${sweepQueueName} (pid ${process.pid})`);
-  await untilStopSignal();
-  // Closing waits for Redis; with Redis gone it would wait forever, so give up after a few seconds.
-  const gaveUp = await Promise.race([server.close().then(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, 5000, true).unref())]);
-  if (gaveUp) {
-    out.progress('sweep worker: Redis did not answer while closing; exiting anyway');
-    process.exit(ExitCode.ok);
-  }
-  return ExitCode.ok;
 }
 
 function human(doc: Record<string, unknown>, passing: number, total: number): string {

@@ -3,6 +3,9 @@
 // CLI loads a command's work only when that command runs).
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { builtBinary, repoRoot, spawnCli, stackFrame } from '../helpers/cli.js';
 
 test('version: exit 0, the version on stdout, nothing on stderr; --json is one document', async (t) => {
@@ -71,6 +74,11 @@ test('each command loads what it needs: BullMQ only for a queue, Ink and React o
   const simulated = await loads(['apply', 'scenarios/ops/faults.json', '--transport', 'inprocess']);
   t.true(simulated.modules.includes('scheduler/testbed.js'));
   for (const pkg of ['bullmq', 'ioredis', 'ink', 'react']) t.false(simulated.packages.has(pkg), `apply inprocess loaded ${pkg}`);
+  const outDir = mkdtempSync(join(tmpdir(), 'binary-sweep-'));
+  t.teardown(() => rmSync(outDir, { recursive: true, force: true }));
+  const sweep = await loads(['sweep', 'farm-partition', '--param', 'durationS=1h', '--seeds', '1', '--workers', '1', '--out', outDir]);
+  t.true(sweep.modules.includes('scenarios/sweep-pool.js'));
+  for (const pkg of ['bullmq', 'ioredis', 'ink', 'react']) t.false(sweep.packages.has(pkg), `a local sweep loaded ${pkg}`);
   const validation = await loads(['validate', 'mm1', '--lambda', '0.5', '--mu', '1', '--customers', '1000']);
   t.deepEqual([...validation.packages], ['seedrandom']);
 });
