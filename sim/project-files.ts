@@ -14,12 +14,21 @@ export function projectPath(relative: string): string {
   return fileURLToPath(new URL(relative, projectRootUrl));
 }
 
+/** The node flags a child needs to run our modules as this process does: tsx from source, none compiled. */
+export function loaderArgs(): string[] {
+  return compiled ? [] : ['--import', 'tsx'];
+}
+
 /**
- * The node arguments that run one of our entry scripts (`cli/main`, `bench/queue`: no extension) the
- * way this process runs: the compiled JavaScript when it runs compiled, the source under tsx when it
+ * The absolute path of one of our modules (`cli/main`, `test/helpers/async-trace`: no extension) as
+ * this process runs them: the compiled JavaScript when it runs compiled, the TypeScript source when it
  * runs from source, so a child never runs code older or newer than its parent.
  */
+export function modulePath(module: string): string {
+  return fileURLToPath(new URL(`${module}${compiled ? '.js' : '.ts'}`, codeRootUrl));
+}
+
+/** The node arguments that run one of our entry scripts (`cli/main`, `bench/queue`) as this process runs. */
 export function entryArgs(script: string): string[] {
-  const path = fileURLToPath(new URL(`${script}${compiled ? '.js' : '.ts'}`, codeRootUrl));
-  return compiled ? [path] : ['--import', 'tsx', path];
+  return [...loaderArgs(), modulePath(script)];
 }

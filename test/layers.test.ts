@@ -4,7 +4,6 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   extractImports,
   findCycle,
@@ -17,8 +16,9 @@ import {
   type ImportEdge,
   type SourceFile,
 } from './helpers/layers.js';
+import { projectPath } from '../sim/project-files.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const root = projectPath('').replace(/\/$/, '');
 const folders = layerTable.map((rule) => rule.folder);
 
 let scanned: ImportEdge[] | undefined;

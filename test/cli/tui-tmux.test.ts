@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import test from 'ava';
-import { repoRoot } from '../helpers/cli.js';
+import { builtBinary, repoRoot } from '../helpers/cli.js';
 import { waitUntil } from '../helpers/wait.js';
 
 // A private tmux server (-L), so that this test never touches anyone else's sessions.
@@ -26,7 +26,7 @@ test('tui under tmux: grid shows, k takes a node down, h heals it, q exits 0', a
     }
   });
   // `sleep` keeps the pane (and EXIT=…) on screen after the TUI ends, until teardown kills the server.
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', 'node --import tsx cli/main.ts tui farm-partition; echo EXIT=$?; sleep 300');
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `node ${builtBinary()} tui farm-partition; echo EXIT=$?; sleep 300`);
 
   const grid = await waitForScreen('the farm grid', (s) => /farm-west .* up \d+ standby \d+ down \d+/.test(s) && /q quit/.test(s));
   t.log(`--- the grid ---\n${grid.trimEnd()}`);

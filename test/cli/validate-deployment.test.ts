@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
+import { projectPath } from '../../sim/project-files.js';
 
-const example = readFileSync(new URL('../../data/examples/deployment-zmount-network-zmachine.json', import.meta.url), 'utf8');
+const example = readFileSync(projectPath('data/examples/deployment-zmount-network-zmachine.json'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'validate-deployment-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,8 +1,8 @@
 // Thousands of async callers interleave on the engine; the trace must be byte-identical on every
 // run with one seed (in this process and in a fresh one) and differ with another seed.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { asyncCallers, chaosTicks, runAsyncTrace } from '../helpers/async-trace.js';
+import { inFreshProcess } from '../helpers/fresh-process.js';
 
 test('same seed gives the same trace hash; another seed a different one', async (t) => {
   const a = await runAsyncTrace('seed-1');
@@ -16,8 +16,7 @@ test('same seed gives the same trace hash; another seed a different one', async 
 
 test('a fresh process produces the same trace hash', async (t) => {
   const here = await runAsyncTrace('seed-1');
-  const code = "const { runAsyncTrace } = await import('./test/helpers/async-trace.ts'); console.log((await runAsyncTrace('seed-1')).hash);";
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  const child = inFreshProcess('test/helpers/async-trace', "console.log((await m.runAsyncTrace('seed-1')).hash);");
   t.is(child.status, 0, child.stderr);
   t.is(child.stdout.trim(), here.hash);
 });

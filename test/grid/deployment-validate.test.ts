@@ -7,12 +7,13 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { minRootSizeBytes, validateDeployment } from '../../sim/grid/deployment-validate.js';
 import { workloadTypes } from '../../sim/grid/deployment.js';
+import { projectPath } from '../../sim/project-files.js';
 
 type Doc = Record<string, any>;
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const examplePath = new URL('../../data/examples/deployment-zmount-network-zmachine.json', import.meta.url);
+const examplePath = projectPath('data/examples/deployment-zmount-network-zmachine.json');
 const example = (): Doc => JSON.parse(readFileSync(examplePath, 'utf8'));
 
 const workload = (name: string, type: string, data: unknown) => ({ version: 0, name, type, data, metadata: '', description: '' });

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../sim/errors.js';
 import { loadProfiles, PROFILE_KINDS, type ProfileKind } from '../../sim/hardware/profiles.js';
+import { projectPath } from '../../sim/project-files.js';
 
-const shippedDir = new URL('../../hardware-profiles/', import.meta.url);
+const shippedDir = projectPath('hardware-profiles/');
 
 test('every shipped profile loads, by kind, with the names the brief asks for', (t) => {
   const catalog = loadProfiles();
@@ -56,7 +57,7 @@ test('an unknown profile name is an InputError listing the known names', (t) => 
 type Files = Record<string, unknown>;
 
 function shipped(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(file, shippedDir), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(shippedDir, file), 'utf8')) as Record<string, unknown>;
 }
 
 function validSet(): Files {

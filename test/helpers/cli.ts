@@ -84,7 +84,7 @@ function assertBuilt(): void {
   } catch {
     throw new Error(`${compiled} is missing: run 'npm run build' (npm test and npm ci do)`);
   }
-  for (const folder of ['sim', 'workers', 'scheduler', 'scenarios', 'reports', 'cli', 'bench']) {
+  for (const folder of ['sim', 'workers', 'scheduler', 'scenarios', 'reports', 'cli', 'bench', 'test']) {
     const newer = newestSource(join(repoRoot, folder));
     if (newer.mtimeMs > builtMs) throw new Error(`dist/ is older than ${newer.path}: run 'npm run build' (npm test does)`);
   }

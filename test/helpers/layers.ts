@@ -4,6 +4,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { projectPath } from '../../sim/project-files.js';
 
 /** One row of the layer table: a top-level folder and the folders it may import besides itself. */
 export interface LayerRule {
@@ -16,7 +17,7 @@ export interface LayerRule {
  * The README's layer table ("## Layout"), top to bottom; dependencies point down it only. Parsed from
  * the project's own docs, so the docs and the check cannot drift apart.
  */
-export const layerTable: readonly LayerRule[] = parseLayerTable(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+export const layerTable: readonly LayerRule[] = parseLayerTable(readFileSync(projectPath('README.md'), 'utf8'));
 
 /** A source file by its repository-relative POSIX path (`sim/engine/clock.ts`). */
 export interface SourceFile {

@@ -2,14 +2,14 @@
 // and loop-free paths. Graphs are built through the real CSR builder, so loader rules apply to them too.
 import fc from 'fast-check';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import { buildTopology, components, type Topology } from '../../sim/network/topology/graph.js';
 import type { PlanetaryOverlay } from '../../sim/network/planetary/overlay.js';
+import { projectPath } from '../../sim/project-files.js';
 
 /** A file under the repository's data/topologies/ (data/SOURCES.md says where each came from). */
 export function topologyFile(relative: string): string {
-  const path = fileURLToPath(new URL(relative, new URL('../../data/topologies/', import.meta.url)));
+  const path = projectPath(`data/topologies/${relative}`);
   if (!existsSync(path)) throw new Error(`topology ${path} not found in data/topologies/`);
   return path;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { distroFlist } from '../../sim/storage/flist/generate.js';
 import type { Deployment } from '../../sim/grid/deployment.js';
 import { World } from '../../sim/grid/world.js';
+import { projectPath } from '../../sim/project-files.js';
 
 export const exampleFlistUrl = 'https://hub.grid.tf/tf-official-apps/base:latest.flist';
 
@@ -24,7 +25,7 @@ export function smallWorld(seed: string | number = 1): World {
 
 /** data/examples/deployment-zmount-network-zmachine.json, as found (its zmachine size is 1). */
 export function exampleDeployment(): Deployment {
-  const url = new URL('../../data/examples/deployment-zmount-network-zmachine.json', import.meta.url);
+  const url = projectPath('data/examples/deployment-zmount-network-zmachine.json');
   return JSON.parse(readFileSync(url, 'utf8')) as Deployment;
 }
 

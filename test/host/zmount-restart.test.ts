@@ -10,6 +10,8 @@ import { ZmountCapacityError } from '../../workers/host/zmount/errors.js';
 import { ZmountPool } from '../../workers/host/zmount/pool.js';
 import { repoRoot } from '../helpers/cli.js';
 import { MiB, removeDir, tempDir } from './flist-fixture.js';
+import { pathToFileURL } from 'node:url';
+import { loaderArgs, modulePath } from '../../sim/project-files.js';
 
 const run = promisify(execFile);
 
@@ -25,12 +27,12 @@ test('another process sees the zmounts, sizes and data of the first, and its acc
   writeFileSync(first.pathOf('keep'), 'written by the VM', { flag: 'r+' });
   // A separate Node process, as after a restart: it lists what it finds and tries to overcommit.
   const script = `
-    import { ZmountPool } from ${JSON.stringify(join(repoRoot, 'workers/host/zmount/pool.ts'))};
+    import { ZmountPool } from ${JSON.stringify(pathToFileURL(modulePath('workers/host/zmount/pool')).href)};
     const pool = await ZmountPool.open({ dataDir: ${JSON.stringify(dataDir)}, poolSizeBytes: ${8 * MiB} });
     const refused = await pool.create('big', ${4 * MiB}).then(() => 'created', (e) => e.constructor.name);
     console.log(JSON.stringify({ mounts: pool.list().map((m) => [m.name, m.sizeBytes]), free: pool.freeBytes, refused, recovery: pool.recovery }));
   `;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot });
+  const { stdout } = await run(process.execPath, [...loaderArgs(), '--input-type=module', '-e', script], { cwd: repoRoot });
   const seen = JSON.parse(stdout) as { mounts: [string, number][]; free: number; refused: string; recovery: object };
   t.deepEqual(seen.mounts, [['keep', 2 * MiB], ['grow', 3 * MiB]]);
   t.is(seen.free, 3 * MiB);

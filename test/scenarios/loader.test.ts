@@ -9,6 +9,7 @@ import { loadScenario, loadScenarioFile } from '../../scenarios/load.js';
 import { tfrobotGroups } from '../../scenarios/tfrobot.js';
 import { InputError } from '../../sim/errors.js';
 import { randomFaults, scenarioDir, writeScenario } from '../helpers/scenario-files.js';
+import { projectPath } from '../../sim/project-files.js';
 
 const dir = scenarioDir();
 
@@ -77,7 +78,7 @@ test('durations: seconds or a number with a unit', (t) => {
 });
 
 test('tfrobot: the shared mass-placement example becomes workload groups; bad entries name the field', (t) => {
-  const doc = JSON.parse(readFileSync(new URL('../../data/examples/tfrobot-mass-placement.json', import.meta.url), 'utf8')) as { vms: unknown[] };
+  const doc = JSON.parse(readFileSync(projectPath('data/examples/tfrobot-mass-placement.json'), 'utf8')) as { vms: unknown[] };
   const groups = tfrobotGroups(doc, 'tfrobot-mass-placement.json', { intervalS: { kind: 'exponential', meanS: 60 } });
   t.deepEqual(groups, [{ name: 'examplevm123', kind: 'vm', count: 1, cpu: 1, memoryBytes: 2 * 2 ** 30, diskBytes: 15 * 2 ** 30, intervalS: { kind: 'exponential', meanS: 60 } }]);
   const compiled = compileScenario({ ...randomFaults(), workload: groups }, 'inline');

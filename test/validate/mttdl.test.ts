@@ -14,7 +14,6 @@ import {
   type StripeRates,
 } from '../../sim/validate/mttdl-exact.js';
 import { simulateCopysetLoss, validateMttdl } from '../../sim/validate/mttdl.js';
-import { runCli } from '../../cli/main.js';
 import { cli } from '../helpers/cli.js';
 
 
@@ -212,20 +211,9 @@ const badFlags: readonly (readonly [string, string])[] = [
   ['--seed', ''],
 ];
 
-/**
- * The command line in this process, through the same entry point the program runs (runCli): a child
- * process per bad flag cost about 2 s of CPU each for tsx to load the CLI. The --json test above keeps
- * the real child process, stdout and exit status.
- */
-async function cliInProcess(...argv: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const code = await runCli(argv, { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) } });
-  return { code, stderr };
-}
-
 for (const [flag, value] of badFlags) {
   test(`validate mttdl ${flag} '${value}' exits 2 naming ${flag}`, async (t) => {
-    const { code, stderr } = await cliInProcess('validate', 'mttdl', ...withFlag(flag, value));
+    const { code, stderr } = await cli('validate', 'mttdl', ...withFlag(flag, value));
     t.is(code, 2, stderr);
     t.true(stderr.includes(flag), stderr);
   });

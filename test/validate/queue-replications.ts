@@ -10,15 +10,17 @@ import {
   type QueueParams,
   type QueueValidation,
 } from '../../sim/validate/queueing.js';
+import { pathToFileURL } from 'node:url';
+import { loaderArgs, modulePath } from '../../sim/project-files.js';
 
-const workerUrl = new URL('./queue-replication-worker.ts', import.meta.url);
+const workerUrl = pathToFileURL(modulePath('test/validate/queue-replication-worker'));
 
 function replicate(p: QueueParams): Promise<QueueBatches> {
   return new Promise((resolve, reject) => {
-    // A worker's entry point is resolved before any --import hook runs, so a JavaScript stub
-    // registers tsx first and then imports the TypeScript worker.
+    // Compiled, the worker is plain JavaScript. From source, its entry point is resolved before any
+    // --import hook runs, so a JavaScript stub registers tsx first and then imports the TypeScript worker.
     const stub = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-    const worker = new Worker(stub, { eval: true, workerData: p });
+    const worker = loaderArgs().length === 0 ? new Worker(workerUrl, { workerData: p }) : new Worker(stub, { eval: true, workerData: p });
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => {

@@ -1,10 +1,10 @@
 // SimBackend.stateHash: equal for two identical runs (here and in a fresh process), different after
 // any single operation that changes what a user could observe.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { handlers } from '../../workers/handlers/index.js';
 import type { Operation, OperationResult } from '../../workers/operations.js';
 import { runHashScenario } from '../helpers/sim-backend.js';
+import { inFreshProcess } from '../helpers/fresh-process.js';
 
 test('two identical runs give the same hash and end at the same virtual time', async (t) => {
   const a = await runHashScenario(1);
@@ -16,8 +16,7 @@ test('two identical runs give the same hash and end at the same virtual time', a
 
 test('a fresh process gives the same hash', async (t) => {
   const here = await runHashScenario(1);
-  const code = "const { runHashScenario } = await import('./test/helpers/sim-backend.ts'); console.log((await runHashScenario(1)).hash);";
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  const child = inFreshProcess('test/helpers/sim-backend', 'console.log((await m.runHashScenario(1)).hash);');
   t.is(child.status, 0, child.stderr);
   t.is(child.stdout.trim(), here.hash);
 });
