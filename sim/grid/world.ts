@@ -55,8 +55,12 @@ export class World {
   readonly netRegistry = new NetworkRegistry();
   private netModel: GridNetwork | undefined;
   private readonly caches = new Map<number, BlockCache>();
-  /** vdisk workload id → the zmachine it is attached to. */
-  private readonly attachedTo = new Map<string, string>();
+  /**
+   * vdisk workload id → the zmachine it is attached to, by the vdisk's node: an SSD failure looks at
+   * its own node's vdisks only. A vdisk never changes node (its id names a contract, which is for one
+   * node), and each node's map keeps the order the ids were attached in.
+   */
+  private readonly attachedOn = new Map<number, Map<string, string>>();
 
   constructor(options: WorldOptions) {
     this.rngs = new RngStreams(options.seed);
@@ -119,7 +123,7 @@ export class World {
    */
   failSsd(node: number, pool: number): void {
     this.grid.ssd(node, pool).fail();
-    for (const [diskId, machineId] of this.attachedTo) {
+    for (const [diskId, machineId] of this.attachedOn.get(node) ?? []) {
       const disk = this.storage.vdisk(diskId);
       if (disk?.node === node && disk.pool === pool) this.sim.process(this.crashOnIo(machineId), `io-errors ${machineId}`);
     }
@@ -195,10 +199,17 @@ export class World {
       // A zdisk is marked like a zmount (it may not change size under a machine); it has no vdisk, so an
       // SSD failure on this node cannot take it away from the machine.
       if (this.zdisks.setMounted(id, attached)) continue;
-      if (this.storage.vdisk(id) === undefined) continue;
+      const disk = this.storage.vdisk(id);
+      if (disk === undefined) continue;
       this.storage.setMounted(id, attached);
-      if (attached) this.attachedTo.set(id, machineId);
-      else this.attachedTo.delete(id);
+      let onNode = this.attachedOn.get(disk.node);
+      if (attached) {
+        if (onNode === undefined) this.attachedOn.set(disk.node, (onNode = new Map()));
+        onNode.set(id, machineId);
+      } else if (onNode !== undefined) {
+        onNode.delete(id);
+        if (onNode.size === 0) this.attachedOn.delete(disk.node);
+      }
     }
   }
 }
