@@ -19,14 +19,21 @@ export const gaugeCount = 11;
 
 const totalKey = { cru: 'cru', mru: 'mruBytes', sru: 'sruBytes', hru: 'hruBytes' } as const;
 
-/** A sample as gauge values; a resource with no capacity up counts as fully used, not as idle. */
+/** Each gauge slot's name, for the message that names a bad one. */
+const gaugeNames = [...resourceNames.map((r) => `${r} used/total`), ...Object.keys(gauge)];
+
+/**
+ * A sample as gauge values; a resource with no capacity up counts as fully used, not as idle. Called
+ * on every node power change, so it allocates nothing but the array it returns.
+ */
 export function gaugeValues(s: GridSample): Float64Array {
   const g = new Float64Array(gaugeCount);
-  resourceNames.forEach((r, i) => {
-    const total = s.total[totalKey[r]];
-    const used = s.used[totalKey[r]];
+  for (let i = 0; i < resourceNames.length; i++) {
+    const key = totalKey[resourceNames[i]!];
+    const total = s.total[key];
+    const used = s.used[key];
     g[i] = total > 0 ? used / total : used > 0 ? 1 : 0;
-  });
+  }
   g[gauge.nodesUp] = s.nodesUp;
   g[gauge.nodesDown] = s.nodesDown;
   g[gauge.workloadsOk] = s.workloadsOk;
@@ -35,10 +42,10 @@ export function gaugeValues(s: GridSample): Float64Array {
   g[gauge.zstorObjectsDegraded] = s.zstorObjectsDegraded;
   g[gauge.zstorStoredBytes] = s.zstorStoredBytes;
   // A NaN would poison every mean after it; say which gauge the runner got wrong instead.
-  const names = [...resourceNames.map((r) => `${r} used/total`), ...Object.keys(gauge)];
-  g.forEach((v, i) => {
-    if (!(v >= 0 && v < Infinity)) throw new SimulationError(`sample: ${names[i]} must be finite and ≥ 0, got ${v}`);
-  });
+  for (let i = 0; i < gaugeCount; i++) {
+    const v = g[i]!;
+    if (!(v >= 0 && v < Infinity)) throw new SimulationError(`sample: ${gaugeNames[i]} must be finite and ≥ 0, got ${v}`);
+  }
   return g;
 }
 

@@ -36,10 +36,78 @@ export interface RunObserver {
 
 const zero: ResourceVector = { cru: 0, mruBytes: 0, sruBytes: 0, hruBytes: 0 };
 
+/** One deployment's share of a sample: its workloads by state, and the vCPUs of its running machines. */
+interface DeploymentTally {
+  ok: number;
+  error: number;
+  runningVcpus: number;
+}
+
+/**
+ * The workload counts of a run's deployments, kept up to date from the deployments that changed
+ * since the last sample, so that a sample costs O(nodes + changed deployments), not a copy of every
+ * deployment. Running vCPUs are kept per node, since a node that is off contributes none.
+ */
+class WorkloadTallies {
+  private readonly byDeployment = new Map<string, DeploymentTally>();
+  private readonly dirty = new Map<string, { node: number; contractId: number }>();
+  ok = 0;
+  error = 0;
+  readonly runningVcpusByNode: Float64Array;
+  /** Nodes holding at least one of the run's deployments, in the order they first got one. */
+  readonly nodes = new Set<number>();
+
+  constructor(private readonly ctx: RunContext) {
+    this.runningVcpusByNode = new Float64Array(ctx.world.grid.nodeCount);
+    ctx.placed.push((inst) => {
+      this.nodes.add(inst.node);
+      this.touch(inst.node, inst.contractId);
+    });
+    // Only the run's own deployments count, as when the sampler walked ctx.instances.
+    ctx.world.provision.onChange((node, contractId) => {
+      const key = `${node}/${contractId}`;
+      if (this.byDeployment.has(key)) this.dirty.set(key, { node, contractId });
+    });
+  }
+
+  private touch(node: number, contractId: number): void {
+    this.dirty.set(`${node}/${contractId}`, { node, contractId });
+  }
+
+  /** Brings the counts up to date with every deployment changed since the last call. */
+  refresh(): void {
+    for (const [key, { node, contractId }] of this.dirty) {
+      const before = this.byDeployment.get(key);
+      if (before !== undefined) this.add(node, before, -1);
+      const now = this.tally(node, contractId);
+      this.byDeployment.set(key, now);
+      this.add(node, now, 1);
+    }
+    this.dirty.clear();
+  }
+
+  private add(node: number, t: DeploymentTally, sign: 1 | -1): void {
+    this.ok += sign * t.ok;
+    this.error += sign * t.error;
+    this.runningVcpusByNode[node]! += sign * t.runningVcpus;
+  }
+
+  private tally(node: number, contractId: number): DeploymentTally {
+    const t: DeploymentTally = { ok: 0, error: 0, runningVcpus: 0 };
+    for (const w of this.ctx.world.provision.deployment(node, contractId)?.workloads ?? []) {
+      if (w.result?.state === 'ok') t.ok++;
+      else if (w.result?.state === 'error') t.error++;
+      // zos does not take CPU from a node's free capacity; the vCPUs of running machines stand for it.
+      if (w.type === 'zmachine' && w.result?.state === 'ok') t.runningVcpus += (w.data as { compute_capacity: { cpu: number } }).compute_capacity.cpu;
+    }
+    return t;
+  }
+}
+
 /**
  * Wires `observer` to a run and returns the full sampler the runner calls between slices. A full
- * sample is O(nodes + deployments), so it runs only then; a power change between slices re-sends the
- * last resource figures with the node counts updated, which costs O(1).
+ * sample is O(nodes + deployments changed since the last one), so it runs only then; a power change
+ * between slices re-sends the last resource figures with the node counts updated, which costs O(1).
  */
 export function attachObserver(ctx: RunContext, observer: RunObserver): () => void {
   const { world } = ctx;
@@ -48,6 +116,8 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
   let nodesDown = 0;
   let last: GridSnapshot | undefined;
   const network = usesNetwork(ctx.scenario);
+  // Registered before the operation listener below, as the sampler used to read deployments first.
+  const workloads = new WorkloadTallies(ctx);
   for (let node = 0; node < grid.nodeCount; node++) {
     const t = grid.total(node);
     observer.node(sim.nowS, { id: node, up: true, farm: farmNames[grid.farmOf(node)]!, template: grid.template(node).name, capacity: { cru: t.cru, mruBytes: t.mruBytes, sruBytes: t.sruBytes, hruBytes: t.hruBytes } });
@@ -75,6 +145,7 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
     observer.operation({ id: `contract-${contractId}`, kind: op.kind, submittedS: op.submittedS, startedS: op.submittedS, finishedS: sim.nowS, state: ok ? 'ok' : 'error', node });
   });
   return () => {
+    workloads.refresh();
     const used = { ...zero };
     const total = { ...zero };
     for (let node = 0; node < grid.nodeCount; node++) {
@@ -88,20 +159,11 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
       used.mruBytes += t.mruBytes - f.mruBytes;
       used.sruBytes += t.sruBytes - f.sruBytes;
       used.hruBytes += t.hruBytes - f.hruBytes;
+      used.cru += workloads.runningVcpusByNode[node]!;
     }
-    let workloadsOk = 0;
-    let workloadsError = 0;
+    const { ok: workloadsOk, error: workloadsError } = workloads;
     let queueDepth = 0;
-    for (const inst of ctx.instances) {
-      const doc = world.provision.deployment(inst.node, inst.contractId);
-      for (const w of doc?.workloads ?? []) {
-        if (w.result?.state === 'ok') workloadsOk++;
-        else if (w.result?.state === 'error') workloadsError++;
-        // zos does not take CPU from a node's free capacity; the vCPUs of running machines stand for it.
-        if (w.type === 'zmachine' && w.result?.state === 'ok' && grid.isOn(inst.node)) used.cru += (w.data as { compute_capacity: { cpu: number } }).compute_capacity.cpu;
-      }
-    }
-    for (const node of new Set(ctx.instances.map((i) => i.node))) queueDepth += world.provision.queuedJobs(node);
+    for (const node of workloads.nodes) queueDepth += world.provision.queuedJobs(node);
     const zstor = storageTally(ctx);
     last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: zstor.degraded, zstorStoredBytes: zstor.storedBytes, ...(network ? { net: world.net.stats() } : {}) };
     observer.sample(sim.nowS, last);

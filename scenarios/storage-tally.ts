@@ -15,6 +15,7 @@ export interface StorageTally {
 export function storageTally(ctx: RunContext): StorageTally {
   const qsfsGroups = new Set(ctx.scenario.workload.filter((g) => g.kind === 'qsfs').map((g) => g.name));
   const out = { present: qsfsGroups.size > 0, objects: 0, degraded: 0, lost: 0, storedBytes: 0 };
+  if (!out.present) return out;
   for (const inst of ctx.instances) {
     if (!qsfsGroups.has(inst.group)) continue;
     const q = ctx.world.qsfs.instance(`${inst.doc.twin_id}-${inst.contractId}-fs`);
