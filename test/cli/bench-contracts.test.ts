@@ -58,3 +58,19 @@ test('bench startup --json: CPU time of version and help beside node -e 0 from t
   t.is(doc.rounds, 2);
   t.true(Math.abs((doc.versionRatio as number) - (doc.versionCpuMs as number) / (doc.nodeCpuMs as number)) < 0.01);
 });
+
+test('bench scale --json: CPU per event of the capacity year at N and K × N nodes, from the same run, and their ratio', async (t) => {
+  const doc = json(t, await spawnCli(['bench', 'scale', '--nodes', '500', '--scale', '2', '--json']));
+  const reference = doc.reference as Record<string, number>;
+  const scaled = doc.scaled as Record<string, number>;
+  t.is(reference.nodes, 500);
+  t.is(scaled.nodes, 1000);
+  for (const run of [reference, scaled]) {
+    for (const k of ['events', 'cpuS', 'wallS', 'cpuUsPerEvent', 'peakRssBytes', 'deploymentsPlaced']) t.true(typeof run[k] === 'number' && run[k]! > 0, k);
+    t.is(run.simulatedS! >= 365 * 86_400, true);
+  }
+  // Deployments scale with the grid: twice the nodes, twice the deployments.
+  t.is(scaled.deploymentsPlaced, 2 * reference.deploymentsPlaced!);
+  t.true(Math.abs((doc.ratio as number) - scaled.cpuUsPerEvent! / reference.cpuUsPerEvent!) < 0.01);
+  t.is(doc.peakRssBytes, scaled.peakRssBytes);
+});

@@ -27,6 +27,14 @@ export const benchSpecs = {
       deployments: { kind: 'value', valueName: 'N', help: 'deployments (default min(nodes, 10000))' },
     },
   },
+  scale: {
+    summary: 'capacity-10k-year at N nodes and at K × N (farms and deployments scaled alike): CPU per event, their ratio, peak RSS',
+    usage: 'bench scale [--nodes N] [--scale K] [--json]',
+    flags: {
+      nodes: { kind: 'value', valueName: 'N', help: 'nodes of the reference run, a multiple of 250 (default 10000)' },
+      scale: { kind: 'value', valueName: 'K', help: 'the scaled run has K × N nodes (default 10; 100 for a million)' },
+    },
+  },
   zdb: {
     summary: 'real Zero-DB server: SET/GET ops/s vs a private redis-server, same client and pipeline',
     usage: 'bench zdb [--ops N] [--value-bytes B] [--pipeline D] [--rounds N] [--json]',
