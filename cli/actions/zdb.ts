@@ -16,9 +16,11 @@ export async function serveZdb(args: Args, context: CommandContext): Promise<num
   const port = args.number('port', { integer: true, min: 0, max: 65535, default: defaultZdbPort });
   const bind = args.string('bind', defaultZdbBind);
   const fsync = !args.boolean('no-fsync');
+  const adminPassword = args.string('admin');
+  if (adminPassword === '') throw new InputError('command line', '--admin', 'the admin password must not be empty');
   let server: ZdbHostServer;
   try {
-    server = new ZdbHostServer({ dataDir, port, bind, fsync });
+    server = new ZdbHostServer({ dataDir, port, bind, fsync, ...(adminPassword === undefined ? {} : { adminPassword }) });
   } catch (error) {
     // An unreadable directory or a file that is not ours: the user's to fix, named plainly.
     throw new InputError('command line', '--data-dir', error instanceof Error ? error.message : String(error));
@@ -36,7 +38,7 @@ export async function serveZdb(args: Args, context: CommandContext): Promise<num
       out.progress(`zdb: namespace ${ns.name}: cut ${r.dataBytesCut} torn bytes from data, ${r.indexBytesCut} from index; ${r.entriesFromData} entries re-indexed from data`);
     }
   }
-  out.progress(`zdb: ready on ${bound.address}:${bound.port} (data ${dataDir}, fsync ${fsync ? 'per batch' : 'off'})`);
+  out.progress(`zdb: ready on ${bound.address}:${bound.port} (data ${dataDir}, fsync ${fsync ? 'per batch' : 'off'}${adminPassword === undefined ? '' : ', admin password set'})`);
   await untilStopSignal();
   await server.close();
   return 0;

@@ -112,21 +112,21 @@ test.serial('random bytes and mutated requests get RESP replies (or a wait), and
   t.true(rssAfter < rssBefore + 64 * MiB);
 });
 
-test.serial('non-RESP input gets an error reply and the connection is closed', async (t) => {
+test.serial('non-RESP input gets 0-db\'s error reply and the connection is closed', async (t) => {
   const { reply, closedByServer } = await exchange(t.context.zdb.port, Buffer.from('HELLO WORLD\r\n'), 2000);
-  t.regex(reply, /^-ERR Protocol error: expected '\*'/);
+  t.is(reply, '-Malformed request, array expected\r\n');
   t.true(closedByServer);
-  const bad = await exchange(t.context.zdb.port, Buffer.from('*2\r\n$3\r\nGET\r\n$x1\r\n'), 2000);
+  const bad = await exchange(t.context.zdb.port, Buffer.from('*2\r\n$3\r\nGET\r\n$-1\r\n'), 2000);
   t.regex(bad.reply, /^-ERR Protocol error: invalid bulk length/);
 });
 
 test.serial('a request above the 8 MiB cap is refused while parsing, before it is buffered', async (t) => {
   const { port } = t.context.zdb;
   const declared = await exchange(port, Buffer.from(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${64 * MiB}\r\n`), 2000);
-  t.regex(declared.reply, /^-ERR Protocol error: bulk of \d+ bytes is above the limit/);
+  t.is(declared.reply, '-Payload too big\r\n');
   t.true(declared.closedByServer);
   // Many bulks that are each allowed but together exceed the cap.
-  const many = Buffer.concat([Buffer.from('*4000\r\n'), ...Array.from({ length: 3 }, () => encode(['x']).subarray(4)), Buffer.from(`$${4 * MiB}\r\n`)]);
+  const many = Buffer.concat([Buffer.from('*1000\r\n'), ...Array.from({ length: 3 }, () => encode(['x']).subarray(4)), Buffer.from(`$${4 * MiB}\r\n`)]);
   const chunks = [many, Buffer.alloc(4 * MiB), Buffer.from(`\r\n$${5 * MiB}\r\n`)];
   const total = await exchange(port, Buffer.concat(chunks), 3000);
   t.regex(total.reply, /request too large/);

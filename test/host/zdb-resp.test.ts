@@ -37,13 +37,32 @@ test('a stream of requests split anywhere parses to the same requests', (t) => {
   t.pass();
 });
 
-test('malformed headers and oversized declarations are protocol errors, with earlier requests kept', (t) => {
+test('malformed headers and oversized declarations are protocol errors with 0-db\'s texts, earlier requests kept', (t) => {
   const ok = encode([Buffer.from('PING')]);
-  for (const bad of ['GET x\r\n', '*x\r\n', '*1\r\n$-1\r\n', '*1\r\n$1\r\nab\r\n', `*1\r\n$${9 * 1024 * 1024}\r\n`, '*99999\r\n', `*1\r\n$${'9'.repeat(40)}`]) {
+  // [bytes, reply, close]: 0-db's zdbd/redis.c discards (closes) or wedges the connection.
+  const cases: [string, string, boolean][] = [
+    ['GET x\r\n', 'Malformed request, array expected', true],
+    ['*0\r\n', 'Missing arguments', false],
+    // atoi("x") is 0.
+    ['*x\r\n', 'Missing arguments', false],
+    ['*1025\r\n', 'Too many arguments', false],
+    ['*-1\r\n', 'Internal memory error', true],
+    ['*1\r\n:1\r\n', 'Malformed query string', false],
+    [`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${8 * 1024 * 1024 + 1}\r\n`, 'Payload too big', true],
+    ['*1\r\n$-1\r\n', 'ERR Protocol error: invalid bulk length', true],
+    ['*1\r\n$1\r\nab\r\n', 'ERR Protocol error: bulk not terminated by CRLF', true],
+    [`*1\r\n$${'9'.repeat(40)}`, 'ERR Protocol error: invalid bulk header', true],
+  ];
+  for (const [bad, reply, close] of cases) {
     const parser = new RespParser();
     const error = t.throws(() => parser.push(Buffer.concat([ok, Buffer.from(bad)])), { instanceOf: ProtocolError }, bad);
     t.is(error?.completed.length, 1, bad);
+    t.is(error?.reply, reply, bad);
+    t.is(error?.close, close, bad);
   }
-  // `*0` is an empty request and is skipped, as redis does.
-  t.deepEqual(new RespParser().push(Buffer.concat([Buffer.from('*0\r\n'), ok])).length, 1);
+  // 1024 arguments are allowed, and an 8 MiB bulk (the limit itself) is accepted.
+  t.deepEqual(new RespParser().push(Buffer.from('*1024\r\n')), []);
+  t.deepEqual(new RespParser().push(Buffer.from(`*1\r\n$${8 * 1024 * 1024}\r\n`)), []);
+  // A line that is not an array waits for its end of line, as 0-db does, before it is refused.
+  t.deepEqual(new RespParser().push(Buffer.from('PIN')), []);
 });

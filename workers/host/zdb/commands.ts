@@ -1,11 +1,13 @@
 // The commands of the real 0-db server: one session's request in, one encoded RESP reply out, with
 // 0-db's argument checks and reply shapes. Leaves out sockets and batching (server.ts) and storage.
 
+import { createHash, randomBytes } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { ZdbError, ZdbErrorCode } from '../../../sim/storage/zdb/errors.js';
 import type { NsSetProperty } from '../../../sim/storage/zdb/namespace.js';
-import type { HostNamespace } from './host-namespace.js';
+import { seqIdBytes, type HostNamespace } from './host-namespace.js';
 import { arrayReply, bulkReply, errorReply, integerReply, nilReply, okReply, pongReply } from './resp.js';
+import { ZdbReplyError } from './reply-error.js';
 import { defaultNamespace, maxNamespaceBytes, validNamespaceName, type ZdbStore } from './store.js';
 
 /** One client connection's state. */
@@ -13,6 +15,10 @@ export interface Session {
   ns: HostNamespace;
   /** False for an anonymous session on a public namespace that has a password. */
   writable: boolean;
+  /** Every session is admin when the server has no admin password (zdbd/redis.c, socket_client_new). */
+  admin: boolean;
+  /** The last `AUTH SECURE CHALLENGE` answer, until an `AUTH SECURE hash` uses it up. */
+  nonce: string | null;
 }
 
 /** What the server knows about itself, for INFO. */
@@ -21,6 +27,21 @@ export interface ServerStats {
   clients: number;
   commands: number;
   failed: number;
+  /** Commands refused with "Permission denied" (0-db's commands_unauthorized). */
+  unauthorized: number;
+  /** Bytes received from and sent to clients (network_rx_bytes, network_tx_bytes). */
+  rxBytes: number;
+  txBytes: number;
+}
+
+/** The server's settings the commands read: only the admin password so far. */
+export interface ServerConfig {
+  /** null: no admin password, every session is admin and AUTH says "Authentication disabled". */
+  readonly adminPassword: string | null;
+}
+
+export function newSession(ns: HostNamespace, config: ServerConfig): Session {
+  return { ns, writable: true, admin: config.adminPassword === null, nonce: null };
 }
 
 /** Raised when the session must end after this reply (QUIT, or its namespace was deleted). */
@@ -35,24 +56,38 @@ const maxMgetReplyBytes = 64 * 1024 * 1024;
 const scanPageEntries = 128;
 const nsSetProperties = new Set<string>(['maxsize', 'password', 'public', 'mode', 'lock', 'freeze', 'worm']);
 
-export function execute(store: ZdbStore, session: Session, args: Buffer[], stats: ServerStats): Buffer {
+export function execute(store: ZdbStore, session: Session, args: Buffer[], stats: ServerStats, config: ServerConfig = { adminPassword: null }): Buffer {
   stats.commands++;
   try {
     if (session.ns.deleted) throw new CloseAfterReply(errorReply('Your active namespace is not available anymore (probably removed).'));
-    return run(store, session, args, stats);
+    return run(store, session, args, stats, config);
   } catch (error) {
     if (error instanceof CloseAfterReply) throw error;
     stats.failed++;
     if (error instanceof ZdbError) return errorReply(error.reply);
-    if (error instanceof CommandError) return errorReply(error.message);
+    if (error instanceof ZdbReplyError) return errorReply(error.reply);
     throw error;
   }
 }
 
 /** A refusal with 0-db's text where no ZdbError code fits (argument shape, namespace names). */
-class CommandError extends Error {}
+const CommandError = ZdbReplyError;
 
-function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerStats): Buffer {
+/** zdbd/commands.c, command_admin_authorized: checked before anything else in the command. */
+function mustBeAdmin(session: Session, stats: ServerStats): void {
+  if (session.admin) return;
+  stats.unauthorized++;
+  throw new CommandError('Permission denied');
+}
+
+/** SET/DEL's optional timestamp (admin only), read with atoll and stored as 0-db's u32. */
+function timestampArg(raw: Buffer | undefined, nowS: number): number {
+  if (raw === undefined) return nowS;
+  const m = /^\s*([+-]?\d+)/.exec(raw.toString('latin1'));
+  return m === null ? 0 : Number(BigInt.asUintN(32, BigInt(m[1]!)));
+}
+
+function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerStats, config: ServerConfig): Buffer {
   const name = args[0]!.toString('latin1').toUpperCase();
   const nowS = Math.floor(Date.now() / 1000);
   const ns = session.ns;
@@ -72,8 +107,10 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
     }
     case 'SET':
     case 'SETX':
-      arity(args, 3);
-      return bulkReply(ns.set(args[1]!, args[2]!, session.writable, nowS));
+      // zdbd/commands_set.c: a 4th argument (the timestamp) is for admins; else exactly 3, empty allowed.
+      if (args.length === 4) mustBeAdmin(session, stats);
+      else arity(args, 3);
+      return bulkReply(ns.set(args[1]!, args[2]!, session.writable, timestampArg(args[3], nowS)));
     case 'GET':
       arity(args, 2, true);
       return bulkReply(ns.get(args[1]!));
@@ -86,8 +123,10 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
       return arrayReply(entries.map((e) => bulkReply(e === null ? null : ns.files.readPayload(e))));
     }
     case 'DEL':
-      arity(args, 2, true);
-      ns.del(args[1]!, session.writable, nowS);
+      // zdbd/commands_dataset.c: DEL key timestamp is for admins.
+      if (args.length === 3) mustBeAdmin(session, stats);
+      else arity(args, 2, true);
+      ns.del(args[1]!, session.writable, timestampArg(args[2], nowS));
       return okReply;
     case 'EXISTS':
       arity(args, 2, true);
@@ -109,14 +148,18 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
       return integerReply(ns.dbsize);
     case 'INFO':
       return bulkReply(info(store, stats));
+    case 'AUTH':
+      return auth(session, args, config);
     case 'SELECT':
       return select(store, session, args);
     case 'NSNEW': {
+      mustBeAdmin(session, stats);
       arity(args, 2, true);
       store.nsnew(namespaceName(args[1]!, true));
       return okReply;
     }
     case 'NSDEL': {
+      mustBeAdmin(session, stats);
       arity(args, 2, true);
       const target = namespaceName(args[1]!, false);
       if (target === defaultNamespace) throw new CommandError('Cannot remove default namespace');
@@ -130,13 +173,19 @@ function run(store: ZdbStore, session: Session, args: Buffer[], stats: ServerSta
       arity(args, 2, true);
       return bulkReply(nsinfo(store.mustGet(namespaceName(args[1]!, false))));
     case 'NSSET': {
+      // zdbd/commands_namespace.c, command_nsset, in its order: admin, arity, lengths, existence;
+      // mode, lock and freeze apply to the default namespace too, the others do not.
+      mustBeAdmin(session, stats);
       arity(args, 4, true);
+      if (args[1]!.length > maxNamespaceBytes) throw new CommandError('Namespace too long');
+      if (args[2]!.length > 256 || args[3]!.length > 63) throw new CommandError('Argument too long');
       const target = namespaceName(args[1]!, false);
-      if (target === defaultNamespace) throw new CommandError('Cannot update default namespace');
+      const ns = store.mustGet(target);
       const property = args[2]!.toString('latin1');
+      const anyNamespace = property === 'mode' || property === 'lock' || property === 'freeze';
+      if (!anyNamespace && target === defaultNamespace) throw new CommandError('Cannot update default namespace');
       if (!nsSetProperties.has(property)) throw new CommandError('Invalid property');
-      if (args[3]!.length > 63) throw new CommandError('Invalid value');
-      store.mustGet(target).nsset(property as NsSetProperty, args[3]!.toString('utf8'));
+      ns.nsset(property as NsSetProperty, args[3]!.toString('utf8'));
       return okReply;
     }
     default:
@@ -161,23 +210,90 @@ function namespaceName(raw: Buffer, creating: boolean): string {
 }
 
 /**
- * SELECT name [password]: no password set ⇒ read-write; the right password ⇒ read-write; none
- * given on a public namespace ⇒ read-only; otherwise refused ("Namespace protected and private").
+ * SELECT name [password | SECURE hash], as zdbd/commands_namespace.c (command_select): no password
+ * set ⇒ read-write, whatever else is sent; none given on a public namespace ⇒ read-only; a private
+ * one ⇒ "Namespace protected and private"; SECURE takes sha1(nonce:password) after AUTH SECURE
+ * CHALLENGE, and leaves the nonce in place (only AUTH SECURE uses it up).
  */
 function select(store: ZdbStore, session: Session, args: Buffer[]): Buffer {
-  if (args.length < 2 || args.length > 3) throw new CommandError('Invalid argument');
+  if (args.length < 2) throw new CommandError('Invalid argument');
+  if (args[1]!.length > maxNamespaceBytes) throw new CommandError('Namespace too long');
   const ns = store.mustGet(namespaceName(args[1]!, false));
-  const password = args[2]?.toString('utf8');
   let writable = true;
-  if (ns.settings.password !== '') {
-    if (password === undefined) {
+  const password = ns.settings.password;
+  if (password !== '') {
+    if (args.length < 3) {
       if (!ns.settings.public) throw new CommandError('Namespace protected and private');
       writable = false;
-    } else if (password !== ns.settings.password) throw new ZdbError(ZdbErrorCode.accessDenied);
+    } else if (args.length > 4) {
+      throw new CommandError('Too many arguments');
+    } else if (args.length === 3) {
+      if (args[2]!.length > 255) throw new CommandError('Password too long');
+      if (!passwordMatches(args[2]!, password)) throw new ZdbError(ZdbErrorCode.accessDenied);
+    } else {
+      secureCheck(session, args[2]!, args[3]!, password);
+    }
   }
   session.ns = ns;
   session.writable = writable;
   return okReply;
+}
+
+/**
+ * AUTH password, AUTH SECURE CHALLENGE and AUTH SECURE sha1hex, as zdbd/commands_auth.c: the
+ * challenge is 8 random bytes in hex (libzdb/security.c, zdb_challenge) and works even without an
+ * admin password; the hash is hex sha1 of "nonce:password" (zdb_hash_password), and one attempt,
+ * right or wrong, uses the nonce up.
+ */
+function auth(session: Session, args: Buffer[], config: ServerConfig): Buffer {
+  const admin = config.adminPassword;
+  if (args.length === 2) {
+    if (admin === null) return errorReply('Authentication disabled');
+    arity(args, 2, true);
+    if (args[1]!.length > 128) throw new CommandError('Password too long');
+    if (!passwordMatches(args[1]!, admin)) throw new ZdbError(ZdbErrorCode.accessDenied);
+    session.admin = true;
+    return okReply;
+  }
+  if (args.length !== 3) throw new CommandError('Unexpected arguments');
+  arity(args, 3, true);
+  if (!isPrefixOf(args[1]!, 'SECURE')) throw new CommandError('Only SECURE extra method supported');
+  if (isPrefixOf(args[2]!, 'CHALLENGE')) {
+    session.nonce = randomBytes(8).toString('hex');
+    return Buffer.from(`+${session.nonce}\r\n`);
+  }
+  if (admin === null) return errorReply('Authentication disabled');
+  if (session.nonce === null) throw new CommandError('No CHALLENGE requested, secure authentication not available');
+  if (args[2]!.length !== 40) throw new CommandError('Invalid hash length');
+  const granted = passwordMatches(args[2]!, secureHash(session.nonce, admin));
+  session.nonce = null;
+  if (!granted) throw new ZdbError(ZdbErrorCode.accessDenied);
+  session.admin = true;
+  return okReply;
+}
+
+/** The SECURE hash check that SELECT and AUTH share, with their texts. */
+function secureCheck(session: Session, method: Buffer, hash: Buffer, password: string): void {
+  if (!isPrefixOf(method, 'SECURE')) throw new CommandError('Only SECURE extra method supported');
+  if (session.nonce === null) throw new CommandError('No CHALLENGE requested, secure authentication not available');
+  if (hash.length !== 40) throw new CommandError('Invalid hash length');
+  if (!passwordMatches(hash, secureHash(session.nonce, password))) throw new ZdbError(ZdbErrorCode.accessDenied);
+}
+
+/** What a client sends to `AUTH SECURE` or `SELECT ns SECURE`: hex sha1 of "nonce:password". */
+export function secureHash(nonce: string, password: string): string {
+  return createHash('sha1').update(`${nonce}:${password}`).digest('hex');
+}
+
+/** 0-db copies the argument with "%.*s" (so it ends at a NUL byte) and strcmp()s it. */
+function passwordMatches(given: Buffer, expected: string): boolean {
+  const nul = given.indexOf(0);
+  return (nul === -1 ? given : given.subarray(0, nul)).equals(Buffer.from(expected, 'utf8'));
+}
+
+/** strncasecmp(arg, word, arg length) == 0: the argument is a case-blind prefix of `word`. */
+function isPrefixOf(arg: Buffer, word: string): boolean {
+  return arg.length <= word.length && arg.toString('latin1').toUpperCase() === word.slice(0, arg.length);
 }
 
 /** SCAN [cursor]: [next cursor, [[key, size, timestamp], …]]; "No more data" past the end. */
@@ -212,30 +328,49 @@ function nsinfo(ns: HostNamespace): string {
     `index_size_kb: ${(ns.files.indexSizeBytes / 1024).toFixed(2)}`,
     `mode: ${s.mode === 'seq' ? 'sequential' : 'userkey'}`,
   ];
+  // zdbd/commands_namespace.c (command_nsinfo): the space left only when a limit is set, then the
+  // free space under the index and the data (one directory here, so the same numbers twice).
+  if (s.maxsizeBytes > 0) lines.push(`space_available: ${Math.max(0, s.maxsizeBytes - ns.dataSizeBytes)}`);
   try {
     const fs = statfsSync(ns.dir);
     const free = fs.bavail * fs.bsize;
-    lines.push(`data_disk_freespace_bytes: ${free}`, `data_disk_freespace_mb: ${(free / 1048576).toFixed(2)}`);
+    for (const what of ['index', 'data']) lines.push(`${what}_disk_freespace_bytes: ${free}`, `${what}_disk_freespace_mb: ${(free / 1048576).toFixed(2)}`);
   } catch {
     // Free space is advisory; a filesystem that cannot report it still serves data.
   }
   return lines.join('\n') + '\n';
 }
 
+/**
+ * INFO in zdbd/commands_system.c's layout (command_info). Left out: instance_id, data_version and
+ * index_version (our files are not 0-db's format) and the disk read/write counters (not kept yet);
+ * namespaces and memory_rss_bytes are ours.
+ */
 function info(store: ZdbStore, stats: ServerStats): string {
   const nowS = Math.floor(Date.now() / 1000);
+  const mb = (bytes: number): string => (bytes / 1048576).toFixed(2);
   return [
     '# server',
-    'server_name: 0-db (zdb), zos-testbed',
+    'server_name: 0-db (zdb)',
+    'server_revision: zos-testbed',
+    'engine_revision: zos-testbed',
     `boot_time: ${stats.bootTimeS}`,
     `uptime: ${nowS - stats.bootTimeS}`,
     '',
     '# clients',
     `clients_lifetime: ${stats.clients}`,
     '',
+    '# internals',
+    `sequential_key_size: ${seqIdBytes}`,
+    '',
     '# stats',
     `commands_executed: ${stats.commands}`,
     `commands_failed: ${stats.failed}`,
+    `commands_unauthorized: ${stats.unauthorized}`,
+    `network_rx_bytes: ${stats.rxBytes}`,
+    `network_rx_mb: ${mb(stats.rxBytes)}`,
+    `network_tx_bytes: ${stats.txBytes}`,
+    `network_tx_mb: ${mb(stats.txBytes)}`,
     `namespaces: ${store.names.length}`,
     `memory_rss_bytes: ${process.memoryUsage.rss()}`,
     '',

@@ -6,10 +6,19 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ZdbError, ZdbErrorCode } from '../../../sim/storage/zdb/errors.js';
-import { defaultSettings, maxKeyBytes, maxPayloadBytes, seqKeyBytes, type NamespaceSettings, type NsSetProperty } from '../../../sim/storage/zdb/namespace.js';
+import { defaultSettings, maxKeyBytes, maxPayloadBytes, type NamespaceSettings, type NsSetProperty } from '../../../sim/storage/zdb/namespace.js';
 import { flagDeleted, NamespaceFiles, type EntryMeta, type Recovery } from './files.js';
+import { ZdbReplyError } from './reply-error.js';
 
 const settingsFile = 'settings.json';
+/**
+ * 0-db's seqid_t is a uint64_t, sent and stored as its in-memory bytes: 8 bytes little-endian
+ * (libzdb/index.h, zdbd/commands_set.c: redis_set_handler_sequential). Data written by earlier
+ * versions of this server holds 4-byte ids; they stay readable under those 4 bytes, and new ids
+ * continue after the highest of either size.
+ */
+export const seqIdBytes = 8;
+const legacySeqIdBytes = 4;
 const empty = Buffer.alloc(0);
 
 /** One step of HISTORY: a version's payload and time, and the cursor to the one before (or null). */
@@ -70,8 +79,8 @@ export class HostNamespace {
     if (this.settings.mode === 'seq') {
       if (key.length > 0 && versions === undefined) throw new ZdbError(ZdbErrorCode.onlyUpdate);
       if (key.length === 0) {
-        written = Buffer.alloc(seqKeyBytes);
-        written.writeUInt32LE(this.nextSeqId);
+        written = Buffer.alloc(seqIdBytes);
+        written.writeBigUInt64LE(BigInt(this.nextSeqId));
       }
     } else if (key.length === 0) throw new ZdbError(ZdbErrorCode.keyNeeded);
     const payloadCrc = crc32(payload);
@@ -84,11 +93,12 @@ export class HostNamespace {
 
   /** DEL: appends a deletion marker; older versions stay readable through HISTORY. */
   del(key: Buffer, writable: boolean, nowS: number): void {
-    if (key.length > maxKeyBytes) throw new ZdbError(ZdbErrorCode.keyTooLarge);
+    // zdbd/commands_dataset.c (command_del) says "Invalid key" here, not SET's "Key too large".
+    if (key.length > maxKeyBytes) throw new ZdbReplyError('Invalid key');
     if (!writable) throw new ZdbError(ZdbErrorCode.readOnly);
     this.mustBeWritable();
     if (liveOf(this.versions.get(key.toString('latin1'))) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
-    if (this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
+    if (this.settings.worm) throw new ZdbReplyError('Cannot delete a key when namespace is in worm mode');
     this.index(this.files.append(flagDeleted, key, empty, nowS));
   }
 
@@ -150,7 +160,10 @@ export class HostNamespace {
     return this.liveBytes;
   }
 
-  /** NSSET with 0-db's value forms: numbers for maxsize, 0/1 for flags, `*` clears the password. */
+  /**
+   * NSSET with 0-db's value forms (zdbd/commands_namespace.c): numbers for maxsize, `*` clears the
+   * password, and a flag is on when its value starts with '1' and off otherwise ("yes" is off).
+   */
   nsset(property: NsSetProperty, value: string): void {
     const next = { ...this.settings };
     switch (property) {
@@ -164,8 +177,9 @@ export class HostNamespace {
         next.password = value === '*' ? '' : value;
         break;
       case 'mode':
-        if (value !== 'user' && value !== 'seq') throw new ZdbError(ZdbErrorCode.invalidArgument, `mode ${value}`);
-        if (value !== next.mode && this.versions.size > 0) throw new ZdbError(ZdbErrorCode.modeNotEmpty);
+        // 0-db refuses any mode change of a used namespace first, even to the mode it has.
+        if (this.versions.size > 0) throw new ZdbReplyError('Cannot change mode of used namespace');
+        if (value !== 'user' && value !== 'seq') throw new ZdbReplyError('Invalid property value (expected: user, seq)');
         next.mode = value;
         break;
       case 'public':
@@ -203,7 +217,11 @@ export class HostNamespace {
     const after = liveOf(versions);
     this.liveBytes += (after?.payloadLen ?? 0) - (before?.payloadLen ?? 0);
     this.liveKeys += (after === null ? 0 : 1) - (before === null ? 0 : 1);
-    if (this.settings.mode === 'seq' && entry.key.length === seqKeyBytes) this.nextSeqId = Math.max(this.nextSeqId, entry.key.readUInt32LE() + 1);
+    if (this.settings.mode === 'seq') {
+      // Ids above 2^53 are not ours to hand out (we count from 0); such a key is left out of the count.
+      const id = entry.key.length === seqIdBytes ? Number(entry.key.readBigUInt64LE()) : entry.key.length === legacySeqIdBytes ? entry.key.readUInt32LE() : -1;
+      if (Number.isSafeInteger(id)) this.nextSeqId = Math.max(this.nextSeqId, id + 1);
+    }
   }
 
   private mustBeReadable(): void {
@@ -223,9 +241,7 @@ function liveOf(versions: readonly EntryMeta[] | undefined): EntryMeta | null {
 }
 
 function flag(value: string): boolean {
-  if (value === '1') return true;
-  if (value === '0') return false;
-  throw new ZdbError(ZdbErrorCode.invalidArgument, `expected 0 or 1, got ${value}`);
+  return value.startsWith('1');
 }
 
 /** Settings are small and change rarely: write a temporary file, fsync it, rename it into place. */

@@ -1,19 +1,35 @@
 // RESP2 for the real 0-db server: an incremental request parser with hard size caps, and the reply
 // encoders. Leaves out inline (telnet-style) commands and RESP3: 0-db clients send arrays of bulks.
+//
+// Malformed requests are refused as 0-db's zdbd/redis.c (v2.0.7) refuses them: its texts, and its two
+// outcomes, "discard" (reply, then close) and "abnormal" (reply, keep the connection, but never move
+// past the bad bytes: see `wedged` in server.ts). Headers are read with atoi(), as 0-db does.
 
 import { maxPayloadBytes } from '../../../sim/storage/zdb/namespace.js';
 
-/** Raised on a request that is not RESP or breaks a cap; the connection is answered and closed. */
+/**
+ * Raised on a request that is not RESP or breaks a cap. `reply` is the error line without '-';
+ * `close` is 0-db's RESP_STATUS_DISCARD, otherwise RESP_STATUS_ABNORMAL (the connection wedges).
+ */
 export class ProtocolError extends Error {
   /** Requests completed in the same chunk before the bad bytes: they still run. */
   completed: Buffer[][] = [];
+  /** Bytes from the bad header to the end of the chunk: 0-db keeps them in its 8 KiB buffer. */
+  stuckBytes = 0;
+
+  constructor(
+    readonly reply: string,
+    readonly close = true,
+  ) {
+    super(reply);
+  }
 }
 
-/**
- * MGET takes at most 1023 keys (DOMAIN 3.1), refused by the command with 0-db's words; the parser's
- * own cap is looser and only bounds how many argument objects one request can make us allocate.
- */
-export const maxArgs = 4096;
+/** 0-db's REDIS_BUFFER_SIZE: a wedged connection is dropped once this much is buffered. */
+export const wedgeBufferBytes = 8192;
+
+/** 0-db refuses `*N` above this with "Too many arguments" (redis.c, redis_handle_resp_empty). */
+export const maxArgs = 1024;
 /**
  * One request may carry one 8 MiB payload plus its key and a few small words. Anything larger is
  * refused while parsing, so a client can never make the server buffer more than this per connection.
@@ -25,6 +41,8 @@ const maxHeaderLineBytes = 32;
 const smallBulkBytes = 4096;
 const CR = 13;
 const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
 
 export class RespParser {
   /** Bytes of an unfinished header line or small bulk, kept for the next chunk. */
@@ -43,10 +61,15 @@ export class RespParser {
     try {
       return this.parse(chunk, done);
     } catch (error) {
-      if (error instanceof ProtocolError) error.completed = done;
+      if (error instanceof ProtocolError) {
+        error.completed = done;
+        error.stuckBytes = this.stuckBytes;
+      }
       throw error;
     }
   }
+
+  private stuckBytes = 0;
 
   private parse(chunk: Buffer, done: Buffer[][]): Buffer[][] {
     let buf = this.head === null ? chunk : Buffer.concat([this.head, chunk]);
@@ -66,22 +89,39 @@ export class RespParser {
       }
       if (pos >= buf.length) return done;
       const lineEnd = buf.indexOf(LF, pos);
+      this.stuckBytes = buf.length - pos;
+      const marker = this.remaining < 0 ? STAR : DOLLAR;
+      // 0-db looks at the first byte only once a whole line is there, and waits for one until its
+      // 8 KiB buffer is full; a line that long is no header of ours, so it ends in the same refusal.
+      if (lineEnd === -1 && buf[pos] !== marker && buf.length - pos < wedgeBufferBytes) {
+        this.head = buf.subarray(pos);
+        return done;
+      }
+      if (buf[pos] !== marker) {
+        if (marker === STAR) throw new ProtocolError('Malformed request, array expected');
+        throw new ProtocolError('Malformed query string', false);
+      }
       if (lineEnd === -1 || lineEnd - pos > maxHeaderLineBytes) {
-        if (buf.length - pos > maxHeaderLineBytes) throw new ProtocolError(`invalid ${this.remaining < 0 ? 'multibulk' : 'bulk'} header`);
+        if (buf.length - pos > maxHeaderLineBytes) throw new ProtocolError(`ERR Protocol error: invalid ${this.remaining < 0 ? 'multibulk' : 'bulk'} header`);
         this.head = buf.subarray(pos);
         return done;
       }
       const lineStart = pos;
-      const value = headerValue(buf, pos, lineEnd, this.remaining < 0 ? '*' : '$');
+      const value = atoi(buf, pos + 1, lineEnd);
       pos = lineEnd + 1;
       if (this.remaining < 0) {
-        if (value > maxArgs) throw new ProtocolError(`too many arguments (${value} > ${maxArgs})`);
-        // `*0` is an empty request; redis skips it, and so do we.
-        if (value > 0) this.remaining = value;
+        if (value === 0) throw new ProtocolError('Missing arguments', false);
+        if (value > maxArgs) throw new ProtocolError('Too many arguments', false);
+        // calloc(-1) fails in 0-db, which answers so and drops the client.
+        if (value < 0) throw new ProtocolError('Internal memory error');
+        this.remaining = value;
         continue;
       }
-      if (value > maxPayloadBytes + 1024) throw new ProtocolError(`bulk of ${value} bytes is above the limit`);
-      if (this.requestBytes + value > maxRequestBytes) throw new ProtocolError('request too large');
+      // REDIS_MAX_PAYLOAD, checked on every argument while parsing (redis_handle_resp_header).
+      if (value > maxPayloadBytes) throw new ProtocolError('Payload too big');
+      // 0-db reads some bytes for a negative length; ours is a refusal of our own, as is the total cap.
+      if (value < 0) throw new ProtocolError('ERR Protocol error: invalid bulk length');
+      if (this.requestBytes + value > maxRequestBytes) throw new ProtocolError('ERR Protocol error: request too large');
       const available = buf.length - pos;
       if (available >= value + 2) {
         this.addArg(checkCrlf(buf, pos + value).subarray(pos, pos + value), done);
@@ -108,23 +148,23 @@ export class RespParser {
   }
 }
 
-/** Parses `*N\r\n` or `$N\r\n` strictly: the marker, digits only, CRLF. */
-function headerValue(buf: Buffer, start: number, lf: number, marker: '*' | '$'): number {
-  if (buf[start] !== marker.charCodeAt(0)) {
-    throw new ProtocolError(`expected '${marker}', got ${JSON.stringify(String.fromCharCode(buf[start]!))}`);
-  }
-  if (lf - start < 3 || buf[lf - 1] !== CR) throw new ProtocolError(`invalid ${marker === '*' ? 'multibulk' : 'bulk'} length`);
+/**
+ * C's atoi over buf[start, end): leading blanks, one sign, then digits up to the first non-digit;
+ * nothing numeric is 0. 0-db reads both `*N` and `$N` this way, so `*x` means `*0`.
+ */
+function atoi(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  while (i < end && (buf[i] === 32 || (buf[i]! >= 9 && buf[i]! <= 13))) i++;
+  let sign = 1;
+  if (i < end && (buf[i] === 43 || buf[i] === 45)) sign = buf[i++] === 45 ? -1 : 1;
   let value = 0;
-  for (let i = start + 1; i < lf - 1; i++) {
-    const digit = buf[i]! - 48;
-    if (digit < 0 || digit > 9) throw new ProtocolError(`invalid ${marker === '*' ? 'multibulk' : 'bulk'} length`);
-    value = value * 10 + digit;
-  }
-  return value;
+  for (; i < end && buf[i]! >= 48 && buf[i]! <= 57; i++) value = value * 10 + (buf[i]! - 48);
+  return sign * value;
 }
 
+/** Ours: 0-db takes whatever two bytes follow a bulk; we refuse anything but CRLF. */
 function checkCrlf(buf: Buffer, at: number): Buffer {
-  if (buf[at] !== CR || buf[at + 1] !== LF) throw new ProtocolError('bulk not terminated by CRLF');
+  if (buf[at] !== CR || buf[at + 1] !== LF) throw new ProtocolError('ERR Protocol error: bulk not terminated by CRLF');
   return buf;
 }
 

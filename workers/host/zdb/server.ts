@@ -1,5 +1,5 @@
 // A real 0-db server on this host: RESP2 over TCP (node:net), namespaces stored under a data dir.
-// Leaves out admin passwords (AUTH), WAIT/hooks/replication and datafile rotation; see commands.ts.
+// Leaves out --protect, WAIT/hooks/replication and datafile rotation; see commands.ts.
 //
 // Durability: requests are executed as they arrive and their data appended at once, but replies
 // are held. Once per event-loop turn the data file of every namespace written in that turn is
@@ -9,8 +9,8 @@
 // where it falls short (files.ts). `fsync: false` keeps the batching but skips the fdatasync.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { CloseAfterReply, execute, type ServerStats, type Session } from './commands.js';
-import { errorReply, ProtocolError, RespParser } from './resp.js';
+import { CloseAfterReply, execute, newSession, type ServerConfig, type ServerStats, type Session } from './commands.js';
+import { errorReply, ProtocolError, RespParser, wedgeBufferBytes } from './resp.js';
 import { defaultNamespace, ZdbStore } from './store.js';
 
 import { defaultZdbBind, defaultZdbPort } from '../listen-defaults.js';
@@ -25,6 +25,11 @@ export interface ZdbServerOptions {
   readonly maxClients?: number;
   /** Stop running a client's requests while its unsent replies exceed this, until it reads them. */
   readonly maxPendingReplyBytes?: number;
+  /**
+   * 0-db's `--admin`: without it every client is admin; with it NSNEW, NSDEL, NSSET and timestamped
+   * SET/DEL need `AUTH` first (zdbd/commands.c, command_admin_authorized).
+   */
+  readonly adminPassword?: string;
   /** Where unexpected errors (disk failures) are reported; default stderr. */
   readonly onError?: (error: unknown) => void;
 }
@@ -40,7 +45,15 @@ interface Client {
   replies: Buffer[];
   replyBytes: number;
   /** What was wrong with the bytes after the queued requests; answered once they have run. */
-  protocolError: string | null;
+  protocolError: ProtocolError | null;
+  /**
+   * Bytes 0-db would hold in its buffer after a request it refused without closing ("Missing
+   * arguments", "Too many arguments", "Malformed query string"). It never moves past them, so
+   * every later read is answered with the same error and runs nothing; once its 8 KiB buffer is
+   * full the client is dropped (zdbd/redis.c: redis_chunk_read, RESP_STATUS_ABNORMAL).
+   */
+  wedgedBytes: number;
+  refusalSent: boolean;
   /** Send what is held, then close. */
   closing: boolean;
 }
@@ -49,7 +62,8 @@ export class ZdbHostServer {
   readonly store: ZdbStore;
   private readonly server: Server;
   private readonly clients = new Set<Client>();
-  private readonly stats: ServerStats = { bootTimeS: Math.floor(Date.now() / 1000), clients: 0, commands: 0, failed: 0 };
+  private readonly stats: ServerStats = { bootTimeS: Math.floor(Date.now() / 1000), clients: 0, commands: 0, failed: 0, unauthorized: 0, rxBytes: 0, txBytes: 0 };
+  private readonly config: ServerConfig;
   private flushScheduled = false;
   private readonly fsync: boolean;
   private readonly maxClients: number;
@@ -58,6 +72,7 @@ export class ZdbHostServer {
   constructor(private readonly options: ZdbServerOptions) {
     this.store = new ZdbStore(options.dataDir);
     this.fsync = options.fsync ?? true;
+    this.config = { adminPassword: options.adminPassword ?? null };
     this.maxClients = options.maxClients ?? 1024;
     this.maxPendingReplyBytes = options.maxPendingReplyBytes ?? 64 * 1024 * 1024;
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -95,7 +110,7 @@ export class ZdbHostServer {
       return;
     }
     this.stats.clients++;
-    const client: Client = { socket, parser: new RespParser(), session: { ns: this.store.mustGet(defaultNamespace), writable: true }, queue: [], queueAt: 0, replies: [], replyBytes: 0, protocolError: null, closing: false };
+    const client: Client = { socket, parser: new RespParser(), session: newSession(this.store.mustGet(defaultNamespace), this.config), queue: [], queueAt: 0, replies: [], replyBytes: 0, protocolError: null, wedgedBytes: 0, refusalSent: false, closing: false };
     this.clients.add(client);
     socket.on('data', (chunk: Buffer) => this.receive(client, chunk));
     socket.on('drain', () => this.work(client));
@@ -105,14 +120,26 @@ export class ZdbHostServer {
   }
 
   private receive(client: Client, chunk: Buffer): void {
-    if (client.closing || client.protocolError !== null) return;
+    this.stats.rxBytes += chunk.length;
+    if (client.closing) return;
+    const wedged = client.protocolError;
+    if (wedged !== null) {
+      if (!client.refusalSent) return;
+      // Only a wedged (not closing) client reads on: answer the same refusal again, as 0-db does.
+      client.wedgedBytes += chunk.length;
+      this.hold(client, errorReply(wedged.reply));
+      if (client.wedgedBytes >= wedgeBufferBytes) client.closing = true;
+      this.scheduleFlush();
+      return;
+    }
     try {
       for (const request of client.parser.push(chunk)) client.queue.push(request);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       // Requests before the bad bytes still run; after them the stream cannot be trusted.
       for (const request of error.completed) client.queue.push(request);
-      client.protocolError = error.message;
+      client.protocolError = error;
+      client.wedgedBytes = error.stuckBytes;
       client.socket.pause();
     }
     this.work(client);
@@ -131,7 +158,7 @@ export class ZdbHostServer {
       const args = client.queue[client.queueAt]!;
       client.queue[client.queueAt++] = [];
       try {
-        this.hold(client, execute(this.store, client.session, args, this.stats));
+        this.hold(client, execute(this.store, client.session, args, this.stats, this.config));
       } catch (error) {
         if (!(error instanceof CloseAfterReply)) {
           // A disk error (EIO, ENOSPC) fails this request, not the server. Positional appends mean a
@@ -147,11 +174,13 @@ export class ZdbHostServer {
     if (client.queueAt === client.queue.length) {
       client.queue = [];
       client.queueAt = 0;
-      if (client.protocolError !== null && !client.closing) {
-        this.hold(client, errorReply(`ERR Protocol error: ${client.protocolError}`));
-        client.closing = true;
+      const refused = client.protocolError;
+      if (refused !== null && !client.closing && !client.refusalSent) {
+        this.hold(client, errorReply(refused.reply));
+        client.refusalSent = true;
+        if (refused.close || client.wedgedBytes >= wedgeBufferBytes) client.closing = true;
       }
-      if (!client.closing && client.protocolError === null) client.socket.resume();
+      if (!client.closing) client.socket.resume();
     }
     this.scheduleFlush();
   }
@@ -190,6 +219,7 @@ export class ZdbHostServer {
       const bytes = client.replies.length === 1 ? client.replies[0]! : Buffer.concat(client.replies);
       client.replies = [];
       client.replyBytes = 0;
+      this.stats.txBytes += bytes.length;
       if (client.closing) {
         client.socket.end(bytes);
         continue;
