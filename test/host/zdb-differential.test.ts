@@ -5,7 +5,7 @@
 import anyTest, { type TestFn } from 'ava';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { ZdbError } from '../../sim/storage/zdb/errors.js';
+import { ZdbError, ZdbErrorCode } from '../../sim/storage/zdb/errors.js';
 import { Namespace, type NsSetProperty } from '../../sim/storage/zdb/namespace.js';
 import { client, removeDataDir, reply, startZdb, type ZdbProcess } from '../helpers/zdb-server.js';
 
@@ -64,7 +64,14 @@ function simulate(ns: Namespace, o: Op, nowS: number): unknown {
         return ns.exists(o.key) ? 1 : 0;
       case 'del':
         if (o.key === '') return { error: 'Invalid argument' };
-        ns.del(o.key, nowS, place);
+        try {
+          ns.del(o.key, nowS, place);
+        } catch (error) {
+          // The simulator says SET's words; zdbd/commands_dataset.c (command_del) has its own two.
+          if (error instanceof ZdbError && error.zdbCode === ZdbErrorCode.keyTooLarge) return { error: 'Invalid key' };
+          if (error instanceof ZdbError && error.zdbCode === ZdbErrorCode.worm) return { error: 'Cannot delete a key when namespace is in worm mode' };
+          throw error;
+        }
         return 'OK';
       case 'history': {
         // The real HISTORY walks live versions newest first; the model lists markers too.
