@@ -39,5 +39,7 @@ export function parseRequest(text: string, channel: Channel): CallRequest | stri
     return 'field replyTo: not a reply list of this queue';
   }
   if (r.tag !== undefined && (typeof r.tag !== 'string' || r.tag.includes('|'))) return 'field tag: must be a string without |';
+  if (r.worker !== undefined && (typeof r.worker !== 'string' || r.worker === '')) return 'field worker: must be a non-empty string';
+  if (r.slots !== undefined && (!Number.isSafeInteger(r.slots) || r.slots < 1)) return 'field slots: must be an integer ≥ 1';
   return r as CallRequest;
 }

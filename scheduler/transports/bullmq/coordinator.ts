@@ -11,7 +11,7 @@ import { connectionOptions } from './connection.js';
 import { LocalCallChannel, type CallChannel } from './call-channel.js';
 import { fail, parseRequest, toOutcome } from './coordinator-wire.js';
 import { ListPopper } from './list-pop.js';
-import { channelFor, doneMethod, encodeReply, fromWireError, replyTtlS, toWireError, type CallRequest, type Channel, type JobPayload, type WireOutcome } from './protocol.js';
+import { channelFor, doneMethod, encodeReply, fromWireError, parkedReply, replyTtlS, toWireError, type CallRequest, type Channel, type JobPayload, type WireOutcome } from './protocol.js';
 
 export interface CoordinatorOptions {
   readonly redisUrl: string;
@@ -27,7 +27,17 @@ interface AttemptLog {
   /** The attempt's own view of the owner's backend (in-process: the gated backend of its handler). */
   readonly backend: Backend;
   readonly calls: Map<number, CallEntry>;
+  /** What went on the queue, for continuations. */
+  readonly payload: JobPayload;
+  readonly kind: Operation['kind'];
   finished: boolean;
+  /**
+   * On the queue (first delivery or a continuation) and not heard from since: the gate counts it as
+   * running, so virtual time waits for it, and it waits for a worker slot.
+   */
+  unseen: boolean;
+  /** The first call index of the latest delivery: requests below it come from a stale one. */
+  resumeFrom: number;
   settle: (outcome: WireOutcome) => void;
 }
 
@@ -36,12 +46,30 @@ interface CallEntry {
   reply?: string;
   /** Who waits for it: a call re-sent (or re-delivered) while it runs is answered once it settles. */
   waiters: Waiter[];
+  /** Its worker let go of the job: once the call settles, the job goes on as a continuation. */
+  parked: boolean;
 }
 
-/** Delivers the encoded reply to whoever sent the call: a Redis reply list, or a local worker. */
-type Waiter = (text: string) => void;
+/** Whoever sent a call: delivers the encoded reply to a Redis reply list, or a local worker. */
+interface Waiter {
+  readonly deliver: (text: string) => void;
+  /** The worker whose slot waits, when it said which (workers of this version always do). */
+  readonly worker: WorkerSlots | undefined;
+  readonly tag: string | undefined;
+}
+
+/** One worker's slots as the owner sees them: how many, and how many wait on a call here. */
+interface WorkerSlots {
+  slots: number;
+  waiting: number;
+}
 
 const batchSize = 256;
+/**
+ * With jobs on the queue and calls waiting, and no request at all for this long, the owner lets the
+ * waiting jobs go anyway: a worker that died holding slots leaves counts that never fill up.
+ */
+const stuckMs = 1_000;
 /** How long a local worker's completion waits for adds that may not come (an idle owner). */
 const completerWaitMs = 100;
 
@@ -68,6 +96,15 @@ export class BullmqCoordinator {
   private replayed = 0;
   private applied = 0;
   private dispatched = 0;
+  private parked = 0;
+  /** Attempts on the queue that no worker has taken yet (AttemptLog.unseen). */
+  private unseen = 0;
+  private readonly workers = new Map<string, WorkerSlots>();
+  private parkCheckPending = false;
+  /** Requests so far, and as of the last watchdog tick: equal means nobody talked to the owner. */
+  private requests = 0;
+  private requestsAtTick = 0;
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly loop: Promise<void>;
   private readonly log: (line: string) => void;
 
@@ -86,8 +123,8 @@ export class BullmqCoordinator {
   }
 
   /** What the owner saw: calls applied, and duplicates answered from the log without applying them. */
-  stats(): { appliedCalls: number; replayedCalls: number; attempts: number } {
-    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched };
+  stats(): { appliedCalls: number; replayedCalls: number; attempts: number; parkedCalls: number } {
+    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched, parkedCalls: this.parked };
   }
 
   /**
@@ -98,11 +135,10 @@ export class BullmqCoordinator {
   async execute(seq: number, attempt: number, op: Operation, backend: Backend): Promise<OperationResult> {
     const outcome = await new Promise<WireOutcome>((settle) => {
       this.dispatched++;
-      this.attempts.set(`${seq}:${attempt}`, { backend, calls: new Map(), finished: false, settle });
       const data: JobPayload = { run: this.run, seq, attempt, nowS: backend.nowS(), op };
-      this.adds.push({ name: op.kind, data, opts: { jobId: `${this.run}-${seq}-${attempt}`, removeOnComplete: true, removeOnFail: { count: 1000 } } });
-      // One add per dispatch: the transport starts every attempt of an instant in one synchronous pass.
-      this.flushing ??= Promise.resolve().then(() => this.flush());
+      const log: AttemptLog = { backend, calls: new Map(), payload: data, kind: op.kind, finished: false, unseen: false, resumeFrom: 0, settle };
+      this.attempts.set(`${seq}:${attempt}`, log);
+      this.enqueue(log, `${this.run}-${seq}-${attempt}`, data);
     });
     if ('thrown' in outcome) throw fromWireError(outcome.thrown, 'worker');
     return outcome.result;
@@ -121,6 +157,7 @@ export class BullmqCoordinator {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     await this.flushing;
     this.wakeCompleters();
     // disconnect, not quit: the listener is blocked in BLPOP.
@@ -150,6 +187,7 @@ export class BullmqCoordinator {
       }
     } else await Promise.all(adds.map((add) => this.addOne(add)));
     this.wakeCompleters();
+    this.checkParking();
   }
 
   /**
@@ -207,6 +245,101 @@ export class BullmqCoordinator {
     }
   }
 
+  /** Puts one delivery of an attempt on the queue; it counts as unseen until its worker calls. */
+  private enqueue(attempt: AttemptLog, jobId: string, data: JobPayload): void {
+    if (!attempt.unseen) {
+      attempt.unseen = true;
+      this.unseen++;
+    }
+    this.watchdog ??= setInterval(() => this.tick(), stuckMs);
+    this.adds.push({ name: attempt.kind, data, opts: { jobId, removeOnComplete: true, removeOnFail: { count: 1000 } } });
+    // One add per dispatch: the transport starts every attempt of an instant in one synchronous pass.
+    this.flushing ??= Promise.resolve().then(() => this.flush());
+  }
+
+  private markSeen(attempt: AttemptLog, index: number): void {
+    if (!attempt.unseen || index < attempt.resumeFrom) return;
+    attempt.unseen = false;
+    this.unseen--;
+  }
+
+  /**
+   * Lets go of every job waiting here once no worker has a free slot and jobs wait on the queue.
+   * Virtual time moves only when every running job has called (the LockstepGate), and jobs still
+   * on the queue are running as far as the gate knows: had their would-be slots stayed held by jobs
+   * waiting on a call, neither side could move (3,000 due jobs on one worker of 256 slots stalled so).
+   * A parked job's worker completes its BullMQ job and takes the next; once the call settles, the job
+   * goes on as a continuation on the queue. Replies replay unchanged, so the outcome is the same.
+   */
+  private checkParking(): void {
+    if (this.parkCheckPending) return;
+    this.parkCheckPending = true;
+    // After the batch in hand: a wave's calls arrive together, and the last one may free no slot.
+    setImmediate(() => {
+      this.parkCheckPending = false;
+      if (this.unseen === 0 || this.workers.size === 0) return;
+      for (const worker of this.workers.values()) if (worker.waiting < worker.slots) return;
+      this.parkWaiting();
+    });
+  }
+
+  /** The watchdog: jobs on the queue, calls waiting, and nobody has said anything for a while. */
+  private tick(): void {
+    const quiet = this.requests === this.requestsAtTick;
+    this.requestsAtTick = this.requests;
+    if (this.unseen === 0) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+      return;
+    }
+    if (quiet) {
+      const count = this.parkWaiting();
+      if (count > 0) this.log(`owner: ${this.unseen} job(s) on the queue and no request for ${stuckMs} ms: let ${count} waiting job(s) go`);
+    }
+  }
+
+  private parkWaiting(): number {
+    let count = 0;
+    for (const attempt of this.attempts.values()) {
+      for (const entry of attempt.calls.values()) {
+        if (entry.reply !== undefined || entry.parked || entry.waiters.length === 0) continue;
+        entry.parked = true;
+        count++;
+        for (const waiter of entry.waiters) this.deliver(waiter, parkedReply);
+        entry.waiters = [];
+      }
+    }
+    this.parked += count;
+    return count;
+  }
+
+  private deliver(waiter: Waiter, text: string): void {
+    if (waiter.worker !== undefined) waiter.worker.waiting--;
+    waiter.deliver(text);
+  }
+
+  /** A parked call settled: the attempt goes on the queue again, with every reply so far. */
+  private resume(key: string, attempt: AttemptLog, index: number): void {
+    if (this.closing || this.attempts.get(key) !== attempt) return;
+    const replies: string[] = [];
+    for (let i = 0; i <= index; i++) replies.push(attempt.calls.get(i)!.reply!);
+    attempt.resumeFrom = index + 1;
+    const { run, seq, attempt: n, op } = attempt.payload;
+    // Every call before a parked one settled before it was made: a job makes one call at a time.
+    this.enqueue(attempt, `${run}-${seq}-${n}-r${index + 1}`, { run, seq, attempt: n, nowS: attempt.backend.nowS(), op, replies });
+  }
+
+  private workerOf(request: CallRequest): WorkerSlots | undefined {
+    if (request.worker === undefined || request.slots === undefined) return undefined;
+    let worker = this.workers.get(request.worker);
+    if (worker === undefined) {
+      worker = { slots: request.slots, waiting: 0 };
+      this.workers.set(request.worker, worker);
+    }
+    worker.slots = request.slots;
+    return worker;
+  }
+
   private handle(text: string): void {
     const request = parseRequest(text, this.channel);
     if (typeof request === 'string') return this.log(`owner: dropped a request: ${request}`);
@@ -214,31 +347,53 @@ export class BullmqCoordinator {
     this.handleRequest(request, replyTo === undefined ? undefined : (reply) => this.reply(replyTo, tag, reply));
   }
 
-  private handleRequest(request: CallRequest, waiter: Waiter | undefined): void {
-    if (request.run !== this.run) return waiter?.(fail(`job ${request.seq} is not of this run`));
+  private handleRequest(request: CallRequest, deliver: ((text: string) => void) | undefined): void {
+    this.requests++;
+    if (request.run !== this.run) return deliver?.(fail(`job ${request.seq} is not of this run`));
     const key = `${request.seq}:${request.attempt}`;
     const attempt = this.attempts.get(key);
-    if (attempt === undefined) return waiter?.(fail(`job ${request.seq} attempt ${request.attempt} is not running (never dispatched, or already reported back)`));
+    if (attempt === undefined) return deliver?.(fail(`job ${request.seq} attempt ${request.attempt} is not running (never dispatched, or already reported back)`));
+    this.markSeen(attempt, request.index);
     if (request.method === doneMethod) return this.finish(attempt, request.args[0], key);
+    const waiter: Waiter | undefined = deliver === undefined ? undefined : { deliver, worker: this.workerOf(request), tag: request.tag };
     const existing = attempt.calls.get(request.index);
     if (existing !== undefined) {
       // A duplicate: a re-sent call, or a re-delivered job replaying. Answer it without applying it again.
       this.replayed++;
-      if (existing.reply !== undefined) waiter?.(existing.reply);
-      else if (waiter !== undefined) existing.waiters.push(waiter);
+      if (waiter === undefined) return;
+      // A parked call's job goes on as a continuation: a stale delivery lets go of it too.
+      if (existing.parked) return waiter.deliver(parkedReply);
+      if (existing.reply !== undefined) return waiter.deliver(existing.reply);
+      this.addWaiter(existing, waiter);
       return;
     }
     if (attempt.finished || request.index !== attempt.calls.size) {
-      return waiter?.(fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.size} made)`));
+      return deliver?.(fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.size} made)`));
     }
-    const entry: CallEntry = { waiters: waiter === undefined ? [] : [waiter] };
+    const entry: CallEntry = { waiters: [], parked: false };
+    if (waiter !== undefined) this.addWaiter(entry, waiter);
     attempt.calls.set(request.index, entry);
     this.applied++;
+    const index = request.index;
     this.apply(attempt, request).then((reply) => {
       entry.reply = reply;
-      for (const waiter of entry.waiters) waiter(reply);
+      for (const waiter of entry.waiters) this.deliver(waiter, reply);
       entry.waiters = [];
+      if (entry.parked) this.resume(key, attempt, index);
     });
+  }
+
+  /** A re-sent call (same tag) replaces its earlier waiter: one slot waits, however often it asks. */
+  private addWaiter(entry: CallEntry, waiter: Waiter): void {
+    const same = waiter.tag === undefined ? -1 : entry.waiters.findIndex((w) => w.tag === waiter.tag);
+    if (same >= 0) {
+      entry.waiters[same] = { ...waiter, worker: entry.waiters[same]!.worker };
+      return;
+    }
+    entry.waiters.push(waiter);
+    if (waiter.worker === undefined) return;
+    waiter.worker.waiting++;
+    if (waiter.worker.waiting >= waiter.worker.slots && this.unseen > 0) this.checkParking();
   }
 
   /** Runs the call through the gate: in (job, call) order, with virtual time held around it. */
@@ -257,6 +412,10 @@ export class BullmqCoordinator {
   private finish(attempt: AttemptLog, raw: unknown, key: string): void {
     if (attempt.finished) return;
     attempt.finished = true;
+    if (attempt.unseen) {
+      attempt.unseen = false;
+      this.unseen--;
+    }
     this.attempts.delete(key);
     attempt.settle(toOutcome(raw));
   }

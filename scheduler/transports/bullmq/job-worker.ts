@@ -2,15 +2,15 @@
 // RemoteBackend, report the outcome to the owner. Leaves out the handlers themselves (injected).
 
 import { randomUUID } from 'node:crypto';
-import { Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Backend } from '../../../workers/backend.js';
 import { InputError } from '../../../workers/errors.js';
 import type { Operation, OperationResult } from '../../../workers/operations.js';
 import type { CallChannel } from './call-channel.js';
 import { connectionOptions } from './connection.js';
-import { channelFor, doneMethod, toWireError, type JobPayload, type WireOutcome } from './protocol.js';
-import { RemoteBackend } from './remote-backend.js';
+import { channelFor, doneMethod, toWireError, type CallReply, type JobPayload, type WireOutcome } from './protocol.js';
+import { RemoteBackend, type LetGo } from './remote-backend.js';
 import { RpcClient } from './rpc-client.js';
 
 export interface JobWorkerOptions {
@@ -42,8 +42,11 @@ export interface JobWorker {
   /** Resolves once the worker is connected and taking jobs. */
   ready(): Promise<void>;
   /**
-   * Stops taking jobs. Graceful by default: waits for the jobs it runs. `force` abandons them (their
-   * calls fail at once); BullMQ re-delivers them to another worker once their locks expire.
+   * Stops taking jobs. Graceful by default: jobs that wait on the owner (which may be for ever, if
+   * the owner waits on jobs queued behind them) go back to the queue at once, and it waits for the
+   * others to report or to reach their next call. `force` abandons every job instead; BullMQ
+   * re-delivers them to another worker once their locks expire. Either way a re-delivered job
+   * replays the calls the owner already applied.
    */
   close(options?: { readonly force?: boolean }): Promise<void>;
 }
@@ -60,36 +63,64 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   // Unique per delivery: this worker's random prefix and a count (a UUID per job costs more than it buys).
   const tokenPrefix = randomUUID();
   let deliveries = 0;
+  const concurrency = options.concurrency ?? 256;
+  /** Jobs between taking and reporting, so that close() can let go of them. */
+  const live = new Set<RemoteBackend>();
+  let closing: 'no' | 'graceful' | 'force' = 'no';
 
-  const processJob = async (job: Job): Promise<string> => {
+  const processJob = async (job: Job, lockToken?: string): Promise<string> => {
     const where = `job ${job.id ?? '?'}`;
     // Without these three the owner cannot be told anything: the job just fails, naming the field.
     const call = checkAddress(job.data, where);
     let op: Operation;
     let payload: JobPayload;
+    let replies: CallReply[];
     try {
       payload = checkRest(job.data as object, where);
       op = options.validate(payload.op, where);
+      replies = checkReplies(payload.replies, where);
     } catch (error) {
       // The owner waits for this job: tell it, then fail the job so the error stays visible in Redis.
       await client.done({ ...call, index: 0, method: doneMethod, args: [{ thrown: toWireError(error) } satisfies WireOutcome] });
       throw error;
     }
-    const remote = options.backend === undefined ? new RemoteBackend(client, { ...call, token: `${tokenPrefix}.${++deliveries}`, nowS: payload.nowS }) : undefined;
-    let outcome: WireOutcome;
-    try {
-      outcome = { result: await options.run(op, remote ?? options.backend!) };
-    } catch (error) {
-      outcome = { thrown: toWireError(error) };
+    if (options.backend !== undefined) {
+      const outcome = await runHandler(op, options.backend);
+      await client.done({ ...call, index: 0, method: doneMethod, args: [outcome] });
+      return 'result' in outcome ? outcome.result.state : 'thrown';
     }
-    await client.done({ ...call, index: remote?.calls ?? 0, method: doneMethod, args: [outcome] });
+    const remote = new RemoteBackend(client, { ...call, token: `${tokenPrefix}.${++deliveries}`, nowS: payload.nowS, worker: tokenPrefix, slots: concurrency }, replies);
+    live.add(remote);
+    if (closing !== 'no') remote.letGoWhenIdle();
+    let first: WireOutcome | LetGo;
+    try {
+      first = await Promise.race([runHandler(op, remote), remote.letGo]);
+    } finally {
+      live.delete(remote);
+    }
+    // Parked: the owner queues the rest of the job once its call settles; this slot is free now.
+    if (first === 'parked') return 'parked';
+    if (first === 'closing') {
+      // Back to the queue for another worker now, rather than once its lock expires.
+      if (closing === 'graceful' && lockToken !== undefined) await job.moveToWait(lockToken);
+      throw new WaitingError();
+    }
+    await client.done({ ...call, index: remote.calls, method: doneMethod, args: [first] });
     await options.beforeComplete?.();
-    return 'result' in outcome ? outcome.result.state : 'thrown';
+    return 'result' in first ? first.result.state : 'thrown';
+  };
+
+  const runHandler = async (op: Operation, backend: Backend): Promise<WireOutcome> => {
+    try {
+      return { result: await options.run(op, backend) };
+    } catch (error) {
+      return { thrown: toWireError(error) };
+    }
   };
 
   const worker = new Worker(channel.queue, processJob, {
     connection: connectionOptions(options.redisUrl),
-    concurrency: options.concurrency ?? 256,
+    concurrency,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,
     // A job re-delivered after a crash is replayed from the owner's log, so several stalls are harmless.
@@ -102,10 +133,15 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   return {
     ready: () => worker.waitUntilReady().then(() => undefined),
     async close({ force = false } = {}) {
+      closing = force ? 'force' : 'graceful';
+      const waiting = [...live].filter((remote) => remote.waiting).length;
+      for (const remote of live) remote.letGoWhenIdle();
+      if (!force) log(`worker: stopping: ${waiting} job(s) waiting on the owner go back to the queue; ${live.size - waiting} running finish their step`);
       if (force) await client.close();
       await worker.close(force);
       await client.close();
       pusher?.disconnect();
+      if (!force) log('worker: stopped');
     },
   };
 }
@@ -118,6 +154,25 @@ function checkAddress(data: unknown, where: string): Pick<JobPayload, 'run' | 's
   if (!Number.isSafeInteger(d.seq) || (d.seq as number) < 0) throw new InputError(where, 'seq', 'must be an integer ≥ 0');
   if (!Number.isSafeInteger(d.attempt) || (d.attempt as number) < 1) throw new InputError(where, 'attempt', 'must be an integer ≥ 1');
   return { run: d.run, seq: d.seq as number, attempt: d.attempt as number };
+}
+
+/** A continuation's replies so far (JSON texts from Redis, untrusted): each an ok or failed reply. */
+function checkReplies(raw: unknown, where: string): CallReply[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new InputError(where, 'replies', 'must be an array');
+  return raw.map((text, i) => {
+    let reply: unknown;
+    try {
+      reply = typeof text === 'string' ? JSON.parse(text) : undefined;
+    } catch {
+      reply = undefined;
+    }
+    const r = reply as Record<string, unknown> | undefined;
+    if (typeof r !== 'object' || r === null || typeof r.ok !== 'boolean' || typeof r.nowS !== 'number') {
+      throw new InputError(where, `replies[${i}]`, 'must be the JSON text of an owner\'s reply');
+    }
+    return r as unknown as CallReply;
+  });
 }
 
 /** The rest of the envelope; the operation inside is checked by validate(). */

@@ -30,6 +30,11 @@ export interface JobPayload {
   readonly attempt: number;
   readonly nowS: number;
   readonly op: unknown;
+  /**
+   * A continuation of a job whose worker let go of it (parked): the encoded replies to its calls so
+   * far, which the handler replays without asking the owner again before it makes its next call.
+   */
+  readonly replies?: readonly string[];
 }
 
 /** One backend call, or the job's completion (`method: '$done'`, no reply expected). */
@@ -44,6 +49,9 @@ export interface CallRequest {
   readonly replyTo?: string;
   /** Comes back with the reply: names the delivery and call it answers (no '|' inside). */
   readonly tag?: string;
+  /** The worker (one per startJobWorker) and its concurrency: the owner counts its slots waiting. */
+  readonly worker?: string;
+  readonly slots?: number;
 }
 
 /** A reply on the wire: the request's tag, '|', the encoded CallReply. */
@@ -55,7 +63,19 @@ export const doneMethod = '$done';
 
 export type CallReply =
   | { readonly ok: true; readonly value?: unknown; readonly nowS: number }
-  | { readonly ok: false; readonly error: WireError; readonly nowS: number };
+  | { readonly ok: false; readonly error: WireError; readonly nowS: number }
+  | ParkedReply;
+
+/**
+ * "Let go of this job": the call waits on jobs still queued behind a worker slot, so the slot must
+ * be free first. The worker completes the BullMQ job without reporting an outcome; once the call
+ * settles, the owner queues a continuation carrying every reply so far (JobPayload.replies).
+ */
+export interface ParkedReply {
+  readonly parked: true;
+}
+
+export const parkedReply = '{"parked":true}';
 
 /** A failure as the owner classified it, so a handler in a worker maps it exactly as in-process. */
 export interface WireError {

@@ -4,7 +4,7 @@
 import type { Backend, GatewayAnswerView, WorkloadView, ZdbValue, ZNetReapplyView } from '../../../workers/backend.js';
 import type { Deployment } from '../../../workers/operations.js';
 import type { BackendCall } from '../gated-backend.js';
-import { fromWireError } from './protocol.js';
+import { fromWireError, type CallReply } from './protocol.js';
 import type { CallChannel } from './call-channel.js';
 
 /** One delivery of one job: calls are numbered from 0, which is what makes a re-delivery replayable. */
@@ -16,14 +16,41 @@ export interface Delivery {
   readonly token: string;
   /** The owner's clock at dispatch. */
   readonly nowS: number;
+  /** This worker and its concurrency, sent with every call (CallRequest.worker, slots). */
+  readonly worker?: string;
+  readonly slots?: number;
 }
+
+/** Why a worker lets go of a job without an outcome: the owner parked it, or the worker is closing. */
+export type LetGo = 'parked' | 'closing';
+
+/** What a handler awaits once its job is let go of: nothing more of it runs or reports. */
+const never = new Promise<never>(() => {});
 
 export class RemoteBackend implements Backend {
   private index = 0;
   private clockS: number;
+  private waitingNow = false;
+  private stopping = false;
+  private released: LetGo | undefined;
+  private release!: (why: LetGo) => void;
+  /** Resolves when the job is let go of; its handler's pending call then never settles. */
+  readonly letGo = new Promise<LetGo>((resolve) => (this.release = resolve));
 
-  constructor(private readonly client: CallChannel, private readonly delivery: Delivery) {
+  /** `replies`: the replies of a continuation, answered here in order before anything is sent. */
+  constructor(private readonly client: CallChannel, private readonly delivery: Delivery, private readonly replies: readonly CallReply[] = []) {
     this.clockS = delivery.nowS;
+  }
+
+  /** True while a call waits on the owner. */
+  get waiting(): boolean {
+    return this.waitingNow;
+  }
+
+  /** The worker is closing: let go of the job now if it waits on the owner, else at its next call. */
+  letGoWhenIdle(): void {
+    this.stopping = true;
+    if (this.waitingNow) this.letGoNow('closing');
   }
 
   /** Calls made so far: the index of the completion report. */
@@ -76,10 +103,39 @@ export class RemoteBackend implements Backend {
   stateHash() { return this.call<string>('stateHash'); }
 
   private async call<T>(method: BackendCall, ...args: unknown[]): Promise<T> {
-    const { run, seq, attempt, token } = this.delivery;
-    const reply = await this.client.call({ run, seq, attempt, index: this.index++, method, args }, token);
+    const index = this.index++;
+    let reply: CallReply;
+    if (index < this.replies.length) {
+      reply = this.replies[index]!;
+    } else {
+      if (this.stopping) return this.letGoNow('closing');
+      const { run, seq, attempt, token, worker, slots } = this.delivery;
+      const request = worker === undefined || slots === undefined
+        ? { run, seq, attempt, index, method, args }
+        : { run, seq, attempt, index, method, args, worker, slots };
+      this.waitingNow = true;
+      try {
+        reply = await this.client.call(request, token);
+      } catch (error) {
+        // A job let go of while its call was out: the channel's closing error is nobody's outcome.
+        if (this.released !== undefined) return never;
+        throw error;
+      } finally {
+        this.waitingNow = false;
+      }
+    }
+    if (this.released !== undefined) return never;
+    if ('parked' in reply) return this.letGoNow('parked');
     this.clockS = reply.nowS;
     if (!reply.ok) throw fromWireError(reply.error, 'owner');
     return reply.value as T;
+  }
+
+  private letGoNow(why: LetGo): Promise<never> {
+    if (this.released === undefined) {
+      this.released = why;
+      this.release(why);
+    }
+    return never;
   }
 }
