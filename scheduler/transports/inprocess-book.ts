@@ -3,7 +3,7 @@
 
 import { InputError } from '../../workers/errors.js';
 import { nodeOf, type Operation, type OperationResult } from '../../workers/operations.js';
-import { attemptsOf, childFailedResult, compareReady, IdempotencyBook, jobIdFor, priorityOf, type ReadyOrder } from './job-rules.js';
+import { attemptsOf, childFailedResult, IdempotencyBook, jobIdFor, priorityOf, type ReadyOrder } from './job-rules.js';
 
 /** `waiting-children`: a flow's parent; `delayed`: a delay or a backoff is running. */
 export type JobStatus = 'waiting-children' | 'delayed' | 'ready' | 'active' | 'completed' | 'failed';
@@ -40,7 +40,11 @@ export class JobBook {
   private readonly byId = new Map<string, Job>();
   /** Every job in submission order. */
   readonly jobs: Job[] = [];
+  /** Ready jobs in start order (priority, then readySeq), kept sorted as they arrive. */
   private ready: Job[] = [];
+  /** Ready jobs with a node, and with an idempotency key: when none, take() skips their checks. */
+  private readyWithNode = 0;
+  private readyKeyed = 0;
   private readonly busyNodes = new Set<number>();
   private readonly keys = new IdempotencyBook();
   private readySeq = 0;
@@ -81,7 +85,20 @@ export class JobBook {
   makeReady(job: Job): void {
     job.status = 'ready';
     job.readySeq = ++this.readySeq;
-    this.ready.push(job);
+    if (job.node !== undefined) this.readyWithNode++;
+    if (job.op.idempotencyKey !== undefined) this.readyKeyed++;
+    // Its readySeq is the largest: it goes after every ready job of its priority or a lower one.
+    const ready = this.ready;
+    let low = 0;
+    let high = ready.length;
+    if (high === 0 || ready[high - 1]!.priority <= job.priority) low = high;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (ready[mid]!.priority <= job.priority) low = mid + 1;
+      else high = mid;
+    }
+    if (low === ready.length) ready.push(job);
+    else ready.splice(low, 0, job);
   }
 
   /**
@@ -89,35 +106,53 @@ export class JobBook {
    * `slots` of them, at most one per node and only the earliest ready of each node (zos's FIFO).
    */
   take(slots: number): Taken[] {
-    const heads = new Map<number, Job>();
-    for (const job of this.ready) {
-      if (job.node === undefined) continue;
-      const head = heads.get(job.node);
-      if (head === undefined || job.readySeq < head.readySeq) heads.set(job.node, job);
-    }
     const taken: Taken[] = [];
     let free = slots - this.activeCount;
-    for (const job of [...this.ready].sort(compareReady)) {
-      const key = job.op.idempotencyKey;
-      if (this.answerFor(job) !== undefined) {
-        taken.push({ job, answered: true });
-        continue;
-      }
-      if (free <= 0) continue;
-      if (job.node !== undefined && (this.busyNodes.has(job.node) || heads.get(job.node) !== job)) continue;
-      // Another job holds the key: this one waits for its outcome (and, as a node's head, holds
-      // that node's FIFO too, since running anything before it would reorder the node's work).
-      if (key !== undefined && !this.keys.acquire(key, job.seq)) continue;
-      free--;
-      job.status = 'active';
-      job.attempt++;
-      this.activeCount++;
-      if (job.node !== undefined) this.busyNodes.add(job.node);
-      taken.push({ job, answered: false });
+    const ready = this.ready;
+    // Once no slot is left, only jobs an idempotency key answers can still leave: with none keyed,
+    // the rest of the list stays as it is (a wave of thousands is not scanned per dispatch).
+    if (ready.length === 0 || (free <= 0 && this.readyKeyed === 0)) return taken;
+    const heads = this.readyWithNode === 0 ? undefined : nodeHeads(ready);
+    let kept = 0;
+    let i = 0;
+    for (; i < ready.length; i++) {
+      if (free <= 0 && this.readyKeyed === 0) break;
+      const job = ready[i]!;
+      if (this.takeOne(job, free, heads, taken)) {
+        if (!taken[taken.length - 1]!.answered) free--;
+        this.leaveReady(job);
+      } else ready[kept++] = job;
     }
-    const out = new Set(taken.map((t) => t.job));
-    this.ready = this.ready.filter((job) => !out.has(job));
+    if (kept !== i) {
+      for (; i < ready.length; i++) ready[kept++] = ready[i]!;
+      ready.length = kept;
+    }
     return taken;
+  }
+
+  /** Whether `job` leaves the ready list now (pushed on `taken`): answered, or started in a free slot. */
+  private takeOne(job: Job, free: number, heads: Map<number, Job> | undefined, taken: Taken[]): boolean {
+    const key = job.op.idempotencyKey;
+    if (key !== undefined && this.answerFor(job) !== undefined) {
+      taken.push({ job, answered: true });
+      return true;
+    }
+    if (free <= 0) return false;
+    if (job.node !== undefined && (this.busyNodes.has(job.node) || heads!.get(job.node) !== job)) return false;
+    // Another job holds the key: this one waits for its outcome (and, as a node's head, holds
+    // that node's FIFO too, since running anything before it would reorder the node's work).
+    if (key !== undefined && !this.keys.acquire(key, job.seq)) return false;
+    job.status = 'active';
+    job.attempt++;
+    this.activeCount++;
+    if (job.node !== undefined) this.busyNodes.add(job.node);
+    taken.push({ job, answered: false });
+    return true;
+  }
+
+  private leaveReady(job: Job): void {
+    if (job.node !== undefined) this.readyWithNode--;
+    if (job.op.idempotencyKey !== undefined) this.readyKeyed--;
   }
 
   /** An active job will try again later: it leaves its node's FIFO until it is ready again. */
@@ -178,4 +213,15 @@ export class JobBook {
     parent.status = 'delayed';
     return { finished: [job], due: [parent] };
   }
+}
+
+/** Each node's earliest ready job (smallest readySeq): the only one of that node that may start. */
+function nodeHeads(ready: readonly Job[]): Map<number, Job> {
+  const heads = new Map<number, Job>();
+  for (const job of ready) {
+    if (job.node === undefined) continue;
+    const head = heads.get(job.node);
+    if (head === undefined || job.readySeq < head.readySeq) heads.set(job.node, job);
+  }
+  return heads;
 }

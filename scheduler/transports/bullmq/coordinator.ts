@@ -251,7 +251,7 @@ export class BullmqCoordinator {
       attempt.unseen = true;
       this.unseen++;
     }
-    this.watchdog ??= setInterval(() => this.tick(), stuckMs);
+    this.watchdog ??= setInterval(() => this.tick(), stuckMs).unref();
     this.adds.push({ name: attempt.kind, data, opts: { jobId, removeOnComplete: true, removeOnFail: { count: 1000 } } });
     // One add per dispatch: the transport starts every attempt of an instant in one synchronous pass.
     this.flushing ??= Promise.resolve().then(() => this.flush());
