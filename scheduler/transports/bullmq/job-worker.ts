@@ -16,7 +16,7 @@ import { RpcClient } from './rpc-client.js';
 export interface JobWorkerOptions {
   readonly redisUrl: string;
   readonly queue?: string;
-  /** Jobs at once (default 256): all workers together must hold every job the owner has in flight. */
+  /** Jobs at once (default 256); sent with each call, so the owner knows when every slot waits on it. */
   readonly concurrency?: number;
   /** How long a job's lock lives without renewal: a killed worker's job is re-delivered after it. */
   readonly lockDurationMs?: number;

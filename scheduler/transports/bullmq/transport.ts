@@ -27,7 +27,7 @@ export interface BullmqTransportOptions extends Omit<InprocessOptions, 'handlers
    * simulated grid). Real hosts hold their own state, so their workers call them directly.
    */
   readonly localBackend?: Backend;
-  /** Concurrency of each local worker (default 256): with the lockstep gate, all workers together must be able to hold every job in flight at once. */
+  /** Concurrency of each local worker (default 256). Fewer slots than due jobs still make progress (the owner parks waiting jobs), at one more BullMQ job per parked call. */
   readonly workerConcurrency?: number;
   readonly log?: (line: string) => void;
 }
