@@ -17,7 +17,7 @@ export const worker: Command = {
     nodes: { kind: 'value', valueName: 'N', help: 'with --backend host: how many nodes to run (default 8)' },
     hub: { kind: 'value', valueName: 'DIR|URL', help: 'with --backend host: the flist hub, a directory served by this process (default DATA-DIR/hub) or the URL of a `zos-testbed hub`' },
     zdb: { kind: 'value', valueName: 'in-process|process', help: 'with --backend host: run each node\'s 0-db in this process (default) or as a child process, so node.crash is a real SIGKILL' },
-    concurrency: { kind: 'value', valueName: 'N', help: 'jobs at once (default 256; a job mostly waits on the owner, and all workers together must hold every job the owner has in flight)' },
+    concurrency: { kind: 'value', valueName: 'N', help: 'jobs at once (default 256; a job mostly waits on the owner; with fewer slots than due jobs the owner parks waiting jobs and continues them later)' },
     queue: { kind: 'value', valueName: 'NAME', help: `the BullMQ queue (default ${defaultQueueName})` },
     'lock-ms': { kind: 'value', valueName: 'MS', help: 'job lock duration: a dead worker\'s job is re-delivered after it (default 30000)' },
   },
