@@ -42,6 +42,8 @@ function sortedKeys(_key: string, value: unknown): unknown {
 
 export class Chain {
   private readonly contracts = new Map<number, NodeContract>();
+  /** The same contracts by twin, in creation order: a wallet change touches its twin's contracts only. */
+  private readonly byTwin = new Map<number, NodeContract[]>();
   private readonly listeners: ChainListener[] = [];
   private readonly graceTimers = new Map<number, number>();
   private nextId = 1;
@@ -51,6 +53,9 @@ export class Chain {
   createNodeContract(twinId: number, node: number, doc: Deployment): NodeContract {
     const contract: NodeContract = { id: this.nextId++, twinId, node, deploymentHash: deploymentHash(doc), state: 'created', deletedReason: '' };
     this.contracts.set(contract.id, contract);
+    let owned = this.byTwin.get(twinId);
+    if (owned === undefined) this.byTwin.set(twinId, (owned = []));
+    owned.push(contract);
     return contract;
   }
 
@@ -69,8 +74,8 @@ export class Chain {
 
   /** The twin's wallet ran dry (grace) or was topped up (restored) for every contract it owns. */
   setFunded(twinId: number, funded: boolean): void {
-    for (const contract of this.contracts.values()) {
-      if (contract.twinId !== twinId || contract.state === 'deleted') continue;
+    for (const contract of this.byTwin.get(twinId) ?? []) {
+      if (contract.state === 'deleted') continue;
       if (!funded && contract.state === 'created') this.enterGrace(contract);
       if (funded && contract.state === 'grace') this.restore(contract);
     }

@@ -59,5 +59,10 @@ export interface GridNodeApi {
   powerOff(node: number): void;
   powerOn(node: number): void;
   reboot(node: number): void;
-  onPower(listener: PowerListener): void;
+  /**
+   * Every power change, or with `node` only that node's (a listener that cares about one node need not
+   * be called for every change of the grid). Listeners hear a change in the order they subscribed.
+   * A listener given `node` should still check it: a test double may call it for every node.
+   */
+  onPower(listener: PowerListener, node?: number): void;
 }

@@ -43,16 +43,33 @@ export function nodeStatus(table: NodeTable, node: number, nowS: number): NodeSt
  * failed; listeners hear each change of that, with `on`/`reboot` meaning "booted: re-run deployments".
  * Power-off leaves device models intact (their data survives a shutdown); callers check isOn.
  */
+interface Subscription {
+  /** Subscription order: a node's listeners and the grid-wide ones are called merged in it. */
+  readonly seq: number;
+  readonly listener: PowerListener;
+}
+
 export class PowerControl {
-  private readonly listeners: PowerListener[] = [];
+  private readonly listeners: Subscription[] = [];
+  /** Listeners of one node each, so that a change costs the grid-wide listeners plus that node's only. */
+  private readonly nodeListeners = new Map<number, Subscription[]>();
+  private subscriptions = 0;
 
   constructor(
     private readonly table: NodeTable,
     private readonly clock: Clock,
   ) {}
 
-  onPower(listener: PowerListener): void {
-    this.listeners.push(listener);
+  onPower(listener: PowerListener, node?: number): void {
+    const subscription = { seq: this.subscriptions++, listener };
+    if (node === undefined) {
+      this.listeners.push(subscription);
+      return;
+    }
+    this.check(node);
+    const mine = this.nodeListeners.get(node);
+    if (mine === undefined) this.nodeListeners.set(node, [subscription]);
+    else mine.push(subscription);
   }
 
   /** The farmer powers the node down (target Down on chain); a no-op if it already is. */
@@ -102,7 +119,23 @@ export class PowerControl {
 
   private changed(node: number, event: PowerEvent): void {
     this.table.lastPowerChangeS[node] = this.clock.nowS;
-    for (const listener of this.listeners) listener(node, event);
+    // Both lists are read afresh at each step: a listener subscribed during the call is called too,
+    // last, as it would be at the end of one list.
+    const all = this.listeners;
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      const a = all[i];
+      const b = this.nodeListeners.get(node)?.[j];
+      if (a === undefined && b === undefined) return;
+      if (b === undefined || (a !== undefined && a.seq < b.seq)) {
+        i++;
+        a!.listener(node, event);
+      } else {
+        j++;
+        b.listener(node, event);
+      }
+    }
   }
 
   private check(node: number): void {

@@ -81,9 +81,11 @@ export class Zdisk {
     this.spares = (options.spares ?? []).map(make);
     this.stale = this.columns.map(() => new Set<number>());
     this.downSinceS = this.columns.map(() => null);
-    grid.onPower((node) => {
+    // Only the nodes of its backends: a column is only ever replaced by a spare.
+    const onBackendPower = (node: number): void => {
       if (!this.stopped && this.columns.some((c) => c.node === node)) this.kick();
-    });
+    };
+    for (const node of new Set([...this.columns, ...this.spares].map((b) => b.node))) grid.onPower(onBackendPower, node);
     sim.process(this.rebuilder(), 'zdisk:rebuilder');
   }
 

@@ -60,7 +60,7 @@ export class QsfsFrontend {
     if (inherited !== undefined) for (const [path, segs] of inherited) this.fileSegments.set(path, [...segs]);
     options.grid.onPower((node, event) => {
       if (node === options.node && event === 'off') this.die();
-    });
+    }, options.node);
   }
 
   get node(): number {
