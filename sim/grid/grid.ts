@@ -1,14 +1,14 @@
 // The grid: farms of nodes built from templates, zos's capacity admission, power and uptime, and the
 // device models behind each node, created on first use. Leaves out provisioning (grid/provision) and the network.
 
-import type { RngStreams } from '../engine/rng.js';
+import type { Rng, RngStreams } from '../engine/rng.js';
 import type { Simulation } from '../engine/simulation.js';
 import { SimulationError } from '../errors.js';
 import { Cpu } from '../hardware/cpu.js';
 import { Hdd } from '../hardware/hdd.js';
 import { loadProfiles, type NodeTemplate, type ProfileCatalog } from '../hardware/profiles.js';
 import { Ssd } from '../hardware/ssd.js';
-import type { StorageDevice } from '../hardware/storage-device.js';
+import type { StorageDevice, StorageDeviceOptions } from '../hardware/storage-device.js';
 import * as capacity from './capacity.js';
 import { Farms } from './farms.js';
 import { compileGridSpec, type GridSpec } from './grid-spec.js';
@@ -170,12 +170,12 @@ export class Grid implements GridNodeApi {
 
   ssd(node: number, pool: DeviceIndex): Ssd {
     const slot = this.table.ssdStart[node]! + this.checkDevice(node, pool, 'ssd');
-    return cached(this.devices.ssds, slot, () => new Ssd(this.template(node).ssds[pool]!, this.deviceOptions(node, `ssd.${pool}`)));
+    return cached(this.devices.ssds, slot, () => new Ssd(this.template(node).ssds[pool]!, this.deviceOptions(node, 'ssd', pool)));
   }
 
   hdd(node: number, disk: DeviceIndex): Hdd {
     const slot = this.table.hddStart[node]! + this.checkDevice(node, disk, 'hdd');
-    return cached(this.devices.hdds, slot, () => new Hdd(this.template(node).hdds[disk]!, this.deviceOptions(node, `hdd.${disk}`)));
+    return cached(this.devices.hdds, slot, () => new Hdd(this.template(node).hdds[disk]!, this.deviceOptions(node, 'hdd', disk)));
   }
 
   cpu(node: number): Cpu {
@@ -222,8 +222,8 @@ export class Grid implements GridNodeApi {
     this.power.repair(node);
   }
 
-  onPower(listener: PowerListener): void {
-    this.power.onPower(listener);
+  onPower(listener: PowerListener, node?: number): void {
+    this.power.onPower(listener, node);
   }
 
   // --------------------------------------------------------------------------------------------
@@ -232,13 +232,8 @@ export class Grid implements GridNodeApi {
    * Streams are named by node and slot, so a device draws the same numbers whichever order
    * devices are first asked for in.
    */
-  private deviceOptions(node: number, slot: string) {
-    return {
-      sim: this.sim,
-      rng: this.rngs.stream(`grid.node.${node}.${slot}`),
-      name: `node-${node}.${slot}`,
-      armFailure: this.options.armDeviceFailures ?? true,
-    };
+  private deviceOptions(node: number, kind: 'ssd' | 'hdd', index: number): StorageDeviceOptions {
+    return new DeviceSlot(this.sim, this.rngs, node, kind, index, this.options.armDeviceFailures ?? true);
   }
 
   private check(node: number): number {
@@ -250,6 +245,30 @@ export class Grid implements GridNodeApi {
     const count = kind === 'ssd' ? this.table.ssdCount(this.check(node)) : this.table.hddCount(this.check(node));
     if (!(Number.isInteger(index) && index >= 0 && index < count)) throw new SimulationError(`node ${node} has no ${kind} ${index} (it has ${count})`);
     return index;
+  }
+}
+
+/**
+ * A device model's options. Its stream and its name are made when first asked for: most device models
+ * never draw (failures come from the scenario's FailureModel), and a stream per device was most of a
+ * device model's memory.
+ */
+class DeviceSlot implements StorageDeviceOptions {
+  constructor(
+    readonly sim: Simulation,
+    private readonly rngs: RngStreams,
+    private readonly node: number,
+    private readonly kind: 'ssd' | 'hdd',
+    private readonly index: number,
+    readonly armFailure: boolean,
+  ) {}
+
+  get rng(): Rng {
+    return this.rngs.stream(`grid.node.${this.node}.${this.kind}.${this.index}`);
+  }
+
+  get name(): string {
+    return `node-${this.node}.${this.kind}.${this.index}`;
   }
 }
 

@@ -32,36 +32,85 @@ export interface HddStats {
   transferS: number;
 }
 
-export class Hdd extends StorageDevice {
-  readonly stats: HddStats = { ios: 0, seekS: 0, rotationS: 0, transferS: 0 };
+/** What follows from a profile alone, computed once per profile rather than once per drive. */
+interface Geometry {
   readonly revolutionS: number;
-  /** Each actuator streams at its share of the drive's sustained rate. */
   readonly actuatorBytesPerS: number;
   readonly actuatorSpanBytes: number;
-  /** Bytes passing under a head in one revolution; an LBA's angle is its place within its track. */
   readonly trackBytes: number;
-  private readonly actuators: Actuator[] = [];
-  private readonly seekA: number;
-  private readonly seekB: number;
-  private readonly seekC: number;
+  readonly seekA: number;
+  readonly seekB: number;
+  readonly seekC: number;
+}
+
+const geometries = new WeakMap<HddProfile, Geometry>();
+
+function geometryOf(profile: HddProfile): Geometry {
+  let g = geometries.get(profile);
+  if (g === undefined) {
+    const revolutionS = 60 / profile.rpm;
+    const actuatorBytesPerS = profile.sustainedBytesPerS / profile.actuators;
+    // seek(x) = a + b·√x + c·x over the stroke fraction x (short seeks ∝ √x, long ones linear).
+    // a is the track-to-track time; b and c make seek(1) the full stroke and the mean over
+    // uniform random start and end (E[√x] = 8/15, E[x] = 1/3) the average seek.
+    const span = profile.fullStrokeSeekS - profile.trackToTrackSeekS;
+    const seekB = 5 * (profile.avgSeekS - profile.trackToTrackSeekS - span / 3);
+    g = {
+      revolutionS,
+      actuatorBytesPerS,
+      actuatorSpanBytes: Math.ceil(profile.capacityBytes / profile.actuators),
+      trackBytes: actuatorBytesPerS * revolutionS,
+      seekA: profile.trackToTrackSeekS,
+      seekB,
+      seekC: span - seekB,
+    };
+    geometries.set(profile, g);
+  }
+  return g;
+}
+
+export class Hdd extends StorageDevice {
+  private readonly geometry: Geometry;
+  /** The head assemblies and their queues, made on the first IO (most drives of a grid see none). */
+  private heads: Actuator[] | undefined;
+  private counters: HddStats | undefined;
 
   constructor(
     readonly profile: HddProfile,
     options: StorageDeviceOptions,
   ) {
     super(options, profile.name, profile.capacityBytes, profile.afr);
-    this.revolutionS = 60 / profile.rpm;
-    this.actuatorBytesPerS = profile.sustainedBytesPerS / profile.actuators;
-    this.actuatorSpanBytes = Math.ceil(profile.capacityBytes / profile.actuators);
-    this.trackBytes = this.actuatorBytesPerS * this.revolutionS;
-    for (let i = 0; i < profile.actuators; i++) this.actuators.push({ baseBytes: i * this.actuatorSpanBytes, headBytes: 0, busy: false, queue: [] });
-    // seek(x) = a + b·√x + c·x over the stroke fraction x (short seeks ∝ √x, long ones linear).
-    // a is the track-to-track time; b and c make seek(1) the full stroke and the mean over
-    // uniform random start and end (E[√x] = 8/15, E[x] = 1/3) the average seek.
-    const span = profile.fullStrokeSeekS - profile.trackToTrackSeekS;
-    this.seekA = profile.trackToTrackSeekS;
-    this.seekB = 5 * (profile.avgSeekS - profile.trackToTrackSeekS - span / 3);
-    this.seekC = span - this.seekB;
+    this.geometry = geometryOf(profile);
+  }
+
+  get stats(): HddStats {
+    return (this.counters ??= { ios: 0, seekS: 0, rotationS: 0, transferS: 0 });
+  }
+
+  get revolutionS(): number {
+    return this.geometry.revolutionS;
+  }
+
+  /** Each actuator streams at its share of the drive's sustained rate. */
+  get actuatorBytesPerS(): number {
+    return this.geometry.actuatorBytesPerS;
+  }
+
+  get actuatorSpanBytes(): number {
+    return this.geometry.actuatorSpanBytes;
+  }
+
+  /** Bytes passing under a head in one revolution; an LBA's angle is its place within its track. */
+  get trackBytes(): number {
+    return this.geometry.trackBytes;
+  }
+
+  private get actuators(): Actuator[] {
+    if (this.heads === undefined) {
+      this.heads = [];
+      for (let i = 0; i < this.profile.actuators; i++) this.heads.push({ baseBytes: i * this.actuatorSpanBytes, headBytes: 0, busy: false, queue: [] });
+    }
+    return this.heads;
   }
 
   seekTimeS(fromBytes: number, toBytes: number): number {
@@ -69,7 +118,8 @@ export class Hdd extends StorageDevice {
     // Within a track or onto the next one, track skew hides the head switch.
     if (distanceBytes < this.trackBytes) return 0;
     const x = Math.min(1, distanceBytes / this.actuatorSpanBytes);
-    return this.seekA + this.seekB * Math.sqrt(x) + this.seekC * x;
+    const { seekA, seekB, seekC } = this.geometry;
+    return seekA + seekB * Math.sqrt(x) + seekC * x;
   }
 
   protected *serve(io: Io): ProcessGenerator<void> {
@@ -81,7 +131,7 @@ export class Hdd extends StorageDevice {
   }
 
   protected override onFailed(): void {
-    for (const actuator of this.actuators) actuator.queue.length = 0;
+    for (const actuator of this.heads ?? []) actuator.queue.length = 0;
   }
 
   /** Starts the queued IO that the head reaches first (SPTF); ties go to the earliest arrival. */

@@ -12,23 +12,28 @@ export interface SsdOptions extends StorageDeviceOptions {
   readonly writeAmplification?: number;
 }
 
+interface SsdQueues {
+  /** One server: its per-IO time 1/maxIops is the firmware cost that caps small-block IOPS. */
+  readonly controller: Resource;
+  /** PCIe / SATA transfer, one per direction: big blocks are bound by the sequential rates. */
+  readonly readLink: Resource;
+  readonly writeLink: Resource;
+  /** Independently busy NAND units: each holds one read or program at a time, made on first use. */
+  readonly units: (Resource | undefined)[];
+  /** Acknowledged bytes not yet programmed; a full buffer makes writes wait for NAND. */
+  readonly buffer: Container;
+}
+
 export class Ssd extends StorageDevice {
   readonly writeAmplification: number;
   hostBytesWritten = 0;
   /** Host bytes × write amplification, counted as the buffer drains to NAND. */
   nandBytesWritten = 0;
-  /** One server: its per-IO time 1/maxIops is the firmware cost that caps small-block IOPS. */
-  private readonly controller: Resource;
-  /** PCIe / SATA transfer, one per direction: big blocks are bound by the sequential rates. */
-  private readonly readLink: Resource;
-  private readonly writeLink: Resource;
   /**
-   * Independently busy NAND units: each holds one read or program at a time. Created on first use,
-   * since a grid holds many idle SSDs with a hundred units each.
+   * The controller, links, NAND units and buffer, made on the first IO: a grid holds many SSD models
+   * that only ever hold vdisks' extents and fail, never serve an IO.
    */
-  private readonly units: (Resource | undefined)[];
-  /** Acknowledged bytes not yet programmed; a full buffer makes writes wait for NAND. */
-  private readonly buffer: Container;
+  private queues: SsdQueues | undefined;
   private nextProgramUnit = 0;
 
   constructor(
@@ -37,11 +42,16 @@ export class Ssd extends StorageDevice {
   ) {
     super(options, profile.name, profile.capacityBytes, profile.afr);
     this.writeAmplification = options.writeAmplification ?? profile.writeAmplification;
-    this.controller = new Resource(this.sim, 1);
-    this.readLink = new Resource(this.sim, 1);
-    this.writeLink = new Resource(this.sim, 1);
-    this.units = new Array<Resource | undefined>(profile.channels * profile.diesPerChannel * profile.planesPerDie);
-    this.buffer = new Container(this.sim, profile.writeBufferBytes);
+  }
+
+  private get q(): SsdQueues {
+    return (this.queues ??= {
+      controller: new Resource(this.sim, 1),
+      readLink: new Resource(this.sim, 1),
+      writeLink: new Resource(this.sim, 1),
+      units: new Array<Resource | undefined>(this.profile.channels * this.profile.diesPerChannel * this.profile.planesPerDie),
+      buffer: new Container(this.sim, this.profile.writeBufferBytes),
+    });
   }
 
   /** Share of the endurance budget used; the device wears out at 1 (see hardware-profiles/README.md). */
@@ -53,12 +63,12 @@ export class Ssd extends StorageDevice {
     const p = this.profile;
     // Submission, doorbell, completion and interrupt overlap between commands: a pure delay.
     yield p.commandLatencyS;
-    yield* hold(this.controller, 1 / (io.kind === 'read' ? p.maxReadIops : p.maxWriteIops));
+    yield* hold(this.q.controller, 1 / (io.kind === 'read' ? p.maxReadIops : p.maxWriteIops));
     if (io.kind === 'read') {
       yield* this.readPages(io);
-      yield* hold(this.readLink, io.sizeBytes / p.seqReadBytesPerS);
+      yield* hold(this.q.readLink, io.sizeBytes / p.seqReadBytesPerS);
     } else {
-      yield* hold(this.writeLink, io.sizeBytes / p.seqWriteBytesPerS);
+      yield* hold(this.q.writeLink, io.sizeBytes / p.seqWriteBytesPerS);
       yield* this.bufferWrite(io);
     }
   }
@@ -86,7 +96,7 @@ export class Ssd extends StorageDevice {
     this.hostBytesWritten += io.sizeBytes;
     for (let at = io.offsetBytes, end = io.offsetBytes + io.sizeBytes; at < end; ) {
       const chunkBytes = Math.min(end, (Math.floor(at / pageBytes) + 1) * pageBytes) - at;
-      yield this.buffer.put(chunkBytes);
+      yield this.q.buffer.put(chunkBytes);
       this.spawn(this.program(chunkBytes), `${this.name}:program`);
       at += chunkBytes;
     }
@@ -99,19 +109,19 @@ export class Ssd extends StorageDevice {
   private *program(chunkBytes: number): ProcessGenerator<void> {
     const p = this.profile;
     const unit = this.unit(this.nextProgramUnit);
-    this.nextProgramUnit = (this.nextProgramUnit + 1) % this.units.length;
+    this.nextProgramUnit = (this.nextProgramUnit + 1) % this.q.units.length;
     yield* hold(unit, (p.programLatencyS * chunkBytes) / p.pageBytes);
-    this.buffer.get(chunkBytes); // the bytes are there: they were put before this program started
+    this.q.buffer.get(chunkBytes); // the bytes are there: they were put before this program started
     this.nandBytesWritten += chunkBytes * this.writeAmplification;
     if (this.wearFraction >= 1) this.fail('wear');
   }
 
   private unitOf(page: number): Resource {
-    return this.unit(page % this.units.length);
+    return this.unit(page % this.q.units.length);
   }
 
   private unit(index: number): Resource {
-    return (this.units[index] ??= new Resource(this.sim, 1));
+    return (this.q.units[index] ??= new Resource(this.sim, 1));
   }
 }
 

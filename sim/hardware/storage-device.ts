@@ -50,12 +50,19 @@ export interface StorageDeviceOptions {
 
 export abstract class StorageDevice {
   readonly sim: Simulation;
-  readonly name: string;
-  /** Virtual time at which the AFR process fails the device: one exponential draw, no ticks. */
-  readonly failureTimeS: number;
   failure: DeviceFailedError | null = null;
-  private readonly live = new Set<Process<void>>();
-  private readonly results = new Map<Process<void>, SimEvent<number>>();
+  /**
+   * Made on first IO, and the failure time drawn on first ask unless armed: a grid holds many device
+   * models that never see an IO, and the draw comes from a stream of its own, so its value is the
+   * same whenever it is made.
+   */
+  private live: Set<Process<void>> | undefined;
+  private results: Map<Process<void>, SimEvent<number>> | undefined;
+  private failureAtS: number | undefined;
+  private readonly createdS: number;
+  private readonly rate: number;
+  private readonly options: StorageDeviceOptions;
+  private readonly profileName: string;
 
   constructor(
     options: StorageDeviceOptions,
@@ -64,14 +71,26 @@ export abstract class StorageDevice {
     afr: number,
   ) {
     this.sim = options.sim;
-    this.name = options.name ?? profileName;
-    const rate = options.afr ?? afr;
-    if (!(rate >= 0 && rate < 1)) throw new SimulationError(`${this.name}: afr ${rate} outside [0, 1)`);
-    // P(failure within a year) = afr exactly: λ = −ln(1 − afr) / year.
-    this.failureTimeS = rate === 0 ? Infinity : this.sim.nowS + exponentialFromAfr(rate).sample(options.rng.fork('failure'));
+    this.options = options;
+    this.profileName = profileName;
+    this.createdS = this.sim.nowS;
+    this.rate = options.afr ?? afr;
+    if (!(this.rate >= 0 && this.rate < 1)) throw new SimulationError(`${this.name}: afr ${this.rate} outside [0, 1)`);
     if (options.armFailure !== false && this.failureTimeS !== Infinity) {
       this.sim.schedule(this.failureTimeS - this.sim.nowS, () => this.fail('afr'));
     }
+  }
+
+  /** A label for traces and errors. */
+  get name(): string {
+    return this.options.name ?? this.profileName;
+  }
+
+  /** Virtual time at which the AFR process fails the device: one exponential draw, no ticks. */
+  get failureTimeS(): number {
+    // P(failure within a year) = afr exactly: λ = −ln(1 − afr) / year.
+    this.failureAtS ??= this.rate === 0 ? Infinity : this.createdS + exponentialFromAfr(this.rate).sample(this.options.rng.fork('failure'));
+    return this.failureAtS;
   }
 
   get failed(): boolean {
@@ -91,8 +110,8 @@ export abstract class StorageDevice {
   fail(reason: FailureReason = 'injected'): void {
     if (this.failure !== null) return;
     this.failure = new DeviceFailedError(this.name, reason, this.sim.nowS);
-    for (const [, result] of this.results) if (!result.triggered) result.fail(this.failure);
-    for (const process of this.live) {
+    for (const [, result] of this.results ?? []) if (!result.triggered) result.fail(this.failure);
+    for (const process of this.live ?? []) {
       // A device process may itself cause the failure (wear-out); it ends on its own.
       if (process.isAlive && this.sim.activeProcess !== process) process.interrupt(this.failure);
     }
@@ -108,8 +127,9 @@ export abstract class StorageDevice {
   /** Runs background work (a flush, a child stage) so that fail() also stops it. */
   protected spawn(work: ProcessGenerator<void>, name: string): Process<void> {
     const process = this.sim.process(this.guarded(work), name);
-    this.live.add(process);
-    process.onProcessed(() => this.live.delete(process));
+    const live = (this.live ??= new Set());
+    live.add(process);
+    process.onProcessed(() => live.delete(process));
     return process;
   }
 
@@ -122,9 +142,10 @@ export abstract class StorageDevice {
     if (this.failure !== null) return result.fail(this.failure);
     const io: Io = { kind, offsetBytes, sizeBytes, submittedAtS: this.sim.nowS };
     const process = this.spawn(this.serve(io), `${this.name}:${kind}`);
-    this.results.set(process, result);
+    const results = (this.results ??= new Map());
+    results.set(process, result);
     process.onProcessed(() => {
-      this.results.delete(process);
+      results.delete(process);
       // A process that failed on a bug stops the run by itself; only a clean end completes the IO.
       if (!result.triggered && process.ok) result.succeed(this.sim.nowS - io.submittedAtS);
     });

@@ -76,14 +76,20 @@ class Machine implements ZMachineView {
   readonly failures = new CrashLoopCounter();
   /** When its workload id first entered the manager's table: the order a node's machines stop in. */
   seq = 0;
+  private stream: Rng | undefined;
   constructor(
     readonly workloadId: string,
     readonly node: number,
     readonly data: ZMachineData,
     readonly sim: Simulation,
-    readonly rng: Rng,
+    private readonly makeRng: () => Rng,
   ) {
     this.bootStartedS = sim.nowS;
+  }
+
+  /** Its own stream, made on the first draw: only spontaneous crashes draw, and most runs have none. */
+  get rng(): Rng {
+    return (this.stream ??= this.makeRng());
   }
 }
 
@@ -123,7 +129,7 @@ export class ZMachineManager implements WorkloadManager {
       if (existing.boot !== null && !existing.boot.processed) return erase(existing.boot);
       return ctx.sim.event<unknown>().succeed(existing.result);
     }
-    const machine = new Machine(id, ctx.node, workload.data as ZMachineData, ctx.sim, ctx.rng.fork(`zmachine:${id}`));
+    const machine = new Machine(id, ctx.node, workload.data as ZMachineData, ctx.sim, () => ctx.rng.fork(`zmachine:${id}`));
     this.add(machine);
     const boot = ctx.sim.process(this.boot(ctx, deployment, machine), `zmachine ${id} boot`);
     machine.boot = boot;

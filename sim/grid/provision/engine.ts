@@ -4,7 +4,7 @@
 import { SimulationError, ZosError } from '../../errors.js';
 import type { Process, ProcessGenerator, Yieldable } from '../../engine/process.js';
 import type { SimEvent } from '../../engine/events.js';
-import type { Rng } from '../../engine/rng.js';
+import type { Rng, RngStreams } from '../../engine/rng.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Deployment, Workload, WorkloadResult, WorkloadType } from '../deployment.js';
 import type { GridNodeApi, PowerEvent } from '../node-api.js';
@@ -40,7 +40,8 @@ export interface EngineContext {
   readonly sim: Simulation;
   readonly grid: GridNodeApi;
   readonly managers: ManagerRegistry;
-  readonly rng: Rng;
+  /** Each node's managers draw from the stream `provision-node-<n>`. */
+  readonly rngs: RngStreams;
   readonly onChange: ChangeListener;
   readonly contractCheck?: ContractCheck;
 }
@@ -52,6 +53,28 @@ type Outcome = { readonly ok: true; readonly data: unknown } | { readonly ok: fa
 const staleWorker = Symbol('stale provision worker');
 
 const typeOfStored = (sw: StoredWorkload): WorkloadType => sw.workload.type;
+
+/** What a node's managers see. Its stream is made on the first draw: most nodes' managers never draw. */
+class NodeManagerContext implements ManagerContext {
+  readonly sim: Simulation;
+  readonly grid: GridNodeApi;
+
+  constructor(
+    private readonly engine: EngineContext,
+    readonly node: number,
+  ) {
+    this.sim = engine.sim;
+    this.grid = engine.grid;
+  }
+
+  get rng(): Rng {
+    return this.engine.rngs.stream(`provision-node-${this.node}`);
+  }
+
+  workloadId(deployment: Deployment, workload: Workload): string {
+    return `${deployment.twin_id}-${deployment.contract_id}-${workload.name}`;
+  }
+}
 
 export class ProvisionEngine {
   private readonly deployments = new Map<number, StoredDeployment>();
@@ -68,13 +91,7 @@ export class ProvisionEngine {
     private readonly ctx: EngineContext,
   ) {
     this.powered = ctx.grid.isOn(node);
-    this.managerContext = {
-      sim: ctx.sim,
-      grid: ctx.grid,
-      node,
-      rng: ctx.rng,
-      workloadId: (deployment, workload) => `${deployment.twin_id}-${deployment.contract_id}-${workload.name}`,
-    };
+    this.managerContext = new NodeManagerContext(ctx, node);
   }
 
   /** CreateOrUpdate for a new contract: stored with every workload in `init`, then queued. */

@@ -6,7 +6,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Deployment, Workload, WorkloadResult } from '../deployment.js';
 import type { GridNodeApi } from '../node-api.js';
 import { AdmissionReason, ProvisionRejected } from './admission.js';
-import { ProvisionEngine, type ChangeListener, type ContractCheck } from './engine.js';
+import { ProvisionEngine, type ChangeListener, type ContractCheck, type EngineContext } from './engine.js';
 import type { ManagerRegistry } from './manager.js';
 
 export interface ProvisionServiceOptions {
@@ -32,7 +32,12 @@ export class ProvisionService {
     for (const listener of this.listeners) listener(node, contractId, name, result);
   };
 
+  /** One context for every node's engine: a grid may hold hundreds of thousands of engines. */
+  private readonly engineContext: EngineContext;
+
   constructor(private readonly options: ProvisionServiceOptions) {
+    const { sim, grid, managers, rngs, contractCheck } = options;
+    this.engineContext = { sim, grid, managers, rngs, onChange: this.emit, ...(contractCheck === undefined ? {} : { contractCheck }) };
     options.grid.onPower((node, event) => this.engines.get(node)?.power(event));
   }
 
@@ -111,9 +116,7 @@ export class ProvisionService {
     if (!(Number.isInteger(node) && node >= 0 && node < this.options.grid.nodeCount)) {
       throw new ProvisionRejected(AdmissionReason.notFound, `node ${node} does not exist`);
     }
-    const { sim, grid, managers, rngs, contractCheck } = this.options;
-    const rng = rngs.stream(`provision-node-${node}`);
-    engine = new ProvisionEngine(node, { sim, grid, managers, rng, onChange: this.emit, ...(contractCheck === undefined ? {} : { contractCheck }) });
+    engine = new ProvisionEngine(node, this.engineContext);
     this.engines.set(node, engine);
     return engine;
   }
