@@ -92,10 +92,15 @@ export interface ScanPage {
 /** Where the next entry of `entryBytes` goes on disk; the server owns the append cursor. */
 export type Place = (entryBytes: number) => number;
 
+const noEntries: ReadonlyMap<string, ZdbVersion[]> = new Map();
+
 export class Namespace {
   readonly settings: NamespaceSettings;
-  /** Every key ever written, oldest version first. Insertion order is SCAN order. */
-  private readonly log = new Map<string, ZdbVersion[]>();
+  /**
+   * Every key ever written, oldest version first. Insertion order is SCAN order. Made on the first
+   * write: a grid holds many namespaces nobody writes to.
+   */
+  private entries: Map<string, ZdbVersion[]> | undefined;
   private dataSizeBytes = 0;
   private appendedBytes = 0;
   private liveKeys = 0;
@@ -244,12 +249,16 @@ export class Namespace {
     }
   }
 
+  private get log(): ReadonlyMap<string, ZdbVersion[]> {
+    return this.entries ?? noEntries;
+  }
+
   private append(key: string, value: ZdbValue | null, nowS: number, place: Place): void {
     const keyBytes = this.settings.mode === 'seq' ? seqKeyBytes : byteLength(key);
     const entryBytes = entryHeaderBytes + keyBytes + (value === null ? 0 : value.sizeBytes);
     const version: ZdbVersion = { value, timestampS: nowS, offsetBytes: place(entryBytes), entryBytes };
     const versions = this.log.get(key);
-    if (versions === undefined) this.log.set(key, [version]);
+    if (versions === undefined) (this.entries ??= new Map()).set(key, [version]);
     else versions.push(version);
     this.appendedBytes += entryBytes;
   }
