@@ -1,6 +1,7 @@
 // The one place that maps errors to exit statuses, as DESIGN.md lists them, and prints them.
 // Leaves out retries and logging: a command either returns its status or throws, and this decides.
 
+import { constants } from 'node:os';
 import { ErrorCode, ZosError } from '../sim/errors.js';
 import type { TextSink } from './output.js';
 
@@ -18,6 +19,11 @@ export const ExitCode = {
   internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The status a shell reports for a process a signal ended: 128 + its number (143 for SIGTERM, 130 for SIGINT). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + constants.signals[signal];
+}
 
 const program = 'zos-testbed';
 

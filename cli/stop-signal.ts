@@ -3,7 +3,7 @@
 // exit 128 + the signal's number (143, 130), as a shell reports a process ended by it. Every other
 // command keeps Node's default: the signal ends it at once.
 
-import { constants } from 'node:os';
+import { signalExitCode } from './exit-codes.js';
 
 export type StopSignal = 'SIGTERM' | 'SIGINT';
 const stopSignals: readonly StopSignal[] = ['SIGTERM', 'SIGINT'];
@@ -43,11 +43,6 @@ export function watchStopSignals(onFirst?: () => void): StopWatch {
       for (const signal of stopSignals) process.off(signal, handler);
     },
   };
-}
-
-/** 128 + the signal's number: 143 for SIGTERM, 130 for SIGINT. */
-export function signalExitCode(signal: StopSignal): number {
-  return 128 + constants.signals[signal];
 }
 
 export type Driven<P, R> = { readonly done: true; readonly value: R } | { readonly done: false; readonly signal: StopSignal; readonly last: P | undefined };

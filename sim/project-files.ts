@@ -2,7 +2,8 @@
 // compiled (`dist/cli/main.js`), and how to start one of its entry scripts as a child process.
 // Leaves out what the files hold; callers read them.
 
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** This file is `ROOT/sim/project-files.ts` from source, `ROOT/dist/sim/project-files.js` compiled. */
 const compiled = import.meta.url.endsWith('.js');
@@ -31,4 +32,16 @@ export function modulePath(module: string): string {
 /** The node arguments that run one of our entry scripts (`cli/main`, `bench/queue`) as this process runs. */
 export function entryArgs(script: string): string[] {
   return [...loaderArgs(), modulePath(script)];
+}
+
+/**
+ * A worker thread running one of our modules (no extension) as this process runs them. From source
+ * the module is TypeScript, and a Node 20 worker thread inherits no `--import` loader: a small
+ * JavaScript bootstrap registers tsx in the thread first, then imports the module.
+ */
+export function startWorkerThread(module: string, options: WorkerOptions = {}): Worker {
+  const url = pathToFileURL(modulePath(module));
+  if (compiled) return new Worker(url, options);
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(bootstrap, { ...options, eval: true });
 }

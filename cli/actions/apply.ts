@@ -15,6 +15,7 @@ import { gridByName, gridNames } from '../../scenarios/grids.js';
 import { openSimTestbed } from '../../scenarios/testbed.js';
 import { readJsonFile } from '../read-json.js';
 import type { CommandContext } from '../command.js';
+import { checkRedisFlag, redisFlag } from '../redis-flag.js';
 import { timeoutFlag, watchWait } from '../wait-watch.js';
 
 const transports = ['inprocess', 'bullmq'] as const;
@@ -30,9 +31,8 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
   gridByName(grid);
   if (transport === 'inprocess' && args.has('redis')) throw new InputError('command line', '--redis', 'only applies to --transport bullmq');
   const ops = validateOperationList(readJsonFile(file), file);
-  const redis = args.string('redis');
-  if (redis !== undefined && !/^redis:\/\//.test(redis)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redis)}`);
-  const timeoutS = timeoutFlag(args);
+  const redis = redisFlag(args);
+  const timeout = timeoutFlag(args);
   const choice = transport === 'bullmq' && redis !== undefined ? { redis } : transport;
   const reconcile = args.has('reconcile');
   const backend = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
@@ -40,10 +40,7 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
     if (backend === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
   }
   // Before anything is built: an address nothing answers on is said at once, not retried in silence.
-  if (redis !== undefined) {
-    const { checkRedisReachable } = await import('../../scheduler/transports/bullmq/connection.js');
-    await checkRedisReachable(redis, { where: 'command line', field: '--redis' });
-  }
+  if (redis !== undefined) await checkRedisFlag(redis);
   const queue: QueueRef = {};
   const { testbed, close } = backend === 'host'
     ? await openHostTestbed(args, { seed, transport: choice, where: file, queue })
@@ -52,8 +49,7 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
     const progress = new ApplyProgress(testbed);
     for (const op of ops) await testbed.submit(op);
     await watchWait(testbed.run(), {
-      timeoutS,
-      ...(args.string('timeout') === undefined ? {} : { timeoutText: args.string('timeout')! }),
+      timeout,
       status: () => progress.describe(queue.transport),
       report: (line) => out.progress(line),
     });
@@ -83,10 +79,9 @@ async function openHostTestbed(args: Args, options: { seed: string; transport: T
   const { HostBackend } = await import('../../workers/host-backend/index.js');
   const host = await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
   const clock = new WallPacedClock(new Simulation());
-  const backend = host;
-  const transport = watched(options.transport, options.queue, backend);
+  const transport = watched(options.transport, options.queue, host);
   try {
-    const testbed = await Testbed.open({ backend, clock, seed: options.seed, transport, where: options.where });
+    const testbed = await Testbed.open({ backend: host, clock, seed: options.seed, transport, where: options.where });
     // Stopping the clock first: after a --timeout, delayed jobs still wait on it in wall time.
     return { testbed, close: () => (clock.stop(), host.close()) };
   } catch (error) {

@@ -12,8 +12,7 @@ import { scenarioSteps, type RunSummary } from '../../scenarios/runner.js';
 import { formatDuration } from '../../scenarios/duration.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
 import { defaultDemoOut, defaultDemoScenario } from '../../scenarios/demo-defaults.js';
-import { driveSteps, signalExitCode, watchStopSignals } from '../stop-signal.js';
-import { stoppedAt } from './run.js';
+import { runUntilSignal } from './run.js';
 import type { CommandContext } from '../command.js';
 
 /** The work of `demo`; its flags and usage are in cli/commands/demo.ts. */
@@ -30,13 +29,8 @@ export async function runDemoCommand(args: Args, context: CommandContext): Promi
   const bucketS = [60, 300, 900, 3600, 86_400].find((w) => totalS / w <= 2_000) ?? 7 * 86_400;
   const recorder = new RunRecorder({ bucketS, seed, scenario: scenario.name });
   const startedMs = performance.now();
-  const watch = watchStopSignals();
-  const outcome = await driveSteps(scenarioSteps(scenario, { seed, observer: recorder }), watch).finally(() => watch.dispose());
-  if (!outcome.done) {
-    out.progress(stoppedAt(outcome.signal, outcome.last, `zos-testbed demo ${name} --seed ${seed}`));
-    return signalExitCode(outcome.signal);
-  }
-  const summary = outcome.value;
+  const summary = await runUntilSignal(scenarioSteps(scenario, { seed, observer: recorder }), out, `zos-testbed demo ${name} --seed ${seed}`);
+  if (typeof summary === 'number') return summary;
   const wallS = (performance.now() - startedMs) / 1000;
   const files = writeReports(recorder.finish(summary.simulatedSeconds), outDir);
   const reportHtml = resolve(files.find((f) => f.endsWith('report.html'))!);

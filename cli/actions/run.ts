@@ -1,13 +1,14 @@
 // `run SCENARIO`: runs a built-in or JSON scenario headless and prints its summary; the exit status
 // says which phase failed. Leaves out the model (scenarios/runner.ts); wall time lives only here.
 
-import { InputError } from '../../sim/errors.js';
-import { formatDuration, parseDuration } from '../../scenarios/duration.js';
+import { formatDuration } from '../../scenarios/duration.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { scenarioSteps, type Progress, type RunSummary } from '../../scenarios/runner.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
-import { ExitCode } from '../exit-codes.js';
-import { driveSteps, signalExitCode, watchStopSignals } from '../stop-signal.js';
+import { durationFlag } from '../duration-flag.js';
+import { ExitCode, signalExitCode } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { driveSteps, watchStopSignals } from '../stop-signal.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 
@@ -16,38 +17,21 @@ export async function runScenarioCommand(args: Args, context: CommandContext): P
   const { out } = context;
   const name = args.positional(0, 'SCENARIO');
   const scenario = loadScenario(name);
-  const untilText = args.string('until');
-  let untilS: number | undefined;
-  if (untilText !== undefined) {
-    try {
-      untilS = parseDuration(/^\d+(\.\d+)?$/.test(untilText) ? Number(untilText) : untilText);
-    } catch (err) {
-      throw new InputError('command line', '--until', (err as Error).message);
-    }
-    if (!(untilS > 0)) throw new InputError('command line', '--until', 'must be > 0');
-  }
+  const untilS = durationFlag(args, 'until')?.seconds;
   const seed = args.string('seed') ?? scenario.seed ?? '1';
   out.progress(`seed: ${seed}`);
   const bar = process.stderr.isTTY === true ? progressBar() : undefined;
   const outDir = args.string('out');
   const recorder = outDir === undefined ? undefined : new RunRecorder({ bucketS: bucketFor((untilS ?? scenario.durationS) + scenario.convergeWithinS), seed, scenario: scenario.name });
   const startedMs = performance.now();
-  const watch = watchStopSignals();
-  const outcome = await driveSteps(
-    scenarioSteps(scenario, {
-      seed,
-      ...(untilS === undefined ? {} : { untilS }),
-      ...(bar === undefined ? {} : { onProgress: bar.update }),
-      ...(recorder === undefined ? {} : { observer: recorder }),
-    }),
-    watch,
-  ).finally(() => watch.dispose());
-  bar?.done();
-  if (!outcome.done) {
-    out.progress(stoppedAt(outcome.signal, outcome.last, `zos-testbed run ${name} --seed ${seed}`));
-    return signalExitCode(outcome.signal);
-  }
-  const summary = outcome.value;
+  const steps = scenarioSteps(scenario, {
+    seed,
+    ...(untilS === undefined ? {} : { untilS }),
+    ...(bar === undefined ? {} : { onProgress: bar.update }),
+    ...(recorder === undefined ? {} : { observer: recorder }),
+  });
+  const summary = await runUntilSignal(steps, out, `zos-testbed run ${name} --seed ${seed}`).finally(() => bar?.done());
+  if (typeof summary === 'number') return summary;
   const wallSeconds = Number(((performance.now() - startedMs) / 1000).toFixed(3));
   const files = recorder === undefined || outDir === undefined ? [] : writeReports(recorder.finish(summary.simulatedSeconds), outDir);
   if (files.length > 0) out.progress(`reports: ${files.join(', ')}`);
@@ -55,10 +39,18 @@ export async function runScenarioCommand(args: Args, context: CommandContext): P
   return summary.failed === 'safety' ? ExitCode.safety : summary.failed === 'liveness' ? ExitCode.liveness : ExitCode.ok;
 }
 
-/** Where a run stopped on a signal, in simulated time, and how to replay it whole. */
-export function stoppedAt(signal: string, last: Progress | undefined, replay: string): string {
+/**
+ * Runs a scenario's steps to the end, or until SIGTERM or SIGINT: then says where the run stopped in
+ * simulated time and how to replay it whole, and returns the exit status (143, 130) instead of a summary.
+ */
+export async function runUntilSignal(steps: Generator<Progress, RunSummary, void>, out: Output, replay: string): Promise<RunSummary | number> {
+  const watch = watchStopSignals();
+  const outcome = await driveSteps(steps, watch).finally(() => watch.dispose());
+  if (outcome.done) return outcome.value;
+  const { signal, last } = outcome;
   const where = last === undefined ? 'before it started' : `in the ${last.phase} phase at ${formatDuration(last.nowS)} of ${formatDuration(last.endS)} simulated (${last.events} events)`;
-  return `stopped by ${signal} ${where}; no report written. Replay: ${replay}`;
+  out.progress(`stopped by ${signal} ${where}; no report written. Replay: ${replay}`);
+  return signalExitCode(signal);
 }
 
 /** The finest of these bucket widths that keeps a run under 10,000 timeseries rows (a year in hours). */

@@ -3,19 +3,14 @@
 
 import { serveSweepTasks, startSweepOnQueue, sweepQueueName, type SweepQueueStatus } from '../../scenarios/sweep-queue.js';
 import type { SweepTask, SweepTaskResult } from '../../scenarios/sweep-task.js';
-import { checkRedisReachable } from '../../scheduler/transports/bullmq/connection.js';
 import { InputError } from '../../sim/errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { untilStopSignal } from '../stop-signal.js';
-import { watchWait } from '../wait-watch.js';
+import { checkRedisFlag } from '../redis-flag.js';
+import { watchWait, type WaitTimeout } from '../wait-watch.js';
 
 export { sweepQueueName };
-
-/** Nothing answering at `--redis` is bad input, found before any work. */
-export function checkRedis(redisUrl: string): Promise<void> {
-  return checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
-}
 
 /**
  * The sweep as BullMQ jobs: a status line every few seconds while it waits (it says so when no
@@ -25,13 +20,12 @@ export async function sweepOnQueue(
   tasks: readonly SweepTask[],
   redisUrl: string,
   out: Output,
-  options: { onDone: (done: number) => void; timeoutS: number | undefined; timeoutText: string | undefined },
+  options: { onDone: (done: number) => void; timeout: WaitTimeout | undefined },
 ): Promise<SweepTaskResult[]> {
   const sweep = await startSweepOnQueue(tasks, redisUrl, { onDone: options.onDone, log: (line) => out.progress(line) });
   try {
     return await watchWait(sweep.results, {
-      timeoutS: options.timeoutS,
-      ...(options.timeoutText === undefined ? {} : { timeoutText: options.timeoutText }),
+      timeout: options.timeout,
       status: async () => describeSweep(await sweep.status(), redisUrl),
       report: (line) => out.progress(line),
     });
@@ -49,7 +43,7 @@ function describeSweep(s: SweepQueueStatus, redisUrl: string): string {
 
 export async function serve(redisUrl: string | undefined, out: Output): Promise<number> {
   if (redisUrl === undefined) throw new InputError('command line', '--serve', 'needs --redis URL');
-  await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
+  await checkRedisFlag(redisUrl);
   const server = serveSweepTasks(redisUrl, sweepQueueName, (line) => out.progress(line));
   await server.ready();
   out.progress(`sweep worker: ready on ${redisUrl} queue ${sweepQueueName} (pid ${process.pid})`);

@@ -10,6 +10,7 @@ import { summarizeSweep } from '../../reports/sweep-csv.js';
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import { checkSweepOutDir, recommendationDocument, writeSweepReports } from '../../reports/sweep-write.js';
 import { ExitCode } from '../exit-codes.js';
+import { checkRedisFlag, redisFlag } from '../redis-flag.js';
 import { timeoutFlag } from '../wait-watch.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
@@ -20,8 +21,7 @@ const maxWorkers = 1024;
 /** The work of `sweep`; its flags and usage are in cli/commands/sweep.ts. */
 export async function runSweep(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
-  const redisUrl = args.string('redis');
-  if (redisUrl !== undefined && !/^redis:\/\//.test(redisUrl)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
+  const redisUrl = redisFlag(args);
   // BullMQ and ioredis load only for sweeps over Redis (./sweep-queue.ts).
   if (args.boolean('serve')) return (await import('./sweep-queue.js')).serve(redisUrl, out);
   const name = args.positional(0, 'SCENARIO');
@@ -32,14 +32,14 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const seedCount = args.number('seeds', { integer: true, min: 1, default: 3 });
   checkSweepSize(params, seedCount);
   const workers = args.number('workers', { integer: true, min: 1, max: maxWorkers, default: Math.max(1, availableParallelism() - 1) });
-  const timeoutS = timeoutFlag(args);
-  if (timeoutS !== undefined && redisUrl === undefined) throw new InputError('command line', '--timeout', 'only applies with --redis (local threads never wait for a worker)');
+  const timeout = timeoutFlag(args);
+  if (timeout !== undefined && redisUrl === undefined) throw new InputError('command line', '--timeout', 'only applies with --redis (local threads never wait for a worker)');
   const slo = parseSlo(args.string('slo', defaultSlo));
   const outDir = args.string('out', 'out/sweep');
   checkSweepOutDir(outDir);
   const plan = planSweep(name, params, seedCount, args.string('seed'));
+  if (redisUrl !== undefined) await checkRedisFlag(redisUrl);
   const queue = redisUrl === undefined ? undefined : await import('./sweep-queue.js');
-  if (queue !== undefined && redisUrl !== undefined) await queue.checkRedis(redisUrl);
   out.progress(`seeds: ${plan.seeds.join(' ')}`);
   const onDone = (done: number): void => {
     if (process.stderr.isTTY === true) process.stderr.write(`\r${done}/${plan.tasks.length} runs`);
@@ -47,7 +47,7 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   out.progress(`${plan.points.length} points × ${plan.seeds.length} seeds on ${redisUrl === undefined ? `${Math.min(workers, plan.tasks.length)} worker thread${workers === 1 ? '' : 's'}` : `the ${queue?.sweepQueueName} queue at ${redisUrl}`}`);
   const results = redisUrl === undefined || queue === undefined
     ? await runSweepTasks(plan.tasks, workers, onDone)
-    : await queue.sweepOnQueue(plan.tasks, redisUrl, out, { onDone, timeoutS, timeoutText: args.string('timeout') });
+    : await queue.sweepOnQueue(plan.tasks, redisUrl, out, { onDone, timeout });
   if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[K');
   const summary = summarizeSweep(plan, results, slo);
   const files = writeSweepReports(plan, summary, slo, outDir);

@@ -8,17 +8,16 @@ import { HostBackend } from '../../workers/host-backend/index.js';
 import { runOperation } from '../../workers/handlers/index.js';
 import { validateOperation } from '../../scheduler/operations/validate.js';
 import { defaultQueueName, startJobWorker } from '../../scheduler/transports/bullmq/index.js';
-import { checkRedisReachable } from '../../scheduler/transports/bullmq/connection.js';
 import type { Command } from '../command.js';
 import { untilStopSignal } from '../stop-signal.js';
+import { checkRedisFlag, redisFlag } from '../redis-flag.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 
 /** The work of `worker`; its flags and usage are in cli/commands/worker.ts. */
 export async function runWorker(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
-  const redisUrl = args.required('redis');
-  if (!/^redis:\/\//.test(redisUrl)) throw new InputError('command line', '--redis', `must be a redis:// URL, got ${JSON.stringify(redisUrl)}`);
+  const redisUrl = redisFlag(args, { required: true });
   const backendName = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
   for (const flag of ['data-dir', 'nodes', 'hub', 'zdb'] as const) {
     if (backendName === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
@@ -30,7 +29,7 @@ export async function runWorker(args: Args, context: CommandContext): Promise<nu
   const lockMs = args.number('lock-ms', { integer: true, min: 100, max: 3_600_000, default: 30_000 });
   const queue = args.string('queue', defaultQueueName);
   // Before the host nodes start: a wrong address is the user's to fix, and said at once.
-  await checkRedisReachable(redisUrl, { where: 'command line', field: '--redis' });
+  await checkRedisFlag(redisUrl);
   const host = dataDir === undefined ? undefined : await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
   try {
     const own: { backend?: Backend } = host === undefined ? {} : { backend: host };

@@ -5,7 +5,7 @@
 
 import { gridByName, gridNames } from '../../scenarios/grids.js';
 import type { Command } from '../command.js';
-import { timeoutHelp } from '../wait-watch.js';
+import { timeoutFlagSpec } from './wait-flags.js';
 
 export const apply: Command = {
   name: 'apply',
@@ -17,7 +17,7 @@ export const apply: Command = {
     redis: { kind: 'value', valueName: 'URL', help: 'the Redis of --transport bullmq; without it a private redis-server is started' },
     seed: { kind: 'value', valueName: 'S', help: 'seed of the simulated grid; the same seed replays the same run (default 1)' },
     grid: { kind: 'value', valueName: 'NAME', help: `a named grid: ${gridNames.join(', ')} (default small)` },
-    timeout: { kind: 'value', valueName: 'DURATION', help: timeoutHelp },
+    timeout: timeoutFlagSpec,
     reconcile: { kind: 'boolean', help: 'run the self-healing reconciler: deployments of nodes down past 15 min move elsewhere; the report adds its audit log' },
     backend: { kind: 'value', valueName: 'sim|host', help: 'sim: a simulated grid (default); host: real 0-db, zmount, flist and gateway processes on this machine, in wall time' },
     'data-dir': { kind: 'value', valueName: 'DIR', help: 'with --backend host: where the nodes keep their data (created if missing; kept after the run)' },

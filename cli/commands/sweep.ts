@@ -4,7 +4,7 @@
 
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import type { Command } from '../command.js';
-import { timeoutHelp } from '../wait-watch.js';
+import { timeoutFlagSpec } from './wait-flags.js';
 
 export const sweep: Command = {
   name: 'sweep',
@@ -18,7 +18,7 @@ export const sweep: Command = {
     workers: { kind: 'value', valueName: 'N', help: 'local worker threads (default: CPUs − 1, at least 1; at most 1024); 1 runs serially' },
     slo: { kind: 'value', valueName: 'BOUNDS', help: `bounds every seed of a point must meet (default '${defaultSlo}')` },
     redis: { kind: 'value', valueName: 'URL', help: 'run points as BullMQ jobs, served by `sweep --serve --redis URL` processes on any machine' },
-    timeout: { kind: 'value', valueName: 'DURATION', help: `with --redis: ${timeoutHelp}` },
+    timeout: { ...timeoutFlagSpec, help: `with --redis: ${timeoutFlagSpec.help}` },
     serve: { kind: 'boolean', help: 'with --redis: serve sweep jobs until SIGTERM/SIGINT instead of sweeping (no SCENARIO)' },
     out: { kind: 'value', valueName: 'DIR', help: 'directory for sweep.csv and recommendation.json (default out/sweep)' },
   },

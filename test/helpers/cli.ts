@@ -3,9 +3,9 @@
 // process, where the process boundary is the point (signals, exit statuses, stream separation).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/main.js';
+import { signalExitCode } from '../../cli/exit-codes.js';
 import { projectPath } from '../../sim/project-files.js';
 
 // From the project's own locator, so that benchmarks compiled into dist/ that use these helpers find it too.
@@ -60,14 +60,11 @@ export function collect(child: ReturnType<typeof startCli>, timeoutMs = 60_000):
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 128 + signalNumber(signal), stdout, stderr });
+      resolve({ code: code ?? (signal === null ? 70 : signalExitCode(signal)), stdout, stderr });
     });
   });
 }
 
-function signalNumber(signal: NodeJS.Signals | null): number {
-  return signal === null ? 0 : constants.signals[signal];
-}
 
 let built = false;
 

@@ -1,7 +1,6 @@
 // Independent replications of a queue validation, one worker thread each, pooled into one set of
 // batch means; and the check every statistical queue test states: exact inside the 95 % CI, the CI
 // narrower than the tolerance, and the point estimate within it. Not a test file.
-import { Worker } from 'node:worker_threads';
 import {
   replicationSeed,
   validateQueueReplications,
@@ -10,17 +9,11 @@ import {
   type QueueParams,
   type QueueValidation,
 } from '../../sim/validate/queueing.js';
-import { pathToFileURL } from 'node:url';
-import { loaderArgs, modulePath } from '../../sim/project-files.js';
-
-const workerUrl = pathToFileURL(modulePath('test/validate/queue-replication-worker'));
+import { startWorkerThread } from '../../sim/project-files.js';
 
 function replicate(p: QueueParams): Promise<QueueBatches> {
   return new Promise((resolve, reject) => {
-    // Compiled, the worker is plain JavaScript. From source, its entry point is resolved before any
-    // --import hook runs, so a JavaScript stub registers tsx first and then imports the TypeScript worker.
-    const stub = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-    const worker = loaderArgs().length === 0 ? new Worker(workerUrl, { workerData: p }) : new Worker(stub, { eval: true, workerData: p });
+    const worker = startWorkerThread('test/validate/queue-replication-worker', { workerData: p });
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => {

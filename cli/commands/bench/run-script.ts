@@ -3,9 +3,9 @@
 // cli/ never imports bench/).
 
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import { entryArgs } from '../../../sim/project-files.js';
 import type { Command } from '../../command.js';
+import { signalExitCode } from '../../exit-codes.js';
 import type { BenchSpec } from './specs.js';
 
 /** A `bench NAME` command that runs bench/NAME with the same flags, stdout and exit status. */
@@ -17,7 +17,7 @@ export function benchScript(name: string, spec: BenchSpec): Command {
       // The flags were validated by the parent's parser; the script parses the same words itself.
       return new Promise((resolve) => {
         const child = spawn(process.execPath, [...entryArgs(`bench/${name}`), ...words], { stdio: 'inherit' });
-        child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal])));
+        child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 70 : signalExitCode(signal))));
       });
     },
   };
