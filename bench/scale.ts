@@ -49,12 +49,12 @@ export interface ScaleRun {
 }
 
 /** One year of the scaled scenario, CPU from process.cpuUsage (user + system) around the whole run. */
-function measure(nodes: number, gc: () => void): ScaleRun {
+async function measure(nodes: number, gc: () => void): Promise<ScaleRun> {
   const scenario = compileBuiltin(scaledCapacityScenario(nodes));
   gc();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const summary = runScenario(scenario);
+  const summary = await runScenario(scenario);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -81,7 +81,7 @@ function line(r: ScaleRun): string {
 }
 
 await benchMain('scale', {
-  run(args: Args) {
+  async run(args: Args) {
     const nodes = args.number('nodes', { min: nodesPerFarm, max: 1e6, integer: true, default: referenceNodes });
     const scale = args.number('scale', { min: 1, max: 1000, integer: true, default: 10 });
     if (nodes % nodesPerFarm !== 0) throw new InputError('bench scale', '--nodes', `must be a multiple of ${nodesPerFarm} (one farm of the built-in), got ${nodes}`);
@@ -90,9 +90,9 @@ await benchMain('scale', {
     const gc = vm.runInNewContext('gc') as () => void;
     // An untimed warm-up at the reference size first: otherwise the reference alone pays for the JIT
     // and the scaled run looks cheaper per event than it is.
-    measure(nodes, gc);
-    const reference = measure(nodes, gc);
-    const scaled = measure(nodes * scale, gc);
+    await measure(nodes, gc);
+    const reference = await measure(nodes, gc);
+    const scaled = await measure(nodes * scale, gc);
     const document = { scenario: capacity10kYear.name, scale, reference, scaled, ratio: round(scaled.cpuUsPerEvent / reference.cpuUsPerEvent, 3), peakRssBytes: scaled.peakRssBytes };
     const human = [line(reference), line(scaled), `CPU per event at ×${scale}: ${document.ratio} × the reference`].join('\n');
     return { document, human };

@@ -26,12 +26,13 @@ interface Pace {
 }
 
 /** `run`'s pacing without --out: 200 slices, no gauge samples, nothing drawn. */
-function headless(): Pace {
-  const run = new LiveRun(loadScenario(name));
+async function headless(): Promise<Pace> {
+  const run = await LiveRun.open(loadScenario(name));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 1; i <= 200; i++) run.advance(untilS / 200);
+  for (let i = 1; i <= 200; i++) await run.advance(untilS / 200);
   const cpu = process.cpuUsage(cpu0);
+  await run.close();
   return { events: run.world.sim.eventCount, wallMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, note: '' };
 }
 
@@ -75,7 +76,7 @@ await benchMain('tui', {
     // A/B/C back to back, best of each: the machine's load is noisy (TOOLCHAIN gotcha 13).
     const runs: { h: Pace[]; bare: Pace[]; rec: Pace[] } = { h: [], bare: [], rec: [] };
     for (let i = 0; i < rounds; i++) {
-      runs.h.push(headless());
+      runs.h.push(await headless());
       runs.bare.push(await tui(false));
       runs.rec.push(await tui(true));
     }

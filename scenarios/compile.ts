@@ -19,7 +19,7 @@ const DAY_S = 86_400;
 
 /** `source` names the file (or "builtin:NAME") in every message. */
 export function compileScenario(raw: unknown, source: string): CompiledScenario {
-  const f = new Fields(source, '', raw, ['name', 'description', 'seed', 'grid', 'durationS', 'convergeWithinS', 'armDeviceFailures', 'workload', 'faults', 'actions', 'invariants', 'probes', 'report']);
+  const f = new Fields(source, '', raw, ['name', 'description', 'seed', 'grid', 'durationS', 'convergeWithinS', 'armDeviceFailures', 'reconcile', 'workload', 'faults', 'actions', 'invariants', 'probes', 'report']);
   const seed = f.raw.seed;
   if (seed !== undefined && !(typeof seed === 'string' && seed !== '') && !(typeof seed === 'number' && Number.isFinite(seed))) f.fail('seed', `must be a string or a number, got ${JSON.stringify(seed)}`);
   const grid = gridOf(f);
@@ -50,6 +50,7 @@ export function compileScenario(raw: unknown, source: string): CompiledScenario 
     durationS: positive(f, 'durationS'),
     convergeWithinS: f.duration('convergeWithinS', 2 * 3600),
     armDeviceFailures: f.boolean('armDeviceFailures', false),
+    reconcile: f.boolean('reconcile', true),
     workload,
     faults: faultsOf(f, partial),
     actions: f.list('actions', true).map((v, i) => action(partial, v, `actions[${i}]`)),

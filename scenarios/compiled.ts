@@ -52,6 +52,7 @@ export interface CompiledScenario {
   readonly durationS: number;
   readonly convergeWithinS: number;
   readonly armDeviceFailures: boolean;
+  readonly reconcile: boolean;
   readonly workload: readonly CompiledGroup[];
   readonly faults: readonly CompiledFault[];
   readonly actions: readonly CompiledAction[];

@@ -77,10 +77,14 @@ export function makeChecker(ctx: RunContext, inv: CompiledInvariant): Checker {
     case 'deployments-ok':
       return liveness(() => {
         const live = (inv.group === undefined ? ctx.instances : ctx.group(inv.group)).filter((i) => !i.tampered && world.chain.isActive(i.contractId));
-        if (live.length === 0) return null;
+        // A deployment the scheduler found no node for was asked for too: it counts, as not ok.
+        const unplaced = inv.group === undefined ? ctx.unplaced : ctx.unplacedIn(inv.group);
+        const asked = live.length + unplaced;
+        if (asked === 0) return null;
         const ok = live.filter((i) => world.provision.deployment(i.node, i.contractId)?.workloads.every((w) => w.result?.state === 'ok') === true);
-        const share = ok.length / live.length;
-        return share >= (inv.minFraction ?? 1) ? null : `${ok.length} of ${live.length} live deployments are entirely ok (${(100 * share).toFixed(1)} %)`;
+        const share = ok.length / asked;
+        const without = unplaced === 0 ? '' : `, ${unplaced} never placed`;
+        return share >= (inv.minFraction ?? 1) ? null : `${ok.length} of ${asked} deployments are entirely ok (${(100 * share).toFixed(1)} %${without})`;
       });
     case 'network-partitions':
       return timedSafety(ctx, inv.label, inv.atS, partitionsAt(ctx, inv.min ?? 1, inv.max));

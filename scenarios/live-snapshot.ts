@@ -4,7 +4,10 @@
 import { PowerTarget } from '../sim/grid/node-table.js';
 import type { World } from '../sim/grid/world.js';
 import type { NetworkStats } from '../sim/network/grid-network.js';
+import type { DeploymentAvailability } from './availability.js';
+import type { HealingAction, HealingState, JobTally, QueueCounts } from './job-tally.js';
 import type { RunContext } from './run-context.js';
+import type { HealingCounts } from './scenario-run.js';
 import { storageTally } from './storage-tally.js';
 
 /** What a snapshot reads: a LiveRun is one (named by shape, so that the two modules form no cycle). */
@@ -12,7 +15,12 @@ export interface SnapshotSource {
   readonly seed: string;
   readonly world: World;
   readonly ctx: RunContext;
+  readonly jobs: JobTally;
+  readonly run: { readonly availability: DeploymentAvailability; readonly healing: HealingCounts };
 }
+
+/** Down nodes listed by number, at most this many (the count is always exact). */
+const downNodesListed = 40;
 
 /** Per node: 0 up, 1 standby (the farmer powered it down), 2 down (crashed). */
 export const NodeState = { up: 0, standby: 1, down: 2 } as const;
@@ -43,6 +51,14 @@ export interface LiveSnapshot {
   readonly storage: { readonly present: boolean; readonly objects: number; readonly degraded: number; readonly lost: number; readonly diskFailures: number };
   readonly queueDepth: number;
   readonly hubUp: boolean;
+  /** Deployments available now (node up, contract active, every workload ok) of those that came up once. */
+  readonly availability: { readonly fraction: number; readonly counted: number; readonly unavailable: number; readonly hoursLost: number };
+  /** The scheduler's queue (jobs of the workload client and of the reconciler). */
+  readonly jobs: QueueCounts;
+  /** The reconciler's actions by state, the newest first, and its totals. */
+  readonly healing: { readonly counts: Readonly<Record<HealingState, number>>; readonly recent: readonly HealingAction[] } & HealingCounts;
+  /** The first down (crashed) nodes by number. */
+  readonly downNodes: readonly number[];
   /** Only for scenarios that use the network (world.net is never built for the others). */
   readonly network?: NetworkView;
 }
@@ -105,6 +121,8 @@ export function liveSnapshot(run: SnapshotSource, phaseNote: string, network?: N
     nodes.down += counts[2]!;
   }
 
+  const downNodes: number[] = [];
+  for (let n = 0; n < grid.nodeCount && downNodes.length < downNodesListed; n++) if (t.failed[n] === 1) downNodes.push(n);
   const workloads = { ok: 0, error: 0, paused: 0, init: 0, deleted: 0 };
   const busyNodes = new Set<number>();
   for (const inst of ctx.instances) {
@@ -133,6 +151,10 @@ export function liveSnapshot(run: SnapshotSource, phaseNote: string, network?: N
     storage: storage(run),
     queueDepth,
     hubUp: world.hub.isUp,
+    availability: availabilityView(run.run.availability),
+    jobs: run.jobs.queue(),
+    healing: { ...run.jobs.healingView(), ...run.run.healing },
+    downNodes,
     ...(network === undefined ? {} : { network }),
   };
 }
@@ -140,4 +162,9 @@ export function liveSnapshot(run: SnapshotSource, phaseNote: string, network?: N
 function storage(run: SnapshotSource): LiveSnapshot['storage'] {
   const { present, objects, degraded, lost } = storageTally(run.ctx);
   return { present, objects, degraded, lost, diskFailures: run.ctx.diskFailures };
+}
+
+function availabilityView(a: DeploymentAvailability): LiveSnapshot['availability'] {
+  const f = a.figures();
+  return { fraction: a.fractionNow(), counted: f.counted, unavailable: f.unavailable, hoursLost: f.hoursLost };
 }

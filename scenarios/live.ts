@@ -1,25 +1,21 @@
 // A scenario run that advances in caller-sized slices of virtual time and takes faults from a person
-// (kill, disk, partition, reboot, heal). Leaves out wall-clock pacing and drawing: the TUI does those.
+// (kill, disk, partition, reboot, heal), aimed at a chosen node or farm or the next one round robin.
+// The run itself (Testbed, harness, safety/liveness loop) is scenario-run.ts's, as headless.
+// Leaves out wall-clock pacing and drawing: the TUI does those.
 
-import { World } from '../sim/grid/world.js';
-import { seedToString } from '../sim/engine/rng.js';
-import { distroFlist } from '../sim/storage/flist/generate.js';
+import type { TransportChoice } from '../scheduler/testbed.js';
+import type { World } from '../sim/grid/world.js';
 import type { CompiledScenario } from './compiled.js';
 import { formatDuration } from './duration.js';
-import { startFaults } from './faults.js';
-import { baseFlistUrl } from './grids.js';
-import { makeChecker, type Checker } from './invariants.js';
 import { usesNetwork } from './compile-network.js';
+import { JobTally } from './job-tally.js';
 import { liveSnapshot, networkView, type LiveSnapshot } from './live-snapshot.js';
 import type { NetworkStats } from '../sim/network/grid-network.js';
 import { attachObserver, type RunObserver } from './observer.js';
-import { RunContext } from './run-context.js';
-import { startWorkload } from './workload.js';
+import type { RunContext } from './run-context.js';
+import { ScenarioRun } from './scenario-run.js';
 
 export type { LiveSnapshot, FarmView, NetworkView } from './live-snapshot.js';
-
-/** As runner.ts: how often, in virtual seconds, the liveness phase looks for convergence. */
-const livenessPollS = 60;
 
 export interface LiveOptions {
   readonly seed?: string | number;
@@ -27,6 +23,8 @@ export interface LiveOptions {
   readonly observer?: RunObserver;
   /** Event log lines kept (default 200). */
   readonly logLines?: number;
+  readonly transport?: TransportChoice;
+  readonly reconcile?: boolean;
 }
 
 export interface LogLine {
@@ -35,22 +33,15 @@ export interface LogLine {
 }
 
 /**
- * The runner's set-up (runner.ts), but stepped from outside: `advance(dtS)` runs one slice, and the
- * safety phase ends when virtual time crosses the scenario's duration, exactly as a headless run's.
- * Unlike the runner it does not stop at convergence: a person may keep injecting faults.
+ * A ScenarioRun stepped from outside: `advance(dtS)` runs one slice, and the safety phase ends when
+ * virtual time crosses the scenario's duration, exactly as a headless run's. Unlike the runner it does
+ * not stop at the verdict: a person may keep injecting faults.
  */
 export class LiveRun {
-  readonly seed: string;
-  readonly world: World;
-  readonly ctx: RunContext;
-  readonly safetyUntilS: number;
-  readonly endS: number;
-  private readonly checkers: Checker[];
+  readonly jobs: JobTally;
   private readonly sample: () => void;
   private readonly log: LogLine[] = [];
   private readonly logLines: number;
-  private convergedAfterS: number | null = null;
-  private livenessVerdict: string | null = null;
   /** Round-robin cursors, so that "the next node" is the same node for the same key presses. */
   private nodeCursor = 0;
   private farmCursor = 0;
@@ -58,47 +49,73 @@ export class LiveRun {
   /** world.net's stats at the previous snapshot, for the panel's recent delivery; network runs only. */
   private lastNet: { readonly before: NetworkStats | undefined; readonly now: NetworkStats } | undefined;
 
-  constructor(readonly scenario: CompiledScenario, options: LiveOptions = {}) {
-    this.seed = seedToString(options.seed ?? scenario.seed ?? 1);
+  static async open(scenario: CompiledScenario, options: LiveOptions = {}): Promise<LiveRun> {
+    const run = await ScenarioRun.open(scenario, {
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.transport === undefined ? {} : { transport: options.transport }),
+      ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
+    });
+    return new LiveRun(run, options);
+  }
+
+  private constructor(readonly run: ScenarioRun, options: LiveOptions) {
     this.logLines = options.logLines ?? 200;
-    this.safetyUntilS = scenario.durationS;
-    this.endS = scenario.durationS + scenario.convergeWithinS;
-    const world = (this.world = new World({ seed: this.seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures }));
-    world.hub.publish(distroFlist({ seed: `${this.seed}:base`, url: baseFlistUrl }));
-    const ctx = (this.ctx = new RunContext(scenario, world, (purpose) => world.rngs.stream(`scenario.${purpose}`)));
-    this.checkers = scenario.invariants.map((inv) => makeChecker(ctx, inv));
-    this.sample = attachObserver(ctx, this.tee(options.observer));
+    this.jobs = new JobTally(run.ctx.testbed);
+    run.onNote = (text) => this.note(text);
+    this.sample = attachObserver(run.ctx, this.tee(options.observer));
     // Node changes by number: what a person watching a fault heal wants to read in the log.
-    world.grid.onPower((node, event) => this.note(`node ${node} ${event === 'off' ? 'down' : event === 'on' ? 'up' : 'rebooted'}`));
-    startFaults(ctx);
-    startWorkload(ctx);
+    run.world.grid.onPower((node, event) => this.note(`node ${node} ${event === 'off' ? 'down' : event === 'on' ? 'up' : 'rebooted'}`));
+    run.ctx.testbed.onAudit((entry) => {
+      if (entry.reason !== 'delete-done') this.note(`reconciler: ${entry.reason}${entry.contractId === undefined ? '' : ` contract ${entry.contractId}`} — ${entry.detail}`);
+    });
     this.sample();
   }
 
+  get scenario(): CompiledScenario {
+    return this.run.scenario;
+  }
+
+  get seed(): string {
+    return this.run.seed;
+  }
+
+  get world(): World {
+    return this.run.world;
+  }
+
+  get ctx(): RunContext {
+    return this.run.ctx;
+  }
+
+  get safetyUntilS(): number {
+    return this.run.safetyUntilS;
+  }
+
+  get endS(): number {
+    return this.run.endS;
+  }
+
   get nowS(): number {
-    return this.world.sim.nowS;
+    return this.run.nowS;
   }
 
   /** Runs `dtS` of virtual time, crossing into the liveness phase on the way if it is due; no sample. */
-  advance(dtS: number): void {
-    const sim = this.world.sim;
-    const targetS = sim.nowS + Math.max(0, dtS);
-    if (this.ctx.phase === 'safety' && targetS >= this.safetyUntilS) {
-      sim.run({ untilS: this.safetyUntilS });
-      this.endSafety();
-    }
-    // Until the verdict, liveness is checked every minute of virtual time, as the runner polls, so
-    // that the convergence time does not depend on how big the caller's slices are.
-    while (this.ctx.phase === 'liveness' && this.livenessVerdict === null && sim.nowS < targetS) {
-      sim.run({ untilS: Math.min(targetS, sim.nowS + livenessPollS) });
-      this.checkLiveness();
-    }
-    sim.run({ untilS: targetS });
+  advance(dtS: number): Promise<void> {
+    return this.run.advanceTo(this.nowS + Math.max(0, dtS));
   }
 
   /** True once the liveness phase has its verdict: the scenario's own run is over. */
   get finished(): boolean {
-    return this.livenessVerdict !== null;
+    return this.run.finished;
+  }
+
+  /** Stops an advance() in progress; then only close() is left. */
+  interrupt(): void {
+    this.run.interrupt();
+  }
+
+  close(): Promise<void> {
+    return this.run.close();
   }
 
   /**
@@ -122,34 +139,39 @@ export class LiveRun {
     return this.log.slice(-n);
   }
 
-  // Faults by hand ----------------------------------------------------------------------------
+  // Faults by hand: the harness's, as a scenario's faults are -----------------------------------
 
-  /** Crashes the next node that is on, round robin from the last one taken. */
-  killNode(): number | null {
-    const node = this.nextNode((n) => this.world.grid.isOn(n));
-    if (node === null) return this.note('kill: no node is up'), null;
+  /** Crashes `node`, or the next node that is on (round robin from the last one taken). */
+  killNode(node?: number): number | null {
+    const target = this.targetNode(node, (n) => this.world.grid.isOn(n));
+    if (target === null) return this.note(node === undefined ? 'kill: no node is up' : `kill: node ${node} is not up`), null;
     // Straight to the grid, not through the scenario's failure model: a model host stays "down" in
     // the model after a heal, and would refuse to fail a second time.
-    this.world.grid.crash(node);
-    this.note(`kill: node ${node} crashed`);
-    return node;
+    this.world.grid.crash(target);
+    this.note(`kill: node ${target} crashed`);
+    return target;
   }
 
-  /** Reboots the next node that is on (deployments re-run, as after any boot). */
-  rebootNode(): number | null {
-    const node = this.nextNode((n) => this.world.grid.isOn(n));
-    if (node === null) return this.note('reboot: no node is up'), null;
-    this.world.grid.reboot(node);
-    this.note(`reboot: node ${node}`);
-    return node;
+  /** Reboots `node`, or the next node that is on (deployments re-run, as after any boot). */
+  rebootNode(node?: number): number | null {
+    const target = this.targetNode(node, (n) => this.world.grid.isOn(n));
+    if (target === null) return this.note(node === undefined ? 'reboot: no node is up' : `reboot: node ${node} is not up`), null;
+    this.world.grid.reboot(target);
+    this.note(`reboot: node ${target}`);
+    return target;
   }
 
   /**
    * Fails a disk: the HDD under the next zdb of the scenario if it has any (so that data at risk
    * shows), else the next healthy HDD of a node that is on.
    */
-  failDisk(): { node: number; disk: number } | null {
+  failDisk(node?: number): { node: number; disk: number } | null {
     const { grid, storage } = this.world;
+    if (node !== undefined) {
+      const disk = this.validNode(node) && grid.isOn(node) ? firstHealthyHdd(this.world, node) : -1;
+      if (disk < 0) return this.note(`disk: node ${node} has no healthy HDD (or is not up)`), null;
+      return this.failHdd(node, disk);
+    }
     const zdbs = this.ctx.instances.flatMap((i) => i.doc.workloads.filter((w) => w.type === 'zdb').map((w) => storage.zdb(`${i.doc.twin_id}-${i.contractId}-${w.name}`)));
     const candidates = zdbs.flatMap((p) => (p === undefined || grid.hdd(p.node, p.disk).failed ? [] : [{ node: p.node, disk: p.disk }]));
     let pick = candidates.length > 0 ? candidates[this.diskCursor++ % candidates.length]! : null;
@@ -158,22 +180,27 @@ export class LiveRun {
       pick = node === null ? null : { node, disk: firstHealthyHdd(this.world, node) };
     }
     if (pick === null) return this.note('disk: no healthy HDD left'), null;
-    grid.hdd(pick.node, pick.disk).fail('injected');
+    return this.failHdd(pick.node, pick.disk);
+  }
+
+  private failHdd(node: number, disk: number): { node: number; disk: number } {
+    this.world.grid.hdd(node, disk).fail('injected');
     this.ctx.diskFailures++;
     this.ctx.count('hdd-failure');
-    this.note(`disk: node ${pick.node} HDD ${pick.disk} failed`);
-    return pick;
+    this.note(`disk: node ${node} HDD ${disk} failed`);
+    return { node, disk };
   }
 
   /**
    * Cuts the next farm off. In a scenario that uses the network it is a real partition (the farm's
    * site links cut, its nodes on); otherwise all its nodes crash together, as the `partition` fault does.
    */
-  partitionFarm(): string | null {
+  partitionFarm(farm?: number): string | null {
     const farms = this.world.grid.farms;
-    if (usesNetwork(this.scenario)) return this.partitionNetwork();
-    for (let tries = 0; tries < farms.farmCount; tries++) {
-      const f = this.farmCursor++ % farms.farmCount;
+    if (farm !== undefined && !(Number.isInteger(farm) && farm >= 0 && farm < farms.farmCount)) return this.note(`partition: no farm ${farm}`), null;
+    if (usesNetwork(this.scenario)) return this.partitionNetwork(farm);
+    for (let tries = 0; tries < (farm === undefined ? farms.farmCount : 1); tries++) {
+      const f = farm ?? this.farmCursor++ % farms.farmCount;
       const first = farms.firstNode[f]!;
       const last = farms.firstNode[f + 1]!;
       let crashed = 0;
@@ -202,11 +229,12 @@ export class LiveRun {
   /** Farms cut off by hand with partitionNetwork, until the next heal. */
   private readonly partitioned = new Set<number>();
 
-  private partitionNetwork(): string | null {
+  private partitionNetwork(farm: number | undefined): string | null {
     const farms = this.world.grid.farms;
     // At least one farm stays on the other side, or there would be nothing to be cut off from.
     if (this.partitioned.size + 1 >= farms.farmCount) return this.note('partition: no farm left to cut off'), null;
-    let f = this.farmCursor++ % farms.farmCount;
+    if (farm !== undefined && this.partitioned.has(farm)) return this.note(`partition: farm ${farms.names[farm]} is already cut off`), null;
+    let f = farm ?? this.farmCursor++ % farms.farmCount;
     while (this.partitioned.has(f)) f = this.farmCursor++ % farms.farmCount;
     this.partitioned.add(f);
     this.world.net.partitionFarms([f]);
@@ -216,35 +244,21 @@ export class LiveRun {
 
   // -------------------------------------------------------------------------------------------
 
-  private endSafety(): void {
-    for (const c of this.checkers) if (c.phase === 'safety') this.verdict(c);
-    this.ctx.startLiveness();
-    this.note('liveness phase: faults off, everything repaired');
-  }
-
-  private checkLiveness(): void {
-    const live = this.checkers.filter((c) => c.phase === 'liveness');
-    const problems = live.map((c) => c.check());
-    if (problems.every((p) => p === null)) {
-      this.convergedAfterS = this.nowS - this.safetyUntilS;
-      this.livenessVerdict = 'converged';
-      this.note(`converged ${formatDuration(this.convergedAfterS)} after faults stopped`);
-    } else if (this.nowS >= this.endS) {
-      this.livenessVerdict = 'not converged';
-      for (const c of live) this.verdict(c);
-    }
-  }
-
-  private verdict(c: Checker): void {
-    const problem = c.check();
-    this.note(`${problem === null ? 'ok' : 'FAIL'} [${c.phase}] ${c.label}${problem === null ? '' : ` — ${problem}`}`);
-  }
-
   private phaseNote(): string {
     if (this.ctx.phase === 'safety') return `safety ${formatDuration(this.nowS)}/${formatDuration(this.safetyUntilS)}`;
     const after = `liveness +${formatDuration(this.nowS - this.safetyUntilS)}`;
-    if (this.convergedAfterS !== null) return `${after}, converged after ${formatDuration(this.convergedAfterS)}`;
-    return this.livenessVerdict === null ? after : `${after}, NOT converged within ${formatDuration(this.endS - this.safetyUntilS)}`;
+    if (this.run.convergedAfterS !== null) return `${after}, converged after ${formatDuration(this.run.convergedAfterS)}`;
+    return this.run.verdict === null ? after : `${after}, NOT converged within ${formatDuration(this.endS - this.safetyUntilS)}`;
+  }
+
+  private validNode(node: number): boolean {
+    return Number.isInteger(node) && node >= 0 && node < this.world.grid.nodeCount;
+  }
+
+  /** `node` when given and `ok`, else null; without one, the next node that is `ok`. */
+  private targetNode(node: number | undefined, ok: (node: number) => boolean): number | null {
+    if (node === undefined) return this.nextNode(ok);
+    return this.validNode(node) && ok(node) ? node : null;
   }
 
   private nextNode(ok: (node: number) => boolean): number | null {

@@ -105,6 +105,28 @@ class WorkloadTallies {
 }
 
 /**
+ * Every job of the scheduler is one operation, the workload client's and the reconciler's alike:
+ * queued, first started, finished. A job that made a contract names the contract's node.
+ */
+function reportJobs(ctx: RunContext, observer: RunObserver): void {
+  const started = new Map<string, { submittedS: number; startedS: number | undefined }>();
+  ctx.testbed.on((e) => {
+    if (e.kind === 'queued') started.set(e.id, { submittedS: e.atS, startedS: undefined });
+    else if (e.kind === 'active') {
+      const job = started.get(e.id);
+      if (job !== undefined) job.startedS ??= e.atS;
+    } else if (e.kind === 'completed' || e.kind === 'failed') {
+      const job = started.get(e.id);
+      started.delete(e.id);
+      const contractId = (e.result?.value as { contractId?: unknown } | undefined)?.contractId;
+      const node = typeof contractId === 'number' ? ctx.world.chain.get(contractId)?.node : undefined;
+      const submittedS = job?.submittedS ?? e.atS;
+      observer.operation({ id: e.id, kind: e.op, submittedS, startedS: job?.startedS ?? submittedS, finishedS: e.atS, state: e.kind === 'completed' ? 'ok' : 'error', ...(node === undefined ? {} : { node }) });
+    }
+  });
+}
+
+/**
  * Wires `observer` to a run and returns the full sampler the runner calls between slices. A full
  * sample is O(nodes + deployments changed since the last one), so it runs only then; a power change
  * between slices re-sends the last resource figures with the node counts updated, which costs O(1).
@@ -129,21 +151,8 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
     observer.event(sim.nowS, event === 'off' ? 'node-down' : 'node-up');
     if (last !== undefined) observer.sample(sim.nowS, (last = { ...last, nodesUp: grid.nodeCount - nodesDown, nodesDown }));
   });
-  // A deployment is one operation: sent at placement, finished when no workload is left in init.
-  const pending = new Map<string, { submittedS: number; kind: string; node: number }>();
-  const kindOf = new Map(ctx.scenario.workload.map((g) => [g.name, g.kind]));
-  ctx.placed.push((inst) => pending.set(`${inst.node}/${inst.contractId}`, { submittedS: sim.nowS, kind: `deploy.${kindOf.get(inst.group)!}`, node: inst.node }));
   ctx.counted.push((kind) => observer.event(sim.nowS, kind));
-  world.provision.onChange((node, contractId, _name, result) => {
-    const key = `${node}/${contractId}`;
-    const op = pending.get(key);
-    if (op === undefined || result.state === 'init') return;
-    const doc = world.provision.deployment(node, contractId);
-    if (doc?.workloads.some((w) => w.result === undefined || w.result.state === 'init') === true) return;
-    pending.delete(key);
-    const ok = doc?.workloads.every((w) => w.result?.state === 'ok') === true;
-    observer.operation({ id: `contract-${contractId}`, kind: op.kind, submittedS: op.submittedS, startedS: op.submittedS, finishedS: sim.nowS, state: ok ? 'ok' : 'error', node });
-  });
+  reportJobs(ctx, observer);
   return () => {
     workloads.refresh();
     const used = { ...zero };

@@ -1,6 +1,8 @@
 // What one scenario run shares between the workload driver, the fault injector and the checkers:
-// the World, the deployed instances, and the phase. Leaves out the run loop (runner.ts).
+// the World, the Testbed every operation goes through, the deployed instances (followed to their new
+// contract when the reconciler re-places them), and the phase. Leaves out the run loop (scenario-run.ts).
 
+import type { Testbed } from '../scheduler/testbed.js';
 import type { Rng } from '../sim/engine/rng.js';
 import type { Deployment } from '../sim/grid/deployment.js';
 import type { QsfsFrontend } from '../sim/storage/zstor/frontend.js';
@@ -10,8 +12,11 @@ import type { CompiledScenario } from './compiled.js';
 export interface Instance {
   readonly group: string;
   readonly index: number;
-  readonly node: number;
-  readonly contractId: number;
+  /** Where the deployment runs now: the reconciler's re-placements move it to a new node and contract. */
+  node: number;
+  contractId: number;
+  /** Times the reconciler moved it. */
+  replacements: number;
   /** The document as last sent, with its contract id. */
   doc: Deployment;
   /** A tampered document: its contract never matches, so it is not expected to come up. */
@@ -27,31 +32,72 @@ export class RunContext {
   phase: Phase = 'safety';
   readonly instances: Instance[] = [];
   private readonly byGroup = new Map<string, Instance[]>();
-  /** Instances that found no node with room (or no node on). */
+  private readonly byContract = new Map<number, Instance>();
+  /** Instances that have found no node with room (or no node on) yet, in all and by group. */
   unplaced = 0;
+  private readonly unplacedByGroup = new Map<string, number>();
   diskFailures = 0;
   /** Each disk-failure process's exposure, for the disk-afr check's expected count. */
   readonly diskExposure: { readonly slots: number; readonly startS: number; readonly ratePerYear: number }[] = [];
   /** Files written through qsfs frontends, with the frontend that took each (DOMAIN 5.12). */
   readonly writes: { readonly workloadId: string; readonly frontend: QsfsFrontend; readonly path: string; readonly atS: number }[] = [];
-  /** Observers of placements and of counted events (disk failures), for reports. */
+  /** Observers of placements, of moves (the old contract) and of counted events (disk failures), for reports. */
   readonly placed: ((instance: Instance) => void)[] = [];
+  readonly moved: ((instance: Instance, fromContractId: number, fromNode: number) => void)[] = [];
   readonly counted: ((kind: string) => void)[] = [];
+  /** A harness bug (an operation the Testbed refused): the run stops and reports it. */
+  failure: { readonly error: unknown } | undefined;
   /** Work to do when the safety phase ends: stop processes, heal what is broken. */
   private readonly onLiveness: (() => void)[] = [];
 
   constructor(
     readonly scenario: CompiledScenario,
     readonly world: World,
+    readonly testbed: Testbed,
     readonly rng: (purpose: string) => Rng,
   ) {}
 
   add(instance: Instance): void {
     this.instances.push(instance);
+    this.byContract.set(instance.contractId, instance);
     let list = this.byGroup.get(instance.group);
     if (list === undefined) this.byGroup.set(instance.group, (list = []));
     list.push(instance);
     for (const fn of this.placed) fn(instance);
+  }
+
+  /** The instance whose deployment is (now) this contract, if it is one of the run's. */
+  byContractId(contractId: number): Instance | undefined {
+    return this.byContract.get(contractId);
+  }
+
+  /** The reconciler re-placed a deployment: the instance follows it to its new contract and node. */
+  move(fromContractId: number, toContractId: number, toNode: number): void {
+    const instance = this.byContract.get(fromContractId);
+    if (instance === undefined) return;
+    const fromNode = instance.node;
+    this.byContract.delete(fromContractId);
+    this.byContract.set(toContractId, instance);
+    instance.contractId = toContractId;
+    instance.node = toNode;
+    instance.doc = { ...instance.doc, contract_id: toContractId };
+    instance.replacements++;
+    for (const fn of this.moved) fn(instance, fromContractId, fromNode);
+  }
+
+  fail(error: unknown): void {
+    this.failure ??= { error };
+    this.testbed.interrupt();
+  }
+
+  /** +1: an instance found no node; −1: a retry placed it after all. */
+  noteUnplaced(group: string, change: 1 | -1): void {
+    this.unplaced += change;
+    this.unplacedByGroup.set(group, this.unplacedIn(group) + change);
+  }
+
+  unplacedIn(group: string): number {
+    return this.unplacedByGroup.get(group) ?? 0;
   }
 
   count(kind: string): void {

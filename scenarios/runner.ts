@@ -1,16 +1,13 @@
-// Runs a compiled scenario: a safety phase (faults on, safety invariants watched), then a liveness phase
-// (faults off, all repaired, must converge within the bound). Leaves out wall time and printing (the CLI).
+// Runs a compiled scenario headless: the safety phase in fixed slices of virtual time (progress,
+// report samples), then the liveness phase a minute at a time to its verdict, and the summary.
+// Leaves out the loop itself (scenario-run.ts), wall time and printing (the CLI).
 
-import { World } from '../sim/grid/world.js';
-import { seedToString } from '../sim/engine/rng.js';
-import { distroFlist } from '../sim/storage/flist/generate.js';
+import type { TransportChoice } from '../scheduler/testbed.js';
+import { quantileS } from './availability.js';
 import type { CompiledScenario } from './compiled.js';
-import { startFaults } from './faults.js';
-import { baseFlistUrl } from './grids.js';
-import { makeChecker, type Checker } from './invariants.js';
 import { attachObserver, type RunObserver } from './observer.js';
-import { RunContext, type Phase } from './run-context.js';
-import { startWorkload } from './workload.js';
+import type { RunContext, Phase } from './run-context.js';
+import { livenessPollS, ScenarioRun } from './scenario-run.js';
 
 export interface RunOptions {
   readonly seed?: string | number;
@@ -20,6 +17,19 @@ export interface RunOptions {
   readonly onProgress?: (progress: Progress) => void;
   /** Told the grid's gauges after every slice, node power changes and finished deployments (reports). */
   readonly observer?: RunObserver;
+  /** How jobs travel: in-process by default. */
+  readonly transport?: TransportChoice;
+  /** Overrides the scenario's `reconcile`. */
+  readonly reconcile?: boolean;
+  /** Aborting it stops the run after the event being processed: runScenario then rejects with RunStopped. */
+  readonly signal?: AbortSignal;
+}
+
+/** A run stopped from outside (a signal) before its end: where it was. */
+export class RunStopped extends Error {
+  constructor(readonly last: Progress) {
+    super(`the run was stopped in the ${last.phase} phase at ${last.nowS} s`);
+  }
 }
 
 export interface Progress {
@@ -52,116 +62,105 @@ export interface RunSummary {
   readonly failed: Phase | null;
 }
 
-/** Both phases advance in this many slices (fixed, so progress reporting never changes event order). */
+/** The safety phase advances in this many slices (fixed, so progress reporting never changes event order). */
 const slices = 200;
-const livenessPollS = 60;
-/**
- * Events between two pause points of `scenarioSteps`: a few milliseconds of work, so a caller that
- * pauses at each one (to take a signal) answers within a fraction of a second on any grid. Pausing
- * between events never changes their order, so the run is the same paused or not.
- */
-const eventsPerStep = 20_000;
 
-/** Runs a scenario to the end in one go. */
-export function runScenario(scenario: CompiledScenario, options: RunOptions = {}): RunSummary {
-  const steps = scenarioSteps(scenario, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done === true) return step.value;
+/** Runs a scenario to its verdict; the testbed (and its transport) is closed whatever happens. */
+export async function runScenario(scenario: CompiledScenario, options: RunOptions = {}): Promise<RunSummary> {
+  const run = await ScenarioRun.open(scenario, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.untilS === undefined ? {} : { untilS: options.untilS }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
+    ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
+  });
+  const stop = (): void => run.interrupt();
+  options.signal?.addEventListener('abort', stop);
+  try {
+    if (options.signal?.aborted === true) run.interrupt();
+    const sample = options.observer === undefined ? undefined : attachObserver(run.ctx, options.observer);
+    const where = (): Progress => {
+      const phase = run.phase;
+      return { phase, nowS: run.nowS, endS: phase === 'safety' ? run.safetyUntilS : run.endS, events: run.world.sim.eventCount };
+    };
+    const step = async (targetS: number): Promise<void> => {
+      await run.advanceTo(targetS);
+      if (run.stopped) throw new RunStopped(where());
+      sample?.();
+      options.onProgress?.(where());
+    };
+    sample?.();
+    for (let i = 1; i <= slices; i++) await step((run.safetyUntilS * i) / slices);
+    while (!run.finished) await step(Math.min(run.endS, run.nowS + livenessPollS));
+    return summarize(run);
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    await run.close();
   }
 }
 
-/**
- * A scenario run as steps: each `yield` is a point where the caller may pause, for instance to let a
- * signal handler run, and says where the run is. The return value is the summary.
- */
-export function* scenarioSteps(scenario: CompiledScenario, options: RunOptions = {}): Generator<Progress, RunSummary, void> {
-  const seed = seedToString(options.seed ?? scenario.seed ?? 1);
-  const safetyUntilS = options.untilS ?? scenario.durationS;
-  const world = new World({ seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures });
-  world.hub.publish(distroFlist({ seed: `${seed}:base`, url: baseFlistUrl }));
-  const ctx = new RunContext(scenario, world, (purpose) => world.rngs.stream(`scenario.${purpose}`));
-  // Checkers first, so that they see every change from the first deployment on.
-  const checkers = scenario.invariants.map((inv) => makeChecker(ctx, inv));
-  const sample = options.observer === undefined ? undefined : attachObserver(ctx, options.observer);
-  const faults = startFaults(ctx);
-  startWorkload(ctx);
+/** Seconds to the millisecond: enough for a time to heal, and stable in JSON. */
+function roundS(s: number | null): number | null {
+  return s === null ? null : Math.round(s * 1000) / 1000;
+}
 
-  const where = (phase: Phase, endS: number): Progress => ({ phase, nowS: world.sim.nowS, endS, events: world.sim.eventCount });
-  const progress = (phase: Phase, endS: number): void => {
-    sample?.();
-    options.onProgress?.(where(phase, endS));
-  };
-  /** Runs the simulation to `untilS`, pausing every `eventsPerStep` events. */
-  function* runTo(untilS: number, phase: Phase, endS: number): Generator<Progress, void, void> {
-    for (;;) {
-      const before = world.sim.eventCount;
-      world.sim.run({ untilS, maxEvents: eventsPerStep });
-      if (world.sim.eventCount - before < eventsPerStep) return;
-      yield where(phase, endS);
-    }
-  }
-  sample?.();
-  for (let i = 1; i <= slices; i++) {
-    yield* runTo((safetyUntilS * i) / slices, 'safety', safetyUntilS);
-    progress('safety', safetyUntilS);
-    yield where('safety', safetyUntilS);
-  }
-  const results = new Map<Checker, string | null>();
-  for (const c of checkers) if (c.phase === 'safety') results.set(c, c.check());
-  const downHostS = faults.nodes.stats.downHostS;
-
-  ctx.startLiveness();
-  const live = checkers.filter((c) => c.phase === 'liveness');
-  const endS = safetyUntilS + scenario.convergeWithinS;
-  let convergedAfterS: number | null = null;
-  for (;;) {
-    const failing = live.map((c) => [c, c.check()] as const);
-    if (failing.every(([, problem]) => problem === null) || world.sim.nowS >= endS) {
-      for (const [c, problem] of failing) results.set(c, problem);
-      if (failing.every(([, problem]) => problem === null)) convergedAfterS = world.sim.nowS - safetyUntilS;
-      break;
-    }
-    yield* runTo(Math.min(endS, world.sim.nowS + livenessPollS), 'liveness', endS);
-    progress('liveness', endS);
-    yield where('liveness', endS);
-  }
-
-  const invariants = checkers.map((c): InvariantResult => {
-    const problem = results.get(c) ?? null;
+function summarize(run: ScenarioRun): RunSummary {
+  const invariants = run.checkers.map((c): InvariantResult => {
+    const problem = run.results.get(c) ?? null;
     const detail = problem ?? c.note?.();
     return { name: c.label, phase: c.phase, ok: problem === null, ...(detail === undefined ? {} : { detail }) };
   });
   const failed = invariants.some((r) => !r.ok && r.phase === 'safety') ? 'safety' : invariants.some((r) => !r.ok) ? 'liveness' : null;
+  const { scenario } = run;
   return {
     scenario: scenario.name,
-    seed,
+    seed: run.seed,
     nodes: scenario.nodeCount,
-    simulatedSeconds: world.sim.nowS,
-    safetyUntilS,
-    convergedAfterS,
+    simulatedSeconds: run.nowS,
+    safetyUntilS: run.safetyUntilS,
+    convergedAfterS: run.convergedAfterS,
     convergeWithinS: scenario.convergeWithinS,
-    events: world.sim.eventCount,
+    events: run.world.sim.eventCount,
     invariants,
-    metrics: metrics(ctx, faults.nodes.stats, downHostS, safetyUntilS),
+    metrics: metrics(run),
     failed,
   };
 }
 
-function metrics(ctx: RunContext, nodeStats: { failureCount: number; repairCount: number }, downHostS: number, safetyS: number): Record<string, unknown> {
-  const { world } = ctx;
+function metrics(run: ScenarioRun): Record<string, unknown> {
+  const { ctx } = run;
+  const nodeStats = run.faults.nodes.stats;
+  const availability = run.availability.figures();
+  const round = (x: number): number => Number(x.toFixed(6));
   const all: Record<string, unknown> = {
     nodeFailures: nodeStats.failureCount,
     diskFailures: ctx.diskFailures,
     // Node-time up over the safety phase: the share of node-seconds not spent crashed.
-    availability: Number((1 - downHostS / (ctx.scenario.nodeCount * safetyS)).toFixed(6)),
-    deployments: deploymentCounts(ctx, world),
+    availability: round(1 - run.downHostS / (ctx.scenario.nodeCount * run.safetyUntilS)),
+    deployments: {
+      ...deploymentCounts(ctx),
+      availabilityMinFraction: round(availability.minFraction),
+      availabilityMinAtS: roundS(availability.minAtS),
+      availabilityRestoredAtS: roundS(availability.restoredAtS),
+      availabilityMeanFraction: round(availability.meanFraction),
+      hoursLost: round(availability.hoursLost),
+      replaced: run.healing.replacements,
+    },
+    healing: {
+      timeToHealS: {
+        p50: roundS(quantileS(availability.healedOutagesS, 0.5)),
+        p95: roundS(quantileS(availability.healedOutagesS, 0.95)),
+        p99: roundS(quantileS(availability.healedOutagesS, 0.99)),
+      },
+      outagesHealed: availability.healedOutagesS.length,
+      ...run.healing,
+    },
     storage: storageCounts(ctx),
   };
   return Object.fromEntries(ctx.scenario.report.map((k) => [k, all[k]]));
 }
 
-function deploymentCounts(ctx: RunContext, world: World): Record<string, number> {
+function deploymentCounts(ctx: RunContext): Record<string, number> {
+  const { world } = ctx;
   const counts = { placed: ctx.instances.length, unplaced: ctx.unplaced, ok: 0, partial: 0, error: 0, removed: 0 };
   for (const inst of ctx.instances) {
     const doc = world.provision.deployment(inst.node, inst.contractId);

@@ -122,6 +122,11 @@ export interface Scenario {
   readonly convergeWithinS?: DurationInput;
   /** Devices fail by their own AFR (default false: only the faults listed happen). */
   readonly armDeviceFailures?: boolean;
+  /**
+   * The scheduler's reconciler heals the grid (re-places deployments of lost nodes, repairs zstor,
+   * re-applies Z-Nets); default true. False shows what zos does alone.
+   */
+  readonly reconcile?: boolean;
   readonly workload?: readonly DeploymentGroupSpec[];
   readonly faults?: readonly FaultSpec[];
   readonly actions?: readonly ActionSpec[];
@@ -132,4 +137,4 @@ export interface Scenario {
   readonly report?: readonly string[];
 }
 
-export const reportMetrics = ['nodeFailures', 'diskFailures', 'availability', 'deployments', 'storage'] as const;
+export const reportMetrics = ['nodeFailures', 'diskFailures', 'availability', 'deployments', 'healing', 'storage'] as const;

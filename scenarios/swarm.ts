@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { FarmSpec } from '../sim/grid/grid-spec.js';
 import { compileScenario } from './compile.js';
-import { runScenario, type RunSummary } from './runner.js';
+import { runScenario, type RunOptions, type RunSummary } from './runner.js';
 import type { FaultSpec, InvariantSpec, Scenario } from './scenario.js';
 
 export interface SwarmOptions {
@@ -22,6 +22,8 @@ export interface SwarmOptions {
   /** Runs spent shrinking after the first failure; a budget in runs, not wall time, keeps it replayable. */
   readonly maxShrinkRuns?: number;
   readonly onRun?: (index: number, scenario: Scenario, summary: RunSummary) => void;
+  /** How each run's jobs travel and whether it heals (the CLI's --transport, --redis, --no-reconcile). */
+  readonly run?: Pick<RunOptions, 'transport' | 'reconcile'>;
 }
 
 export interface SwarmResult {
@@ -160,25 +162,26 @@ function withNetworkFault(scenario: Scenario): fc.Arbitrary<Scenario> {
   });
 }
 
-export function runSwarm(options: SwarmOptions): SwarmResult {
+export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   let index = 0;
   let failures = 0;
   const budget = options.maxShrinkRuns ?? 100;
   let last: { scenario: Scenario; summary: RunSummary } | undefined;
-  const property = fc.property(scenarioArbitrary(options.maxNodes, options.plant ?? false), (scenario) => {
+  const run = (scenario: Scenario): Promise<RunSummary> => runScenario(compileScenario(scenario, 'swarm'), options.run ?? {});
+  const property = fc.asyncProperty(scenarioArbitrary(options.maxNodes, options.plant ?? false), async (scenario) => {
     // Past the shrink budget every case passes, which ends shrinking at the smallest failure so far.
     if (failures > budget) return true;
-    const summary = runScenario(compileScenario(scenario, 'swarm'));
+    const summary = await run(scenario);
     options.onRun?.(index++, scenario, summary);
     if (summary.failed === null) return true;
     failures++;
     last = { scenario, summary };
     return false;
   });
-  const details = fc.check(property, { numRuns: options.runs, seed: options.seed, ...(options.path === undefined ? {} : { path: options.path }) });
+  const details = await fc.check(property, { numRuns: options.runs, seed: options.seed, ...(options.path === undefined ? {} : { path: options.path }) });
   if (!details.failed || details.counterexample === null) return { runs: details.numRuns, failure: null };
   const [scenario] = details.counterexample;
   // The counterexample is the last failing case fast-check kept; re-run it for its summary if needed.
-  const summary = last !== undefined && last.scenario === scenario ? last.summary : runScenario(compileScenario(scenario, 'swarm'));
+  const summary = last !== undefined && last.scenario === scenario ? last.summary : await run(scenario);
   return { runs: details.numRuns, failure: { seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks, scenario, summary } };
 }

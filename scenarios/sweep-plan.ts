@@ -7,7 +7,7 @@ import { builtinScenario, builtinScenarios } from './builtin/index.js';
 import { compileScenario } from './compile.js';
 import type { Scenario } from './scenario.js';
 import { applyParams, cartesian, type ParamValue, type SweepParam } from './sweep-params.js';
-import type { SweepTask } from './sweep-task.js';
+import type { SweepRunChoice, SweepTask } from './sweep-task.js';
 
 export interface SweepPoint {
   readonly index: number;
@@ -67,7 +67,7 @@ export function sweepSeeds(base: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${base}.${i + 1}`);
 }
 
-export function planSweep(nameOrPath: string, params: readonly SweepParam[], seedCount: number, baseSeed?: string): SweepPlan {
+export function planSweep(nameOrPath: string, params: readonly SweepParam[], seedCount: number, baseSeed?: string, run?: SweepRunChoice): SweepPlan {
   checkSweepSize(params, seedCount);
   const { scenario, source } = loadRawScenario(nameOrPath);
   const seeds = sweepSeeds(baseSeed ?? String(scenario.seed ?? 1), seedCount);
@@ -78,7 +78,7 @@ export function planSweep(nameOrPath: string, params: readonly SweepParam[], see
     const pointSource = `${source} with ${params.map((p, i) => `${p.name}=${String(values[i])}`).join(' ')}`;
     const compiled = compileScenario(applied, pointSource);
     points.push({ index: pointIndex, values, nodes: compiled.nodeCount });
-    seeds.forEach((seed, seedIndex) => tasks.push({ index: tasks.length, pointIndex, seedIndex, seed, source: pointSource, scenario: applied }));
+    seeds.forEach((seed, seedIndex) => tasks.push({ index: tasks.length, pointIndex, seedIndex, seed, source: pointSource, scenario: applied, ...(run === undefined ? {} : { run }) }));
   });
   return { scenario: scenario.name, params, points, seeds, tasks };
 }

@@ -10,10 +10,10 @@ type Reply = { ok: true; result: SweepTaskResult } | { ok: false; index: number;
 export async function runSweepTasks(tasks: readonly SweepTask[], workers: number, onDone?: (done: number) => void): Promise<SweepTaskResult[]> {
   const results: SweepTaskResult[] = new Array(tasks.length);
   if (workers <= 1 || tasks.length <= 1) {
-    tasks.forEach((t, i) => {
-      results[t.index] = runSweepTask(t);
+    for (const [i, t] of tasks.entries()) {
+      results[t.index] = await runSweepTask(t);
       onDone?.(i + 1);
-    });
+    }
     return results;
   }
   let next = 0;

@@ -14,6 +14,14 @@ export interface SweepTask {
   readonly seed: string;
   readonly source: string;
   readonly scenario: Scenario;
+  /** How the run's jobs travel and whether it heals (the sweep's --transport/--redis/--no-reconcile). */
+  readonly run?: SweepRunChoice;
+}
+
+/** Plain data: the Testbed choices a task carries. */
+export interface SweepRunChoice {
+  readonly transport?: 'inprocess' | 'bullmq' | { readonly redis: string };
+  readonly reconcile?: boolean;
 }
 
 export interface SweepTaskResult {
@@ -21,7 +29,7 @@ export interface SweepTaskResult {
   readonly metrics: SweepMetrics;
 }
 
-export function runSweepTask(task: SweepTask): SweepTaskResult {
+export async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   const compiled = compileScenario(task.scenario, task.source);
-  return { index: task.index, metrics: sweepMetrics(runScenario(compiled, { seed: task.seed })) };
+  return { index: task.index, metrics: sweepMetrics(await runScenario(compiled, { seed: task.seed, ...task.run })) };
 }

@@ -5,9 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import { runSweepTask, type SweepTask } from './sweep-task.js';
 
 parentPort?.on('message', (task: SweepTask) => {
-  try {
-    parentPort!.postMessage({ ok: true, result: runSweepTask(task) });
-  } catch (err) {
-    parentPort!.postMessage({ ok: false, index: task.index, message: (err as Error).message });
-  }
+  runSweepTask(task).then(
+    (result) => parentPort!.postMessage({ ok: true, result }),
+    (err: unknown) => parentPort!.postMessage({ ok: false, index: task.index, message: (err as Error).message }),
+  );
 });

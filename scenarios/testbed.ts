@@ -1,7 +1,9 @@
-// A Testbed over a simulated grid in one call: builds the World from a named grid and a seed,
-// publishes the base flist on its hub, wraps it in a SimBackend and opens the chosen transport.
+// A Testbed over a simulated grid in one call: builds the World from a grid and a seed, publishes the
+// base flist on its hub, wraps it in a SimBackend and opens the chosen transport. The one place a
+// simulated world is assembled: `apply`, the API and every scenario run come through here.
 
 import { World } from '../sim/grid/world.js';
+import type { GridSpec } from '../sim/grid/grid-spec.js';
 import { distroFlist } from '../sim/storage/flist/generate.js';
 import { Testbed, type TestbedOptions } from '../scheduler/testbed.js';
 import { SimBackend } from '../workers/sim-backend.js';
@@ -9,14 +11,21 @@ import { baseFlistUrl, gridByName } from './grids.js';
 
 export interface SimTestbedOptions extends Pick<TestbedOptions, 'transport' | 'handlers' | 'concurrency' | 'where' | 'placement' | 'reconcile'> {
   readonly seed: string | number;
-  /** A name from scenarios/grids.ts; 'small' by default. */
-  readonly grid?: string;
+  /** A name from scenarios/grids.ts ('small' by default), or a grid spec. */
+  readonly grid?: string | GridSpec;
   /** Devices fail by their AFR when true; off by default, so short runs show only the faults asked for. */
   readonly armDeviceFailures?: boolean;
 }
 
-export async function openSimTestbed(options: SimTestbedOptions): Promise<{ testbed: Testbed; world: World; backend: SimBackend }> {
-  const world = new World({ seed: options.seed, grid: gridByName(options.grid ?? 'small'), armDeviceFailures: options.armDeviceFailures ?? false });
+export interface SimTestbed {
+  readonly testbed: Testbed;
+  readonly world: World;
+  readonly backend: SimBackend;
+}
+
+export async function openSimTestbed(options: SimTestbedOptions): Promise<SimTestbed> {
+  const grid = typeof options.grid === 'object' ? options.grid : gridByName(options.grid ?? 'small');
+  const world = new World({ seed: options.seed, grid, armDeviceFailures: options.armDeviceFailures ?? false });
   // The flist's synthetic application files are drawn from the run's seed, like the rest of the world.
   world.hub.publish(distroFlist({ seed: `${String(options.seed)}:base`, url: baseFlistUrl }));
   const backend = new SimBackend(world);

@@ -42,6 +42,8 @@ export class ReconcileLoop {
   private readonly down = new Set<number>();
   private armed = false;
   private stopped = false;
+  /** A node changed since the last step: the next step looks even if nothing else is pending. */
+  private nodesChanged = false;
 
   constructor(private readonly deps: ReconcileLoopDeps, options: TestbedReconcileOptions = {}) {
     const { intervalS = 60, ...reconcilerOptions } = options;
@@ -56,7 +58,16 @@ export class ReconcileLoop {
 
   /** True while a step may still do something: jobs run, the reconciler waits on one, or a move is due. */
   busy(): boolean {
-    return this.deps.unfinished() > 0 || this.reconciler.pendingOps > 0 || this.reconciler.nextActionS() !== undefined;
+    return this.nodesChanged || this.deps.unfinished() > 0 || this.reconciler.pendingOps > 0 || this.reconciler.nextActionS() !== undefined;
+  }
+
+  /**
+   * The grid says a node went down or came back (a watch, as an operator's monitoring gives): the
+   * next step, on the usual cadence, observes it. Nothing is read now.
+   */
+  nodeChanged(): void {
+    this.nodesChanged = true;
+    this.arm();
   }
 
   /** A deployment operation was queued under this job id. */
@@ -90,6 +101,7 @@ export class ReconcileLoop {
    */
   async observe(read: OwnerRead): Promise<void> {
     const { backend, observer } = this.deps;
+    this.nodesChanged = false;
     const nodes = new Set(this.down);
     for (const contractId of [...this.desired.keys()].sort((a, b) => a - b)) {
       const seen = await read(() => backend.deployment(contractId));

@@ -8,7 +8,7 @@ import { handlers as workerHandlers } from '../workers/handlers/index.js';
 import type { Deployment, DeploymentCreate, Operation, OperationResult } from '../workers/operations.js';
 import { LockstepGate } from './lockstep-gate.js';
 import { validateOperation } from './operations/validate.js';
-import type { PlacementPolicy } from './placement/capacity-record.js';
+import type { Placement, PlacementPolicy, PlacementRequest } from './placement/capacity-record.js';
 import { deploymentNeeds } from './placement/deployment-needs.js';
 import type { AuditEntry } from './reconciler/reconciler-types.js';
 import type { JobEvent, JobHandle, Transport } from './transport.js';
@@ -77,11 +77,17 @@ export interface TestbedState {
 export class Testbed {
   private readonly states = new OpStates();
   private readonly listeners = new Set<(event: JobEvent) => void>();
+  private readonly auditListeners = new Set<(entry: AuditEntry) => void>();
+  /** Audit entries already told to the audit listeners. */
+  private auditTold = 0;
+  private interrupted = false;
   private readonly unsubscribe: () => void;
   private readonly placement: TestbedPlacement | undefined;
   private readonly loop: ReconcileLoop | undefined;
   /** Runs the clock between jobs while the reconciler still has work (run() only). */
   private readonly idle: ClockDriver;
+  /** Nodes each spread group's deployments were placed on. */
+  private readonly spreadNodes = new Map<string, Set<number>>();
   /** Operations that failed before they became jobs (no node fits), by id. */
   private readonly unplaced = new Map<string, OperationResult>();
   private unplacedCount = 0;
@@ -115,12 +121,20 @@ export class Testbed {
           await body(read);
         }),
         unfinished: () => this.unfinished,
-        afterStep: () => this.idle.progress(),
+        afterStep: () => {
+          this.tellAudit();
+          this.idle.progress();
+        },
         fail: (error) => this.fail(error),
       }, reconcile === true ? {} : reconcile);
     }
     this.idle = new ClockDriver(clock, gate, () => 'the reconciler waits for a step that never came');
-    this.unsubscribe = transport.onEvent((event) => this.onJobEvent(event));
+    const unwatch = this.loop === undefined ? undefined : observer?.watchNodes?.(() => this.loop!.nodeChanged());
+    const unlisten = transport.onEvent((event) => this.onJobEvent(event));
+    this.unsubscribe = () => {
+      unwatch?.();
+      unlisten();
+    };
   }
 
   static async open(options: TestbedOptions): Promise<Testbed> {
@@ -210,6 +224,40 @@ export class Testbed {
     }
   }
 
+  /**
+   * Runs the clock to `untilS` while jobs and the reconciler work: a harness's slice of virtual time.
+   * Resolves early, short of `untilS`, once interrupt() is called (a signal stops a long run).
+   */
+  async runUntil(untilS: number): Promise<void> {
+    await this.accepting;
+    this.interrupted = false;
+    if (!(this.clock.nowS < untilS)) return;
+    let reached = false;
+    this.clock.schedule(untilS - this.clock.nowS, () => {
+      reached = true;
+      this.idle.progress();
+    });
+    await this.idle.until(() => reached || this.interrupted || this.failure !== undefined).catch((error: unknown) => this.rethrow(error));
+    this.throwIfFailed();
+  }
+
+  /** Ends a runUntil() in progress after the event being processed. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.idle.progress();
+  }
+
+  /** The result of an operation that failed before it became a job (no node fitted), if `id` is one. */
+  unplacedResult(id: string): OperationResult | undefined {
+    return this.unplaced.get(id);
+  }
+
+  /** Every action the reconciler takes, as it takes it; returns an unsubscribe function. */
+  onAudit(listener: (entry: AuditEntry) => void): () => void {
+    this.auditListeners.add(listener);
+    return () => this.auditListeners.delete(listener);
+  }
+
   /** Every job event (queued, active, retrying, completed, failed); returns an unsubscribe function. */
   on(listener: (event: JobEvent) => void): () => void {
     this.listeners.add(listener);
@@ -265,7 +313,7 @@ export class Testbed {
     const placement = this.placement!;
     await this.owner((read) => placement.refresh(this.clock.nowS, read));
     const request = deploymentNeeds(op.deployment);
-    const p = placement.placeAndReserve(request);
+    const p = this.placeSpread(op, request);
     if (p === undefined) return this.failUnplaced(op, `no node fits deployment of twin ${op.deployment.twin_id}: it needs ${describeRequest(request)}`);
     const { parent, children } = withNode(p.node);
     let handle: JobHandle;
@@ -277,6 +325,21 @@ export class Testbed {
     }
     this.submitted(handle.id, parent, true);
     return handle;
+  }
+
+  /**
+   * Placement keeping a spread group's deployments on distinct nodes while any fits, then (a group
+   * larger than the nodes that fit it) anywhere that fits, as a client would rather than give up.
+   */
+  private placeSpread(op: DeploymentCreate, request: PlacementRequest): Placement | undefined {
+    const placement = this.placement!;
+    const group = op.spreadGroup === undefined ? undefined : this.spreadNodes.get(op.spreadGroup);
+    const p = (group === undefined ? undefined : placement.placeAndReserve({ ...request, excludeNodes: [...group] })) ?? placement.placeAndReserve(request);
+    if (p !== undefined && op.spreadGroup !== undefined) {
+      if (group === undefined) this.spreadNodes.set(op.spreadGroup, new Set([p.node]));
+      else group.add(p.node);
+    }
+    return p;
   }
 
   private submitted(jobId: string, op: Operation, reserved: boolean): void {
@@ -314,7 +377,18 @@ export class Testbed {
     this.deliver(event);
     // After the listeners: what the reconciler submits in answer comes after the event that caused it.
     this.loop?.onEvent(event);
+    this.tellAudit();
     if (event.kind === 'queued') this.idle.progress();
+  }
+
+  /** Entries the reconciler added since the last call, to the audit listeners (results and steps add them). */
+  private tellAudit(): void {
+    const log = this.loop?.auditLog;
+    if (log === undefined) return;
+    while (this.auditTold < log.length) {
+      const entry = log[this.auditTold++]!;
+      for (const listener of this.auditListeners) listener(entry);
+    }
   }
 
   private deliver(event: JobEvent): void {

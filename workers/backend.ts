@@ -125,6 +125,11 @@ export interface GridObserver {
   nodeStatus(node: number): Promise<NodeStatusView>;
   /** Every Z-Net that routes through an access node, by key order (none on a grid without hidden members). */
   znets(): Promise<readonly ZNetView[]>;
+  /**
+   * Calls `listener` when a node goes down or comes back, as monitoring would alert; returns an
+   * unsubscribe function. Optional: without it the reconciler only looks when jobs run.
+   */
+  watchNodes?(listener: (node: number) => void): () => void;
 }
 
 /** A Z-Net as the reconciler sees it: the public node its hidden members reach the others through. */

@@ -23,6 +23,11 @@ export interface DeploymentCreate extends OperationBase {
   readonly kind: 'deployment.create';
   /** The node; omitted ⇒ the scheduler's placement picks one. */
   readonly node?: number;
+  /**
+   * Our extension, for placement only: deployments naming the same group go to distinct nodes while
+   * any fits (a client spreading zstor backends or replicas so that one node's loss is one copy's).
+   */
+  readonly spreadGroup?: string;
   readonly deployment: Deployment;
 }
 export interface DeploymentUpdate extends OperationBase {

@@ -257,6 +257,15 @@ export class SimBackend implements Backend, GridObserver {
     return simZnets(this.world);
   }
 
+  /** Power changes of the grid (a reboot is not one: the node is up before and after). */
+  watchNodes(listener: (node: number) => void): () => void {
+    let on = true;
+    this.world.grid.onPower((node, event) => {
+      if (on && event !== 'reboot') listener(node);
+    });
+    return () => void (on = false);
+  }
+
 
   // ----------------------------------------------------------------------------------------------
 

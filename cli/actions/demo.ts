@@ -8,7 +8,7 @@ import type { Output } from '../output.js';
 import { ExitCode } from '../exit-codes.js';
 import { demoDefaults, runDemo, type DemoReport } from '../../scenarios/demo.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { scenarioSteps, type RunSummary } from '../../scenarios/runner.js';
+import type { RunSummary } from '../../scenarios/runner.js';
 import { formatDuration } from '../../scenarios/duration.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
 import { defaultDemoOut, defaultDemoScenario } from '../../scenarios/demo-defaults.js';
@@ -29,7 +29,7 @@ export async function runDemoCommand(args: Args, context: CommandContext): Promi
   const bucketS = [60, 300, 900, 3600, 86_400].find((w) => totalS / w <= 2_000) ?? 7 * 86_400;
   const recorder = new RunRecorder({ bucketS, seed, scenario: scenario.name });
   const startedMs = performance.now();
-  const summary = await runUntilSignal(scenarioSteps(scenario, { seed, observer: recorder }), out, `zos-testbed demo ${name} --seed ${seed}`);
+  const summary = await runUntilSignal(scenario, { seed, observer: recorder }, out, `zos-testbed demo ${name} --seed ${seed}`);
   if (typeof summary === 'number') return summary;
   const wallS = (performance.now() - startedMs) / 1000;
   const files = writeReports(recorder.finish(summary.simulatedSeconds), outDir);

@@ -2,13 +2,15 @@
 // says which phase failed. Leaves out the model (scenarios/runner.ts); wall time lives only here.
 
 import { formatDuration } from '../../scenarios/duration.js';
+import type { CompiledScenario } from '../../scenarios/compiled.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { scenarioSteps, type Progress, type RunSummary } from '../../scenarios/runner.js';
+import { runScenario, RunStopped, type Progress, type RunOptions, type RunSummary } from '../../scenarios/runner.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
 import { durationFlag } from '../duration-flag.js';
 import { ExitCode, signalExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
-import { driveSteps, watchStopSignals } from '../stop-signal.js';
+import { watchStopSignals } from '../stop-signal.js';
+import { scenarioTransport } from './scenario-transport.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 
@@ -24,13 +26,14 @@ export async function runScenarioCommand(args: Args, context: CommandContext): P
   const outDir = args.string('out');
   const recorder = outDir === undefined ? undefined : new RunRecorder({ bucketS: bucketFor((untilS ?? scenario.durationS) + scenario.convergeWithinS), seed, scenario: scenario.name });
   const startedMs = performance.now();
-  const steps = scenarioSteps(scenario, {
+  const options: RunOptions = {
     seed,
+    ...(await scenarioTransport(args)),
     ...(untilS === undefined ? {} : { untilS }),
     ...(bar === undefined ? {} : { onProgress: bar.update }),
     ...(recorder === undefined ? {} : { observer: recorder }),
-  });
-  const summary = await runUntilSignal(steps, out, `zos-testbed run ${name} --seed ${seed}`).finally(() => bar?.done());
+  };
+  const summary = await runUntilSignal(scenario, options, out, `zos-testbed run ${name} --seed ${seed}`).finally(() => bar?.done());
   if (typeof summary === 'number') return summary;
   const wallSeconds = Number(((performance.now() - startedMs) / 1000).toFixed(3));
   const files = recorder === undefined || outDir === undefined ? [] : writeReports(recorder.finish(summary.simulatedSeconds), outDir);
@@ -40,17 +43,23 @@ export async function runScenarioCommand(args: Args, context: CommandContext): P
 }
 
 /**
- * Runs a scenario's steps to the end, or until SIGTERM or SIGINT: then says where the run stopped in
- * simulated time and how to replay it whole, and returns the exit status (143, 130) instead of a summary.
+ * Runs a scenario to the end, or until SIGTERM or SIGINT: then says where the run stopped in simulated
+ * time and how to replay it whole, and returns the exit status (143, 130) instead of a summary.
  */
-export async function runUntilSignal(steps: Generator<Progress, RunSummary, void>, out: Output, replay: string): Promise<RunSummary | number> {
-  const watch = watchStopSignals();
-  const outcome = await driveSteps(steps, watch).finally(() => watch.dispose());
-  if (outcome.done) return outcome.value;
-  const { signal, last } = outcome;
-  const where = last === undefined ? 'before it started' : `in the ${last.phase} phase at ${formatDuration(last.nowS)} of ${formatDuration(last.endS)} simulated (${last.events} events)`;
-  out.progress(`stopped by ${signal} ${where}; no report written. Replay: ${replay}`);
-  return signalExitCode(signal);
+export async function runUntilSignal(scenario: CompiledScenario, options: RunOptions, out: Output, replay: string): Promise<RunSummary | number> {
+  const abort = new AbortController();
+  const watch = watchStopSignals(() => abort.abort());
+  try {
+    return await runScenario(scenario, { ...options, signal: abort.signal });
+  } catch (error) {
+    const signal = watch.received();
+    if (!(error instanceof RunStopped) || signal === undefined) throw error;
+    const { last } = error;
+    out.progress(`stopped by ${signal} in the ${last.phase} phase at ${formatDuration(last.nowS)} of ${formatDuration(last.endS)} simulated (${last.events} events); no report written. Replay: ${replay}`);
+    return signalExitCode(signal);
+  } finally {
+    watch.dispose();
+  }
 }
 
 /** The finest of these bucket widths that keeps a run under 10,000 timeseries rows (a year in hours). */
@@ -64,10 +73,19 @@ function human(s: RunSummary, wallSeconds: number, name: string): string {
     `${s.scenario}: ${s.nodes} nodes, safety phase ${formatDuration(s.safetyUntilS)}, ${s.convergedAfterS === null ? `did not converge within ${formatDuration(s.convergeWithinS)}` : `converged ${formatDuration(s.convergedAfterS)} after faults stopped`}`,
     `${s.events} events in ${wallSeconds.toFixed(2)} s wall (${Math.round(s.events / Math.max(wallSeconds, 1e-3))} events/s)`,
     ...Object.entries(s.metrics).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
+    ...availabilityLine(s),
     ...s.invariants.map((i) => `${i.ok ? 'ok  ' : 'FAIL'} [${i.phase}] ${i.name}${i.detail === undefined ? '' : ` — ${i.detail}`}`),
   ];
   if (s.failed !== null) lines.push(`${s.failed} invariant violated; replay: zos-testbed run ${name} --seed ${s.seed}`);
   return lines.join('\n');
+}
+
+/** When deployment availability was worst and when it was whole again, as an operator asks first. */
+function availabilityLine(s: RunSummary): string[] {
+  const d = s.metrics['deployments'] as { availabilityMinFraction?: number; availabilityMinAtS?: number | null; availabilityRestoredAtS?: number | null; hoursLost?: number } | undefined;
+  if (d?.availabilityMinAtS === undefined || d.availabilityMinAtS === null) return d === undefined ? [] : ['deployment availability: never below 100 %'];
+  const back = d.availabilityRestoredAtS === null || d.availabilityRestoredAtS === undefined || d.availabilityRestoredAtS < d.availabilityMinAtS ? 'not all back by the end' : `all back at ${formatDuration(d.availabilityRestoredAtS)}`;
+  return [`deployment availability: lowest ${(100 * d.availabilityMinFraction!).toFixed(1)} % at ${formatDuration(d.availabilityMinAtS)}, ${back}; ${d.hoursLost!.toFixed(1)} deployment-hours lost`];
 }
 
 /** A one-line bar on a terminal: simulated time, events/s, ETA. Wall clock only feeds the display. */

@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { toJson } from '../output.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
+import { scenarioTransport } from './scenario-transport.js';
 
 /** The work of `swarm`; its flags and usage are in cli/commands/swarm.ts. */
 export async function runSwarmCommand(args: Args, context: CommandContext): Promise<number> {
@@ -22,8 +23,10 @@ export async function runSwarmCommand(args: Args, context: CommandContext): Prom
   // Loaded here, not at the top: fast-check is a development dependency, and the rest of the
   // command line must start without it.
   const { runSwarm } = await import('../../scenarios/swarm.js');
-  const result = runSwarm({
+  const run = await scenarioTransport(args);
+  const result = await runSwarm({
     runs,
+    run,
     seed,
     maxNodes,
     plant,

@@ -14,6 +14,7 @@ import { checkRedisFlag, redisFlag } from '../redis-flag.js';
 import { timeoutFlag } from '../wait-watch.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
+import { scenarioTransport } from './scenario-transport.js';
 
 /** Local worker threads beyond this are a typo, not a machine: each is a whole V8 isolate. */
 const maxWorkers = 1024;
@@ -37,7 +38,8 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const slo = parseSlo(args.string('slo', defaultSlo));
   const outDir = args.string('out', 'out/sweep');
   checkSweepOutDir(outDir);
-  const plan = planSweep(name, params, seedCount, args.string('seed'));
+  const run = await scenarioTransport(args, { sweepsOwnRedis: true });
+  const plan = planSweep(name, params, seedCount, args.string('seed'), run);
   if (redisUrl !== undefined) await checkRedisFlag(redisUrl);
   const queue = redisUrl === undefined ? undefined : await import('./sweep-queue.js');
   out.progress(`seeds: ${plan.seeds.join(' ')}`);

@@ -3,11 +3,12 @@
 // This is its spec (usage, flags); the work is in cli/actions/swarm.ts, loaded only when it runs.
 
 import type { Command } from '../command.js';
+import { scenarioTransportFlags, scenarioTransportUsage } from './transport-flags.js';
 
 export const swarm: Command = {
   name: 'swarm',
   summary: 'run random scenarios from a seed; stop at the first violation and print how to replay it',
-  usage: 'swarm --runs N --seed S [--max-nodes N] [--path P] [--save FILE] [--plant] [--json]',
+  usage: `swarm --runs N --seed S [--max-nodes N] [--path P] [--save FILE] [--plant] ${scenarioTransportUsage} [--json]`,
   flags: {
     runs: { kind: 'value', valueName: 'N', help: 'scenarios to generate (default 10)' },
     seed: { kind: 'value', valueName: 'S', help: 'integer seed of the generator (default 1)' },
@@ -15,6 +16,7 @@ export const swarm: Command = {
     path: { kind: 'value', valueName: 'P', help: "replay one case: fast-check's counterexample path from an earlier swarm" },
     save: { kind: 'value', valueName: 'FILE', help: 'on a violation, write the shrunk scenario to FILE (JSON) for `run`' },
     plant: { kind: 'boolean', help: 'add an invariant random outages break (at most 10 % of nodes down): a self-test' },
+    ...scenarioTransportFlags,
   },
   run: (args, context) => import('../actions/swarm.js').then((m) => m.runSwarmCommand(args, context)),
 };

@@ -5,7 +5,7 @@ import { builtinScenarios, compileBuiltin } from '../../scenarios/builtin/index.
 import type { CompiledScenario } from '../../scenarios/compiled.js';
 import { formatDuration } from '../../scenarios/duration.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { LiveRun, type LiveSnapshot } from '../../scenarios/live.js';
+import { LiveRun, type LiveOptions, type LiveSnapshot } from '../../scenarios/live.js';
 import type { RunObserver } from '../../scenarios/observer.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
 
@@ -63,6 +63,8 @@ export interface ControllerOptions {
   readonly paused?: boolean;
   /** Record for `w` (default true); recording costs about a third more simulation time at 10,000 nodes. */
   readonly record?: boolean;
+  /** How the run's jobs travel and whether it heals (the CLI's --transport, --redis, --no-reconcile). */
+  readonly run?: Pick<LiveOptions, 'transport' | 'reconcile'>;
 }
 
 const historyLength = 120;
@@ -78,6 +80,8 @@ export class TuiController {
   /** Virtual seconds per max-speed chunk, adapted to the grid's pace. */
   private chunkS = 600;
   private sawFinish = false;
+  private ticking = false;
+  private started: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   /** Wall milliseconds spent inside advance(), and virtual seconds covered: for the slowdown figure. */
   readonly cost = { simMs: 0, snapshotMs: 0, ticks: 0 };
@@ -95,7 +99,7 @@ export class TuiController {
       message: '',
       quitting: false,
     };
-    if (options.scenario !== undefined) this.start(loadScenario(options.scenario));
+    if (options.scenario !== undefined) void this.start(loadScenario(options.scenario));
   }
 
   getState = (): TuiState => this.state;
@@ -114,7 +118,7 @@ export class TuiController {
       case ' ':
         return this.set({ paused: !this.state.paused, message: this.state.paused ? 'resumed' : 'paused' });
       case 's':
-        return this.tick(true);
+        return void this.tick(true);
       case '+':
       case '=':
         return this.changeSpeed(1);
@@ -138,12 +142,23 @@ export class TuiController {
   }
 
   /** Advances one slice (unless paused and not forced) and publishes a fresh state. */
-  tick(force = false): void {
-    if (this.run === undefined || this.state.quitting) return;
+  async tick(force = false): Promise<void> {
+    if (this.run === undefined || this.state.quitting || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.advanceTick(force);
+    } finally {
+      this.ticking = false;
+    }
+    this.refresh();
+  }
+
+  private async advanceTick(force: boolean): Promise<void> {
+    if (this.run === undefined) return;
     if (!this.state.paused || force) {
       const t0 = performance.now();
-      if (this.state.speedS !== Infinity) this.run.advance(this.state.speedS);
-      else this.advanceForBudget(t0);
+      if (this.state.speedS !== Infinity) await this.run.advance(this.state.speedS);
+      else await this.advanceForBudget(t0);
       this.run.sampleNow();
       this.cost.simMs += performance.now() - t0;
       this.cost.ticks++;
@@ -153,7 +168,6 @@ export class TuiController {
         this.state = { ...this.state, paused: true, message: 'scenario over (see the log); space runs on' };
       }
     }
-    this.refresh();
   }
 
   /**
@@ -161,13 +175,13 @@ export class TuiController {
    * simulation between events, they never reorder them; the chunk adapts so that a look at the clock
    * comes about every few milliseconds whatever the grid's size.
    */
-  private advanceForBudget(t0: number): void {
+  private async advanceForBudget(t0: number): Promise<void> {
     const budgetMs = Math.max(this.options.tickMs ?? 100, maxSpeedTickMs);
     const untilS = this.run!.nowS + maxTickS;
     const finishedBefore = this.run!.finished;
     for (;;) {
       const c0 = performance.now();
-      this.run!.advance(Math.min(this.chunkS, untilS - this.run!.nowS));
+      await this.run!.advance(Math.min(this.chunkS, untilS - this.run!.nowS));
       const now = performance.now();
       const tookMs = Math.max(now - c0, 0.01);
       this.chunkS = Math.min(30 * 86_400, Math.max(60, this.chunkS * Math.min(4, chunkTargetMs / tookMs)));
@@ -183,14 +197,14 @@ export class TuiController {
     if (this.timing) return;
     this.timing = true;
     const tickMs = this.options.tickMs ?? 100;
-    const loop = (): void => {
+    const loop = async (): Promise<void> => {
       const t0 = performance.now();
-      this.tick();
+      await this.tick();
       // At max speed the tick already filled its wall budget: yield just long enough to draw and read keys.
       const restMs = this.state.speedS === Infinity ? 0 : Math.max(0, tickMs - (performance.now() - t0));
-      if (this.timing) this.timer = setTimeout(loop, restMs);
+      if (this.timing) this.timer = setTimeout(() => void loop(), restMs);
     };
-    this.timer = setTimeout(loop, 0);
+    this.timer = setTimeout(() => void loop(), 0);
   }
 
   stop(): void {
@@ -205,20 +219,29 @@ export class TuiController {
     if (key.downArrow === true) return this.set({ selected: (this.state.selected + 1) % count });
     if (key.return === true || input === '\r') {
       const name = this.state.choices[this.state.selected]!.name;
-      this.start(compileBuiltin(builtinScenarios.find((s) => s.name === name)!));
+      void this.start(compileBuiltin(builtinScenarios.find((s) => s.name === name)!));
       this.publish();
     }
   }
 
-  private start(scenario: CompiledScenario): void {
+  /** Opens the run (its Testbed); keys and ticks before it is open do nothing. */
+  private start(scenario: CompiledScenario): Promise<void> {
     const seed = this.options.seed === undefined ? {} : { seed: this.options.seed };
-    if (this.options.record === false) this.run = new LiveRun(scenario, seed);
-    else {
+    if (this.options.record !== false) {
       this.recorder = new RunRecorder({ bucketS: bucketFor(scenario.durationS + scenario.convergeWithinS), seed: this.options.seed ?? scenario.seed ?? '1', scenario: scenario.name });
-      this.run = new LiveRun(scenario, { ...seed, observer: this.guarded(this.recorder) });
     }
-    this.state = { ...this.state, screen: 'live', message: `started ${scenario.name}` };
-    this.refresh(false);
+    const observer = this.recorder === undefined ? {} : { observer: this.guarded(this.recorder) };
+    this.started = LiveRun.open(scenario, { ...seed, ...observer, ...this.options.run }).then((run) => {
+      this.run = run;
+      this.state = { ...this.state, screen: 'live', message: `started ${scenario.name}` };
+      this.refresh(false);
+    });
+    return this.started;
+  }
+
+  /** Resolves once the run asked for is open (tests await it before pressing keys). */
+  ready(): Promise<void> {
+    return this.started;
   }
 
   private act<T>(action: () => T, say: (result: T) => string): void {

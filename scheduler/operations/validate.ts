@@ -13,7 +13,7 @@ const baseFields = ['kind', 'id', 'idempotencyKey', 'delayS', 'priority', 'attem
 
 /** The fields each kind may carry besides the base ones; anything else is refused by name. */
 const kindFields: Record<OperationKind, readonly string[]> = {
-  'deployment.create': ['node', 'deployment'],
+  'deployment.create': ['node', 'spreadGroup', 'deployment'],
   'deployment.update': ['contractId', 'deployment'],
   'deployment.delete': ['contractId'],
   'deployment.pause': ['contractId'],
@@ -96,7 +96,8 @@ function specific(kind: OperationKind, o: Json, at: Place): Record<string, unkno
     case 'deployment': {
       if (kind === 'deployment.create') {
         const node = optionalWholeNumber(o, 'node', at, 0);
-        return { kind, ...(node === undefined ? {} : { node }), deployment: deployment(o, at) };
+        const spreadGroup = optionalString(o, 'spreadGroup', at);
+        return { kind, ...(node === undefined ? {} : { node }), ...(spreadGroup === undefined ? {} : { spreadGroup }), deployment: deployment(o, at) };
       }
       const contractId = wholeNumber(o, 'contractId', at, 1);
       return kind === 'deployment.update' ? { kind, contractId, deployment: deployment(o, at) } : { kind, contractId };

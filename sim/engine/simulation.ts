@@ -112,6 +112,7 @@ export class Simulation implements Scheduler, Clock {
     await drainMicrotasks(); // let callers started before the run register their first waits
     this.asyncWoken = false;
     const barrier = options.barrier;
+    let eventsSinceBreath = 0;
     for (;;) {
       const held = barrier?.();
       if (held !== undefined) {
@@ -120,7 +121,10 @@ export class Simulation implements Scheduler, Clock {
       }
       if (this.stopRequested || !(this.heap.peekTimeS() < untilS) || this.eventCount >= lastEvent) break;
       if (!this.step()) break;
-      if (this.asyncWoken) {
+      if (this.asyncWoken || ++eventsSinceBreath >= eventsPerBreath) {
+        // Also every few thousand plain events: a long stretch of them must not keep signal handlers
+        // and I/O waiting. Nothing but this loop moves the clock, so the pause changes no event order.
+        eventsSinceBreath = 0;
         this.asyncWoken = false;
         await drainMicrotasks();
       }
@@ -176,6 +180,9 @@ export class Simulation implements Scheduler, Clock {
 }
 
 /** A macrotask runs only after the microtask queue is empty: every woken chain has run or waits again. */
+/** Plain events runAsync processes between two pauses for the event loop (a few milliseconds). */
+const eventsPerBreath = 20_000;
+
 function drainMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

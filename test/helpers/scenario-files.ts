@@ -34,6 +34,18 @@ export function neverConverges(): Scenario {
   return { ...s, name: 'never-converges', convergeWithinS: '30m', invariants: [...s.invariants, { kind: 'deployments-ok' }] };
 }
 
+/** 40 VMs asking for 4 TiB of memory each: no node of the small grid has it, so none is placed. */
+export function unplaceable(): Scenario {
+  return {
+    name: 'unplaceable',
+    description: 'a deployment group no node can hold',
+    grid: 'small',
+    durationS: '10m',
+    workload: [{ name: 'huge', kind: 'vm', count: 40, memoryBytes: 4 * 2 ** 40 }],
+    invariants: [{ kind: 'deployments-ok' }],
+  };
+}
+
 /** A hundred nodes for a day under random crashes and outages, with random placement. */
 export function randomFaults(): Scenario {
   return {

@@ -23,10 +23,10 @@ const networkHeaders = [
 /** As test/reports/csv.test.ts: a unit, then optionally a statistic, ends every numeric header. */
 const unitPattern = /(S|Ms|Bytes|Fraction|Count|Cores|PerTBYear|PerTB|TBYears|Multiplier)(Mean|Max|Peak|P\d+|Low95|High95|Upper95)?$/;
 
-function recorded(name: string, seed: number): RunRecord {
+async function recorded(name: string, seed: number): Promise<RunRecord> {
   const scenario = compileBuiltin(builtinScenario(name)!);
   const recorder = new RunRecorder({ bucketS: 60, seed, scenario: scenario.name });
-  const summary = runScenario(scenario, { seed, observer: recorder });
+  const summary = await runScenario(scenario, { seed, observer: recorder });
   return recorder.finish(summary.simulatedSeconds);
 }
 
@@ -36,8 +36,8 @@ const rows = (csv: string): Record<string, string>[] => {
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, v])));
 };
 
-test('a network run: network columns with units; the partition and its heal show in them', (t) => {
-  const csv = timeseriesCsv(recorded('net-farm-partition-healed', 1));
+test('a network run: network columns with units; the partition and its heal show in them', async (t) => {
+  const csv = timeseriesCsv(await recorded('net-farm-partition-healed', 1));
   const header = csv.slice(0, csv.indexOf('\n')).split(',');
   for (const h of networkHeaders) t.true(header.includes(h), h);
   for (const h of networkHeaders) t.regex(h, unitPattern, h);
@@ -54,24 +54,24 @@ test('a network run: network columns with units; the partition and its heal show
   t.log(rows(csv).map((r) => `${r.bucketStartS}: ${r.planetaryDeliveredFraction} delivered, ${r.partitionsCountMax} partitions, stretch ${r.planetaryStretchMultiplierMean}`).join('\n'));
 });
 
-test('a network run: same seed gives byte-identical CSV, another seed a different one', (t) => {
+test('a network run: same seed gives byte-identical CSV, another seed a different one', async (t) => {
   for (const name of ['net-planetary-root-loss', 'net-bridge-link-cut', 'net-root-hot-spot', 'net-farm-partition-healed']) {
-    const a = timeseriesCsv(recorded(name, 5));
-    t.is(timeseriesCsv(recorded(name, 5)), a, name);
-    t.not(timeseriesCsv(recorded(name, 6)), a, name);
+    const a = timeseriesCsv(await recorded(name, 5));
+    t.is(timeseriesCsv(await recorded(name, 5)), a, name);
+    t.not(timeseriesCsv(await recorded(name, 6)), a, name);
   }
 });
 
-test('a run without the network has no network columns and no network chart', (t) => {
-  const record = recorded('hub-unreachable', 1);
+test('a run without the network has no network columns and no network chart', async (t) => {
+  const record = await recorded('hub-unreachable', 1);
   t.is(record.network, undefined);
   const csv = timeseriesCsv(record);
   for (const h of networkHeaders) t.false(csv.slice(0, csv.indexOf('\n')).includes(h), h);
   t.false(reportHtml(record, capacityPlan(record)).includes('chart-network'));
 });
 
-test('report.html of a network run has the delivery and faults charts', (t) => {
-  const record = recorded('net-bridge-link-cut', 1);
+test('report.html of a network run has the delivery and faults charts', async (t) => {
+  const record = await recorded('net-bridge-link-cut', 1);
   const html = reportHtml(record, capacityPlan(record));
   t.true(html.includes('chart-network-delivery'));
   t.true(html.includes('chart-network-faults'));
@@ -101,7 +101,7 @@ const net = (routed: number, delivered: number, meanStretch: number, linksDown =
   gatewayOk: 0,
 });
 
-test('recorder: counters grow in the bucket up to the sample that saw them; a sample on a boundary counts in the bucket it closes', (t) => {
+test('recorder: counters grow in the bucket up to the sample that saw them; a sample on a boundary counts in the bucket it closes', async (t) => {
   const r = new RunRecorder({ bucketS: 100, seed: 1, scenario: 'hand' });
   r.sample(0, { ...grid, net: net(0, 0, NaN) });
   r.sample(50, { ...grid, net: net(10, 10, 1) });

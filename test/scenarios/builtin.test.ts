@@ -7,8 +7,8 @@ import { runScenario } from '../../scenarios/runner.js';
 const domain = builtinScenarios.filter((s) => s.name !== 'capacity-10k-year');
 
 for (const scenario of domain) {
-  test(`built-in ${scenario.name}: every invariant holds`, (t) => {
-    const summary = runScenario(compileBuiltin(scenario));
+  test(`built-in ${scenario.name}: every invariant holds`, async (t) => {
+    const summary = await runScenario(compileBuiltin(scenario));
     for (const inv of summary.invariants) t.true(inv.ok, `${inv.phase} ${inv.name}: ${inv.detail ?? ''}`);
     t.is(summary.failed, null);
     t.not(summary.convergedAfterS, null);
@@ -27,35 +27,35 @@ interface StorageFigures {
   filesLost: number;
 }
 
-function storageOf(name: string, faults = true): StorageFigures {
+async function storageOf(name: string, faults = true): Promise<StorageFigures> {
   const scenario = builtinScenario(name)!;
-  return runScenario(compileBuiltin(faults ? scenario : { ...scenario, faults: [] })).metrics.storage as StorageFigures;
+  return (await runScenario(compileBuiltin(faults ? scenario : { ...scenario, faults: [] }))).metrics.storage as StorageFigures;
 }
 
-test('built-in zstor-backend-lost: the sweep repairs the objects of the lost backend; none is lost', (t) => {
-  const s = storageOf('zstor-backend-lost');
+test('built-in zstor-backend-lost: the sweep repairs the objects of the lost backend; none is lost', async (t) => {
+  const s = await storageOf('zstor-backend-lost');
   t.true(s.objects > 50, `${s.objects} objects`);
   t.true(s.repairedObjects > 0);
   t.is(s.lostObjects, 0);
-  t.is(storageOf('zstor-backend-lost', false).repairedObjects, 0, 'nothing to repair without the fault');
+  t.is((await storageOf('zstor-backend-lost', false)).repairedObjects, 0, 'nothing to repair without the fault');
 });
 
-test('built-in qsfs-frontend-dies: some recent files are lost with the cache, the rest survive', (t) => {
-  const s = storageOf('qsfs-frontend-dies');
+test('built-in qsfs-frontend-dies: some recent files are lost with the cache, the rest survive', async (t) => {
+  const s = await storageOf('qsfs-frontend-dies');
   t.true(s.filesLost > 0 && s.filesLost < s.filesWritten / 10, `${s.filesLost} of ${s.filesWritten} lost`);
-  t.is(storageOf('qsfs-frontend-dies', false).filesLost, 0);
+  t.is((await storageOf('qsfs-frontend-dies', false)).filesLost, 0);
 });
 
 for (const scenario of domain.filter((s) => !sameWithoutFaults.has(s.name))) {
-  test(`built-in ${scenario.name}: without its faults and actions some outcome invariant breaks`, (t) => {
-    const summary = runScenario(compileBuiltin({ ...scenario, faults: [], actions: [] }));
+  test(`built-in ${scenario.name}: without its faults and actions some outcome invariant breaks`, async (t) => {
+    const summary = await runScenario(compileBuiltin({ ...scenario, faults: [], actions: [] }));
     t.not(summary.failed, null, 'the invariants would hold with nothing happening');
   });
 }
 
-test('built-in capacity-10k-year: a year of 10,000 nodes at field rates runs in seconds and holds', (t) => {
+test('built-in capacity-10k-year: a year of 10,000 nodes at field rates runs in seconds and holds', async (t) => {
   const startedMs = performance.now();
-  const summary = runScenario(compileBuiltin(builtinScenario('capacity-10k-year')!));
+  const summary = await runScenario(compileBuiltin(builtinScenario('capacity-10k-year')!));
   const wallS = (performance.now() - startedMs) / 1000;
   t.log(`capacity-10k-year: ${summary.events} events in ${wallS.toFixed(2)} s (${Math.round(summary.events / wallS)} events/s); ${JSON.stringify(summary.metrics)}`);
   t.is(summary.nodes, 10_000);

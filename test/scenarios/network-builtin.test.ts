@@ -14,9 +14,9 @@ test('there are four built-in network scenarios', (t) => {
 });
 
 for (const scenario of network) {
-  test(`built-in ${scenario.name}: every invariant holds, in under 5 s`, (t) => {
+  test(`built-in ${scenario.name}: every invariant holds, in under 5 s`, async (t) => {
     const startedMs = performance.now();
-    const summary = runScenario(compileBuiltin(scenario));
+    const summary = await runScenario(compileBuiltin(scenario));
     const wallS = (performance.now() - startedMs) / 1000;
     t.log(`${scenario.name}: ${wallS.toFixed(2)} s wall, ${summary.events} events, converged after ${summary.convergedAfterS} s`);
     for (const inv of summary.invariants) t.log(`  ${inv.ok ? 'ok' : 'FAIL'} ${inv.name}${inv.detail === undefined ? '' : ` — ${inv.detail}`}`);
@@ -27,8 +27,8 @@ for (const scenario of network) {
 }
 
 for (const name of ['net-planetary-root-loss', 'net-bridge-link-cut', 'net-root-hot-spot', 'net-farm-partition-healed']) {
-  test(`built-in ${name}: without its fault the delivery never dips (the dip is the fault's)`, (t) => {
-    const summary = runScenario(compileBuiltin({ ...builtinScenario(name)!, faults: [] }));
+  test(`built-in ${name}: without its fault the delivery never dips (the dip is the fault's)`, async (t) => {
+    const summary = await runScenario(compileBuiltin({ ...builtinScenario(name)!, faults: [] }));
     const dips = summary.invariants.find((i) => i.name.startsWith('planetary delivery dips'))!;
     t.false(dips.ok, dips.detail);
     t.regex(dips.detail ?? '', /never fell below/);

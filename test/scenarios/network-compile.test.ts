@@ -57,11 +57,11 @@ for (const [title, change, field, problem] of cases) {
   });
 }
 
-test('network scenario file: a link the underlay lacks names the file and field when the run starts', (t) => {
+test('network scenario file: a link the underlay lacks names the file and field when the run starts', async (t) => {
   // Nodes link only to their own farm's site: node 0 and node 5 share no link.
   const path = writeScenario(dir, 'no-such-link', { ...base, faults: [{ kind: 'hub-outage', atS: 0 }, { kind: 'link-cut', a: 0, b: 5, atS: 60 }] });
   const scenario = loadScenarioFile(path);
-  const err = inputError(() => runScenario(scenario));
+  const err = await t.throwsAsync(runScenario(scenario), { instanceOf: InputError });
   t.is(err.where, path);
   t.is(err.field, 'faults[1].a');
   t.regex(err.message, /no link 0-5/);

@@ -19,15 +19,15 @@ test('swarm: generated cases include every network fault kind, each valid for it
   }
 });
 
-test('swarm: cases with network faults hold every invariant, the grid in one piece at the end', (t) => {
+test('swarm: cases with network faults hold every invariant, the grid in one piece at the end', async (t) => {
   const seen: string[] = [];
-  const result = runSwarm({ runs: 8, seed: 4242, maxNodes: 300, onRun: (_i, s, summary) => seen.push(`${s.description} → ${summary.failed ?? 'ok'}`) });
+  const result = await runSwarm({ runs: 8, seed: 4242, maxNodes: 300, onRun: (_i, s, summary) => seen.push(`${s.description} → ${summary.failed ?? 'ok'}`) });
   t.log(seen.join('\n'));
   t.is(result.failure, null);
   t.true(seen.some((line) => /link-cut|partition-farms|planetary-root-loss/.test(line)), 'some case had a network fault');
 });
 
-test('swarm: a generated link cut of a node uplink really cuts the node off until the heal', (t) => {
+test('swarm: a generated link cut of a node uplink really cuts the node off until the heal', async (t) => {
   const [scenario] = fc.sample(
     scenarioArbitrary(120, false).filter((s): s is Scenario => (s.faults ?? []).some((f) => f.kind === 'link-cut')),
     { numRuns: 1, seed: 3 },
@@ -35,6 +35,6 @@ test('swarm: a generated link cut of a node uplink really cuts the node off unti
   const cut = scenario!.faults!.find((f) => f.kind === 'link-cut')!;
   if (cut.kind !== 'link-cut') return t.fail();
   const withCheck: Scenario = { ...scenario!, invariants: [...scenario!.invariants, { kind: 'network-partitions', atS: Number(cut.atS) + 1, min: 1 }] };
-  const summary = runScenario(compileScenario(withCheck, 'swarm'));
+  const summary = await runScenario(compileScenario(withCheck, 'swarm'));
   for (const inv of summary.invariants) t.true(inv.ok, `${inv.name}: ${inv.detail ?? ''}`);
 });

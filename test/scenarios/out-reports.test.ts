@@ -28,13 +28,17 @@ test('run --out: same seed writes byte-identical CSV files, another seed differe
   t.regex(summary, /^nodesCount,100$/m);
 });
 
-test('an observer sees the run without changing it', (t) => {
+test('an observer sees the run without changing it', async (t) => {
   const scenario = compileBuiltin(builtinScenario('farm-partition')!);
-  const plain = runScenario(scenario, { seed: 8 });
+  const plain = await runScenario(scenario, { seed: 8 });
   const recorder = new RunRecorder({ bucketS: 300, seed: 8, scenario: scenario.name });
-  const observed = runScenario(scenario, { seed: 8, observer: recorder });
+  const observed = await runScenario(scenario, { seed: 8, observer: recorder });
   t.deepEqual(observed, plain);
   const record = recorder.finish(observed.simulatedSeconds);
   t.is(record.nodes.length, 100);
-  t.is(record.operations.reduce((n, op) => n + op.count, 0), 90, 'every deployment finished as one operation');
+  const count = (kind: string): number => record.operations.filter((op) => op.kind === kind).reduce((n, op) => n + op.count, 0);
+  const replaced = (observed.metrics['deployments'] as { replaced: number }).replaced;
+  t.true(replaced > 0, 'the reconciler moved the cut-off farm\'s deployments');
+  t.is(count('deployment.create'), 90 + replaced, 'each deployment and each copy the reconciler made finished as one operation');
+  t.is(count('deployment.delete'), replaced, 'each replaced contract deleted once');
 });

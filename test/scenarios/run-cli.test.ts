@@ -2,7 +2,7 @@
 // and determinism (same seed, same summary).
 import test from 'ava';
 import { cli, stackFrame } from '../helpers/cli.js';
-import { neverConverges, plantedSafety, randomFaults, scenarioDir, writeScenario } from '../helpers/scenario-files.js';
+import { neverConverges, plantedSafety, randomFaults, scenarioDir, unplaceable, writeScenario } from '../helpers/scenario-files.js';
 
 const dir = scenarioDir();
 
@@ -39,6 +39,16 @@ test('run: a deliberately violated safety invariant exits 3 and names it', async
   t.regex(r.stdout, /replay: zos-testbed run .*planted-safety\.json --seed 1/);
 });
 
+test('run: a deployment group the scheduler cannot place fails its deployment invariant (exit 4)', async (t) => {
+  const r = await cli('run', writeScenario(dir, 'unplaceable', unplaceable()), '--json');
+  t.is(r.code, 4, r.stderr);
+  const s = JSON.parse(r.stdout) as { metrics: { deployments: { placed: number; unplaced: number } }; invariants: { name: string; ok: boolean; detail?: string }[] };
+  t.deepEqual([s.metrics.deployments.placed, s.metrics.deployments.unplaced], [0, 40]);
+  const failing = s.invariants.filter((i) => !i.ok);
+  t.deepEqual(failing.map((i) => i.name), ['all deployments ok (>= 1)']);
+  t.regex(failing[0]!.detail!, /0 of 40 deployments are entirely ok \(0\.0 %, 40 never placed\)/);
+});
+
 test('run: a grid that cannot converge once faults stop exits 4', async (t) => {
   const r = await cli('run', writeScenario(dir, 'never-converges', neverConverges()), '--json');
   t.is(r.code, 4, r.stderr);
@@ -47,7 +57,7 @@ test('run: a grid that cannot converge once faults stop exits 4', async (t) => {
   const failing = s.invariants.filter((i) => !i.ok);
   t.is(failing.length, 1);
   t.is(failing[0]!.phase, 'liveness');
-  t.regex(failing[0]!.detail!, /1 of 2 live deployments/);
+  t.regex(failing[0]!.detail!, /1 of 2 deployments are entirely ok/);
 });
 
 test('run: bad input exits 2 naming the file and field, without a stack trace', async (t) => {

@@ -6,21 +6,21 @@ import { runSwarm } from '../../scenarios/swarm.js';
 import { cli } from '../helpers/cli.js';
 import { scenarioDir } from '../helpers/scenario-files.js';
 
-test('swarm: a few random small scenarios hold every invariant', (t) => {
+test('swarm: a few random small scenarios hold every invariant', async (t) => {
   const seen: string[] = [];
-  const result = runSwarm({ runs: 12, seed: 20_26, maxNodes: 1000, onRun: (_i, s, summary) => seen.push(`${s.description} → ${summary.failed ?? 'ok'}`) });
+  const result = await runSwarm({ runs: 12, seed: 20_26, maxNodes: 1000, onRun: (_i, s, summary) => seen.push(`${s.description} → ${summary.failed ?? 'ok'}`) });
   t.log(seen.join('\n'));
   t.is(result.failure, null);
   t.is(result.runs, 12);
 });
 
-test('swarm: the same seed generates the same scenarios', (t) => {
-  const descriptions = (): string[] => {
+test('swarm: the same seed generates the same scenarios', async (t) => {
+  const descriptions = async (): Promise<string[]> => {
     const out: string[] = [];
-    runSwarm({ runs: 3, seed: 99, maxNodes: 120, onRun: (_i, s, summary) => out.push(`${s.description} ${String(s.seed)} ${summary.events}`) });
+    await runSwarm({ runs: 3, seed: 99, maxNodes: 120, onRun: (_i, s, summary) => out.push(`${s.description} ${String(s.seed)} ${summary.events}`) });
     return out;
   };
-  t.deepEqual(descriptions(), descriptions());
+  t.deepEqual(await descriptions(), await descriptions());
 });
 
 interface SwarmJson {
