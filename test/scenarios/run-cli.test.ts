@@ -89,3 +89,31 @@ test('run: --until shortens the safety phase; checks timed past its end are not 
   t.is(late.length, 3);
   t.true(late.every((i) => i.ok && /^not reached/.test(i.detail ?? '')));
 });
+
+interface HealingSummary {
+  metrics: {
+    deployments: { availabilityMinFraction: number; availabilityMinAtS: number | null; availabilityRestoredAtS: number | null; availabilityMeanFraction: number; hoursLost: number; replaced: number };
+    healing: { timeToHealS: { p50: number | null; p95: number | null; p99: number | null }; outagesHealed: number; replacements: number; repairs: number; reapplies: number };
+  };
+}
+
+test('run farm-partition --json: availability dips in the partition, the reconciler re-places the cut-off deployments, all are back, and it says when', async (t) => {
+  const r = await cli('run', 'farm-partition', '--seed', '3', '--json');
+  t.is(r.code, 0, r.stderr);
+  const { deployments: d, healing: h } = (JSON.parse(r.stdout) as HealingSummary).metrics;
+  // The built-in cuts farm-east (25 of 100 nodes) off at 1.5 h for 2 h.
+  const cutS = 5400;
+  t.true(d.availabilityMinFraction < 0.9 && d.availabilityMinFraction > 0.5, `lowest ${d.availabilityMinFraction}`);
+  t.true(d.availabilityMinAtS !== null && d.availabilityMinAtS >= cutS && d.availabilityMinAtS < cutS + 7200, `lowest at ${d.availabilityMinAtS}`);
+  t.true(d.availabilityRestoredAtS !== null && d.availabilityRestoredAtS > d.availabilityMinAtS! && d.availabilityRestoredAtS < cutS + 7200, 'back before the partition ends: healed, not waited out');
+  t.true(d.availabilityMeanFraction > d.availabilityMinFraction && d.availabilityMeanFraction < 1);
+  t.true(d.hoursLost > 0);
+  t.true(d.replaced > 0 && h.replacements === d.replaced, `${d.replaced} re-placed, ${h.replacements} replacements`);
+  t.true(h.timeToHealS.p50 !== null && h.timeToHealS.p50 > 0 && h.timeToHealS.p50 <= h.timeToHealS.p99!);
+  t.true(h.outagesHealed >= d.replaced);
+
+  const alone = await cli('run', 'farm-partition', '--seed', '3', '--json', '--no-reconcile');
+  const zos = (JSON.parse(alone.stdout) as HealingSummary).metrics;
+  t.is(zos.deployments.replaced, 0, 'zos alone re-places nothing');
+  t.true(zos.deployments.hoursLost > d.hoursLost, `without the reconciler more is lost: ${zos.deployments.hoursLost} > ${d.hoursLost}`);
+});
