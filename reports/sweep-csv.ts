@@ -29,7 +29,7 @@ export function summarizeSweep(plan: SweepPlan, results: readonly SweepTaskResul
     const sloSeedsMet = runs.filter((r) => meetsSlo(r, slo)).length;
     return { point, metrics, sloSeedsMet, sloMet: sloSeedsMet === runs.length };
   });
-  return { rows, recommended: recommend(plan.points, rows.map((r) => r.sloMet)) };
+  return { rows, recommended: recommend(plan.points, rows.map((r) => r.sloMet), plan.params.map((p) => p.name)) };
 }
 
 /** Headers carry units through the metric names (…Fraction, …Count, …S); the suffix says the statistic. */

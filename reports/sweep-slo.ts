@@ -32,18 +32,21 @@ export function meetsSlo(metrics: SweepMetrics, slo: readonly SloBound[]): boole
 
 /**
  * The passing point that is smallest: fewest nodes, then each parameter's value ascending in the
- * order the parameters were given (numbers numerically, otherwise as text). A point passes only
+ * order the parameters were given (numbers numerically, otherwise as text; durations descending). A
+ * point whose run ends before some of its faults is no candidate. A point passes only
  * when every one of its seeds meets the SLO: "no data lost" must hold in every replication.
  */
-export function recommend(points: readonly SweepPoint[], passing: readonly boolean[]): SweepPoint | undefined {
-  return points.filter((p) => passing[p.index]).sort(bySize)[0];
+export function recommend(points: readonly SweepPoint[], passing: readonly boolean[], names: readonly string[] = []): SweepPoint | undefined {
+  return points.filter((p) => passing[p.index] && p.faultsPastEnd.length === 0).sort((a, b) => bySize(a, b, names))[0];
 }
 
-function bySize(a: SweepPoint, b: SweepPoint): number {
+/** Fewest nodes; then each value ascending, except durations (a name ending in S), which are not
+ * sizing knobs: among equal grids the longest run is the better evidence, so they go descending. */
+function bySize(a: SweepPoint, b: SweepPoint, names: readonly string[]): number {
   if (a.nodes !== b.nodes) return a.nodes - b.nodes;
   for (let i = 0; i < a.values.length; i++) {
     const c = compareValues(a.values[i]!, b.values[i]!);
-    if (c !== 0) return c;
+    if (c !== 0) return /S$/.test(names[i] ?? '') ? -c : c;
   }
   return a.index - b.index;
 }

@@ -15,7 +15,15 @@ export function recommendationDocument(plan: SweepPlan, summary: SweepSummary, s
     seeds: plan.seeds,
     slo: slo.map((b) => `${b.metric}${b.op}${b.value}`),
     recommended: rec === undefined ? null : { params: Object.fromEntries(plan.params.map((p, i) => [p.name, rec.values[i]])), nodes: rec.nodes },
+    warnings: sweepWarnings(plan),
   };
+}
+
+/** Points that are no candidate because their run ends before some of their faults. */
+export function sweepWarnings(plan: SweepPlan): string[] {
+  return plan.points.flatMap((point) =>
+    point.faultsPastEnd.map((w) => `point ${plan.params.map((p, i) => `${p.name}=${String(point.values[i])}`).join(' ')}: ${w}; not a candidate`),
+  );
 }
 
 /** The files a sweep writes into `dir`, in the order writeSweepReports writes them. */

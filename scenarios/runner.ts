@@ -161,10 +161,12 @@ function metrics(run: ScenarioRun): Record<string, unknown> {
 
 function deploymentCounts(ctx: RunContext): Record<string, number> {
   const { world } = ctx;
-  const counts = { placed: ctx.instances.length, unplaced: ctx.unplaced, ok: 0, partial: 0, error: 0, removed: 0 };
+  const counts = { placed: ctx.instances.length, unplaced: ctx.unplaced, ok: 0, partial: 0, error: 0, removed: 0, cancelled: 0 };
   for (const inst of ctx.instances) {
     const doc = world.provision.deployment(inst.node, inst.contractId);
-    if (doc === undefined) counts.removed++;
+    // Cancelled by the workload on purpose: gone by design, neither ok nor lost.
+    if (inst.cancelled) counts.cancelled++;
+    else if (doc === undefined) counts.removed++;
     else if (doc.workloads.every((w) => w.result?.state === 'ok')) counts.ok++;
     else if (doc.workloads.every((w) => w.result?.state === 'error')) counts.error++;
     else counts.partial++;

@@ -8,6 +8,10 @@ export const sweepMetricNames = [
   'nodeAvailabilityFraction',
   'deploymentsOkFraction',
   'deploymentsUnplacedCount',
+  'deploymentsAvailabilityMinFraction',
+  'deploymentsAvailabilityMeanFraction',
+  'deploymentHoursLost',
+  'timeToHealP99S',
   'nodeFailuresCount',
   'diskFailuresCount',
   'lostObjectsCount',
@@ -28,12 +32,20 @@ function num(x: unknown): number {
 export function sweepMetrics(s: RunSummary): SweepMetrics {
   const deployments = (s.metrics.deployments ?? {}) as Record<string, unknown>;
   const storage = (s.metrics.storage ?? {}) as Record<string, unknown>;
-  const placed = num(deployments.placed);
+  const healing = (s.metrics.healing ?? {}) as { timeToHealS?: { p99?: unknown } };
+  // Deployments the workload cancelled on purpose leave the denominator: gone by design is not "not ok".
+  const kept = num(deployments.placed) - (num(deployments.cancelled) || 0);
   return {
     nodeAvailabilityFraction: num(s.metrics.availability),
-    // A snapshot at the end of the run: the share of placed deployments whose workloads are all ok.
-    deploymentsOkFraction: placed > 0 ? num(deployments.ok) / placed : NaN,
+    // A snapshot at the end of the run: the share of placed, not cancelled, deployments whose workloads are all ok.
+    deploymentsOkFraction: kept > 0 ? num(deployments.ok) / kept : NaN,
     deploymentsUnplacedCount: num(deployments.unplaced),
+    // What operators feel while faults happen (scenarios/availability.ts).
+    deploymentsAvailabilityMinFraction: num(deployments.availabilityMinFraction),
+    deploymentsAvailabilityMeanFraction: num(deployments.availabilityMeanFraction),
+    deploymentHoursLost: num(deployments.hoursLost),
+    // No outage healed: nothing took any time to heal.
+    timeToHealP99S: healing.timeToHealS === undefined ? NaN : healing.timeToHealS.p99 === null ? 0 : num(healing.timeToHealS.p99),
     nodeFailuresCount: num(s.metrics.nodeFailures),
     diskFailuresCount: num(s.metrics.diskFailures),
     lostObjectsCount: num(storage.lostObjects),

@@ -2,6 +2,7 @@
 // copies of it, and the cartesian product of all values. Leaves out running the points (sweep-pool.ts).
 
 import { InputError } from '../sim/errors.js';
+import { parseDuration } from './duration.js';
 import { gridByName } from './grids.js';
 import type { Scenario } from './scenario.js';
 
@@ -19,7 +20,8 @@ const WHERE = 'command line';
 /**
  * `--param` text: assignments separated by `;` (the flag can be given once), each `PATH=V1,V2,…`.
  * Values that read as numbers are numbers, `true`/`false` booleans, anything else a string (so
- * durations such as `2h` and grid names pass through to the scenario compiler, which checks them).
+ * grid names pass through to the scenario compiler, which checks them). A field named in seconds
+ * (`durationS`, `atS`) takes durations such as `2h` and holds their seconds.
  */
 export function parseParams(text: string): SweepParam[] {
   const params = text.split(';').filter((s) => s.trim() !== '').map(parseOne);
@@ -39,7 +41,10 @@ function parseOne(text: string): SweepParam {
   const values = text.slice(eq + 1).split(',').map((v) => v.trim());
   if (values.some((v) => v === '')) throw new InputError(WHERE, '--param', `'${name}' has an empty value`);
   if (new Set(values).size !== values.length) throw new InputError(WHERE, '--param', `'${name}' repeats a value`);
-  return { name, path: parsePath(name), values: values.map(parseValue) };
+  const path = parsePath(name);
+  // A field whose name says seconds (durationS, atS…) holds seconds in the CSV column too: `2h` is 7200.
+  const seconds = typeof path[path.length - 1] === 'string' && /S$/.test(path[path.length - 1] as string);
+  return { name, path, values: values.map((v) => (seconds ? secondsValue(name, v) : parseValue(v))) };
 }
 
 function parsePath(name: string): (string | number)[] {
@@ -52,6 +57,14 @@ function parsePath(name: string): (string | number)[] {
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) path.push(Number(idx[1]));
   }
   return path;
+}
+
+function secondsValue(name: string, text: string): number {
+  try {
+    return parseDuration(parseValue(text));
+  } catch (err) {
+    throw new InputError(WHERE, '--param', `'${name}' takes durations (seconds, or 90m, 2h, 1d): ${(err as Error).message}`);
+  }
 }
 
 function parseValue(text: string): ParamValue {

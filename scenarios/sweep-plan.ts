@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../sim/errors.js';
 import { builtinScenario, builtinScenarios } from './builtin/index.js';
 import { compileScenario } from './compile.js';
+import type { CompiledScenario } from './compiled.js';
+import { formatDuration } from './duration.js';
 import type { Scenario } from './scenario.js';
 import { applyParams, cartesian, type ParamValue, type SweepParam } from './sweep-params.js';
 import type { SweepRunChoice, SweepTask } from './sweep-task.js';
@@ -13,6 +15,8 @@ export interface SweepPoint {
   readonly index: number;
   readonly values: readonly ParamValue[];
   readonly nodes: number;
+  /** Faults timed at or after the run's end (never happen): such a point is no candidate. */
+  readonly faultsPastEnd: readonly string[];
 }
 
 export interface SweepPlan {
@@ -77,8 +81,15 @@ export function planSweep(nameOrPath: string, params: readonly SweepParam[], see
     const applied = applyParams(scenario, params, values);
     const pointSource = `${source} with ${params.map((p, i) => `${p.name}=${String(values[i])}`).join(' ')}`;
     const compiled = compileScenario(applied, pointSource);
-    points.push({ index: pointIndex, values, nodes: compiled.nodeCount });
+    points.push({ index: pointIndex, values, nodes: compiled.nodeCount, faultsPastEnd: faultsPastEnd(compiled) });
     seeds.forEach((seed, seedIndex) => tasks.push({ index: tasks.length, pointIndex, seedIndex, seed, source: pointSource, scenario: applied, ...(run === undefined ? {} : { run }) }));
   });
   return { scenario: scenario.name, params, points, seeds, tasks };
+}
+
+/** Timed faults a run of this length never reaches: a run that ends before its faults tested nothing. */
+export function faultsPastEnd(compiled: CompiledScenario): string[] {
+  return compiled.faults.flatMap((fault, i) =>
+    'atS' in fault && fault.atS >= compiled.durationS ? [`faults[${i}] (${fault.kind}) at ${formatDuration(fault.atS)} is not before the end of the run at ${formatDuration(compiled.durationS)}`] : [],
+  );
 }

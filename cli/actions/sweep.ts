@@ -8,7 +8,7 @@ import { checkSweepSize, planSweep } from '../../scenarios/sweep-plan.js';
 import { runSweepTasks } from '../../scenarios/sweep-pool.js';
 import { summarizeSweep } from '../../reports/sweep-csv.js';
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
-import { checkSweepOutDir, recommendationDocument, writeSweepReports } from '../../reports/sweep-write.js';
+import { checkSweepOutDir, recommendationDocument, sweepWarnings, writeSweepReports } from '../../reports/sweep-write.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkRedisFlag, redisFlag } from '../redis-flag.js';
 import { timeoutFlag } from '../wait-watch.js';
@@ -43,6 +43,7 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   if (redisUrl !== undefined) await checkRedisFlag(redisUrl);
   const queue = redisUrl === undefined ? undefined : await import('./sweep-queue.js');
   out.progress(`seeds: ${plan.seeds.join(' ')}`);
+  for (const warning of sweepWarnings(plan)) out.progress(`warning: ${warning}`);
   const onDone = (done: number): void => {
     if (process.stderr.isTTY === true) process.stderr.write(`\r${done}/${plan.tasks.length} runs`);
   };

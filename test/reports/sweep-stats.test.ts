@@ -39,8 +39,9 @@ test('t table: small df exact, large df take the next smaller tabled df (wider i
 
 function metrics(okFraction: number, lost: number): SweepMetrics {
   return {
-    nodeAvailabilityFraction: 1, deploymentsOkFraction: okFraction, deploymentsUnplacedCount: 0, nodeFailuresCount: 0,
-    diskFailuresCount: 0, lostObjectsCount: lost, filesLostCount: 0, convergedFraction: 1, convergedAfterS: 0,
+    nodeAvailabilityFraction: 1, deploymentsOkFraction: okFraction, deploymentsUnplacedCount: 0,
+    deploymentsAvailabilityMinFraction: 1, deploymentsAvailabilityMeanFraction: 1, deploymentHoursLost: 0, timeToHealP99S: 0,
+    nodeFailuresCount: 0, diskFailuresCount: 0, lostObjectsCount: lost, filesLostCount: 0, convergedFraction: 1, convergedAfterS: 0,
     invariantsFailedCount: 0, eventsCount: 1,
   };
 }
@@ -61,7 +62,7 @@ test('recommendation: fewest nodes among passing points, then parameter values a
   const passing: boolean[] = [];
   for (const perFarm of [40, 10, 20, 30]) {
     for (const replicas of [3, 1, 2]) {
-      points.push({ index: points.length, values: [perFarm, replicas], nodes: perFarm * 4 });
+      points.push({ index: points.length, values: [perFarm, replicas], nodes: perFarm * 4, faultsPastEnd: [] });
       passing.push(perFarm >= 20 && replicas >= 2);
     }
   }
