@@ -8,6 +8,7 @@ import { demo } from './commands/demo.js';
 import { flist } from './commands/flist.js';
 import { help } from './commands/help.js';
 import { hub } from './commands/hub.js';
+import { plan } from './commands/plan.js';
 import { run } from './commands/run.js';
 import { scenarios } from './commands/scenarios.js';
 import { swarm } from './commands/swarm.js';
@@ -21,4 +22,4 @@ import { zdb } from './commands/zdb.js';
 // Adding a command: write its spec in cli/commands/NAME.ts (name, usage, flags) with a run() that
 // imports its work when called (cli/actions/NAME.ts, or inline dynamic imports), then list it here.
 // Specs import nothing heavy, so `help` and `version` start in a few milliseconds of CPU.
-export const commands: readonly Command[] = [demo, run, scenarios, swarm, tui, sweep, apply, worker, zdb, flist, hub, validate, bench, help, version];
+export const commands: readonly Command[] = [demo, run, scenarios, swarm, tui, sweep, plan, apply, worker, zdb, flist, hub, validate, bench, help, version];

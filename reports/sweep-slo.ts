@@ -18,7 +18,7 @@ export const defaultSlo = 'deploymentsOkFraction>=0.999,lostObjectsCount<=0,file
 /** `METRIC>=V` or `METRIC<=V`, comma-separated; metrics are the sweep.csv metric names. */
 export function parseSlo(text: string): SloBound[] {
   return text.split(',').map((part) => {
-    const m = /^\s*([A-Za-z]+)\s*(>=|<=)\s*(-?[\d.]+(?:e[-+]?\d+)?)\s*$/i.exec(part);
+    const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(>=|<=)\s*(-?[\d.]+(?:e[-+]?\d+)?)\s*$/i.exec(part);
     if (m === null) throw new InputError('command line', '--slo', `'${part}' is not METRIC>=V or METRIC<=V`);
     if (!(sweepMetricNames as readonly string[]).includes(m[1]!)) throw new InputError('command line', '--slo', `unknown metric '${m[1]}' (valid: ${sweepMetricNames.join(', ')})`);
     return { metric: m[1] as SweepMetricName, op: m[2] as '>=' | '<=', value: Number(m[3]) };

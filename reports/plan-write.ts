@@ -1,0 +1,23 @@
+// plan.csv: one row per demand level — the smallest grid meeting the SLO (or the closest tried), the
+// value of the sized field, what binds, and each metric's mean over the seeds at that point.
+
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { PlanResult } from '../scenarios/plan.js';
+import { sweepMetricNames } from '../scenarios/sweep-metrics.js';
+import { cell } from './format.js';
+
+export function planCsv(result: PlanResult, sizePath: string): string {
+  const header = ['demandFactor', sizePath, 'nodesCount', 'sloMet', 'binding', ...sweepMetricNames.map((m) => `${m}Mean`)];
+  const rows = result.frontier.map((f) => [cell(f.demand), cell(f.size), cell(f.nodes), cell(f.sloMet), f.binding, ...sweepMetricNames.map((m) => cell(f.metrics[m]!))]);
+  return stringify([header, ...rows], { record_delimiter: 'unix' });
+}
+
+/** Writes plan.csv into `dir` (checked writable before the plan ran) and returns the paths. */
+export function writePlanReports(result: PlanResult, sizePath: string, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const csv = join(dir, 'plan.csv');
+  writeFileSync(csv, planCsv(result, sizePath));
+  return [csv];
+}
