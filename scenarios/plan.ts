@@ -145,7 +145,9 @@ function bindingWords(failing: PlanPointResult | undefined, scenario: CompiledSc
   const top = scenario instanceof InputError ? undefined : resourceUse(scenario)[0];
   const resource = top === undefined || scenario instanceof InputError
     ? 'no resource is short'
-    : `${top.resource} on ${templateNames(scenario).join(', ')} nodes ${top.fraction > 1 ? 'runs out' : 'binds'} first at ${input.demand[level]}× demand (${percent(top.fraction)} of it asked at ${scenario.nodeCount} nodes)`;
+    : top.fraction > 1
+      ? `${top.resource} on ${templateNames(scenario).join(', ')} nodes runs out first at ${input.demand[level]}× demand (${percent(top.fraction)} of it asked at ${scenario.nodeCount} nodes)`
+      : `${top.resource} is the most used resource at ${input.demand[level]}× demand (${percent(top.fraction)} of it on ${templateNames(scenario).join(', ')} nodes asked at ${scenario.nodeCount} nodes)`;
   if (failing === undefined) return resource;
   return `${failing.missed.join('; ') || 'the SLO'} at ${failing.nodes} nodes; ${resource}`;
 }
