@@ -11,7 +11,7 @@ import { farmNodes, groupRef, nodeField, type Context } from './compile-refs.js'
 import { invariant } from './compile-invariants.js';
 import { checkProbeInvariants, isNetworkFaultKind, networkFault, networkFaultKinds, probesOf } from './compile-network.js';
 import { Fields } from './fields.js';
-import { reportMetrics } from './scenario.js';
+import { reportMetrics, type NodeGroupFilter } from './scenario.js';
 
 const GiB = 2 ** 30;
 const DAY_S = 86_400;
@@ -105,7 +105,7 @@ function layout(grid: GridSpec, where: string): { nodeCount: number; farms: Map<
 }
 
 function group(ctx: Context, raw: unknown, path: string): CompiledGroup {
-  const f = new Fields(ctx.where, path, raw, ['name', 'kind', 'count', 'node', 'atS', 'intervalS', 'cpu', 'memoryBytes', 'memoryFraction', 'diskBytes', 'twin', 'tamper', 'backends', 'minimalShards', 'expectedShards', 'writeEveryS', 'fileBytes']);
+  const f = new Fields(ctx.where, path, raw, ['name', 'kind', 'count', 'node', 'atS', 'intervalS', 'cpu', 'memoryBytes', 'memoryFraction', 'diskBytes', 'twin', 'tamper', 'backends', 'minimalShards', 'expectedShards', 'writeEveryS', 'fileBytes', 'nodeGroup']);
   const name = f.string('name');
   if (!/^[a-zA-Z0-9_]{1,24}$/.test(name)) f.fail('name', `must be 1..24 of [a-zA-Z0-9_], got "${name}"`);
   if (ctx.groups.has(name)) f.fail('name', `"${name}" names two groups`);
@@ -126,6 +126,22 @@ function group(ctx: Context, raw: unknown, path: string): CompiledGroup {
     diskBytes: f.number('diskBytes', { min: 1, default: 10 * GiB }),
     twin: f.number('twin', { integer: true, min: 1, default: 100 + ctx.groups.size }),
     tamper: f.has('tamper') ? f.oneOf('tamper', ['hash', 'wrong-node', 'no-contract'] as const) : undefined,
+    nodeGroup: f.has('nodeGroup') ? nodeGroupFilter(ctx, f.raw.nodeGroup, `${path}.nodeGroup`) : undefined,
+  };
+}
+
+function nodeGroupFilter(ctx: Context, raw: unknown, path: string): NodeGroupFilter {
+  const f = new Fields(ctx.where, path, raw, ['name', 'nodesCount', 'minTotalCpu', 'minFreeMemoryBytes', 'minFreeSsdBytes', 'minFreeHddBytes', 'publicIpv4', 'certified', 'region']);
+  return {
+    name: f.string('name'),
+    nodesCount: f.number('nodesCount', { integer: true, min: 1 }),
+    minTotalCpu: f.number('minTotalCpu', { integer: true, min: 0, default: 0 }),
+    minFreeMemoryBytes: f.number('minFreeMemoryBytes', { min: 0, default: 0 }),
+    minFreeSsdBytes: f.number('minFreeSsdBytes', { min: 0, default: 0 }),
+    minFreeHddBytes: f.number('minFreeHddBytes', { min: 0, default: 0 }),
+    publicIpv4: f.boolean('publicIpv4', false),
+    certified: f.boolean('certified', false),
+    ...(f.has('region') ? { region: f.string('region') } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 
 import type { Distribution } from '../sim/engine/distributions.js';
 import type { GridSpec } from '../sim/grid/grid-spec.js';
-import type { ActionSpec, DeploymentGroupSpec, InvariantSpec } from './scenario.js';
+import type { ActionSpec, DeploymentGroupSpec, InvariantSpec, NodeGroupFilter } from './scenario.js';
 
 type Timed<T> = { readonly [K in keyof T]: K extends `${string}S` ? number : T[K] };
 
@@ -20,6 +20,7 @@ export interface CompiledGroup extends Omit<Required<Pick<DeploymentGroupSpec, '
   readonly expectedShards: number;
   readonly writeEvery: Distribution | undefined;
   readonly fileBytes: number;
+  readonly nodeGroup: NodeGroupFilter | undefined;
 }
 
 export type CompiledFault =

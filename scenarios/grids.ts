@@ -15,12 +15,13 @@ export const grids = {
       { name: 'farm-b', publicIpv4Count: 2, nodes: [{ template: 'storage-heavy', count: 2 }] },
     ],
   },
-  /** A hundred nodes in four farms of 25, each with every template. */
+  /** A hundred nodes in four farms of 25 on four continents, each with every template (the DIY ones not certified). */
   farm100: {
-    farms: ['north', 'south', 'east', 'west'].map((name) => ({
+    farms: ([['north', 'europe'], ['south', 'africa'], ['east', 'asia'], ['west', 'americas']] as const).map(([name, region]) => ({
       name: `farm-${name}`,
       publicIpv4Count: 16,
-      nodes: [{ template: 'farmer-server', count: 15 }, { template: 'diy-small', count: 6 }, { template: 'storage-heavy', count: 4 }],
+      region,
+      nodes: [{ template: 'farmer-server', count: 15, certified: true }, { template: 'diy-small', count: 6, certified: false }, { template: 'storage-heavy', count: 4, certified: true }],
     })),
   },
 } as const satisfies Record<string, GridSpec>;

@@ -6,6 +6,7 @@ import { InputError } from '../sim/errors.js';
 import { builtinScenario, builtinScenarios, compileBuiltin } from './builtin/index.js';
 import { compileScenario } from './compile.js';
 import type { CompiledScenario } from './compiled.js';
+import { loadRawScenario } from './sweep-plan.js';
 
 export function loadScenarioFile(path: string): CompiledScenario {
   let text: string;
@@ -21,6 +22,12 @@ export function loadScenarioFile(path: string): CompiledScenario {
     throw new InputError(path, '', `not JSON: ${(err as Error).message}`);
   }
   return compileScenario(raw, path);
+}
+
+/** A built-in or JSON scenario with its workload replaced by a tfrobot config's (`run --tfrobot`). */
+export function scenarioWithTfrobot(nameOrPath: string, tfrobotPath: string): CompiledScenario {
+  const { scenario, source } = loadRawScenario(nameOrPath, tfrobotPath);
+  return compileScenario(scenario, source);
 }
 
 /** A built-in name, else a path to a .json file. */

@@ -4,17 +4,23 @@
 // runner as `sweep` (local threads or BullMQ), so each is a full scenario run through the scheduler.
 
 import { InputError } from '../sim/errors.js';
-import { meetsSlo, type SloBound } from '../reports/sweep-slo.js';
 import { compileScenario } from './compile.js';
 import { gridByName } from './grids.js';
 import type { CompiledScenario } from './compiled.js';
 import { resourceUse, templateNames } from './plan-resources.js';
 import { searchFrontier, type Evaluation } from './plan-search.js';
 import type { Scenario } from './scenario.js';
-import { sweepMetricNames, type SweepMetrics } from './sweep-metrics.js';
+import { sweepMetricNames, type SweepMetricName, type SweepMetrics } from './sweep-metrics.js';
 import { applyParams, parseParams, type SweepParam } from './sweep-params.js';
 import { sweepSeeds } from './sweep-plan.js';
 import type { SweepRunChoice, SweepTask, SweepTaskResult } from './sweep-task.js';
+
+/** A bound on one sweep metric, as reports/sweep-slo.ts parses `--slo` (scenarios/ may not import reports/). */
+export interface SloBound {
+  readonly metric: SweepMetricName;
+  readonly op: '>=' | '<=';
+  readonly value: number;
+}
 
 export interface PlanInput {
   readonly scenario: Scenario;
@@ -79,7 +85,7 @@ export async function plan(input: PlanInput, runTasks: RunTasks): Promise<PlanRe
     const tasks = seeds.map((seed, i): SweepTask => ({ index: i, pointIndex: 0, seedIndex: i, seed, source: compiled.source, scenario: scaleDemand(applyParams(input.scenario, [param], [size]), input.demand[level]!), ...(input.run === undefined ? {} : { run: input.run }) }));
     evaluatedRuns += tasks.length;
     const runs = (await runTasks(tasks)).map((r) => r.metrics);
-    return { size, nodes: compiled.nodeCount, pass: runs.every((m) => meetsSlo(m, input.slo)), metrics: meanMetrics(runs), missed: missedBounds(runs, input.slo) };
+    return { size, nodes: compiled.nodeCount, pass: missedBounds(runs, input.slo).length === 0, metrics: meanMetrics(runs), missed: missedBounds(runs, input.slo) };
   };
   const answers = await searchFrontier(input.demand.length, maxSize, evaluate);
   const frontier = answers.map((answer, level): FrontierEntry => {
@@ -129,6 +135,7 @@ function meanMetrics(runs: readonly SweepMetrics[]): Record<string, number> {
   return Object.fromEntries(sweepMetricNames.map((m) => [m, runs.reduce((sum, r) => sum + r[m], 0) / runs.length]));
 }
 
+/** The bounds some run missed, with the worst value; a metric not measured (NaN) misses, as in a sweep. */
 function missedBounds(runs: readonly SweepMetrics[], slo: readonly SloBound[]): string[] {
   return slo.flatMap((b) => {
     const worst = runs.map((r) => r[b.metric]).reduce((w, v) => (Number.isNaN(v) ? v : b.op === '>=' ? Math.min(w, v) : Math.max(w, v)));

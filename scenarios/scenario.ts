@@ -36,6 +36,25 @@ export interface DeploymentGroupSpec {
   readonly fileBytes?: number;
   /** DOMAIN 5.6: the document does not match its contract. */
   readonly tamper?: 'hash' | 'wrong-node' | 'no-contract';
+  /**
+   * tfrobot's node group (scenarios/tfrobot.ts): the client picks the nodes itself, as tfrobot does
+   * through grid proxy, and sends each deployment to one of them in turn, instead of the scheduler placing it.
+   */
+  readonly nodeGroup?: NodeGroupFilter;
+}
+
+/** tfrobot's node_groups entry in our units; groups naming the same `name` share its nodes. */
+export interface NodeGroupFilter {
+  readonly name: string;
+  readonly nodesCount: number;
+  /** tfrobot filters on total CRU, not free (grid proxy's total_cru). */
+  readonly minTotalCpu: number;
+  readonly minFreeMemoryBytes: number;
+  readonly minFreeSsdBytes: number;
+  readonly minFreeHddBytes: number;
+  readonly publicIpv4: boolean;
+  readonly certified: boolean;
+  readonly region?: string;
 }
 
 /** Faults are data: the runner turns each into simulation events; none of them is a model's code. */

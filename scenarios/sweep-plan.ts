@@ -8,6 +8,7 @@ import { compileScenario } from './compile.js';
 import type { CompiledScenario } from './compiled.js';
 import { formatDuration } from './duration.js';
 import type { Scenario } from './scenario.js';
+import { withTfrobot } from './tfrobot.js';
 import { applyParams, cartesian, type ParamValue, type SweepParam } from './sweep-params.js';
 import type { SweepRunChoice, SweepTask } from './sweep-task.js';
 
@@ -49,7 +50,16 @@ export function checkSweepSize(params: readonly SweepParam[], seedCount: number)
 }
 
 /** The scenario as written (not compiled), since parameters are paths into what the user wrote. */
-export function loadRawScenario(nameOrPath: string): { scenario: Scenario; source: string } {
+export function loadRawScenario(nameOrPath: string, tfrobotPath?: string): { scenario: Scenario; source: string } {
+  const found = loadAsWritten(nameOrPath);
+  if (tfrobotPath === undefined) return found;
+  const source = `${found.source} with the workload of ${tfrobotPath}`;
+  const scenario = withTfrobot(found.scenario, tfrobotPath);
+  compileScenario(scenario, source);
+  return { scenario, source };
+}
+
+function loadAsWritten(nameOrPath: string): { scenario: Scenario; source: string } {
   const builtin = builtinScenario(nameOrPath);
   if (builtin !== undefined) return { scenario: builtin, source: `builtin:${builtin.name}` };
   if (!nameOrPath.endsWith('.json')) {
@@ -71,9 +81,9 @@ export function sweepSeeds(base: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${base}.${i + 1}`);
 }
 
-export function planSweep(nameOrPath: string, params: readonly SweepParam[], seedCount: number, baseSeed?: string, run?: SweepRunChoice): SweepPlan {
+export function planSweep(nameOrPath: string, params: readonly SweepParam[], seedCount: number, baseSeed?: string, run?: SweepRunChoice, tfrobotPath?: string): SweepPlan {
   checkSweepSize(params, seedCount);
-  const { scenario, source } = loadRawScenario(nameOrPath);
+  const { scenario, source } = loadRawScenario(nameOrPath, tfrobotPath);
   const seeds = sweepSeeds(baseSeed ?? String(scenario.seed ?? 1), seedCount);
   const points: SweepPoint[] = [];
   const tasks: SweepTask[] = [];

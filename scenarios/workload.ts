@@ -8,10 +8,11 @@ import { ErrorCode } from '../workers/errors.js';
 import type { Operation, OperationResult } from '../workers/operations.js';
 import { deploymentFor, updatedDocument } from './deployments.js';
 import type { CompiledGroup } from './compiled.js';
+import { NodeGroupPicker } from './node-groups.js';
 import type { RunContext } from './run-context.js';
 
 export function startWorkload(ctx: RunContext): void {
-  const results = new JobResults(ctx);
+  const results = new JobResults(ctx, new NodeGroupPicker(ctx.world, ctx.scenario.grid));
   for (const group of ctx.scenario.workload) {
     const rng = ctx.rng(`workload.${group.name}`);
     let index = 0;
@@ -32,7 +33,11 @@ export function startWorkload(ctx: RunContext): void {
 class JobResults {
   private readonly pending = new Map<string, (result: OperationResult) => void>();
 
-  constructor(private readonly ctx: RunContext) {
+  constructor(
+    private readonly ctx: RunContext,
+    /** tfrobot's node groups: the nodes the client picked for each. */
+    readonly nodeGroups: NodeGroupPicker,
+  ) {
     ctx.testbed.on((event: JobEvent) => {
       if (event.kind !== 'completed' && event.kind !== 'failed') return;
       const then = this.pending.get(event.id);
@@ -72,7 +77,10 @@ function deployOne(ctx: RunContext, results: JobResults, group: CompiledGroup, i
   const backends = group.backends === undefined ? [] : ctx.group(group.backends).map((b) => ({ node: b.node, farm: world.grid.farmOf(b.node), namespace: `${b.doc.twin_id}-${b.contractId}-db` }));
   const doc = deploymentFor(group, index, memoryBasisBytes(ctx, group), backends);
   if (group.tamper !== undefined) return tamperedDeploy(ctx, group, index, doc);
-  const op: Operation = { kind: 'deployment.create', deployment: doc, ...(group.node === undefined ? spreadOf(group) : { node: group.node }) };
+  const node = group.nodeGroup === undefined ? group.node : results.nodeGroups.next(group.nodeGroup);
+  // tfrobot found fewer nodes than its node group asks for: it fails the group, deploying nothing.
+  if (group.nodeGroup !== undefined && node === undefined) return retry ? undefined : ctx.noteUnplaced(group.name, +1);
+  const op: Operation = { kind: 'deployment.create', deployment: doc, ...(node === undefined ? spreadOf(group) : { node }) };
   results.submit(op, (result) => {
     const contractId = (result.value as { contractId?: unknown } | undefined)?.contractId;
     if (typeof contractId !== 'number') {
@@ -82,8 +90,7 @@ function deployOne(ctx: RunContext, results: JobResults, group: CompiledGroup, i
       return;
     }
     if (retry) ctx.noteUnplaced(group.name, -1);
-    const node = world.chain.get(contractId)!.node;
-    ctx.add({ group: group.name, index, node, contractId, replacements: 0, doc: { ...doc, contract_id: contractId }, tampered: false, cancelled: false });
+    ctx.add({ group: group.name, index, node: world.chain.get(contractId)!.node, contractId, replacements: 0, doc: { ...doc, contract_id: contractId }, tampered: false, cancelled: false });
     if (group.kind === 'qsfs' && group.writeEvery !== undefined) startWrites(ctx, results, group, `${doc.twin_id}-${contractId}-fs`);
   });
 }

@@ -20,7 +20,7 @@ export const defaultPlanSlo = 'deploymentsUnplacedCount<=0,deploymentsOkFraction
 
 export async function runPlan(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
-  const { scenario, source } = loadRawScenario(args.positional(0, 'SCENARIO'));
+  const { scenario, source } = loadRawScenario(args.positional(0, 'SCENARIO'), args.string('tfrobot'));
   const sizePath = args.string('size');
   if (sizePath === undefined) throw new InputError('command line', '--size', "is required: the node count to size, e.g. 'grid.farms[0].nodes[0].count'");
   const demand = parseDemand(args.string('demand'));

@@ -3,7 +3,7 @@
 
 import { formatDuration } from '../../scenarios/duration.js';
 import type { CompiledScenario } from '../../scenarios/compiled.js';
-import { loadScenario } from '../../scenarios/load.js';
+import { loadScenario, scenarioWithTfrobot } from '../../scenarios/load.js';
 import { runScenario, RunStopped, type Progress, type RunOptions, type RunSummary } from '../../scenarios/runner.js';
 import { RunRecorder, writeReports } from '../../reports/index.js';
 import { durationFlag } from '../duration-flag.js';
@@ -18,7 +18,8 @@ import type { CommandContext } from '../command.js';
 export async function runScenarioCommand(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
   const name = args.positional(0, 'SCENARIO');
-  const scenario = loadScenario(name);
+  const tfrobot = args.string('tfrobot');
+  const scenario = tfrobot === undefined ? loadScenario(name) : scenarioWithTfrobot(name, tfrobot);
   const untilS = durationFlag(args, 'until')?.seconds;
   const seed = args.string('seed') ?? scenario.seed ?? '1';
   out.progress(`seed: ${seed}`);

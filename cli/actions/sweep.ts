@@ -39,7 +39,7 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const outDir = args.string('out', 'out/sweep');
   checkSweepOutDir(outDir);
   const run = await scenarioTransport(args, { sweepsOwnRedis: true });
-  const plan = planSweep(name, params, seedCount, args.string('seed'), run);
+  const plan = planSweep(name, params, seedCount, args.string('seed'), run, args.string('tfrobot'));
   if (redisUrl !== undefined) await checkRedisFlag(redisUrl);
   const queue = redisUrl === undefined ? undefined : await import('./sweep-queue.js');
   out.progress(`seeds: ${plan.seeds.join(' ')}`);

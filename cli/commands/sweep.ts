@@ -4,17 +4,18 @@
 
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import type { Command } from '../command.js';
-import { scenarioTransportFlags } from './transport-flags.js';
+import { scenarioTransportFlags, tfrobotFlag } from './transport-flags.js';
 import { timeoutFlagSpec } from './wait-flags.js';
 
 export const sweep: Command = {
   name: 'sweep',
   summary: 'capacity planning: run parameter combinations × seeds, write sweep.csv and the smallest configuration meeting the SLO',
-  usage: "sweep SCENARIO --param 'PATH=V1,V2,…[;PATH=…]' [--seeds N] [--seed S] [--workers N | --redis URL [--timeout DURATION]] [--slo 'METRIC>=V,…'] [--out DIR] [--transport inprocess|bullmq] [--no-reconcile] [--json] | sweep --serve --redis URL",
+  usage: "sweep SCENARIO [--tfrobot FILE] --param 'PATH=V1,V2,…[;PATH=…]' [--seeds N] [--seed S] [--workers N | --redis URL [--timeout DURATION]] [--slo 'METRIC>=V,…'] [--out DIR] [--transport inprocess|bullmq] [--no-reconcile] [--json] | sweep --serve --redis URL",
   maxPositionals: 1,
   flags: {
     transport: { ...scenarioTransportFlags.transport, help: 'how each run\'s scheduler jobs travel: in its process (default), or BullMQ on a private redis-server per run (--redis is the sweep\'s own queue)' },
     'no-reconcile': scenarioTransportFlags['no-reconcile'],
+    tfrobot: tfrobotFlag,
     param: { kind: 'value', valueName: 'PATH=V1,V2,…', help: "dotted paths into the scenario, e.g. 'grid.farms[0].nodes[0].count=5,10;durationS=1h,2h' (named grids are expanded)" },
     seeds: { kind: 'value', valueName: 'N', help: 'replications per point (default 3; at most 10000, and at most 100000 runs in all)' },
     seed: { kind: 'value', valueName: 'S', help: "base seed; point seeds are S.1 … S.N (default: the scenario's, else 1)" },

@@ -9,4 +9,7 @@ export const scenarioTransportFlags: Readonly<Record<'transport' | 'redis' | 'no
   'no-reconcile': { kind: 'boolean', help: 'no self-healing: shows what zos does alone (default: the scenario\'s `reconcile`, true unless it says false)' },
 };
 
+/** `run`, `sweep` and `plan`: a tfrobot config (JSON or YAML) as the scenario's workload. */
+export const tfrobotFlag: FlagSpec = { kind: 'value', valueName: 'FILE', help: "replace the scenario's workload with a tfrobot config's VMs and node groups (JSON or YAML)" };
+
 export const scenarioTransportUsage = '[--transport inprocess|bullmq] [--redis URL] [--no-reconcile]';

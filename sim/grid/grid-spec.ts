@@ -10,12 +10,16 @@ export interface NodeGroupSpec {
   /** A node template name from hardware-profiles/nodes/, e.g. "farmer-server". */
   readonly template: string;
   readonly count: number;
+  /** Certified hardware (the grid's "Certified" nodes, as against DIY ones); false when absent. */
+  readonly certified?: boolean;
 }
 
 export interface FarmSpec {
   readonly name: string;
   readonly publicIpv4Count: number;
   readonly nodes: readonly NodeGroupSpec[];
+  /** Where the farm's nodes are, as grid proxy's region filter names it (a continent: "europe"…). */
+  readonly region?: string;
 }
 
 export interface GridSpec {
@@ -71,7 +75,8 @@ export function compileGridSpec(raw: unknown, profiles: Pick<ProfileCatalog, 'no
   let ipv4Total = 0;
   farmList.forEach((rawFarm, f) => {
     const at = `farms[${f}]`;
-    const farm = record(rawFarm, at, ['name', 'publicIpv4Count', 'nodes']);
+    const farm = record(rawFarm, at, ['name', 'publicIpv4Count', 'nodes', 'region']);
+    if (farm.region !== undefined && (typeof farm.region !== 'string' || farm.region.trim() === '')) fail(`${at}.region`, `must be a non-empty string, got ${JSON.stringify(farm.region)}`);
     if (typeof farm.name !== 'string' || farm.name.trim() === '') fail(`${at}.name`, `must be a non-empty string, got ${JSON.stringify(farm.name)}`);
     if (farmNames.has(farm.name)) fail(`${at}.name`, `"${farm.name}" names two farms`);
     farmNames.add(farm.name);
@@ -81,7 +86,8 @@ export function compileGridSpec(raw: unknown, profiles: Pick<ProfileCatalog, 'no
     let farmNodes = 0;
     list(farm.nodes, `${at}.nodes`).forEach((rawGroup, g) => {
       const gat = `${at}.nodes[${g}]`;
-      const group = record(rawGroup, gat, ['template', 'count']);
+      const group = record(rawGroup, gat, ['template', 'count', 'certified']);
+      if (group.certified !== undefined && typeof group.certified !== 'boolean') fail(`${gat}.certified`, `must be true or false, got ${JSON.stringify(group.certified)}`);
       const count = wholeNumber(group.count, `${gat}.count`, MAX_NODES);
       const template = templateOf(group.template, `${gat}.template`, profiles, templates, templateIndex);
       nodeTotal += count;

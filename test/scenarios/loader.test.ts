@@ -80,7 +80,9 @@ test('durations: seconds or a number with a unit', (t) => {
 test('tfrobot: the shared mass-placement example becomes workload groups; bad entries name the field', (t) => {
   const doc = JSON.parse(readFileSync(projectPath('data/examples/tfrobot-mass-placement.json'), 'utf8')) as { vms: unknown[] };
   const groups = tfrobotGroups(doc, 'tfrobot-mass-placement.json', { intervalS: { kind: 'exponential', meanS: 60 } });
-  t.deepEqual(groups, [{ name: 'examplevm123', kind: 'vm', count: 1, cpu: 1, memoryBytes: 2 * 2 ** 30, diskBytes: 15 * 2 ** 30, intervalS: { kind: 'exponential', meanS: 60 } }]);
+  const GiB = 2 ** 30;
+  const nodeGroup = { name: 'group_a', nodesCount: 3, minTotalCpu: 2, minFreeMemoryBytes: 16 * GiB, minFreeSsdBytes: 100 * GiB, minFreeHddBytes: 50 * GiB, publicIpv4: false, certified: false, region: 'europe' };
+  t.deepEqual(groups, [{ name: 'examplevm123', kind: 'vm', count: 1, cpu: 1, memoryBytes: 2 * GiB, diskBytes: 15 * GiB, nodeGroup, intervalS: { kind: 'exponential', meanS: 60 } }]);
   const compiled = compileScenario({ ...randomFaults(), workload: groups }, 'inline');
   t.is(compiled.workload[0]!.count, 1);
   t.throws(() => tfrobotGroups({ vms: [{ name: 'x', vms_count: 0, cpu: 1, mem: 2 }] }, 'robot.json'), { message: /^robot\.json: field vms\[0\]\.vms_count: must be >= 1/ });

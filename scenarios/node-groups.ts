@@ -1,0 +1,55 @@
+// tfrobot's node picking for a node group (tfgrid-sdk-go tfrobot/pkg/deployer/node_filter.go and
+// deployer.go): once, when the group's first VM is due, the first nodes_count nodes that are up,
+// with total CRU >= free_cpu, free memory/SSD/HDD >= the asked bytes, in the region, certified when
+// asked, and with a free public IPv4 in their farm when asked; then the group's VMs go round robin
+// over them. The client (the harness) reads the grid as grid proxy shows it; the scheduler only
+// dispatches to the node chosen.
+
+import type { GridSpec } from '../sim/grid/grid-spec.js';
+import type { World } from '../sim/grid/world.js';
+import type { NodeGroupFilter } from './scenario.js';
+
+interface NodeFacts {
+  readonly region: string | undefined;
+  readonly certified: boolean;
+}
+
+export class NodeGroupPicker {
+  private readonly chosen = new Map<string, { readonly nodes: readonly number[]; next: number }>();
+  private readonly facts: readonly NodeFacts[];
+
+  constructor(private readonly world: World, grid: GridSpec) {
+    this.facts = grid.farms.flatMap((farm) => farm.nodes.flatMap((g) => Array.from({ length: g.count }, () => ({ region: farm.region, certified: g.certified === true }))));
+  }
+
+  /** The group's next node round robin; undefined when fewer than nodes_count nodes match (tfrobot fails the group). */
+  next(filter: NodeGroupFilter): number | undefined {
+    let group = this.chosen.get(filter.name);
+    if (group === undefined) this.chosen.set(filter.name, (group = { nodes: this.pick(filter), next: 0 }));
+    if (group.nodes.length < filter.nodesCount) return undefined;
+    const node = group.nodes[group.next]!;
+    group.next = (group.next + 1) % group.nodes.length;
+    return node;
+  }
+
+  /** Nodes matching the filter now, in node order, at most nodes_count. */
+  pick(filter: NodeGroupFilter): number[] {
+    const { grid } = this.world;
+    const nodes: number[] = [];
+    for (let node = 0; node < grid.nodeCount && nodes.length < filter.nodesCount; node++) {
+      if (this.matches(node, filter)) nodes.push(node);
+    }
+    return nodes;
+  }
+
+  private matches(node: number, filter: NodeGroupFilter): boolean {
+    const { grid } = this.world;
+    const facts = this.facts[node]!;
+    if (!grid.isOn(node)) return false;
+    if (filter.region !== undefined && facts.region !== filter.region) return false;
+    if (filter.certified && !facts.certified) return false;
+    const free = grid.free(node);
+    if (filter.publicIpv4 && free.ipv4 === 0) return false;
+    return grid.total(node).cru >= filter.minTotalCpu && free.mruBytes >= filter.minFreeMemoryBytes && free.sruBytes >= filter.minFreeSsdBytes && free.hruBytes >= filter.minFreeHddBytes;
+  }
+}
