@@ -43,7 +43,8 @@ export class JobTally {
   private healingDone = 0;
   private healingFailed = 0;
 
-  constructor(testbed: Testbed) {
+  /** Only the Testbed's two feeds are read (a dashboard needs no more). */
+  constructor(testbed: Pick<Testbed, 'on' | 'onAudit'>) {
     testbed.onAudit((entry) => this.onAudit(entry));
     testbed.on((event) => this.onEvent(event));
   }

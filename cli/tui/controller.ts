@@ -89,6 +89,8 @@ export class TuiController {
 
   /** One key press, as Ink's useInput reports it; q quits at once, other keys wait their turn. */
   key(input: string, key: KeyInfo = {}): Promise<void> {
+    // Keys typed faster than Ink reads them arrive as one string ("]>>"): each is still one key.
+    if ([...input].length > 1) return [...input].reduce<Promise<void>>((_, ch) => this.key(ch), this.work);
     if (input === 'q') return this.quit(), this.work;
     return this.enqueue(() => (this.state.screen === 'pick' ? this.pickKey(input, key) : this.liveKey(input, key)));
   }
@@ -139,18 +141,18 @@ export class TuiController {
   private async advanceTick(force: boolean): Promise<void> {
     const run = this.run;
     if (run === undefined || this.state.quitting || run.stopped) return;
-    if (!this.state.paused || force) {
-      const t0 = performance.now();
-      if (this.state.speedS !== Infinity) await run.advance(this.state.speedS);
-      else await this.pacer.advance(run, t0, Math.max(this.options.tickMs ?? 100, maxSpeedTickMs));
-      run.sampleNow();
-      this.cost.simMs += performance.now() - t0;
-      this.cost.ticks++;
-      // Stop where a headless run would stop; space carries on past the scenario's end.
-      if (run.finished && !this.sawFinish) {
-        this.sawFinish = true;
-        this.state = { ...this.state, paused: true, message: 'scenario over (see the log); space runs on' };
-      }
+    // Paused, nothing changes between keys, and keys refresh the screen themselves.
+    if (this.state.paused && !force) return;
+    const t0 = performance.now();
+    if (this.state.speedS !== Infinity) await run.advance(this.state.speedS);
+    else await this.pacer.advance(run, t0, Math.max(this.options.tickMs ?? 100, maxSpeedTickMs));
+    run.sampleNow();
+    this.cost.simMs += performance.now() - t0;
+    this.cost.ticks++;
+    // Stop where a headless run would stop; space carries on past the scenario's end.
+    if (run.finished && !this.sawFinish) {
+      this.sawFinish = true;
+      this.state = { ...this.state, paused: true, message: 'scenario over (see the log); space runs on' };
     }
     this.refresh();
   }
@@ -232,7 +234,8 @@ export class TuiController {
     const log = this.run!.logTail(logKept).map((l) => `${formatDuration(l.atS).padStart(6)}  ${l.text}`);
     // The grid does not change shape during a run, but a cursor from another scenario would point nowhere.
     const cursor = this.state.cursor.farm < snapshot.farms.length ? this.state.cursor : cursorAt(0, snapshot.farms);
-    this.set({ snapshot, log, cursor, history: pushHistory(this.state.history, snapshot) });
+    const sameInstant = this.state.snapshot !== undefined && this.state.snapshot.nowS === snapshot.nowS;
+    this.set({ snapshot, log, cursor, history: pushHistory(this.state.history, snapshot, sameInstant) });
   }
 
   private fail(error: unknown): void {

@@ -23,7 +23,7 @@ export function HealingPanel({ healing: h, rows }: HealingPanelProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        Healing queued <Text color={c.queued > 0 ? 'yellow' : undefined}>{c.queued}</Text> · running <Text color={c.running > 0 ? 'cyan' : undefined}>{c.running}</Text> · done {c.done} · failed{' '}
+        Healing queued <Text color={c.queued > 0 ? 'yellow' : undefined}>{c.queued}</Text> running <Text color={c.running > 0 ? 'cyan' : undefined}>{c.running}</Text> done {c.done} failed{' '}
         <Text color={c.failed > 0 ? 'red' : undefined}>{c.failed}</Text> │ re-placed {h.replacements} · zstor repairs {h.repairs} · Z-Net re-applies {h.reapplies}
       </Text>
       {shown.map((a) => (

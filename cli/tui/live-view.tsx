@@ -40,8 +40,8 @@ export function LiveView({ state, columns, rows }: LiveViewProps) {
         <Text bold>zos-testbed tui</Text> · {s.scenario} · seed {s.seed} · t={formatDuration(s.nowS)} ({s.phaseNote}) · {speedLabel(state.speedS)}/tick ·{' '}
         {state.paused ? <Text color="yellow">PAUSED</Text> : <Text color="green">running</Text>} · {s.events} events
       </Text>
-      <NodesLine snapshot={s} message={state.message} />
-      <CursorLine snapshot={s} cursor={state.cursor} />
+      <NodesLine snapshot={s} />
+      <CursorLine snapshot={s} cursor={state.cursor} message={state.message} />
       <FarmGrid farms={s.farms} columns={columns} rows={gridRows} cursor={state.cursor} />
       <Text wrap="truncate">
         Workloads ok <Text color="green">{w.ok}</Text> error <Text color={w.error > 0 ? 'red' : undefined}>{w.error}</Text> paused {w.paused} init {w.init} deleted {w.deleted} · deployments {s.deployments} (unplaced {s.unplaced})

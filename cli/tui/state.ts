@@ -50,13 +50,16 @@ const historyLength = 120;
 
 export const emptyHistory: History = { nodesUp: [], workloadsOk: [], availability: [] };
 
-/** The history with this snapshot's figures appended, the oldest dropped past `historyLength`. */
-export function pushHistory(h: History, s: LiveSnapshot): History {
-  return { nodesUp: push(h.nodesUp, s.nodes.up), workloadsOk: push(h.workloadsOk, s.workloads.ok), availability: push(h.availability, s.availability.fraction) };
-}
-
-function push(values: readonly number[], v: number): number[] {
-  const next = values.length >= historyLength ? values.slice(1) : values.slice();
-  next.push(v);
-  return next;
+/**
+ * The history with this snapshot's figures appended, the oldest dropped past `historyLength`; with
+ * `replaceLast` (no virtual time passed, only a key acted) they overwrite the last values instead, so
+ * that a paused screen's refreshes do not flatten the sparklines.
+ */
+export function pushHistory(h: History, s: LiveSnapshot, replaceLast: boolean): History {
+  const put = (values: readonly number[], v: number): number[] => {
+    const next = replaceLast && values.length > 0 ? values.slice(0, -1) : values.length >= historyLength ? values.slice(1) : values.slice();
+    next.push(v);
+    return next;
+  };
+  return { nodesUp: put(h.nodesUp, s.nodes.up), workloadsOk: put(h.workloadsOk, s.workloads.ok), availability: put(h.availability, s.availability.fraction) };
 }

@@ -13,14 +13,13 @@ export function availabilityColour(fraction: number): 'green' | 'yellow' | 'red'
   return fraction >= 0.99 ? 'green' : fraction >= 0.9 ? 'yellow' : 'red';
 }
 
-export function NodesLine({ snapshot: s, message }: { readonly snapshot: LiveSnapshot; readonly message: string }) {
+export function NodesLine({ snapshot: s }: { readonly snapshot: LiveSnapshot }) {
   const a = s.availability;
   return (
     <Text wrap="truncate">
       Nodes {s.nodes.total}: up <Text color="green">{s.nodes.up}</Text> standby <Text color="yellow">{s.nodes.standby}</Text> down{' '}
-      <Text color={s.nodes.down > 0 ? 'red' : undefined}>{s.nodes.down}</Text> · availability <Text color={availabilityColour(a.fraction)}>{percent(a.fraction)}</Text> ({a.unavailable} of {a.counted} deployments
+      <Text color={s.nodes.down > 0 ? 'red' : undefined}>{s.nodes.down}</Text> · availability <Text color={availabilityColour(a.fraction)}>{percent(a.fraction)}</Text> ({a.unavailable}/{a.counted} deployments
       down, {a.hoursLost.toFixed(1)} h lost) · hub {s.hubUp ? 'up' : <Text color="red">DOWN</Text>}
-      {message === '' ? '' : ` · ${message}`}
     </Text>
   );
 }
@@ -48,13 +47,14 @@ export function DownNodesLine({ snapshot: s }: { readonly snapshot: LiveSnapshot
 
 const stateName = ['up', 'standby', 'down'] as const;
 
-export function CursorLine({ snapshot: s, cursor }: { readonly snapshot: LiveSnapshot; readonly cursor: Cursor }) {
+/** The cursor's node, and the last action's outcome (the line an operator reads after a key). */
+export function CursorLine({ snapshot: s, cursor, message }: { readonly snapshot: LiveSnapshot; readonly cursor: Cursor; readonly message: string }) {
   const farm = s.farms[cursor.farm]!;
   const state = farm.states[cursor.offset]! as 0 | 1 | 2;
   return (
     <Text wrap="truncate">
       Cursor › {farm.name} node {cursorNode(cursor, s.farms)} (<Text color={state === NodeState.up ? 'green' : state === NodeState.down ? 'red' : 'yellow'}>{stateName[state]}</Text>,{' '}
-      {cursor.offset + 1} of {farm.states.length})
+      {cursor.offset + 1} of {farm.states.length}){message === '' ? '' : ` · ${message}`}
     </Text>
   );
 }
