@@ -88,14 +88,16 @@ test('tui under tmux: a farm partition, availability falling, healing filling an
   t.regex(exited, /EXIT=0/);
 });
 
-test('tui under tmux: SIGTERM ends it promptly with 143', async (t) => {
-  const term = terminal(t, 'sigterm', `node ${builtBinary()} tui farm-partition --speed max`);
-  await term.waitFor('the live view running', (s) => /farm-west/.test(s) && /running/.test(s));
-  // The pane's process is the shell running the command line; the TUI is its one child.
-  const pid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', term.panePid()], { encoding: 'utf8' }).trim());
-  const t0 = Date.now();
-  process.kill(pid, 'SIGTERM');
-  const exited = await term.waitFor('exit', (s) => /EXIT=\d+/.test(s), 10_000);
-  t.log(`exited ${Date.now() - t0} ms after SIGTERM`);
-  t.regex(exited, /EXIT=143/);
-});
+for (const [signal, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  test(`tui under tmux: ${signal} at max speed ends it promptly with ${status}`, async (t) => {
+    const term = terminal(t, signal.toLowerCase(), `node ${builtBinary()} tui farm-partition --speed max`);
+    await term.waitFor('the live view running', (s) => /farm-west/.test(s) && /running/.test(s));
+    // The pane's process is the shell running the command line; the TUI is its one child.
+    const pid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', term.panePid()], { encoding: 'utf8' }).trim());
+    const t0 = Date.now();
+    process.kill(pid, signal);
+    const exited = await term.waitFor('exit', (s) => /EXIT=\d+/.test(s), 10_000);
+    t.log(`exited ${Date.now() - t0} ms after ${signal}`);
+    t.regex(exited, new RegExp(`EXIT=${status}`));
+  });
+}
