@@ -61,6 +61,19 @@ test('farm-partition: availability falls beside the node counts, the healing pan
   t.regex(f, /availability [▁▂▃▄▅▆▇█]+ 100\.0 %/, 'availability has its sparkline');
 });
 
+test('--no-reconcile: the same partition, and nothing heals (zos alone)', async (t) => {
+  const { controller, frame } = start(t, { speedS: 900, run: { reconcile: false } });
+  await controller.ready();
+  for (let i = 0; i < 9; i++) await controller.key('s');
+  const s = controller.getState().snapshot!;
+  t.is(s.nowS, 8100);
+  t.true(s.availability.fraction < 0.9, `availability ${s.availability.fraction}`);
+  t.deepEqual(s.healing.counts, { queued: 0, running: 0, done: 0, failed: 0 });
+  t.is(s.healing.replacements, 0);
+  await waitUntil('the frame', frame, { until: (f) => f.includes('t=2.25h') });
+  t.regex(frame(), /Healing queued 0 running 0 done 0 failed 0 │ re-placed 0/);
+});
+
 test('cursor: ] and > aim k at a chosen node of a chosen farm; tab finds a down node, r repairs it', async (t) => {
   const { controller, frame } = start(t);
   await controller.ready();
