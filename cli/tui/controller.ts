@@ -90,7 +90,7 @@ export class TuiController {
   /** One key press, as Ink's useInput reports it; q quits at once, other keys wait their turn. */
   key(input: string, key: KeyInfo = {}): Promise<void> {
     // Keys typed faster than Ink reads them arrive as one string ("]>>"): each is still one key.
-    if ([...input].length > 1) return [...input].reduce<Promise<void>>((_, ch) => this.key(ch), this.work);
+    if ([...input].length > 1 && !input.includes('\u001B')) return [...input].reduce<Promise<void>>((_, ch) => this.key(ch), this.work);
     if (input === 'q') return this.quit(), this.work;
     return this.enqueue(() => (this.state.screen === 'pick' ? this.pickKey(input, key) : this.liveKey(input, key)));
   }
