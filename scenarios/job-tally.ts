@@ -6,8 +6,12 @@ import type { AuditEntry } from '../scheduler/reconciler/reconciler-types.js';
 import type { JobEvent, Testbed } from '../scheduler/testbed.js';
 
 export interface QueueCounts {
+  /** Due and waiting for a worker slot (or for their node's FIFO). */
   readonly waiting: number;
   readonly active: number;
+  /** Waiting out a retry's backoff: not due yet (BullMQ's "delayed" list). */
+  readonly delayed: number;
+  /** Jobs on their second or later attempt, whatever their state now (delayed, waiting or active). */
   readonly retrying: number;
   readonly completed: number;
   readonly failed: number;
@@ -28,7 +32,9 @@ export interface HealingAction {
 const keptActions = 50;
 
 export class JobTally {
-  private readonly state = new Map<string, 'waiting' | 'active' | 'retrying'>();
+  private readonly state = new Map<string, 'waiting' | 'active' | 'delayed'>();
+  /** Unfinished jobs that failed an attempt and will run again. */
+  private readonly retried = new Set<string>();
   private completed = 0;
   private failed = 0;
   /** The reconciler's jobs not finished yet, and the newest actions whatever their state. */
@@ -37,7 +43,8 @@ export class JobTally {
   private healingDone = 0;
   private healingFailed = 0;
 
-  constructor(testbed: Testbed) {
+  /** Only the Testbed's two feeds are read (a dashboard needs no more). */
+  constructor(testbed: Pick<Testbed, 'on' | 'onAudit'>) {
     testbed.onAudit((entry) => this.onAudit(entry));
     testbed.on((event) => this.onEvent(event));
   }
@@ -45,13 +52,13 @@ export class JobTally {
   queue(): QueueCounts {
     let waiting = 0;
     let active = 0;
-    let retrying = 0;
+    let delayed = 0;
     for (const s of this.state.values()) {
       if (s === 'waiting') waiting++;
       else if (s === 'active') active++;
-      else retrying++;
+      else delayed++;
     }
-    return { waiting, active, retrying, completed: this.completed, failed: this.failed };
+    return { waiting, active, delayed, retrying: this.retried.size, completed: this.completed, failed: this.failed };
   }
 
   /** The reconciler's actions by state, and the newest ones, newest first. */
@@ -85,11 +92,14 @@ export class JobTally {
         this.state.set(event.id, 'active');
         break;
       case 'retrying':
-        this.state.set(event.id, 'retrying');
+        // The transport holds the job back for its backoff, then runs it again (no new 'queued').
+        this.state.set(event.id, 'delayed');
+        this.retried.add(event.id);
         break;
       case 'completed':
       case 'failed':
         this.state.delete(event.id);
+        this.retried.delete(event.id);
         if (event.kind === 'completed') this.completed++;
         else this.failed++;
         break;

@@ -1,5 +1,5 @@
 // A scenario run that advances in caller-sized slices of virtual time and takes faults from a person
-// (kill, disk, partition, reboot, heal), aimed at a chosen node or farm or the next one round robin.
+// (kill, repair, disk, partition, reboot, heal), aimed at a chosen node or farm or the next one round robin.
 // The run itself (Testbed, harness, safety/liveness loop) is scenario-run.ts's, as headless.
 // Leaves out wall-clock pacing and drawing: the TUI does those.
 
@@ -109,6 +109,11 @@ export class LiveRun {
     return this.run.finished;
   }
 
+  /** True after interrupt(): an advance() stopped short, and only close() is left. */
+  get stopped(): boolean {
+    return this.run.stopped;
+  }
+
   /** Stops an advance() in progress; then only close() is left. */
   interrupt(): void {
     this.run.interrupt();
@@ -158,6 +163,16 @@ export class LiveRun {
     if (target === null) return this.note(node === undefined ? 'reboot: no node is up' : `reboot: node ${node} is not up`), null;
     this.world.grid.reboot(target);
     this.note(`reboot: node ${target}`);
+    return target;
+  }
+
+  /** Repairs `node` if it is down (crashed), or the next down node (round robin); it boots as after any outage. */
+  repairNode(node?: number): number | null {
+    const { grid } = this.world;
+    const target = this.targetNode(node, (n) => grid.table.failed[n] === 1);
+    if (target === null) return this.note(node === undefined ? 'repair: no node is down' : `repair: node ${node} is not down`), null;
+    grid.repair(target);
+    this.note(`repair: node ${target}`);
     return target;
   }
 

@@ -1,57 +1,24 @@
-// The TUI's controller: paces a LiveRun by wall time (one slice of virtual time per tick), maps keys
-// to actions, keeps sparkline history, and hands the components a plain state. Leaves out drawing.
+// The TUI's controller: opens a LiveRun, paces it by wall time (one slice of virtual time per tick),
+// runs keys and ticks one at a time in arrival order, and hands the components a plain TuiState.
+// Leaves out drawing (the components), the key table (keys.ts) and the faults (fault-keys.ts).
 
 import { builtinScenarios, compileBuiltin } from '../../scenarios/builtin/index.js';
 import type { CompiledScenario } from '../../scenarios/compiled.js';
 import { formatDuration } from '../../scenarios/duration.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { LiveRun, type LiveOptions, type LiveSnapshot } from '../../scenarios/live.js';
-import type { RunObserver } from '../../scenarios/observer.js';
-import { RunRecorder, writeReports } from '../../reports/index.js';
+import { LiveRun, type LiveOptions } from '../../scenarios/live.js';
+import { cursorAt, cursorNode, moveFarm, moveNode, nextWhere, startCursor } from './cursor.js';
+import { injectFault } from './fault-keys.js';
+import { liveCommand, type Command, type KeyInfo } from './keys.js';
+import { MaxSpeedPacer, maxSpeedTickMs } from './pacer.js';
+import { ReportKey } from './report-key.js';
+import { emptyHistory, pushHistory, speedLabel, stepSpeed, type TuiState } from './state.js';
 
-/** Virtual seconds per tick that +/- step through; Infinity is "max": simulate for most of each tick. */
-export const speeds = [1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 86_400, 7 * 86_400, Infinity] as const;
-
-/**
- * At max speed, wall milliseconds simulated per tick. Reading the state and drawing a frame cost about
- * 10–20 ms at 10,000 nodes, so four frames a second keep them under a tenth of the time, and a key
- * still answers within a quarter of a second.
- */
-const maxSpeedTickMs = 250;
-/**
- * At most this much virtual time per max-speed tick: an idle grid (no events left) would otherwise
- * cover years per tick and flood the report recorder with empty buckets.
- */
-const maxTickS = 30 * 86_400;
-/** At max speed, wall milliseconds between looks at the clock (the chunk of virtual time adapts). */
-const chunkTargetMs = 5;
-
-export function speedLabel(speedS: number): string {
-  return speedS === Infinity ? 'max' : formatDuration(speedS);
-}
-
-export interface ScenarioChoice {
-  readonly name: string;
-  readonly description: string;
-}
-
-export interface TuiState {
-  readonly screen: 'pick' | 'live';
-  readonly choices: readonly ScenarioChoice[];
-  readonly selected: number;
-  readonly snapshot: LiveSnapshot | undefined;
-  readonly log: readonly string[];
-  readonly history: { readonly nodesUp: readonly number[]; readonly workloadsOk: readonly number[] };
-  readonly paused: boolean;
-  readonly speedS: number;
-  /** The last action's outcome, shown under the header. */
-  readonly message: string;
-  readonly quitting: boolean;
-}
+export { speedLabel, speeds, type ScenarioChoice, type TuiState } from './state.js';
 
 export interface ControllerOptions {
-  /** Start straight in the live view of this scenario (a built-in name or a .json path). */
-  readonly scenario?: string;
+  /** Start straight in the live view of this scenario (a built-in name, a .json path, or one loaded). */
+  readonly scenario?: string | CompiledScenario;
   readonly seed?: string;
   /** Wall milliseconds between ticks (default 100). */
   readonly tickMs?: number;
@@ -59,7 +26,7 @@ export interface ControllerOptions {
   readonly speedS?: number;
   /** Where `w` writes the report (default ./tui-report-SCENARIO). */
   readonly reportDir?: string;
-  /** Start paused (tests step by hand). */
+  /** Start paused (tests step by hand; the CLI's --paused). */
   readonly paused?: boolean;
   /** Record for `w` (default true); recording costs about a third more simulation time at 10,000 nodes. */
   readonly record?: boolean;
@@ -67,23 +34,23 @@ export interface ControllerOptions {
   readonly run?: Pick<LiveOptions, 'transport' | 'reconcile'>;
 }
 
-const historyLength = 120;
 const logKept = 50;
 
 export class TuiController {
   private state: TuiState;
   private run: LiveRun | undefined;
-  private recorder: RunRecorder | undefined;
-  private reportWritten: string | undefined;
+  private report: ReportKey | undefined;
+  private readonly pacer = new MaxSpeedPacer();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timing = false;
-  /** Virtual seconds per max-speed chunk, adapted to the grid's pace. */
-  private chunkS = 600;
   private sawFinish = false;
-  private ticking = false;
+  /** Keys and ticks in arrival order, one at a time: a fault never lands in the middle of a slice. */
+  private work: Promise<void> = Promise.resolve();
   private started: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
-  /** Wall milliseconds spent inside advance(), and virtual seconds covered: for the slowdown figure. */
+  /** What stopped the run (a failed open, a harness error): the CLI prints it once Ink is gone. */
+  failure: unknown;
+  /** Wall milliseconds spent advancing and reading the state, and ticks: for `bench tui`. */
   readonly cost = { simMs: 0, snapshotMs: 0, ticks: 0 };
 
   constructor(private readonly options: ControllerOptions = {}) {
@@ -93,13 +60,14 @@ export class TuiController {
       selected: 0,
       snapshot: undefined,
       log: [],
-      history: { nodesUp: [], workloadsOk: [] },
+      history: emptyHistory,
+      cursor: startCursor,
       paused: options.paused ?? false,
       speedS: options.speedS ?? 60,
       message: '',
       quitting: false,
     };
-    if (options.scenario !== undefined) void this.start(loadScenario(options.scenario));
+    if (options.scenario !== undefined) this.start(typeof options.scenario === 'string' ? loadScenario(options.scenario) : options.scenario);
   }
 
   getState = (): TuiState => this.state;
@@ -109,84 +77,27 @@ export class TuiController {
     return () => this.listeners.delete(listener);
   };
 
-  /** One key press, as Ink's useInput reports it. */
-  key(input: string, key: { readonly return?: boolean; readonly upArrow?: boolean; readonly downArrow?: boolean } = {}): void {
-    if (input === 'q') return this.quit();
-    if (this.state.screen === 'pick') return this.pickKey(input, key);
-    const run = this.run!;
-    switch (input) {
-      case ' ':
-        return this.set({ paused: !this.state.paused, message: this.state.paused ? 'resumed' : 'paused' });
-      case 's':
-        return void this.tick(true);
-      case '+':
-      case '=':
-        return this.changeSpeed(1);
-      case '-':
-        return this.changeSpeed(-1);
-      case 'k':
-        return this.act(() => run.killNode(), (n) => (n === null ? 'no node up to kill' : `killed node ${n}`));
-      case 'd':
-        return this.act(() => run.failDisk(), (d) => (d === null ? 'no healthy disk' : `failed HDD ${d.disk} of node ${d.node}`));
-      case 'p':
-        return this.act(() => run.partitionFarm(), (f) => (f === null ? 'every farm is down' : `partitioned ${f}`));
-      case 'r':
-        return this.act(() => run.rebootNode(), (n) => (n === null ? 'no node up to reboot' : `rebooted node ${n}`));
-      case 'h':
-        return this.act(() => run.healAll(), (n) => `healed: ${n} nodes repaired, hub up`);
-      case 'w':
-        return this.set({ message: this.writeReport() });
-      default:
-        return;
-    }
+  /** Resolves once the run asked for is open (or failed to open). */
+  ready(): Promise<void> {
+    return this.started;
+  }
+
+  /** Resolves once every key and tick queued so far is done. */
+  idle(): Promise<void> {
+    return this.work;
+  }
+
+  /** One key press, as Ink's useInput reports it; q quits at once, other keys wait their turn. */
+  key(input: string, key: KeyInfo = {}): Promise<void> {
+    // Keys typed faster than Ink reads them arrive as one string ("]>>"): each is still one key.
+    if ([...input].length > 1 && !input.includes('\u001B')) return [...input].reduce<Promise<void>>((_, ch) => this.key(ch), this.work);
+    if (input === 'q') return this.quit(), this.work;
+    return this.enqueue(() => (this.state.screen === 'pick' ? this.pickKey(input, key) : this.liveKey(input, key)));
   }
 
   /** Advances one slice (unless paused and not forced) and publishes a fresh state. */
-  async tick(force = false): Promise<void> {
-    if (this.run === undefined || this.state.quitting || this.ticking) return;
-    this.ticking = true;
-    try {
-      await this.advanceTick(force);
-    } finally {
-      this.ticking = false;
-    }
-    this.refresh();
-  }
-
-  private async advanceTick(force: boolean): Promise<void> {
-    if (this.run === undefined) return;
-    if (!this.state.paused || force) {
-      const t0 = performance.now();
-      if (this.state.speedS !== Infinity) await this.run.advance(this.state.speedS);
-      else await this.advanceForBudget(t0);
-      this.run.sampleNow();
-      this.cost.simMs += performance.now() - t0;
-      this.cost.ticks++;
-      // Stop where a headless run would stop; space carries on past the scenario's end.
-      if (this.run.finished && !this.sawFinish) {
-        this.sawFinish = true;
-        this.state = { ...this.state, paused: true, message: 'scenario over (see the log); space runs on' };
-      }
-    }
-  }
-
-  /**
-   * Max speed: simulate in chunks until this tick's wall budget is spent. Chunks only pause the
-   * simulation between events, they never reorder them; the chunk adapts so that a look at the clock
-   * comes about every few milliseconds whatever the grid's size.
-   */
-  private async advanceForBudget(t0: number): Promise<void> {
-    const budgetMs = Math.max(this.options.tickMs ?? 100, maxSpeedTickMs);
-    const untilS = this.run!.nowS + maxTickS;
-    const finishedBefore = this.run!.finished;
-    for (;;) {
-      const c0 = performance.now();
-      await this.run!.advance(Math.min(this.chunkS, untilS - this.run!.nowS));
-      const now = performance.now();
-      const tookMs = Math.max(now - c0, 0.01);
-      this.chunkS = Math.min(30 * 86_400, Math.max(60, this.chunkS * Math.min(4, chunkTargetMs / tookMs)));
-      if (now - t0 >= budgetMs || this.run!.nowS >= untilS || this.run!.finished !== finishedBefore) return;
-    }
+  tick(force = false): Promise<void> {
+    return this.enqueue(() => this.advanceTick(force));
   }
 
   /**
@@ -213,108 +124,135 @@ export class TuiController {
     this.timer = undefined;
   }
 
-  private pickKey(input: string, key: { readonly return?: boolean; readonly upArrow?: boolean; readonly downArrow?: boolean }): void {
+  /** Stops the clock, cuts a slice in progress short and closes the run's Testbed (its transport). */
+  async close(): Promise<void> {
+    this.stop();
+    await this.started;
+    this.run?.interrupt();
+    await this.work;
+    await this.run?.close();
+  }
+
+  private enqueue(step: () => void | Promise<void>): Promise<void> {
+    this.work = this.work.then(step).catch((error: unknown) => this.fail(error));
+    return this.work;
+  }
+
+  private async advanceTick(force: boolean): Promise<void> {
+    const run = this.run;
+    if (run === undefined || this.state.quitting || run.stopped) return;
+    // Paused, nothing changes between keys, and keys refresh the screen themselves.
+    if (this.state.paused && !force) return;
+    const t0 = performance.now();
+    if (this.state.speedS !== Infinity) await run.advance(this.state.speedS);
+    else await this.pacer.advance(run, t0, Math.max(this.options.tickMs ?? 100, maxSpeedTickMs));
+    run.sampleNow();
+    this.cost.simMs += performance.now() - t0;
+    this.cost.ticks++;
+    // Stop where a headless run would stop; space carries on past the scenario's end.
+    if (run.finished && !this.sawFinish) {
+      this.sawFinish = true;
+      this.state = { ...this.state, paused: true, message: 'scenario over (see the log); space runs on' };
+    }
+    this.refresh();
+  }
+
+  private pickKey(input: string, key: KeyInfo): void {
     const count = this.state.choices.length;
     if (key.upArrow === true) return this.set({ selected: (this.state.selected + count - 1) % count });
     if (key.downArrow === true) return this.set({ selected: (this.state.selected + 1) % count });
     if (key.return === true || input === '\r') {
       const name = this.state.choices[this.state.selected]!.name;
-      void this.start(compileBuiltin(builtinScenarios.find((s) => s.name === name)!));
-      this.publish();
+      this.start(compileBuiltin(builtinScenarios.find((s) => s.name === name)!));
     }
   }
 
-  /** Opens the run (its Testbed); keys and ticks before it is open do nothing. */
-  private start(scenario: CompiledScenario): Promise<void> {
-    const seed = this.options.seed === undefined ? {} : { seed: this.options.seed };
-    if (this.options.record !== false) {
-      this.recorder = new RunRecorder({ bucketS: bucketFor(scenario.durationS + scenario.convergeWithinS), seed: this.options.seed ?? scenario.seed ?? '1', scenario: scenario.name });
+  private liveKey(input: string, key: KeyInfo): void | Promise<void> {
+    if (this.run === undefined) return;
+    const command = liveCommand(input, key);
+    if (command !== undefined) return this.perform(this.run, command);
+  }
+
+  private perform(run: LiveRun, c: Command): void | Promise<void> {
+    const farms = this.state.snapshot!.farms;
+    switch (c.kind) {
+      case 'quit':
+        return this.quit();
+      case 'pause':
+        return this.set({ paused: !this.state.paused, message: this.state.paused ? 'resumed' : 'paused' });
+      case 'step':
+        return this.advanceTick(true);
+      case 'speed': {
+        const speedS = stepSpeed(this.state.speedS, c.step);
+        return this.set({ speedS, message: `speed ${speedLabel(speedS)} per tick` });
+      }
+      case 'farm':
+        return this.set({ cursor: moveFarm(this.state.cursor, farms, c.step) });
+      case 'node':
+        return this.set({ cursor: moveNode(this.state.cursor, farms, c.step) });
+      case 'next-down': {
+        const at = nextWhere(this.state.cursor, farms, (s) => s === 2);
+        return this.set(at === null ? { message: 'no node is down' } : { cursor: at, message: `cursor on down node ${cursorNode(at, farms)}` });
+      }
+      case 'fault': {
+        const aimed = c.at === 'cursor';
+        const target = aimed ? { node: cursorNode(this.state.cursor, farms), farm: this.state.cursor.farm } : { node: undefined, farm: undefined };
+        this.state = { ...this.state, message: injectFault(run, c.fault, target) };
+        return this.refresh();
+      }
+      case 'heal':
+        this.state = { ...this.state, message: `healed: ${run.healAll()} nodes repaired, hub up` };
+        return this.refresh();
+      case 'report':
+        return this.set({ message: this.writeReport(run) });
     }
-    const observer = this.recorder === undefined ? {} : { observer: this.guarded(this.recorder) };
-    this.started = LiveRun.open(scenario, { ...seed, ...observer, ...this.options.run }).then((run) => {
+  }
+
+  /** Opens the run (its Testbed); keys and ticks wait behind the opening. */
+  private start(scenario: CompiledScenario): void {
+    const seed = this.options.seed ?? scenario.seed ?? '1';
+    if (this.options.record !== false) this.report = new ReportKey(scenario, seed);
+    this.set({ screen: 'loading', message: `opening ${scenario.name}…` });
+    const opening = LiveRun.open(scenario, { seed, ...(this.report === undefined ? {} : { observer: this.report.observer() }), ...this.options.run }).then((run) => {
       this.run = run;
       this.state = { ...this.state, screen: 'live', message: `started ${scenario.name}` };
-      this.refresh(false);
+      this.refresh();
     });
-    return this.started;
+    this.started = opening.catch((error: unknown) => this.fail(error));
+    this.work = this.work.then(() => this.started);
   }
 
-  /** Resolves once the run asked for is open (tests await it before pressing keys). */
-  ready(): Promise<void> {
-    return this.started;
+  private writeReport(run: LiveRun): string {
+    if (this.report === undefined) return 'no report: recording is off (--no-record)';
+    return this.report.write(run, this.options.reportDir ?? `tui-report-${run.scenario.name}`);
   }
 
-  private act<T>(action: () => T, say: (result: T) => string): void {
-    this.set({ message: say(action()) });
-    this.refresh();
-  }
-
-  private changeSpeed(step: 1 | -1): void {
-    const i = speeds.findIndex((s) => s >= this.state.speedS);
-    const next = speeds[Math.max(0, Math.min(speeds.length - 1, (i < 0 ? speeds.length - 1 : i) + step))]!;
-    this.set({ speedS: next, message: `speed ${speedLabel(next)} per tick` });
-  }
-
-  private writeReport(): string {
-    if (this.recorder === undefined) return 'no report: recording is off (--no-record)';
-    if (this.reportWritten !== undefined) return `report already written to ${this.reportWritten} (one per run)`;
-    const run = this.run!;
-    const dir = this.options.reportDir ?? `tui-report-${run.scenario.name}`;
-    // A recorder's record is final once finished, so this is the run's one report, 0 to now.
-    const files = writeReports(this.recorder!.finish(run.nowS), dir);
-    this.reportWritten = dir;
-    return `report: ${files.length} files in ${dir}`;
-  }
-
-  /** The recorder hears the run until its report is written; after that it would throw. */
-  private guarded(recorder: RunRecorder): RunObserver {
-    const live = (): boolean => this.reportWritten === undefined;
-    return {
-      sample: (nowS, s) => live() && recorder.sample(nowS, s),
-      node: (nowS, n) => live() && recorder.node(nowS, n),
-      operation: (op) => live() && recorder.operation(op),
-      event: (nowS, kind, fields) => live() && recorder.event(nowS, kind, fields),
-    };
-  }
-
-  private refresh(publish = true): void {
+  private refresh(): void {
     const t0 = performance.now();
     const snapshot = this.run!.snapshot();
     this.cost.snapshotMs += performance.now() - t0;
-    const h = this.state.history;
     const log = this.run!.logTail(logKept).map((l) => `${formatDuration(l.atS).padStart(6)}  ${l.text}`);
-    this.state = {
-      ...this.state,
-      snapshot,
-      log,
-      history: { nodesUp: push(h.nodesUp, snapshot.nodes.up), workloadsOk: push(h.workloadsOk, snapshot.workloads.ok) },
-    };
-    if (publish) this.publish();
+    // The grid does not change shape during a run, but a cursor from another scenario would point nowhere.
+    const cursor = this.state.cursor.farm < snapshot.farms.length ? this.state.cursor : cursorAt(0, snapshot.farms);
+    const sameInstant = this.state.snapshot !== undefined && this.state.snapshot.nowS === snapshot.nowS;
+    this.set({ snapshot, log, cursor, history: pushHistory(this.state.history, snapshot, sameInstant) });
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    this.stop();
+    this.set({ quitting: true, message: `stopped: ${error instanceof Error ? error.message : String(error)}` });
   }
 
   private quit(): void {
     this.stop();
+    // A slice in progress (a long one over BullMQ) stops after its current event instead of finishing.
+    this.run?.interrupt();
     this.set({ quitting: true });
   }
 
   private set(patch: Partial<TuiState>): void {
     this.state = { ...this.state, ...patch };
-    this.publish();
-  }
-
-  private publish(): void {
     for (const l of this.listeners) l();
   }
-}
-
-function push(values: readonly number[], v: number): number[] {
-  const next = values.length >= historyLength ? values.slice(1) : values.slice();
-  next.push(v);
-  return next;
-}
-
-/** As `run --out`: the finest bucket width that keeps a run under 10,000 timeseries rows. */
-function bucketFor(totalS: number): number {
-  const widths = [60, 300, 900, 3600, 21_600, 86_400, 7 * 86_400];
-  return widths.find((w) => totalS / w <= 10_000) ?? 30 * 86_400;
 }

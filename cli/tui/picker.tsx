@@ -2,7 +2,7 @@
 // selection it is given; moving and starting are the controller's.
 
 import { Box, Text } from 'ink';
-import type { ScenarioChoice } from './controller.js';
+import type { ScenarioChoice } from './state.js';
 import { pickHelp } from './help-line.js';
 
 export interface PickerProps {

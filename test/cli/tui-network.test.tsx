@@ -43,9 +43,9 @@ test('network panel: nothing measured yet shows dashes, not NaN', (t) => {
 function start(t: { teardown(fn: () => void): void }, scenario: string) {
   const controller = new TuiController({ scenario, paused: true, reportDir: 'unused', record: false });
   const app = render(<App controller={controller} />);
-  t.teardown(() => {
-    controller.stop();
+  t.teardown(async () => {
     app.unmount();
+    await controller.close();
   });
   return { controller, app, frame: (): string => app.lastFrame() ?? '' };
 }

@@ -20,13 +20,14 @@ const farmRow = (frame: string, farm: string): string => frame.split('\n').find(
 test('live view: farm rows, k kills a node, h heals, q quits', async (t) => {
   const controller = new TuiController({ scenario: 'farm-partition', paused: true, reportDir: 'unused' });
   const app = render(<App controller={controller} />);
-  t.teardown(() => {
-    controller.stop();
+  t.teardown(async () => {
     app.unmount();
+    await controller.close();
   });
   const frame = (): string => app.lastFrame() ?? '';
   await waitUntil('farm rows', frame, { until: (f) => /farm-north .*up 25 standby 0 down 0/.test(f) });
-  t.regex(frame(), /Nodes 100: up 100 standby 0 down 0/);
+  t.regex(frame(), /Nodes 100: up 100 standby 0 down 0 · availability 100\.0 %/);
+  t.regex(frame(), /Cursor › farm-north node 0 \(up, 1 of 25\)/);
   t.regex(frame(), /space pause[\s\S]*q quit/, 'the help line is visible');
   t.regex(frame(), /PAUSED/);
 
@@ -37,7 +38,8 @@ test('live view: farm rows, k kills a node, h heals, q quits', async (t) => {
   app.stdin.write('k');
   await waitUntil('a node down', frame, { until: (f) => /Nodes 100: up 99 standby 0 down 1/.test(f) });
   t.regex(farmRow(frame(), 'farm-north'), /✕.*up 24 standby 0 down 1/, 'node 0 shows down in its farm row');
-  t.regex(frame(), /killed node 0/);
+  t.regex(frame(), /killed node 0 \(farm-north\)/);
+  t.regex(frame(), /Down nodes \(1\): 0/);
   t.log(frame());
 
   app.stdin.write('h');
@@ -50,12 +52,12 @@ test('live view: farm rows, k kills a node, h heals, q quits', async (t) => {
   t.pass();
 });
 
-test('picker: Enter starts the selected scenario; p, d, r and speed keys act', async (t) => {
+test('picker: Enter starts the selected scenario; p, d, B and speed keys act', async (t) => {
   const controller = new TuiController({ paused: true, reportDir: 'unused' });
   const app = render(<App controller={controller} />);
-  t.teardown(() => {
-    controller.stop();
+  t.teardown(async () => {
     app.unmount();
+    await controller.close();
   });
   const frame = (): string => app.lastFrame() ?? '';
   await waitUntil('the list', frame, { until: (f) => f.includes('pick a scenario') });
@@ -75,7 +77,8 @@ test('picker: Enter starts the selected scenario; p, d, r and speed keys act', a
   await waitUntil('partition', frame, { until: (f) => /farm-north .*up 0 standby 0 down 25/.test(f) });
   app.stdin.write('h');
   await waitUntil('healed', frame, { until: (f) => /Nodes 100: up 100/.test(f) });
-  app.stdin.write('r');
+  // Node 0 under the cursor is still booting after the heal (paused: no time passed), so B: the next node up.
+  app.stdin.write('B');
   await waitUntil('reboot', frame, { until: (f) => /rebooted node \d+/.test(f) });
   app.stdin.write('d');
   await waitUntil('disk', frame, { until: (f) => /disk failures 1/.test(f) });
@@ -117,36 +120,45 @@ test('w writes the report once, into the directory given', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'zt-tui-report-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const controller = new TuiController({ scenario: 'farm-partition', paused: true, reportDir: dir });
-  for (let i = 0; i < 30; i++) controller.key('s');
-  controller.key('k');
-  controller.key('w');
+  t.teardown(() => controller.close());
+  for (let i = 0; i < 30; i++) void controller.key('s');
+  void controller.key('k');
+  await controller.key('w');
   t.regex(controller.getState().message, /report: 5 files in /);
   t.deepEqual(readdirSync(dir).sort(), ['nodes.csv', 'operations.csv', 'report.html', 'summary.csv', 'timeseries.csv']);
   // The run goes on after the report; a second w says where the first one went.
-  controller.key('s');
-  controller.key('w');
+  void controller.key('s');
+  await controller.key('w');
   t.regex(controller.getState().message, /already written/);
 });
 
-test('same seed and same keys give the same state (the controller adds no randomness)', (t) => {
-  const play = (): unknown => {
+test('same seed and same keys give the same state (the controller adds no randomness)', async (t) => {
+  const play = async (): Promise<unknown> => {
     const c = new TuiController({ scenario: 'farm-partition', paused: true, reportDir: 'unused' });
-    for (const k of 'ssssskssdsspsssrsssshsss+ss') c.key(k);
+    // Keys are queued without waiting, as a fast typist's would be: they still run in order, between slices.
+    for (const k of 'ssssskss]>>dsspsssKsssrsssshsss+ssRsDs[<k') void c.key(k);
+    await c.idle();
     const s = c.getState();
-    return { snapshot: { ...s.snapshot, farms: s.snapshot!.farms.map((f) => ({ ...f, states: [...f.states] })) }, log: s.log, history: s.history };
+    await c.close();
+    return { snapshot: { ...s.snapshot, farms: s.snapshot!.farms.map((f) => ({ ...f, states: [...f.states] })) }, log: s.log, history: s.history, cursor: s.cursor };
   };
-  t.deepEqual(play(), play());
+  const first = await play();
+  t.deepEqual(first, await play());
 });
 
 test('d under a zstor scenario: the storage line shows objects degraded', async (t) => {
   const controller = new TuiController({ scenario: 'zstor-backend-lost', paused: true, speedS: 300, record: false });
   const app = render(<App controller={controller} />);
-  t.teardown(() => app.unmount());
+  t.teardown(async () => {
+    app.unmount();
+    await controller.close();
+  });
   const frame = (): string => app.lastFrame() ?? '';
-  for (let i = 0; i < 10; i++) controller.key('s');
+  for (let i = 0; i < 10; i++) void controller.key('s');
   await waitUntil('zstor objects', frame, { until: (f) => /Storage zstor objects \d+ · degraded 0 · lost 0/.test(f) });
-  controller.key('d');
-  for (let i = 0; i < 4; i++) controller.key('s');
+  // D: the next disk round robin, which starts with the HDDs under the scenario's zdbs.
+  void controller.key('D');
+  for (let i = 0; i < 4; i++) void controller.key('s');
   await waitUntil('degraded objects', frame, { until: (f) => /degraded [1-9]\d* · lost 0 · disk failures 1/.test(f) });
   const storage = frame().split('\n').find((l) => l.startsWith('Storage')) ?? '';
   t.log(storage);
