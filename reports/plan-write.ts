@@ -1,4 +1,4 @@
-// plan.csv: one row per demand level — the smallest grid meeting the SLO (or the closest tried), the
+// plan.csv and plan.html (reports/plan-html.ts): one row per demand level — the smallest grid meeting the SLO (or the closest tried), the
 // value of the sized field, what binds, and each metric's mean over the seeds at that point.
 
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { PlanResult } from '../scenarios/plan.js';
 import { sweepMetricNames } from '../scenarios/sweep-metrics.js';
 import { cell } from './format.js';
+import { planHtml } from './plan-html.js';
 
 export function planCsv(result: PlanResult, sizePath: string): string {
   const header = ['demandFactor', sizePath, 'nodesCount', 'sloMet', 'binding', ...sweepMetricNames.map((m) => `${m}Mean`)];
@@ -15,9 +16,11 @@ export function planCsv(result: PlanResult, sizePath: string): string {
 }
 
 /** Writes plan.csv into `dir` (checked writable before the plan ran) and returns the paths. */
-export function writePlanReports(result: PlanResult, sizePath: string, dir: string): string[] {
+export function writePlanReports(result: PlanResult, sizePath: string, dir: string, title: string): string[] {
   mkdirSync(dir, { recursive: true });
   const csv = join(dir, 'plan.csv');
   writeFileSync(csv, planCsv(result, sizePath));
-  return [csv];
+  const html = join(dir, 'plan.html');
+  writeFileSync(html, planHtml(result, title));
+  return [csv, html];
 }

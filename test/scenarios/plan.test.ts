@@ -77,6 +77,9 @@ test('cli: plan --json prints the frontier, runs evaluated and the full grid; pl
   t.regex(doc.frontier[1]!.binding, /memory on farmer-server nodes/);
   t.is(doc.frontier[0]!.metrics['deploymentsUnplacedCount'], 0);
   t.is(readFileSync(join(out, 'plan.csv'), 'utf8').trim().split('\n').length, 3);
+  const html = readFileSync(join(out, 'plan.html'), 'utf8');
+  t.regex(html, /<svg class="chart" id="chart-frontier"/);
+  t.regex(html, new RegExp(`class="headline">Up to 3× demand, ${doc.frontier[1]!.nodes} nodes meet the SLO`));
   const bad = await cli('plan', file, '--size', sizePath, '--demand', '2,1');
   t.is(bad.code, 2);
   t.regex(bad.stderr, /--demand.*ascending/);
