@@ -39,6 +39,15 @@ const networkColumns: readonly Column<BucketRow>[] = [
   ['gatewayOkFraction', (b) => b.net?.gatewayOkFraction ?? NaN],
 ];
 
+/** Only for runs that tracked deployments, so that records without them keep their bytes. */
+const deploymentColumns: readonly Column<BucketRow>[] = [
+  ['deploymentsAvailableFractionMean', (b) => b.deployments?.availableFractionMean ?? NaN],
+  ['deploymentsAvailableFractionMin', (b) => b.deployments?.availableFractionMin ?? NaN],
+  ['healingReplacementsCount', (b) => b.deployments?.replacements ?? 0],
+  ['healingRepairsCount', (b) => b.deployments?.repairs ?? 0],
+  ['healingReappliesCount', (b) => b.deployments?.reapplies ?? 0],
+];
+
 /**
  * One row per bucket. Gauges are time-weighted means over the part of the bucket a sample covered,
  * and maxima over the samples present in it; counts and bytes are totals within the bucket;
@@ -63,6 +72,7 @@ export function timeseriesCsv(record: RunRecord): string {
     ['zstorObjectsLostCount', (b) => b.zstorObjectsLost],
     ['repairBytes', (b) => b.repairBytes],
     ...(record.network === undefined ? [] : networkColumns),
+    ...(record.deployments === undefined ? [] : deploymentColumns),
     ...opsColumns('', (b) => b.ops),
     ...record.kinds.flatMap((k) => opsColumns(`${k}.`, (b) => b.opsByKind.get(k))),
   ];

@@ -1,6 +1,7 @@
 // What a run tells an observer (reports/'s RunRecorder fits as is): grid gauges, node power changes,
 // finished deployments as operations, counted events. Leaves out what the observer does with them.
 
+import { availabilityOf } from './availability.js';
 import { usesNetwork } from './compile-network.js';
 import type { RunContext } from './run-context.js';
 import { storageTally } from './storage-tally.js';
@@ -25,6 +26,40 @@ export interface GridSnapshot {
   readonly zstorStoredBytes: number;
   /** world.net's stats, only in runs that use the network (reports then add network columns). */
   readonly net?: NetworkStats;
+  /** Deployment availability now and healing actions so far, in runs that track availability. */
+  readonly deployments?: DeploymentFigures;
+}
+
+export interface DeploymentFigures {
+  readonly availableFraction: number;
+  /** The reconciler's actions since the run began, counted from its audit log as the run summary counts them. */
+  readonly replacements: number;
+  readonly repairs: number;
+  readonly reapplies: number;
+}
+
+/** Audit reasons that are healing actions, by the figure they count in. */
+const healingReasons: Readonly<Record<string, 'replacements' | 'repairs' | 'reapplies'>> = { replaced: 'replacements', 'zstor-repair': 'repairs', 'znet-reapply': 'reapplies' };
+
+/**
+ * Follows the run's deployment availability and the reconciler's healing, calling `changed` after
+ * each change so that the reports see every step of the series, not only the slices' samples.
+ */
+function trackDeployments(ctx: RunContext, changed: (figures: DeploymentFigures) => void): () => DeploymentFigures | undefined {
+  const availability = availabilityOf(ctx);
+  if (availability === undefined) return () => undefined;
+  let figures: DeploymentFigures = { availableFraction: availability.fractionNow(), replacements: 0, repairs: 0, reapplies: 0 };
+  availability.onChange((availableFraction) => {
+    figures = { ...figures, availableFraction };
+    changed(figures);
+  });
+  ctx.testbed.onAudit((entry) => {
+    const key = healingReasons[entry.reason];
+    if (key === undefined) return;
+    figures = { ...figures, [key]: figures[key] + 1 };
+    changed(figures);
+  });
+  return () => figures;
 }
 
 export interface RunObserver {
@@ -153,6 +188,10 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
   });
   ctx.counted.push((kind) => observer.event(sim.nowS, kind));
   reportJobs(ctx, observer);
+  // Between slices a change re-sends the last figures with it, as a power change does: O(1).
+  const deployments = trackDeployments(ctx, (d) => {
+    if (last !== undefined) observer.sample(sim.nowS, (last = { ...last, deployments: d }));
+  });
   return () => {
     workloads.refresh();
     const used = { ...zero };
@@ -175,6 +214,8 @@ export function attachObserver(ctx: RunContext, observer: RunObserver): () => vo
     for (const node of workloads.nodes) queueDepth += world.provision.queuedJobs(node);
     const zstor = storageTally(ctx);
     last = { used, total, nodesUp: grid.nodeCount - nodesDown, nodesDown, workloadsOk, workloadsError, queueDepth, zstorObjectsDegraded: zstor.degraded, zstorStoredBytes: zstor.storedBytes, ...(network ? { net: world.net.stats() } : {}) };
+    const d = deployments();
+    if (d !== undefined) last = { ...last, deployments: d };
     observer.sample(sim.nowS, last);
   };
 }
