@@ -1,10 +1,14 @@
 // The hand-written CSV encoder against csv-stringify, the library the files were written with before:
-// the same bytes for awkward fields, and every file of two synthetic runs re-encodes to itself.
+// the same bytes for awkward fields, and every file of two synthetic runs re-encodes to itself; the
+// fast chart coordinates against formatNumber, which wrote them before.
 
 import test from 'ava';
 import { stringify } from 'csv-stringify/sync';
+import seedrandom from 'seedrandom';
 import { capacityPlan } from '../../reports/capacity.js';
 import { csvTable, nodesCsv, operationsCsv, summaryCsv, timeseriesCsv } from '../../reports/csv.js';
+import { formatNumber } from '../../reports/format.js';
+import { px } from '../../reports/html/axes.js';
 import { fixtureRun } from '../helpers/reports-fixture.js';
 import { handRun } from '../helpers/reports-hand-run.js';
 
@@ -79,4 +83,12 @@ test('every CSV file of two synthetic runs is exactly what csv-stringify makes o
 test('a lone CR stays bare and a CR LF is quoted, as csv-stringify writes them', (t) => {
   const rows = [['cr\rhere', 'crlf\r\n']];
   t.is(csvTable([['a', (r: string[]) => r[0]!], ['b', (r: string[]) => r[1]!]], rows), reference([['a', 'b'], ...rows]));
+});
+
+test('px writes the same coordinates as formatNumber of the value rounded to hundredths', (t) => {
+  const rng = seedrandom.alea('px');
+  const values = [0, -0, 0.004, -0.004, 0.005, 0.015, 1.005, 2.675, 99.995, 0.1, 0.3, 1e6 + 0.125, 9_999_999.994, 1e7 + 0.5, 1e9, -1e12 / 3, 123.456, -7.05];
+  for (let i = 0; i < 20_000; i++) values.push((rng() - 0.3) * 10 ** Math.floor(rng() * 12 - 2));
+  for (const v of values) if (px(v) !== formatNumber(Math.round(v * 100) / 100)) t.fail(`px(${v}) = ${px(v)}`);
+  t.pass();
 });
