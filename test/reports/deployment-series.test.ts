@@ -9,6 +9,7 @@ import { nines, ninesLabel } from '../../reports/html/availability-charts.js';
 import { reportHtml } from '../../reports/html/report-html.js';
 import { RunRecorder } from '../../reports/recorder.js';
 import type { DeploymentSample, RunRecord } from '../../reports/types.js';
+import { checkHtml } from '../helpers/reports-html.js';
 import { handRun, handSample } from '../helpers/reports-hand-run.js';
 
 const close = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
@@ -79,6 +80,8 @@ test('the columns and summary rows appear only for records that tracked deployme
 test('report.html draws availability on a nines axis and tabulates healing', (t) => {
   const r = deploymentRun();
   const html = reportHtml(r, capacityPlan(r));
+  t.deepEqual(checkHtml(html).problems, [], 'the added section keeps the page well-formed');
+  t.true(html.includes('id="chart-healing"'));
   const chart = /<svg class="chart" id="chart-availability".*?<\/svg>/s.exec(html)?.[0] ?? '';
   for (const label of ['90 %', '99 %', '99.9 %', '99.99 %']) t.true(chart.includes(`>${label}</text>`), label);
   t.regex(html, /<table id="healing-summary">[\s\S]*zstor repairs<\/td><td class="num">1</);
