@@ -25,17 +25,17 @@ const { DDSketch } = createRequire(import.meta.url)('@datadog/sketches-js') as {
  */
 export class QuantileDigest {
   private exact: number[] | undefined = [];
-  private readonly sketch: Sketch;
+  /** Made when the exact samples overflow: a year of hourly buckets holds ~10^4 digests, and most never do. */
+  private sketch: Sketch | undefined;
   private n = 0;
   private sum = 0;
   private maxValue = -Infinity;
 
   constructor(
     private readonly exactSamples: number,
-    relativeAccuracy: number,
+    private readonly relativeAccuracy: number,
   ) {
     if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) throw new SimulationError(`relative accuracy must be in (0, 1), got ${relativeAccuracy}`);
-    this.sketch = new DDSketch({ relativeAccuracy });
   }
 
   add(value: number): void {
@@ -49,7 +49,7 @@ export class QuantileDigest {
       if (this.exact.length > this.exactSamples) this.toSketch();
       return;
     }
-    this.sketch.accept(value);
+    this.sketch!.accept(value);
   }
 
   get count(): number {
@@ -86,7 +86,7 @@ export class QuantileDigest {
   private sketchQuantile(q: number): number {
     const k = Math.min(this.n, Math.max(1, Math.ceil(q * this.n))) - 1;
     const asked = this.n === 1 ? 0 : Math.min(1, (k + 0.5) / (this.n - 1));
-    const value = this.sketch.getValueAtQuantile(asked);
+    const value = this.sketch!.getValueAtQuantile(asked);
     if (Number.isNaN(value)) throw new SimulationError('digest counts do not add up');
     return value;
   }
@@ -94,6 +94,7 @@ export class QuantileDigest {
   private toSketch(): void {
     const kept = this.exact!;
     this.exact = undefined;
-    for (const v of kept) this.sketch.accept(v);
+    const sketch = (this.sketch = new DDSketch({ relativeAccuracy: this.relativeAccuracy }));
+    for (const v of kept) sketch.accept(v);
   }
 }

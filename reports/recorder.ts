@@ -4,6 +4,7 @@
 import { seedToString } from '../sim/engine/rng.js';
 import { SimulationError } from '../sim/errors.js';
 import { Bucket, codeUnitOrder, gaugeCount, gaugeValues, gauge } from './bucket.js';
+import { DeploymentSeries } from './deployment-series.js';
 import { NetworkSeries } from './network-series.js';
 import { NodeLedger } from './node-ledger.js';
 import { QuantileDigest } from './quantile-digest.js';
@@ -45,6 +46,8 @@ export class RunRecorder {
   private lostBytes = 0;
   /** Created by the first sample that carries network figures; runs without the network never have one. */
   private net: NetworkSeries | undefined;
+  /** Created by the first sample that tracks deployments, so that other records keep their shape. */
+  private deployments: DeploymentSeries | undefined;
   private finished: RunRecord | undefined;
 
   constructor(private readonly options: RecorderOptions) {
@@ -66,6 +69,7 @@ export class RunRecorder {
     this.held = values;
     this.open.observe(values);
     if (metrics.net !== undefined) (this.net ??= new NetworkSeries()).observe(metrics.net);
+    if (metrics.deployments !== undefined) (this.deployments ??= new DeploymentSeries()).observe(nowS, metrics.deployments);
     for (let i = 0; i < gaugeCount; i++) if (!(this.runMax[i]! >= values[i]!)) this.runMax[i] = values[i]!;
   }
 
@@ -140,13 +144,20 @@ export class RunRecorder {
       this.open.hold(this.held, seconds);
       for (let i = 0; i < gaugeCount; i++) this.runIntegral[i]! += this.held[i]! * seconds;
       this.runCoveredS += seconds;
+      this.deployments?.hold(seconds);
     }
     if (s > this.lastS) this.lastS = s;
   }
 
   private closeOpen(endS: number): void {
-    const row = this.open.close(endS);
-    this.rows.push(this.net === undefined ? row : { ...row, net: this.net.close() });
+    let row = this.open.close(endS);
+    if (this.net !== undefined) row = { ...row, net: this.net.close() };
+    if (this.deployments !== undefined) {
+      const cell = this.deployments.close();
+      // Re-placements are the reconciler's moves of a deployment: the workloadsReplaced column's meaning.
+      row = { ...row, workloadsReplaced: row.workloadsReplaced + cell.replacements, deployments: cell };
+    }
+    this.rows.push(row);
     const next = this.rows.length;
     this.open = new Bucket(this.startS + next * this.bucketS, this.startS + (next + 1) * this.bucketS, this.settings, this.held);
   }
@@ -195,6 +206,7 @@ export class RunRecorder {
         events: [...this.events.entries()].sort((a, b) => codeUnitOrder(a[0], b[0])),
       },
       ...(this.net === undefined ? {} : { network: this.net.totals() }),
+      ...(this.deployments === undefined ? {} : { deployments: this.deployments.totals() }),
     };
   }
 }

@@ -31,6 +31,7 @@ export function summaryEntries(record: RunRecord, plan: CapacityPlan): SummaryEn
     ['nodeDownEpisodesCount', av.downEpisodes],
     ['availabilityCorrelationS', av.correlationS],
     ['workloadsReplacedCount', record.totals.workloadsReplaced],
+    ...deploymentEntries(record),
     ['repairBytes', record.totals.repairBytes],
     ['zstorStoredBytesMean', record.totals.zstorStoredBytesMean],
     ['zstorExposureTBYears', du.exposureTBYears],
@@ -43,5 +44,21 @@ export function summaryEntries(record: RunRecord, plan: CapacityPlan): SummaryEn
     ['percentileExactSamplesCount', record.exactSamples],
     ['percentileRelativeErrorFraction', record.relativeAccuracy],
     ...record.totals.events.map(([kind, n]): SummaryEntry => [`${kind}.eventsCount`, n]),
+  ];
+}
+
+/** Deployment availability and healing, only for records that tracked them (the others keep their rows). */
+function deploymentEntries(record: RunRecord): SummaryEntry[] {
+  const d = record.deployments;
+  if (d === undefined) return [];
+  return [
+    ['deploymentsAvailableFractionMin', d.availableFractionMin],
+    ['deploymentsAvailableFractionMinAtS', d.availableFractionMinAtS],
+    ['deploymentsAvailableFractionMean', d.availableFractionMean],
+    ['deploymentsBelowThreeNinesS', d.belowThreeNinesS],
+    ['deploymentsBelowFourNinesS', d.belowFourNinesS],
+    ['healingReplacementsCount', d.replacements],
+    ['healingRepairsCount', d.repairs],
+    ['healingReappliesCount', d.reapplies],
   ];
 }

@@ -29,6 +29,46 @@ export interface GridSample {
   readonly zstorStoredBytes: number;
   /** Present only in runs that use the network; its absence keeps other reports as they were. */
   readonly net?: NetworkSample;
+  /** Deployment availability and healing; absent in samples that do not track deployments. */
+  readonly deployments?: DeploymentSample;
+}
+
+/**
+ * Deployments as an operator counts them at one instant: the share available now (a gauge), and
+ * the reconciler's healing actions, cumulative since the run began.
+ */
+export interface DeploymentSample {
+  /** Available deployments / deployments counted (1 when none is counted yet). */
+  readonly availableFraction: number;
+  readonly replacements: number;
+  readonly repairs: number;
+  readonly reapplies: number;
+}
+
+/** One bucket of deployment figures: the fraction's time-weighted mean and its minimum, healing counts within it. */
+export interface DeploymentCell {
+  /** NaN when no sample covered any of the bucket. */
+  readonly availableFractionMean: number;
+  /** The lowest value present in the bucket, including the one held from before it. */
+  readonly availableFractionMin: number;
+  readonly replacements: number;
+  readonly repairs: number;
+  readonly reapplies: number;
+}
+
+/** Whole-run deployment figures. */
+export interface DeploymentTotals {
+  readonly availableFractionMin: number;
+  /** First instant at which the minimum was reached. */
+  readonly availableFractionMinAtS: number;
+  /** Time-weighted mean of the fraction over the covered run (not weighted by deployments). */
+  readonly availableFractionMean: number;
+  /** Seconds the fraction spent below 99.9 % and below 99.99 %. */
+  readonly belowThreeNinesS: number;
+  readonly belowFourNinesS: number;
+  readonly replacements: number;
+  readonly repairs: number;
+  readonly reapplies: number;
 }
 
 /** world.net's figures at one instant: gauges now, and counters cumulative since the run began. */
@@ -135,6 +175,8 @@ export interface BucketRow {
   readonly opsByKind: ReadonlyMap<string, OpsCell>;
   /** Only in runs that use the network. */
   readonly net?: NetworkCell;
+  /** Only in runs whose samples tracked deployments. */
+  readonly deployments?: DeploymentCell;
 }
 
 export interface OpsCell {
@@ -197,6 +239,8 @@ export interface RunRecord {
   readonly totals: RunTotals;
   /** Whole-run network figures; present only when the run used the network. */
   readonly network?: NetworkTotals;
+  /** Whole-run deployment availability and healing; present only when samples tracked deployments. */
+  readonly deployments?: DeploymentTotals;
 }
 
 export interface NetworkTotals {

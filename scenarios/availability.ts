@@ -22,7 +22,19 @@ export interface AvailabilityFigures {
   readonly healedOutagesS: readonly number[];
 }
 
+/** Told the available share after every change that may have moved it (reports' time series). */
+export type AvailabilityListener = (fraction: number) => void;
+
+/** Each run's tracker by its context, so an observer attached later reads the same figures. */
+const byContext = new WeakMap<RunContext, DeploymentAvailability>();
+
+/** The run's DeploymentAvailability, if one was made for `ctx`. */
+export function availabilityOf(ctx: RunContext): DeploymentAvailability | undefined {
+  return byContext.get(ctx);
+}
+
 export class DeploymentAvailability {
+  private readonly listeners: AvailabilityListener[] = [];
   /** Instances that came up at least once: only they can be lost (a deployment still booting is not an outage). */
   private readonly counted = new Set<Instance>();
   /** Counted instances unavailable now, with the instant each became so. */
@@ -37,6 +49,7 @@ export class DeploymentAvailability {
   private restoredAtS: number | null = null;
 
   constructor(private readonly ctx: RunContext) {
+    byContext.set(ctx, this);
     const { world } = ctx;
     ctx.placed.push((inst) => {
       if (inst.tampered) return;
@@ -74,6 +87,11 @@ export class DeploymentAvailability {
     };
   }
 
+  /** Calls `listener` with the available share whenever its inputs (counted, unavailable) change. */
+  onChange(listener: AvailabilityListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Available share now, for gauges (1 when nothing is counted). */
   fractionNow(): number {
     return this.counted.size === 0 ? 1 : 1 - this.downSinceS.size / this.counted.size;
@@ -93,6 +111,16 @@ export class DeploymentAvailability {
   }
 
   private update(inst: Instance): void {
+    const counted = this.counted.size;
+    const unavailable = this.downSinceS.size;
+    this.change(inst);
+    if (this.listeners.length > 0 && (counted !== this.counted.size || unavailable !== this.downSinceS.size)) {
+      const fraction = this.fractionNow();
+      for (const listener of this.listeners) listener(fraction);
+    }
+  }
+
+  private change(inst: Instance): void {
     this.advance();
     // A cancelled deployment is gone on purpose: no longer counted, and not an outage.
     if (inst.cancelled) {

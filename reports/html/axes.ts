@@ -46,7 +46,21 @@ export function timeUnit(spanS: number): TimeUnit {
   return { name: 's', seconds: 1 };
 }
 
-/** Pixel coordinates with two decimals: enough for the eye, and the same bytes every run. */
+/** Below this many hundredths the fast path below is exact; beyond it formatNumber's 10 digits round. */
+const pxFastLimit = 1e9;
+
+/**
+ * Pixel coordinates with two decimals: enough for the eye, and the same bytes every run. The same
+ * string as formatNumber(Math.round(v × 100) / 100), built from the integer of hundredths: a page
+ *  of year-long charts has ~10^5 coordinates, and formatNumber (toPrecision, then Number) showed in its profile.
+ */
 export function px(v: number): string {
-  return formatNumber(Math.round(v * 100) / 100);
+  const hundredths = Math.round(v * 100);
+  if (!(Math.abs(hundredths) < pxFastLimit)) return formatNumber(hundredths / 100);
+  const abs = Math.abs(hundredths);
+  const whole = Math.floor(abs / 100);
+  const cents = abs - whole * 100;
+  const sign = hundredths < 0 ? '-' : '';
+  if (cents === 0) return sign + String(whole);
+  return sign + String(whole) + (cents % 10 === 0 ? `.${cents / 10}` : cents < 10 ? `.0${cents}` : `.${cents}`);
 }

@@ -34,7 +34,7 @@ export function lineChart(spec: LineChartSpec): string {
 }
 
 /** One path per unbroken run of values; a lone value gets a dot so that it is not invisible. */
-function seriesMarks(s: LineSeries, xs: readonly number[], x: (v: number) => number, y: (v: number) => number, stroke: string): string {
+export function seriesMarks(s: LineSeries, xs: readonly number[], x: (v: number) => number, y: (v: number) => number, stroke: string): string {
   const runs: string[][] = [];
   let run: string[] = [];
   s.values.forEach((v, i) => {

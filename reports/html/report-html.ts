@@ -6,6 +6,7 @@ import { formatNumber } from '../format.js';
 import { summaryEntries } from '../summary.js';
 import { resourceNames, type BucketRow, type RunRecord } from '../types.js';
 import { timeUnit } from './axes.js';
+import { deploymentSection } from './availability-charts.js';
 import { barChart } from './bar-chart.js';
 import { escapeXml } from './escape.js';
 import { lineChart, type LineSeries } from './line-chart.js';
@@ -130,6 +131,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     `<p class="meta">${escapeXml(meta(record))}</p>`,
     '<h2>Over time</h2>',
     ...charts,
+    ...deploymentSection(record, { xs, xDomain, xLabel }),
     '<h2>Per operation kind</h2>',
     ...opCharts,
     operationsTable(record),

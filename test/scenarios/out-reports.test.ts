@@ -28,6 +28,43 @@ test('run --out: same seed writes byte-identical CSV files, another seed differe
   t.regex(summary, /^nodesCount,100$/m);
 });
 
+/** A CSV file as rows of named cells (the run's files quote nothing in these columns). */
+function csvRows(text: string): Record<string, string>[] {
+  const [head, ...lines] = text.trim().split('\n');
+  const names = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, v])));
+}
+
+test('run --out: deployment availability and healing in the CSV files and the page match the run summary', async (t) => {
+  const dir = scenarioDir();
+  const r = await cli('run', 'farm-partition', '--seed', '3', '--out', dir, '--json');
+  t.is(r.code, 0, r.stderr);
+  const run = JSON.parse(r.stdout) as { metrics: { deployments: { availabilityMinFraction: number; availabilityMinAtS: number; replaced: number }; healing: { replacements: number; repairs: number; reapplies: number } } };
+  const { deployments, healing } = run.metrics;
+  t.true(deployments.availabilityMinFraction < 1, 'the partition made deployments unavailable');
+  const rows = csvRows(readFileSync(join(dir, 'timeseries.csv'), 'utf8'));
+  const lowest = Math.min(...rows.map((row) => Number(row['deploymentsAvailableFractionMin'])));
+  t.is(Number(lowest.toFixed(6)), deployments.availabilityMinFraction, 'the CSV\'s lowest availability is the run\'s minimum');
+  const bucketS = Number(rows[0]!['bucketEndS']) - Number(rows[0]!['bucketStartS']);
+  const worst = rows.find((row) => Number(row['deploymentsAvailableFractionMin']) === lowest)!;
+  t.is(Number(worst['bucketStartS']), Math.floor(deployments.availabilityMinAtS / bucketS) * bucketS, 'in the bucket of the instant the run names');
+  const sum = (name: string): number => rows.reduce((n, row) => n + Number(row[name]), 0);
+  t.is(sum('healingReplacementsCount'), healing.replacements);
+  t.is(sum('healingReplacementsCount'), deployments.replaced);
+  t.is(sum('healingRepairsCount'), healing.repairs);
+  t.is(sum('healingReappliesCount'), healing.reapplies);
+  t.is(sum('workloadsReplacedCount'), deployments.replaced);
+  for (const row of rows) t.true(Number(row['deploymentsAvailableFractionMin']) <= Number(row['deploymentsAvailableFractionMean']), row['bucketStartS']);
+  const summary = csvRows(readFileSync(join(dir, 'summary.csv'), 'utf8'));
+  const metric = (name: string): number => Number(summary.find((row) => row['metric'] === name)?.['value']);
+  t.is(Number(metric('deploymentsAvailableFractionMin').toFixed(6)), deployments.availabilityMinFraction);
+  t.is(metric('deploymentsAvailableFractionMinAtS'), deployments.availabilityMinAtS);
+  t.is(metric('healingReplacementsCount'), healing.replacements);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  t.regex(html, /<svg class="chart" id="chart-availability"[^]*?>99\.99 %<\/text>/);
+  t.regex(html, new RegExp(`re-placements \\(deployments moved off a lost node\\)</td><td class="num">${healing.replacements}<`));
+});
+
 test('an observer sees the run without changing it', async (t) => {
   const scenario = compileBuiltin(builtinScenario('farm-partition')!);
   const plain = await runScenario(scenario, { seed: 8 });

@@ -93,6 +93,16 @@ export const benchSpecs = {
       rounds: { kind: 'value', valueName: 'N', help: 'interleaved runs of each command; the mean CPU time is reported (default 20)' },
     },
   },
+  report: {
+    summary: 'CPU time of the compiled `run SCENARIO` with `--out DIR` vs without, in child processes, interleaved: medians and their ratio',
+    usage: 'bench report [--scenario NAME] [--seed S] [--until DURATION] [--rounds N] [--json]',
+    flags: {
+      scenario: { kind: 'value', valueName: 'NAME', help: 'the scenario run (default capacity-10k-year)' },
+      seed: { kind: 'value', valueName: 'S', help: 'its seed (default 1)' },
+      until: { kind: 'value', valueName: 'DURATION', help: 'length of the safety phase, as run --until (default: the scenario\'s)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'runs of each side, interleaved; medians reported (default 3)' },
+    },
+  },
 } as const satisfies Record<string, BenchSpec>;
 
 export type BenchName = keyof typeof benchSpecs;
