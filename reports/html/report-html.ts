@@ -9,20 +9,9 @@ import { timeUnit } from './axes.js';
 import { deploymentSection } from './availability-charts.js';
 import { barChart } from './bar-chart.js';
 import { escapeXml } from './escape.js';
+import { pageStyle } from './page-style.js';
 import { lineChart, type LineSeries } from './line-chart.js';
 import { networkCharts } from './network-charts.js';
-
-const style = `
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 800px; color: #222; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
-.meta { color: #555; margin-top: 0; }
-table { border-collapse: collapse; font-size: 13px; } td, th { border-bottom: 1px solid #ddd; padding: 3px 10px; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; } td:first-child { white-space: nowrap; }
-svg.chart { display: block; margin: 12px 0; background: #fff; }
-.chart-title { font-size: 14px; font-weight: 600; } .legend, .tick { font-size: 11px; fill: #444; }
-.axis-label { font-size: 12px; fill: #222; } .grid { stroke: #e4e4e4; } .axis { stroke: #888; }
-.note { color: #555; font-size: 13px; }
-`;
 
 /** Everything the page says comes from `record` and `plan`, so the same inputs give the same bytes. */
 export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
@@ -126,7 +115,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${escapeXml(title)}</title>`,
-    `<style>${style}</style></head><body>`,
+    `<style>${pageStyle}</style></head><body>`,
     `<h1>${escapeXml(title)}</h1>`,
     `<p class="meta">${escapeXml(meta(record))}</p>`,
     '<h2>Over time</h2>',
