@@ -9,8 +9,9 @@ import { timeUnit } from './axes.js';
 import { deploymentSection } from './availability-charts.js';
 import { barChart } from './bar-chart.js';
 import { escapeXml } from './escape.js';
+import { headlineBox } from './headline.js';
 import { pageStyle } from './page-style.js';
-import { lineChart, type LineSeries } from './line-chart.js';
+import { lineChart, type LineChartSpec, type LineSeries } from './line-chart.js';
 import { networkCharts } from './network-charts.js';
 
 /** Everything the page says comes from `record` and `plan`, so the same inputs give the same bytes. */
@@ -22,27 +23,27 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
   const xLabel = `simulated time (${unit.name}), bucket start; buckets of ${formatNumber(record.bucketS)} s`;
   const repairUnit = byteUnit(Math.max(0, ...record.buckets.map((b) => b.repairBytes)));
   const series = (name: string, f: (b: BucketRow) => number): LineSeries => ({ name, values: record.buckets.map(f) });
-  const charts = [
-    lineChart({
+  const specs: LineChartSpec[] = [
+    {
       id: 'chart-utilisation',
       title: 'Capacity used on nodes that are up (time-weighted mean per bucket)',
       yLabel: 'used (%)',
       xLabel,
       xs,
       xDomain,
-      yMinMax: 100,
       series: resourceNames.map((r) => series(r, (b) => b.usedFractionMean[r] * 100)),
-    }),
-    lineChart({
+    },
+    {
       id: 'chart-nodes',
-      title: 'Nodes up and down (mean per bucket)',
-      yLabel: 'nodes (count)',
+      // Down nodes on their own axis: a few down among thousands up would lie flat on the floor.
+      title: `Nodes down (of ${formatNumber(record.nodes.length)}; mean and most per bucket)`,
+      yLabel: 'nodes down (count)',
       xLabel,
       xs,
       xDomain,
-      series: [series('up', (b) => b.nodesUpMean), series('down', (b) => b.nodesDownMean), series('down, max', (b) => b.nodesDownMax)],
-    }),
-    lineChart({
+      series: [series('down', (b) => b.nodesDownMean), series('down, most', (b) => b.nodesDownMax)],
+    },
+    {
       id: 'chart-latency',
       title: 'Operation latency, all kinds (submitted → finished, by finish bucket)',
       yLabel: 'latency (ms)',
@@ -50,8 +51,8 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       xs,
       xDomain,
       series: [series('p50', (b) => b.ops.latencyMs.p50), series('p95', (b) => b.ops.latencyMs.p95), series('p99', (b) => b.ops.latencyMs.p99)],
-    }),
-    lineChart({
+    },
+    {
       id: 'chart-workloads',
       title: 'Workloads and queue',
       yLabel: 'count',
@@ -64,8 +65,8 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
         series('re-placed', (b) => b.workloadsReplaced),
         series('queue depth', (b) => b.queueDepthMean),
       ],
-    }),
-    lineChart({
+    },
+    {
       id: 'chart-storage',
       title: 'zstor objects degraded (mean) and lost (per bucket)',
       yLabel: 'objects (count)',
@@ -73,8 +74,8 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       xs,
       xDomain,
       series: [series('degraded', (b) => b.zstorObjectsDegradedMean), series('lost', (b) => b.zstorObjectsLost)],
-    }),
-    lineChart({
+    },
+    {
       id: 'chart-repair',
       title: 'zstor repair traffic per bucket',
       yLabel: `repair (${repairUnit.name})`,
@@ -82,9 +83,10 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       xs,
       xDomain,
       series: [series('repair', (b) => b.repairBytes / repairUnit.bytes)],
-    }),
+    },
   ];
-  if (record.network !== undefined) charts.push(...networkCharts(record, { xs, xDomain, xLabel }));
+  const drawn = specs.filter(hasData).map(lineChart);
+  if (record.network !== undefined) drawn.push(...networkCharts(record, { xs, xDomain, xLabel }));
   const ops = record.operations;
   const opCharts = [
     barChart({
@@ -118,8 +120,9 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     `<style>${pageStyle}</style></head><body>`,
     `<h1>${escapeXml(title)}</h1>`,
     `<p class="meta">${escapeXml(meta(record))}</p>`,
+    headlineBox(record, plan),
     '<h2>Over time</h2>',
-    ...charts,
+    ...drawn,
     ...deploymentSection(record, { xs, xDomain, xLabel }),
     '<h2>Per operation kind</h2>',
     ...opCharts,
@@ -130,6 +133,11 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     '</body></html>',
     '',
   ].join('\n');
+}
+
+/** A chart whose every series is empty or zero says nothing: only charts with data are drawn. */
+function hasData(spec: LineChartSpec): boolean {
+  return spec.series.some((series) => series.values.some((v) => Number.isFinite(v) && v !== 0));
 }
 
 /** Decimal units, as zos and disk vendors count, chosen so that the axis reads below 10,000. */

@@ -43,7 +43,7 @@ test('the title names the scenario and seed, escaped; every chart has axis label
   t.true(html.includes(`<title>${title}</title>`));
   t.true(html.includes(`<h1>${title}</h1>`));
   for (const id of chartIds) t.true(html.includes(`id="${id}"`), id);
-  for (const label of ['used (%)', 'nodes (count)', 'latency (ms)', 'repair (GB)', 'operations (count)']) {
+  for (const label of ['used (%)', 'nodes down (count)', 'latency (ms)', 'repair (GB)', 'operations (count)']) {
     t.true(html.includes(`>${escapeXml(label)}</text>`), label);
   }
   t.is(html.split('>simulated time (days), bucket start; buckets of 21600 s</text>').length - 1, 6);
@@ -65,4 +65,24 @@ test('axis ticks are nice round numbers', (t) => {
   t.is(niceStep(0.7, 5), 0.2);
   t.deepEqual(linearScale(0, 0.7, 0, 100).ticks, [0, 0.2, 0.4, 0.6, 0.8]);
   t.deepEqual(linearScale(0, 100, 0, 100).ticks, [0, 20, 40, 60, 80, 100]);
+});
+
+test('only charts with data are drawn: a run without zstor has no zstor charts', (t) => {
+  const r = fixtureRun({ durationS: 3 * 86400 });
+  const quiet = { ...r, buckets: r.buckets.map((b) => ({ ...b, zstorObjectsDegradedMean: 0, zstorObjectsLost: 0, repairBytes: 0 })) };
+  const html = reportHtml(quiet, capacityPlan(quiet));
+  t.false(html.includes('id="chart-storage"'));
+  t.false(html.includes('id="chart-repair"'));
+  t.true(html.includes('id="chart-nodes"'));
+  t.deepEqual(checkHtml(html).problems, []);
+});
+
+test('the headline box says which resource runs out first and how much more load fits, in words', (t) => {
+  const r = fixtureRun({ durationS: 3 * 86400 });
+  const plan = capacityPlan(r);
+  const html = reportHtml(r, plan);
+  const box = html.slice(html.indexOf('<div class="headline">'), html.indexOf('</div>'));
+  t.true(box.includes(`Headroom: ${plan.headroom.binding} runs out first`), box);
+  t.regex(box, /the grid takes about [\d.]+× this load before placements fail/);
+  t.true(html.indexOf('class="headline"') < html.indexOf('<svg'), 'at the top, before the charts');
 });
