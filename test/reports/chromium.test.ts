@@ -1,5 +1,5 @@
-// report.html rendered by a real headless Chromium (Debian's `chromium`): the DOM holds the title
-// and every chart, and the screenshot shows the charts' colours. Skipped where chromium is absent.
+// report.html and plan.html rendered by a real headless Chromium (Debian's `chromium`): the DOM holds
+// the title and every chart, and the screenshot shows the charts' colours. Skipped where chromium is absent.
 
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { palette } from '../../reports/html/frame.js';
+import { writePlanReports } from '../../reports/plan-write.js';
 import { writeReports } from '../../reports/write-reports.js';
+import type { PlanResult } from '../../scenarios/plan.js';
 import { fixtureRun } from '../helpers/reports-fixture.js';
 import { countColour, decodePng } from '../helpers/reports-png.js';
 
@@ -55,6 +57,33 @@ withChromium('chromium renders report.html: title and every SVG chart in the DOM
       t.true(pixels > 500, `${colour}: ${pixels} pixels`);
     }
     t.log(`screenshot ${png.width}×${png.height}, ${countColour(png, palette[0])} pixels in ${palette[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A plan's result as scenarios/plan.ts returns it: three levels met, the fourth not within bounds. */
+function planResult(): PlanResult {
+  const level = (demand: number, nodes: number, sloMet: boolean) => ({ demand, nodes, size: nodes, sloMet, binding: `memory on farmer-server nodes runs out first at ${demand}× demand`, metrics: {} });
+  return { frontier: [level(1, 4, true), level(2, 7, true), level(4, 13, true), level(8, 20, false)], evaluatedRuns: 30, fullGridRuns: 240, seeds: ['1.1', '1.2', '1.3'], sizes: { min: 1, max: 20 } };
+}
+
+withChromium('chromium renders plan.html: the headline, the frontier chart and a row per level, colours on screen', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'plan-chromium-'));
+  try {
+    writePlanReports(planResult(), 'grid.farms[0].nodes[0].count', dir, 'zos-testbed plan — test');
+    const url = pathToFileURL(join(dir, 'plan.html')).href;
+    const { stdout: dom } = await run(chromium, [...flags(join(dir, 'profile')), '--dump-dom', url], { timeout: 90_000, maxBuffer: 64 * 2 ** 20 });
+    t.regex(dom, /class="headline">Up to 4× demand, 13 nodes meet the SLO\. At 8× nothing up to 20 nodes does/);
+    t.is(dom.match(/<svg class="chart"/g)?.length, 1);
+    t.is(dom.match(/<tr>/g)?.length, 5, 'a header and four levels');
+    const shot = join(dir, 'plan.png');
+    await run(chromium, [...flags(join(dir, 'profile')), '--window-size=900,900', `--screenshot=${shot}`, url], { timeout: 90_000 });
+    const png = decodePng(readFileSync(shot));
+    // The met levels' line in the first colour, the level not met as a dot in the second.
+    t.true(countColour(png, palette[0]) > 100, `${countColour(png, palette[0])} pixels in ${palette[0]}`);
+    t.true(countColour(png, palette[1]) > 10, `${countColour(png, palette[1])} pixels in ${palette[1]}`);
+    t.log(`plan screenshot ${png.width}×${png.height}: ${countColour(png, palette[0])} px of the frontier line, ${countColour(png, palette[1])} px of the unmet level`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
