@@ -15,6 +15,7 @@ import {
   type ReconcilerOptions,
   type Submit,
 } from './reconciler-types.js';
+import { ContractsByNode } from './contracts-by-node.js';
 import { allDeleted, freshCopy, meshOnly } from './deployment-rules.js';
 import { zstorRepairOps } from './repair-hooks.js';
 import { ZNetHealer } from './znet-healer.js';
@@ -47,6 +48,10 @@ export class Reconciler {
   private readonly options: CompiledReconcilerOptions;
   private readonly nodes = new Map<number, NodeState>();
   private readonly tracked = new Map<number, Tracked>();
+  /** The tracked contracts by node: a lost node's contracts without a scan of them all. */
+  private readonly byNode = new ContractsByNode();
+  /** Nodes last observed down: lost ones are among these, so a tick looks at no other node. */
+  private readonly downNodes = new Set<number>();
   /** Contracts this controller replaced: late observations of them must not bring them back. */
   private readonly retired = new Set<number>();
   private readonly inFlight = new Map<string, InFlight>();
@@ -79,16 +84,21 @@ export class Reconciler {
       const prev = this.nodes.get(o.node);
       const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
       this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      if (o.up) this.downNodes.delete(o.node);
+      else this.downNodes.add(o.node);
       this.placer.setUp(o.node, o.up);
     } else if (o.kind === 'znet') {
       this.znets.observe(o);
     } else if (o.kind === 'deployment') {
       if (this.retired.has(o.contractId)) return;
       const t = this.tracked.get(o.contractId);
-      if (t === undefined) this.tracked.set(o.contractId, { obs: o, failures: 0, nextAttemptS: 0, holdUntilS: 0 });
-      else t.obs = o;
+      if (t === undefined) this.track(o.contractId, { obs: o, failures: 0, nextAttemptS: 0, holdUntilS: 0 });
+      else {
+        t.obs = o;
+        this.byNode.set(o.contractId, o.node);
+      }
     } else {
-      this.tracked.delete(o.contractId);
+      this.untrack(o.contractId);
     }
   }
 
@@ -103,9 +113,9 @@ export class Reconciler {
     // retried with backoff), and a gateway whose backend moved keeps the old address: zos gateways
     // are not updatable (DOMAIN 2.4), so that needs a deployment.update replacing the workload.
     while (this.actionTimesS.length > 0 && this.actionTimesS[0]! <= nowS - this.options.rateIntervalS) this.actionTimesS.shift();
-    const lostSet = new Set(lost);
-    const due = [...this.tracked.entries()]
-      .filter(([id, t]) => lostSet.has(t.obs.node) && this.mayMove(id, t) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS)
+    const due = lost
+      .flatMap((node) => this.trackedOn(node))
+      .filter(([id, t]) => this.mayMove(id, t) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS)
       .sort((a, b) => a[0] - b[0]);
     for (const [contractId, t] of due) {
       // Rate limit: a burst of lost nodes moves at most this many deployments per window; the rest
@@ -128,11 +138,13 @@ export class Reconciler {
       return s === undefined || s.up ? undefined : s.sinceS;
     };
     let next = this.znets.nextActionS(downSinceS, this.options.downThresholdS);
-    for (const [id, t] of this.tracked) {
-      const node = this.nodes.get(t.obs.node);
-      if (node === undefined || node.up || !this.mayMove(id, t)) continue;
-      const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
-      if (next === undefined || atS < next) next = atS;
+    for (const down of this.downNodes) {
+      const node = this.nodes.get(down)!;
+      for (const [id, t] of this.trackedOn(down)) {
+        if (!this.mayMove(id, t)) continue;
+        const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
+        if (next === undefined || atS < next) next = atS;
+      }
     }
     return next;
   }
@@ -168,16 +180,17 @@ export class Reconciler {
       return this.log.slice(start);
     }
     // The replacement runs: only now is the old contract given up (never before a copy exists).
-    this.tracked.delete(job.contractId);
+    this.untrack(job.contractId);
     this.retired.add(job.contractId);
     if (newContract !== undefined) {
       const obs: DeploymentObservation = { kind: 'deployment', contractId: newContract, node: job.placement.node, deployment: job.deployment };
-      this.tracked.set(newContract, { obs, failures: 0, nextAttemptS: 0, holdUntilS: nowS + this.options.holdDownS });
+      this.track(newContract, { obs, failures: 0, nextAttemptS: 0, holdUntilS: nowS + this.options.holdDownS });
     }
     const del: DeploymentRef = { kind: 'deployment.delete', id: this.nextId(), contractId: job.contractId, idempotencyKey: `heal-delete:${job.contractId}` };
     const detail = `now contract ${newContract ?? '?'} on node ${job.placement.node}`;
-    if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node);
-    else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node);
+    const moved = newContract === undefined ? {} : { toContractId: newContract };
+    if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node, undefined, moved);
+    else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node, undefined, moved);
     return this.log.slice(start);
   }
 
@@ -192,18 +205,39 @@ export class Reconciler {
 
   private lostNodes(nowS: number): number[] {
     const out: number[] = [];
-    for (const [node, s] of this.nodes) if (!s.up && nowS - s.sinceS >= this.options.downThresholdS) out.push(node);
+    for (const node of this.downNodes) if (nowS - this.nodes.get(node)!.sinceS >= this.options.downThresholdS) out.push(node);
     return out.sort((a, b) => a - b);
+  }
+
+  /** The tracked contracts on `node` with what is known of them, in arrival order. */
+  private trackedOn(node: number): [number, Tracked][] {
+    const out: [number, Tracked][] = [];
+    for (const id of this.byNode.on(node)) out.push([id, this.tracked.get(id)!]);
+    return out;
+  }
+
+  private track(contractId: number, t: Tracked): void {
+    this.tracked.set(contractId, t);
+    this.byNode.set(contractId, t.obs.node);
+  }
+
+  private untrack(contractId: number): void {
+    this.tracked.delete(contractId);
+    this.byNode.delete(contractId);
   }
 
   private onNodeLost(node: number, nowS: number): void {
     const s = this.nodes.get(node)!;
     if (s.lostHandled) return;
     s.lostHandled = true;
-    const all = [...this.tracked.values()].map((t) => t.obs).sort((a, b) => a.contractId - b.contractId);
+    const byId = (a: DeploymentObservation, b: DeploymentObservation) => a.contractId - b.contractId;
+    const lost = this.trackedOn(node).map(([, t]) => t.obs).sort(byId);
+    // Every tracked deployment is listed only when the lost node held a zdb some qsfs may use.
+    const tracked = this.tracked;
+    const all: Iterable<DeploymentObservation> = { [Symbol.iterator]: () => [...tracked.values()].map((t) => t.obs).sort(byId)[Symbol.iterator]() };
     // Checks are reads that let zstor rebuild; they are not rate-limited like re-placements, which
     // each reserve capacity and start a provisioning on another node.
-    const ops = zstorRepairOps(all.filter((d) => d.node === node), all).map((op) => ({ ...op, id: this.nextId() }));
+    const ops = zstorRepairOps(lost, all).map((op) => ({ ...op, id: this.nextId() }));
     for (const op of ops) this.send(op, undefined);
     this.audit(nowS, ops.length > 0 ? 'zstor-repair' : 'node-lost', `node ${node} down since ${s.sinceS} s`, ops, undefined, node);
   }
@@ -281,8 +315,8 @@ export class Reconciler {
     this.audit(nowS, reason, detail, [], contractId);
   }
 
-  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number, network?: string): void {
-    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }), ...(network === undefined ? {} : { network }) });
+  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number, network?: string, moved: { toContractId?: number } = {}): void {
+    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }), ...(network === undefined ? {} : { network }), ...moved });
   }
 
   private nextId(): string {
