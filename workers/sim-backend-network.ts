@@ -82,12 +82,19 @@ class UnbuiltZnets {
     return [...this.routed.keys()].sort().flatMap((network) => znetView(this.world, network, this.routed.get(network)!));
   }
 
-  /** A Z-Net of one member has no hidden member to route; a network whose workloads form no valid Z-Net is left out, as the model does. */
+  /**
+   * A Z-Net of one member has no hidden member to route; a network whose workloads form no valid
+   * Z-Net is left out, as the model does.
+   */
   private compile(key: string): void {
     this.routed.delete(key);
     const members = this.world.netRegistry.znets.get(key);
     if (members === undefined || members.size < 2) return;
-    const entries = [...members.values()].sort((a, b) => a.node - b.node);
+    const entries = [...members.values()];
+    // Only a member that lists peers can make another its access node: a grid of one-node networks
+    // that share a name (every VM of a group) is left without compiling (and parsing) them all.
+    if (!entries.some((e) => !Array.isArray(e.data.peers) || e.data.peers.length > 0)) return;
+    entries.sort((a, b) => a.node - b.node);
     try {
       const net = compileNetworkWorkloads(key.slice(key.indexOf('/') + 1), entries, this.info);
       if (net.accessNode >= 0) this.routed.set(key, net);

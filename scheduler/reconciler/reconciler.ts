@@ -50,6 +50,8 @@ export class Reconciler {
   private readonly tracked = new Map<number, Tracked>();
   /** The tracked contracts by node: a lost node's contracts without a scan of them all. */
   private readonly byNode = new ContractsByNode();
+  /** Tracked contracts that run a qsfs: the only ones a lost zdb namespace can ask to repair. */
+  private readonly qsfsTracked = new Set<number>();
   /** Nodes last observed down: lost ones are among these, so a tick looks at no other node. */
   private readonly downNodes = new Set<number>();
   /** Contracts this controller replaced: late observations of them must not bring them back. */
@@ -95,7 +97,7 @@ export class Reconciler {
       if (t === undefined) this.track(o.contractId, { obs: o, failures: 0, nextAttemptS: 0, holdUntilS: 0 });
       else {
         t.obs = o;
-        this.byNode.set(o.contractId, o.node);
+        this.indexTracked(o.contractId, o);
       }
     } else {
       this.untrack(o.contractId);
@@ -218,12 +220,19 @@ export class Reconciler {
 
   private track(contractId: number, t: Tracked): void {
     this.tracked.set(contractId, t);
-    this.byNode.set(contractId, t.obs.node);
+    this.indexTracked(contractId, t.obs);
+  }
+
+  private indexTracked(contractId: number, obs: DeploymentObservation): void {
+    this.byNode.set(contractId, obs.node);
+    if (obs.deployment.workloads.some((w) => w.type === 'qsfs')) this.qsfsTracked.add(contractId);
+    else this.qsfsTracked.delete(contractId);
   }
 
   private untrack(contractId: number): void {
     this.tracked.delete(contractId);
     this.byNode.delete(contractId);
+    this.qsfsTracked.delete(contractId);
   }
 
   private onNodeLost(node: number, nowS: number): void {
@@ -232,9 +241,8 @@ export class Reconciler {
     s.lostHandled = true;
     const byId = (a: DeploymentObservation, b: DeploymentObservation) => a.contractId - b.contractId;
     const lost = this.trackedOn(node).map(([, t]) => t.obs).sort(byId);
-    // Every tracked deployment is listed only when the lost node held a zdb some qsfs may use.
-    const tracked = this.tracked;
-    const all: Iterable<DeploymentObservation> = { [Symbol.iterator]: () => [...tracked.values()].map((t) => t.obs).sort(byId)[Symbol.iterator]() };
+    // The hook looks for qsfs workloads among the deployments it is given: those that run one are enough.
+    const all = [...this.qsfsTracked].map((id) => this.tracked.get(id)!.obs).sort(byId);
     // Checks are reads that let zstor rebuild; they are not rate-limited like re-placements, which
     // each reserve capacity and start a provisioning on another node.
     const ops = zstorRepairOps(lost, all).map((op) => ({ ...op, id: this.nextId() }));
