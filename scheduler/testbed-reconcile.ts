@@ -111,8 +111,8 @@ export class ReconcileLoop {
   async observe(read: OwnerRead): Promise<void> {
     const { backend, observer, watch } = this.deps;
     this.nodesChanged = false;
-    const nodes = new Set(this.down);
-    if (watch !== undefined) for (const node of await read(async () => watch.changed())) nodes.add(node);
+    // With a watch, a node down stays as last read until the watch says it changed.
+    const nodes = new Set(watch === undefined ? this.down : await read(async () => watch.changed()));
     for (const contractId of this.contractsToRead(nodes)) {
       const seen = await read(() => backend.deployment(contractId));
       if (seen === undefined) {

@@ -52,8 +52,13 @@ export class Reconciler {
   private readonly byNode = new ContractsByNode();
   /** Tracked contracts that run a qsfs: the only ones a lost zdb namespace can ask to repair. */
   private readonly qsfsTracked = new Set<number>();
-  /** Nodes last observed down: lost ones are among these, so a tick looks at no other node. */
+  /** Nodes last observed down. */
   private readonly downNodes = new Set<number>();
+  /**
+   * Down nodes a tick may still act on: not yet handled as lost, or holding tracked contracts. A node
+   * whose loss was handled and whose contracts all moved leaves it, so a tick costs what is left to do.
+   */
+  private readonly pending = new Set<number>();
   /** Contracts this controller replaced: late observations of them must not bring them back. */
   private readonly retired = new Set<number>();
   private readonly inFlight = new Map<string, InFlight>();
@@ -86,8 +91,13 @@ export class Reconciler {
       const prev = this.nodes.get(o.node);
       const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
       this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
-      if (o.up) this.downNodes.delete(o.node);
-      else this.downNodes.add(o.node);
+      if (o.up) {
+        this.downNodes.delete(o.node);
+        this.pending.delete(o.node);
+      } else {
+        this.downNodes.add(o.node);
+        this.pending.add(o.node);
+      }
       this.placer.setUp(o.node, o.up);
     } else if (o.kind === 'znet') {
       this.znets.observe(o);
@@ -109,7 +119,7 @@ export class Reconciler {
     const start = this.log.length;
     const lost = this.lostNodes(nowS);
     for (const node of lost) this.onNodeLost(node, nowS);
-    for (const network of this.znets.due(new Set(lost), nowS)) this.reapplyZNet(network, nowS);
+    for (const network of this.znets.due({ has: (node) => this.isLost(node, nowS) }, nowS)) this.reapplyZNet(network, nowS);
     // Not yet here: re-pointing gateways. A gateway deployment on a lost node moves like any other,
     // but placement does not yet ask for a node with a public config (the proxy fails elsewhere and is
     // retried with backoff), and a gateway whose backend moved keeps the old address: zos gateways
@@ -119,6 +129,7 @@ export class Reconciler {
       .flatMap((node) => this.trackedOn(node))
       .filter(([id, t]) => this.mayMove(id, t) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS)
       .sort((a, b) => a[0] - b[0]);
+    for (const node of lost) if (this.byNode.on(node).size === 0) this.pending.delete(node);
     for (const [contractId, t] of due) {
       // Rate limit: a burst of lost nodes moves at most this many deployments per window; the rest
       // wait for a later tick rather than stampede the remaining nodes.
@@ -140,7 +151,7 @@ export class Reconciler {
       return s === undefined || s.up ? undefined : s.sinceS;
     };
     let next = this.znets.nextActionS(downSinceS, this.options.downThresholdS);
-    for (const down of this.downNodes) {
+    for (const down of this.pending) {
       const node = this.nodes.get(down)!;
       for (const [id, t] of this.trackedOn(down)) {
         if (!this.mayMove(id, t)) continue;
@@ -205,10 +216,15 @@ export class Reconciler {
     return !this.busy.has(contractId) && !allDeleted(t.obs) && t.failures < this.options.maxAttempts && !meshOnly(t.obs.deployment);
   }
 
+  /** The pending nodes down past the threshold, ascending (lost nodes already dealt with are not). */
   private lostNodes(nowS: number): number[] {
     const out: number[] = [];
-    for (const node of this.downNodes) if (nowS - this.nodes.get(node)!.sinceS >= this.options.downThresholdS) out.push(node);
+    for (const node of this.pending) if (this.isLost(node, nowS)) out.push(node);
     return out.sort((a, b) => a - b);
+  }
+
+  private isLost(node: number, nowS: number): boolean {
+    return this.downNodes.has(node) && nowS - this.nodes.get(node)!.sinceS >= this.options.downThresholdS;
   }
 
   /** The tracked contracts on `node` with what is known of them, in arrival order. */
@@ -225,6 +241,7 @@ export class Reconciler {
 
   private indexTracked(contractId: number, obs: DeploymentObservation): void {
     this.byNode.set(contractId, obs.node);
+    if (this.downNodes.has(obs.node)) this.pending.add(obs.node);
     if (obs.deployment.workloads.some((w) => w.type === 'qsfs')) this.qsfsTracked.add(contractId);
     else this.qsfsTracked.delete(contractId);
   }
