@@ -62,6 +62,11 @@ export function simZnets(world: World): ZNetView[] {
  */
 class UnbuiltZnets {
   private readonly dirty = new Set<string>();
+  /**
+   * By Z-Net, the members whose workload lists peers: only such a member can make another its access
+   * node, so a network of members without peers (every VM of a group shares one name) is never compiled.
+   */
+  private readonly withPeers = new Map<string, Set<number>>();
   /** Compiled Z-Nets that route through an access node, by key. */
   private readonly routed = new Map<string, ZNet>();
   private readonly info: NodeNetInfo;
@@ -69,11 +74,25 @@ class UnbuiltZnets {
   constructor(private readonly world: World) {
     const { grid, netRegistry } = world;
     this.info = { isPublic: (node) => hasPublicConfig(grid.farms, grid.farmOf(node), node) };
-    for (const key of netRegistry.znets.keys()) this.dirty.add(key);
+    for (const [key, members] of netRegistry.znets) for (const node of members.keys()) this.memberChanged(key, node);
     // The registry has one listener; the network model takes it over once built, and then answers itself.
     netRegistry.listen((change) => {
-      if (change.kind === 'znet') this.dirty.add(change.key);
+      if (change.kind === 'znet' && change.node !== undefined) this.memberChanged(change.key, change.node);
     });
+  }
+
+  private memberChanged(key: string, node: number): void {
+    const entry = this.world.netRegistry.znets.get(key)?.get(node);
+    let peers = this.withPeers.get(key);
+    if (entry !== undefined && (!Array.isArray(entry.data.peers) || entry.data.peers.length > 0)) {
+      if (peers === undefined) this.withPeers.set(key, (peers = new Set()));
+      peers.add(node);
+    } else if (peers !== undefined) {
+      peers.delete(node);
+      if (peers.size === 0) this.withPeers.delete(key);
+    }
+    // A change to a network that had or has a member with peers may change its access node.
+    if (this.withPeers.has(key) || this.routed.has(key)) this.dirty.add(key);
   }
 
   views(): ZNetView[] {
@@ -89,12 +108,8 @@ class UnbuiltZnets {
   private compile(key: string): void {
     this.routed.delete(key);
     const members = this.world.netRegistry.znets.get(key);
-    if (members === undefined || members.size < 2) return;
-    const entries = [...members.values()];
-    // Only a member that lists peers can make another its access node: a grid of one-node networks
-    // that share a name (every VM of a group) is left without compiling (and parsing) them all.
-    if (!entries.some((e) => !Array.isArray(e.data.peers) || e.data.peers.length > 0)) return;
-    entries.sort((a, b) => a.node - b.node);
+    if (members === undefined || members.size < 2 || !this.withPeers.has(key)) return;
+    const entries = [...members.values()].sort((a, b) => a.node - b.node);
     try {
       const net = compileNetworkWorkloads(key.slice(key.indexOf('/') + 1), entries, this.info);
       if (net.accessNode >= 0) this.routed.set(key, net);
