@@ -4,6 +4,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Args } from '../cli/args.js';
+import { durationFlag } from '../cli/duration-flag.js';
 import { InputError } from '../sim/errors.js';
 import { capacity10kYear } from '../scenarios/builtin/capacity.js';
 import { compileBuiltin } from '../scenarios/builtin/index.js';
@@ -23,7 +24,8 @@ const referenceNodes = 10_000;
  * faults are per node or a fraction of the grid already; the seed and everything else stay as they are.
  * At 10,000 nodes it is the built-in itself.
  */
-export function scaledCapacityScenario(nodes: number): Scenario {
+export function scaledCapacityScenario(nodes: number, durationS?: number): Scenario {
+  if (durationS !== undefined) return { ...scaledCapacityScenario(nodes), durationS };
   if (nodes === referenceNodes) return capacity10kYear;
   const factor = nodes / referenceNodes;
   const farms = Array.from({ length: nodes / nodesPerFarm }, (_, i) => ({ ...baseFarms[i % baseFarms.length]!, name: `farm-${String(i).padStart(5, '0')}` }));
@@ -49,8 +51,8 @@ export interface ScaleRun {
 }
 
 /** One year of the scaled scenario, CPU from process.cpuUsage (user + system) around the whole run. */
-async function measure(nodes: number, gc: () => void): Promise<ScaleRun> {
-  const scenario = compileBuiltin(scaledCapacityScenario(nodes));
+async function measure(nodes: number, gc: () => void, durationS: number | undefined): Promise<ScaleRun> {
+  const scenario = compileBuiltin(scaledCapacityScenario(nodes, durationS));
   gc();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -84,15 +86,16 @@ await benchMain('scale', {
   async run(args: Args) {
     const nodes = args.number('nodes', { min: nodesPerFarm, max: 1e6, integer: true, default: referenceNodes });
     const scale = args.number('scale', { min: 1, max: 1000, integer: true, default: 10 });
+    const durationS = durationFlag(args, 'until')?.seconds;
     if (nodes % nodesPerFarm !== 0) throw new InputError('bench scale', '--nodes', `must be a multiple of ${nodesPerFarm} (one farm of the built-in), got ${nodes}`);
     if (nodes * scale > 1e7) throw new InputError('bench scale', '--scale', `at most 10,000,000 nodes in the scaled run, got ${nodes * scale}`);
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
     // An untimed warm-up at the reference size first: otherwise the reference alone pays for the JIT
     // and the scaled run looks cheaper per event than it is.
-    await measure(nodes, gc);
-    const reference = await measure(nodes, gc);
-    const scaled = await measure(nodes * scale, gc);
+    await measure(nodes, gc, durationS);
+    const reference = await measure(nodes, gc, durationS);
+    const scaled = await measure(nodes * scale, gc, durationS);
     const document = { scenario: capacity10kYear.name, scale, reference, scaled, ratio: round(scaled.cpuUsPerEvent / reference.cpuUsPerEvent, 3), peakRssBytes: scaled.peakRssBytes };
     const human = [line(reference), line(scaled), `CPU per event at ×${scale}: ${document.ratio} × the reference`].join('\n');
     return { document, human };

@@ -179,6 +179,5 @@ export class ScenarioRun {
 
 /** The new contract and node of a 'replaced' entry. */
 function replacementOf(entry: AuditEntry): { contractId: number; node: number } | undefined {
-  const contractId = Number(/now contract (\d+)/.exec(entry.detail)?.[1]);
-  return Number.isInteger(contractId) && entry.node !== undefined ? { contractId, node: entry.node } : undefined;
+  return entry.toContractId !== undefined && entry.node !== undefined ? { contractId: entry.toContractId, node: entry.node } : undefined;
 }

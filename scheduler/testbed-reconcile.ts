@@ -2,10 +2,11 @@
 // there is work (jobs unfinished, or a deployment of a down node to move), fed from the backend.
 // Leaves out the decisions (reconciler/) and how ticks hold the clock (the Testbed's owner reads).
 
-import type { Backend, GridObserver } from '../workers/backend.js';
+import type { Backend, GridObserver, NodeWatch } from '../workers/backend.js';
 import type { Deployment, Operation } from '../workers/operations.js';
 import type { JobEvent } from './transport.js';
 import type { VirtualClock } from './transports/inprocess-clock.js';
+import { ContractsByNode } from './reconciler/contracts-by-node.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import type { AuditEntry, Placer, ReconcilerOptions } from './reconciler/reconciler-types.js';
 import type { OwnerRead } from './testbed-placement.js';
@@ -19,6 +20,8 @@ export interface ReconcileLoopDeps {
   readonly clock: VirtualClock;
   readonly backend: Backend;
   readonly observer: GridObserver;
+  /** Without one, every step reads every desired contract; with one, only those it has reason to. */
+  readonly watch?: NodeWatch;
   readonly placer: Placer;
   /** Queues one operation at once (a synchronous throw counts as a failed attempt). */
   readonly submit: (op: Operation) => void;
@@ -36,6 +39,10 @@ export class ReconcileLoop {
   private readonly intervalS: number;
   /** What was asked for: every contract a create made, with its latest document. */
   private readonly desired = new Map<number, Deployment>();
+  /** Desired contracts by the node they were last seen on. */
+  private readonly seenOn = new ContractsByNode();
+  /** Desired contracts learnt or changed since the last observation: read at the next one. */
+  private readonly unseen = new Set<number>();
   /** Deployment operations by job id, to learn contracts and documents from their results. */
   private readonly deploymentOps = new Map<string, Operation>();
   /** Nodes last seen down: watched until they are seen up again. */
@@ -84,10 +91,10 @@ export class ReconcileLoop {
     const result = event.result ?? { state: 'failed' as const };
     if (op !== undefined && result.state === 'ok') {
       const contractId = (result.value as { contractId?: unknown } | undefined)?.contractId;
-      if (op.kind === 'deployment.create' && typeof contractId === 'number') this.desired.set(contractId, op.deployment);
-      if (op.kind === 'deployment.update') this.desired.set(op.contractId, op.deployment);
+      if (op.kind === 'deployment.create' && typeof contractId === 'number') this.want(contractId, op.deployment);
+      if (op.kind === 'deployment.update') this.want(op.contractId, op.deployment);
       if (op.kind === 'deployment.delete') {
-        this.desired.delete(op.contractId);
+        this.forget(op.contractId);
         this.reconciler.observe({ kind: 'deployment.gone', contractId: op.contractId });
       }
     }
@@ -95,23 +102,27 @@ export class ReconcileLoop {
   }
 
   /**
-   * Reads what the reconciler needs from the backend, in a fixed order: every desired contract
-   * (where it is, its workloads' states), the Z-Nets and their access nodes, then the status of every
-   * node holding one of those or seen down.
+   * Reads what the reconciler needs from the backend, in a fixed order: desired contracts (where
+   * they are, their workloads' states), the Z-Nets and their access nodes, then the status of every
+   * node holding one of those or seen down. With a watch, the contracts are those new or changed
+   * since the last look and those on nodes down or changed (the reconciler acts on no others);
+   * without one, every desired contract.
    */
   async observe(read: OwnerRead): Promise<void> {
-    const { backend, observer } = this.deps;
+    const { backend, observer, watch } = this.deps;
     this.nodesChanged = false;
-    const nodes = new Set(this.down);
-    for (const contractId of [...this.desired.keys()].sort((a, b) => a - b)) {
+    // With a watch, a node down stays as last read until the watch says it changed.
+    const nodes = new Set(watch === undefined ? this.down : await read(async () => watch.changed()));
+    for (const contractId of this.contractsToRead(nodes)) {
       const seen = await read(() => backend.deployment(contractId));
       if (seen === undefined) {
-        this.desired.delete(contractId);
+        this.forget(contractId);
         this.reconciler.observe({ kind: 'deployment.gone', contractId });
         continue;
       }
       const workloads = seen.workloads.map(({ name, type, state }) => ({ name, type, state }));
       this.reconciler.observe({ kind: 'deployment', contractId, node: seen.node, deployment: this.desired.get(contractId)!, workloads });
+      this.seenOn.set(contractId, seen.node);
       nodes.add(seen.node);
     }
     for (const znet of await read(() => observer.znets())) {
@@ -124,6 +135,26 @@ export class ReconcileLoop {
       if (status.up) this.down.delete(node);
       else this.down.add(node);
     }
+  }
+
+  /** Ascending: the unseen contracts and those last seen on `nodes`; every desired one without a watch. */
+  private contractsToRead(nodes: ReadonlySet<number>): number[] {
+    if (this.deps.watch === undefined) return [...this.desired.keys()].sort((a, b) => a - b);
+    const ids = new Set(this.unseen);
+    this.unseen.clear();
+    for (const node of nodes) for (const id of this.seenOn.on(node)) ids.add(id);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  private want(contractId: number, deployment: Deployment): void {
+    this.desired.set(contractId, deployment);
+    this.unseen.add(contractId);
+  }
+
+  private forget(contractId: number): void {
+    this.desired.delete(contractId);
+    this.unseen.delete(contractId);
+    this.seenOn.delete(contractId);
   }
 
   /** No more steps (the Testbed closed); a step already scheduled does nothing when its time comes. */

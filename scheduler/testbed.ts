@@ -108,12 +108,16 @@ export class Testbed {
     options: TestbedOptions,
   ) {
     const observer = isGridObserver(backend) ? backend : undefined;
-    this.placement = observer === undefined ? undefined : new TestbedPlacement(observer, options.placement);
+    // One watch for both: placement reads only the nodes whose capacity changed, the reconciler only
+    // the nodes that went down or came back; a power change also wakes the reconciler at once.
+    const watch = observer?.watchNodes?.(() => this.loop?.nodeChanged());
+    this.placement = observer === undefined ? undefined : new TestbedPlacement(observer, options.placement, watch);
     const reconcile = options.reconcile ?? false;
     if (reconcile !== false) {
       if (observer === undefined || this.placement === undefined) throw new Error('Testbed: reconcile needs a backend that observes its grid (GridObserver, as SimBackend)');
       this.loop = new ReconcileLoop({
         clock, backend, observer,
+        ...(watch === undefined ? {} : { watch }),
         placer: this.placement.placer(),
         submit: (op) => this.submitForReconciler(op),
         step: (body) => this.owner(async (read) => {
@@ -129,10 +133,9 @@ export class Testbed {
       }, reconcile === true ? {} : reconcile);
     }
     this.idle = new ClockDriver(clock, gate, () => 'the reconciler waits for a step that never came');
-    const unwatch = this.loop === undefined ? undefined : observer?.watchNodes?.(() => this.loop!.nodeChanged());
     const unlisten = transport.onEvent((event) => this.onJobEvent(event));
     this.unsubscribe = () => {
-      unwatch?.();
+      watch?.close();
       unlisten();
     };
   }

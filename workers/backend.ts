@@ -119,17 +119,31 @@ export interface NodeStatusView {
  * Read-only views of the grid for whoever owns the scheduler (placement, the reconciler). Apart from
  * Backend on purpose: jobs never call these, so workers in other processes need not proxy them.
  */
+/**
+ * What changed on the grid since the last call of each method, as an operator's monitoring and the
+ * chain's capacity events would tell: the scheduler reads only those nodes again. Node ids ascending.
+ */
+export interface NodeWatch {
+  /** Nodes that went down or came back since the last call (a reboot is not a change). */
+  changed(): number[];
+  /** Nodes whose free capacity view may differ from the last call's: power, reservations, farm IPv4, disks. */
+  changedCapacities(): number[];
+  /** Stops the notices; later calls answer nothing. */
+  close(): void;
+}
+
 export interface GridObserver {
-  /** Every node, in node order. */
-  nodeCapacities(): Promise<readonly NodeCapacityView[]>;
+  /** The given nodes in the order given, or every node in node order. */
+  nodeCapacities(nodes?: readonly number[]): Promise<readonly NodeCapacityView[]>;
   nodeStatus(node: number): Promise<NodeStatusView>;
   /** Every Z-Net that routes through an access node, by key order (none on a grid without hidden members). */
   znets(): Promise<readonly ZNetView[]>;
   /**
-   * Calls `listener` when a node goes down or comes back, as monitoring would alert; returns an
-   * unsubscribe function. Optional: without it the reconciler only looks when jobs run.
+   * Starts a watch; `onChange` is also called at once when a node goes down or comes back, as
+   * monitoring would alert. Optional: without it the scheduler reads every node, and the reconciler
+   * only looks when jobs run.
    */
-  watchNodes?(listener: (node: number) => void): () => void;
+  watchNodes?(onChange?: (node: number) => void): NodeWatch;
 }
 
 /** A Z-Net as the reconciler sees it: the public node its hidden members reach the others through. */

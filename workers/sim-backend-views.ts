@@ -7,23 +7,27 @@ import type { NodeCapacityView, NodeStatusView } from './backend.js';
 /** Workload states that hold no capacity any more. */
 const released = new Set(['deleted', 'error']);
 
-export function simNodeCapacities(world: World): NodeCapacityView[] {
+/** The given nodes' views in the order given, or every node's in node order. */
+export function simNodeCapacities(world: World, nodes?: readonly number[]): NodeCapacityView[] {
+  if (nodes !== undefined) return nodes.map((node) => nodeCapacity(world, node));
+  const views: NodeCapacityView[] = [];
+  for (let node = 0; node < world.grid.nodeCount; node++) views.push(nodeCapacity(world, node));
+  return views;
+}
+
+function nodeCapacity(world: World, node: number): NodeCapacityView {
   const { grid } = world;
   const t = grid.table;
-  const views: NodeCapacityView[] = [];
-  for (let node = 0; node < grid.nodeCount; node++) {
-    const failed = failedDevices(world, node);
-    const ssdStart = t.ssdStart[node]!;
-    const hddStart = t.hddStart[node]!;
-    const ssdFreeBytes = Array.from({ length: t.ssdCount(node) }, (_, i) => (failed.has(`ssd.${i}`) ? 0 : t.ssdFreeBytes[ssdStart + i]!));
-    const hddFreeBytes = Array.from({ length: t.hddCount(node) }, (_, i) => (failed.has(`hdd.${i}`) ? 0 : t.hddFreeBytes[hddStart + i]!));
-    const free = grid.free(node);
-    views.push({
-      node, farm: grid.farmOf(node), up: grid.isOn(node), cru: free.cru, usedVcpus: usedVcpus(world, node),
-      freeMruBytes: free.mruBytes, ssdFreeBytes, hddFreeBytes, freeIpv4: free.ipv4,
-    });
-  }
-  return views;
+  const failed = failedDevices(world, node);
+  const ssdStart = t.ssdStart[node]!;
+  const hddStart = t.hddStart[node]!;
+  const ssdFreeBytes = Array.from({ length: t.ssdCount(node) }, (_, i) => (failed.has(`ssd.${i}`) ? 0 : t.ssdFreeBytes[ssdStart + i]!));
+  const hddFreeBytes = Array.from({ length: t.hddCount(node) }, (_, i) => (failed.has(`hdd.${i}`) ? 0 : t.hddFreeBytes[hddStart + i]!));
+  const free = grid.free(node);
+  return {
+    node, farm: grid.farmOf(node), up: grid.isOn(node), cru: free.cru, usedVcpus: usedVcpus(world, node),
+    freeMruBytes: free.mruBytes, ssdFreeBytes, hddFreeBytes, freeIpv4: free.ipv4,
+  };
 }
 
 export function simNodeStatus(world: World, node: number): NodeStatusView {

@@ -5,12 +5,13 @@ import type { Simulation } from '../sim/engine/simulation.js';
 import type { Deployment, Workload } from '../sim/grid/deployment.js';
 import type { ManagerContext } from '../sim/grid/provision/manager.js';
 import { parseWorkloadId, type World } from '../sim/grid/world.js';
-import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
+import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeWatch, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
 import { simCutLink, simGatewayRequest, simHealLink, simZnetReapply, simZnets } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
 import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
+import { SimNodeWatch } from './sim-backend-watch.js';
 
 export class SimBackend implements Backend, GridObserver {
   readonly world: World;
@@ -245,8 +246,9 @@ export class SimBackend implements Backend, GridObserver {
 
   // Views for the scheduler's owner (GridObserver) -----------------------------------------------
 
-  async nodeCapacities(): Promise<readonly NodeCapacityView[]> {
-    return simNodeCapacities(this.world);
+  async nodeCapacities(nodes?: readonly number[]): Promise<readonly NodeCapacityView[]> {
+    for (const node of nodes ?? []) this.mustHaveNode(node);
+    return simNodeCapacities(this.world, nodes);
   }
 
   async nodeStatus(node: number): Promise<NodeStatusView> {
@@ -257,15 +259,10 @@ export class SimBackend implements Backend, GridObserver {
     return simZnets(this.world);
   }
 
-  /** Power changes of the grid (a reboot is not one: the node is up before and after). */
-  watchNodes(listener: (node: number) => void): () => void {
-    let on = true;
-    this.world.grid.onPower((node, event) => {
-      if (on && event !== 'reboot') listener(node);
-    });
-    return () => void (on = false);
+  /** Power and capacity changes of the grid, from the model's own notices (a reboot is not a power change). */
+  watchNodes(onChange?: (node: number) => void): NodeWatch {
+    return new SimNodeWatch(this.world, onChange);
   }
-
 
   // ----------------------------------------------------------------------------------------------
 

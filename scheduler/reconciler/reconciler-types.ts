@@ -73,6 +73,8 @@ export interface AuditEntry {
   readonly contractId?: number;
   readonly node?: number;
   readonly network?: string;
+  /** On a 'replaced' entry: the contract of the copy that now runs instead of `contractId` (on `node`). */
+  readonly toContractId?: number;
   readonly detail: string;
   readonly ops: readonly Operation[];
 }

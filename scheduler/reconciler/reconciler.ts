@@ -15,6 +15,7 @@ import {
   type ReconcilerOptions,
   type Submit,
 } from './reconciler-types.js';
+import { ContractsByNode } from './contracts-by-node.js';
 import { allDeleted, freshCopy, meshOnly } from './deployment-rules.js';
 import { zstorRepairOps } from './repair-hooks.js';
 import { ZNetHealer } from './znet-healer.js';
@@ -47,6 +48,17 @@ export class Reconciler {
   private readonly options: CompiledReconcilerOptions;
   private readonly nodes = new Map<number, NodeState>();
   private readonly tracked = new Map<number, Tracked>();
+  /** The tracked contracts by node: a lost node's contracts without a scan of them all. */
+  private readonly byNode = new ContractsByNode();
+  /** Tracked contracts that run a qsfs: the only ones a lost zdb namespace can ask to repair. */
+  private readonly qsfsTracked = new Set<number>();
+  /** Nodes last observed down. */
+  private readonly downNodes = new Set<number>();
+  /**
+   * Down nodes a tick may still act on: not yet handled as lost, or holding tracked contracts. A node
+   * whose loss was handled and whose contracts all moved leaves it, so a tick costs what is left to do.
+   */
+  private readonly pending = new Set<number>();
   /** Contracts this controller replaced: late observations of them must not bring them back. */
   private readonly retired = new Set<number>();
   private readonly inFlight = new Map<string, InFlight>();
@@ -79,16 +91,26 @@ export class Reconciler {
       const prev = this.nodes.get(o.node);
       const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
       this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      if (o.up) {
+        this.downNodes.delete(o.node);
+        this.pending.delete(o.node);
+      } else {
+        this.downNodes.add(o.node);
+        this.pending.add(o.node);
+      }
       this.placer.setUp(o.node, o.up);
     } else if (o.kind === 'znet') {
       this.znets.observe(o);
     } else if (o.kind === 'deployment') {
       if (this.retired.has(o.contractId)) return;
       const t = this.tracked.get(o.contractId);
-      if (t === undefined) this.tracked.set(o.contractId, { obs: o, failures: 0, nextAttemptS: 0, holdUntilS: 0 });
-      else t.obs = o;
+      if (t === undefined) this.track(o.contractId, { obs: o, failures: 0, nextAttemptS: 0, holdUntilS: 0 });
+      else {
+        t.obs = o;
+        this.indexTracked(o.contractId, o);
+      }
     } else {
-      this.tracked.delete(o.contractId);
+      this.untrack(o.contractId);
     }
   }
 
@@ -97,16 +119,17 @@ export class Reconciler {
     const start = this.log.length;
     const lost = this.lostNodes(nowS);
     for (const node of lost) this.onNodeLost(node, nowS);
-    for (const network of this.znets.due(new Set(lost), nowS)) this.reapplyZNet(network, nowS);
+    for (const network of this.znets.due({ has: (node) => this.isLost(node, nowS) }, nowS)) this.reapplyZNet(network, nowS);
     // Not yet here: re-pointing gateways. A gateway deployment on a lost node moves like any other,
     // but placement does not yet ask for a node with a public config (the proxy fails elsewhere and is
     // retried with backoff), and a gateway whose backend moved keeps the old address: zos gateways
     // are not updatable (DOMAIN 2.4), so that needs a deployment.update replacing the workload.
     while (this.actionTimesS.length > 0 && this.actionTimesS[0]! <= nowS - this.options.rateIntervalS) this.actionTimesS.shift();
-    const lostSet = new Set(lost);
-    const due = [...this.tracked.entries()]
-      .filter(([id, t]) => lostSet.has(t.obs.node) && this.mayMove(id, t) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS)
+    const due = lost
+      .flatMap((node) => this.trackedOn(node))
+      .filter(([id, t]) => this.mayMove(id, t) && nowS >= t.nextAttemptS && nowS >= t.holdUntilS)
       .sort((a, b) => a[0] - b[0]);
+    for (const node of lost) if (this.byNode.on(node).size === 0) this.pending.delete(node);
     for (const [contractId, t] of due) {
       // Rate limit: a burst of lost nodes moves at most this many deployments per window; the rest
       // wait for a later tick rather than stampede the remaining nodes.
@@ -128,11 +151,13 @@ export class Reconciler {
       return s === undefined || s.up ? undefined : s.sinceS;
     };
     let next = this.znets.nextActionS(downSinceS, this.options.downThresholdS);
-    for (const [id, t] of this.tracked) {
-      const node = this.nodes.get(t.obs.node);
-      if (node === undefined || node.up || !this.mayMove(id, t)) continue;
-      const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
-      if (next === undefined || atS < next) next = atS;
+    for (const down of this.pending) {
+      const node = this.nodes.get(down)!;
+      for (const [id, t] of this.trackedOn(down)) {
+        if (!this.mayMove(id, t)) continue;
+        const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
+        if (next === undefined || atS < next) next = atS;
+      }
     }
     return next;
   }
@@ -168,16 +193,17 @@ export class Reconciler {
       return this.log.slice(start);
     }
     // The replacement runs: only now is the old contract given up (never before a copy exists).
-    this.tracked.delete(job.contractId);
+    this.untrack(job.contractId);
     this.retired.add(job.contractId);
     if (newContract !== undefined) {
       const obs: DeploymentObservation = { kind: 'deployment', contractId: newContract, node: job.placement.node, deployment: job.deployment };
-      this.tracked.set(newContract, { obs, failures: 0, nextAttemptS: 0, holdUntilS: nowS + this.options.holdDownS });
+      this.track(newContract, { obs, failures: 0, nextAttemptS: 0, holdUntilS: nowS + this.options.holdDownS });
     }
     const del: DeploymentRef = { kind: 'deployment.delete', id: this.nextId(), contractId: job.contractId, idempotencyKey: `heal-delete:${job.contractId}` };
     const detail = `now contract ${newContract ?? '?'} on node ${job.placement.node}`;
-    if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node);
-    else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node);
+    const moved = newContract === undefined ? {} : { toContractId: newContract };
+    if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node, undefined, moved);
+    else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node, undefined, moved);
     return this.log.slice(start);
   }
 
@@ -190,20 +216,53 @@ export class Reconciler {
     return !this.busy.has(contractId) && !allDeleted(t.obs) && t.failures < this.options.maxAttempts && !meshOnly(t.obs.deployment);
   }
 
+  /** The pending nodes down past the threshold, ascending (lost nodes already dealt with are not). */
   private lostNodes(nowS: number): number[] {
     const out: number[] = [];
-    for (const [node, s] of this.nodes) if (!s.up && nowS - s.sinceS >= this.options.downThresholdS) out.push(node);
+    for (const node of this.pending) if (this.isLost(node, nowS)) out.push(node);
     return out.sort((a, b) => a - b);
+  }
+
+  private isLost(node: number, nowS: number): boolean {
+    return this.downNodes.has(node) && nowS - this.nodes.get(node)!.sinceS >= this.options.downThresholdS;
+  }
+
+  /** The tracked contracts on `node` with what is known of them, in arrival order. */
+  private trackedOn(node: number): [number, Tracked][] {
+    const out: [number, Tracked][] = [];
+    for (const id of this.byNode.on(node)) out.push([id, this.tracked.get(id)!]);
+    return out;
+  }
+
+  private track(contractId: number, t: Tracked): void {
+    this.tracked.set(contractId, t);
+    this.indexTracked(contractId, t.obs);
+  }
+
+  private indexTracked(contractId: number, obs: DeploymentObservation): void {
+    this.byNode.set(contractId, obs.node);
+    if (this.downNodes.has(obs.node)) this.pending.add(obs.node);
+    if (obs.deployment.workloads.some((w) => w.type === 'qsfs')) this.qsfsTracked.add(contractId);
+    else this.qsfsTracked.delete(contractId);
+  }
+
+  private untrack(contractId: number): void {
+    this.tracked.delete(contractId);
+    this.byNode.delete(contractId);
+    this.qsfsTracked.delete(contractId);
   }
 
   private onNodeLost(node: number, nowS: number): void {
     const s = this.nodes.get(node)!;
     if (s.lostHandled) return;
     s.lostHandled = true;
-    const all = [...this.tracked.values()].map((t) => t.obs).sort((a, b) => a.contractId - b.contractId);
+    const byId = (a: DeploymentObservation, b: DeploymentObservation) => a.contractId - b.contractId;
+    const lost = this.trackedOn(node).map(([, t]) => t.obs).sort(byId);
+    // The hook looks for qsfs workloads among the deployments it is given: those that run one are enough.
+    const all = [...this.qsfsTracked].map((id) => this.tracked.get(id)!.obs).sort(byId);
     // Checks are reads that let zstor rebuild; they are not rate-limited like re-placements, which
     // each reserve capacity and start a provisioning on another node.
-    const ops = zstorRepairOps(all.filter((d) => d.node === node), all).map((op) => ({ ...op, id: this.nextId() }));
+    const ops = zstorRepairOps(lost, all).map((op) => ({ ...op, id: this.nextId() }));
     for (const op of ops) this.send(op, undefined);
     this.audit(nowS, ops.length > 0 ? 'zstor-repair' : 'node-lost', `node ${node} down since ${s.sinceS} s`, ops, undefined, node);
   }
@@ -281,8 +340,8 @@ export class Reconciler {
     this.audit(nowS, reason, detail, [], contractId);
   }
 
-  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number, network?: string): void {
-    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }), ...(network === undefined ? {} : { network }) });
+  private audit(atS: number, reason: AuditReason, detail: string, ops: readonly Operation[], contractId?: number, node?: number, network?: string, moved: { toContractId?: number } = {}): void {
+    this.log.push({ atS, reason, detail, ops, ...(contractId === undefined ? {} : { contractId }), ...(node === undefined ? {} : { node }), ...(network === undefined ? {} : { network }), ...moved });
   }
 
   private nextId(): string {

@@ -38,7 +38,7 @@ export class ZNetHealer {
    * Networks to re-apply now: their access node is lost, or a member back from downtime runs an old
    * mesh; none is in flight and any backoff is over.
    */
-  due(lost: ReadonlySet<number>, nowS: number): string[] {
+  due(lost: { has(node: number): boolean }, nowS: number): string[] {
     for (const network of this.nets.keys()) if (!this.seen.has(network) && !this.busy.has(network)) this.nets.delete(network);
     this.seen.clear();
     const broken = (n: ZNetObservation): boolean => lost.has(n.accessNode) || n.staleMembers.length > 0;

@@ -10,6 +10,7 @@ import { loadProfiles, type NodeTemplate, type ProfileCatalog } from '../hardwar
 import { Ssd } from '../hardware/ssd.js';
 import type { StorageDevice, StorageDeviceOptions } from '../hardware/storage-device.js';
 import * as capacity from './capacity.js';
+import { CapacityNotices, type CapacityListener } from './capacity-notices.js';
 import { Farms } from './farms.js';
 import { compileGridSpec, type GridSpec } from './grid-spec.js';
 import type { Capacity, DeviceIndex, GridNodeApi, PowerListener } from './node-api.js';
@@ -40,6 +41,8 @@ export class Grid implements GridNodeApi {
   readonly nodeCount: number;
   private readonly power: PowerControl;
   private readonly devices: DeviceCache = { ssds: new Map(), hdds: new Map(), cpus: new Map() };
+  /** Told of every change to a node's free capacity (reserve, release, IPv4, a failed disk). */
+  private readonly capacityNotices = new CapacityNotices();
 
   constructor(
     private readonly sim: Simulation,
@@ -71,11 +74,25 @@ export class Grid implements GridNodeApi {
   // Capacity -----------------------------------------------------------------------------------
 
   reserveMemory(node: number, bytes: number): boolean {
-    return capacity.reserveMemory(this.table, this.check(node), bytes);
+    return this.noted(node, capacity.reserveMemory(this.table, this.check(node), bytes));
   }
 
   releaseMemory(node: number, bytes: number): void {
     capacity.releaseMemory(this.table, this.check(node), bytes);
+    this.capacityNotices.node(node);
+  }
+
+  /**
+   * Calls `listener` with a node whose free capacity may have changed: memory, disk space, a failed
+   * disk, or its farm's public IPv4 (every node of the farm). Power changes come through onPower.
+   */
+  watchCapacity(listener: CapacityListener): void {
+    this.capacityNotices.listen(listener);
+  }
+
+  private noted<T>(node: number, changed: T): T {
+    if (changed !== false && changed !== -1 && changed !== null) this.capacityNotices.node(node);
+    return changed;
   }
 
   /**
@@ -85,6 +102,7 @@ export class Grid implements GridNodeApi {
   setActualMemoryUsed(node: number, bytes: number): void {
     capacity.checkBytes(bytes, 'setActualMemoryUsed');
     this.table.actualMruBytes[this.check(node)] = bytes;
+    this.capacityNotices.node(node);
   }
 
   reserveSsd(node: number, bytes: number): DeviceIndex {
@@ -93,15 +111,15 @@ export class Grid implements GridNodeApi {
     const start = t.ssdStart[this.check(node)]!;
     const pool = capacity.pickDevice(t.ssdFreeBytes, start, t.ssdCount(node), bytes, (i) => !this.devices.ssds.get(start + i)?.failed);
     if (pool >= 0) capacity.take(t.ssdFreeBytes, start, pool, bytes);
-    return pool;
+    return this.noted(node, pool);
   }
 
   reserveSsdOn(node: number, pool: DeviceIndex, bytes: number): boolean {
-    return this.reserveOn(this.table.ssdFreeBytes, this.table.ssdStart[this.check(node)]!, this.checkDevice(node, pool, 'ssd'), bytes, this.devices.ssds);
+    return this.noted(node, this.reserveOn(this.table.ssdFreeBytes, this.table.ssdStart[this.check(node)]!, this.checkDevice(node, pool, 'ssd'), bytes, this.devices.ssds));
   }
 
   reserveHddOn(node: number, disk: DeviceIndex, bytes: number): boolean {
-    return this.reserveOn(this.table.hddFreeBytes, this.table.hddStart[this.check(node)]!, this.checkDevice(node, disk, 'hdd'), bytes, this.devices.hdds);
+    return this.noted(node, this.reserveOn(this.table.hddFreeBytes, this.table.hddStart[this.check(node)]!, this.checkDevice(node, disk, 'hdd'), bytes, this.devices.hdds));
   }
 
   private reserveOn(free: Float64Array, start: number, i: number, bytes: number, models: ReadonlyMap<number, { failed: boolean }>): boolean {
@@ -115,6 +133,7 @@ export class Grid implements GridNodeApi {
     capacity.checkBytes(bytes, 'releaseSsd');
     const profile = this.template(node).ssds[this.checkDevice(node, pool, 'ssd')]!;
     capacity.give(this.table.ssdFreeBytes, this.table.ssdStart[node]!, pool, bytes, profile.capacityBytes, `node ${node} SSD ${pool}`);
+    this.capacityNotices.node(node);
   }
 
   reserveHdd(node: number, bytes: number): DeviceIndex {
@@ -123,21 +142,30 @@ export class Grid implements GridNodeApi {
     const start = t.hddStart[this.check(node)]!;
     const disk = capacity.pickDevice(t.hddFreeBytes, start, t.hddCount(node), bytes, (i) => !this.devices.hdds.get(start + i)?.failed);
     if (disk >= 0) capacity.take(t.hddFreeBytes, start, disk, bytes);
-    return disk;
+    return this.noted(node, disk);
   }
 
   releaseHdd(node: number, disk: DeviceIndex, bytes: number): void {
     capacity.checkBytes(bytes, 'releaseHdd');
     const profile = this.template(node).hdds[this.checkDevice(node, disk, 'hdd')]!;
     capacity.give(this.table.hddFreeBytes, this.table.hddStart[node]!, disk, bytes, profile.capacityBytes, `node ${node} HDD ${disk}`);
+    this.capacityNotices.node(node);
   }
 
   reserveIpv4(node: number): string | null {
-    return this.farms.reserveIpv4(this.farmOf(node));
+    const ip = this.farms.reserveIpv4(this.farmOf(node));
+    if (ip !== null) this.farmChanged(node);
+    return ip;
   }
 
   releaseIpv4(node: number, ip: string): void {
     this.farms.releaseIpv4(this.farmOf(node), ip);
+    this.farmChanged(node);
+  }
+
+  private farmChanged(node: number): void {
+    const { firstNode, nodeCount } = this.farms.nodesOf(this.farmOf(node));
+    this.capacityNotices.nodes(firstNode, nodeCount);
   }
 
   /** CRU is the node's full thread count: zos does not check CPU, so nothing is ever taken from it. */
@@ -233,7 +261,7 @@ export class Grid implements GridNodeApi {
    * devices are first asked for in.
    */
   private deviceOptions(node: number, kind: 'ssd' | 'hdd', index: number): StorageDeviceOptions {
-    return new DeviceSlot(this.sim, this.rngs, node, kind, index, this.options.armDeviceFailures ?? true);
+    return new DeviceSlot(this.sim, this.rngs, node, kind, index, this.options.armDeviceFailures ?? true, () => this.capacityNotices.node(node));
   }
 
   private check(node: number): number {
@@ -261,6 +289,8 @@ class DeviceSlot implements StorageDeviceOptions {
     private readonly kind: 'ssd' | 'hdd',
     private readonly index: number,
     readonly armFailure: boolean,
+    /** A failed disk offers no capacity any more: the grid's capacity notice. */
+    readonly onFailed: () => void,
   ) {}
 
   get rng(): Rng {

@@ -46,6 +46,8 @@ export interface StorageDeviceOptions {
    * still sampled (failureTimeS) for an owner that schedules failures itself.
    */
   readonly armFailure?: boolean;
+  /** Called once when the device fails, after its IOs were failed (an owner that tracks capacity). */
+  readonly onFailed?: () => void;
 }
 
 export abstract class StorageDevice {
@@ -116,6 +118,7 @@ export abstract class StorageDevice {
       if (process.isAlive && this.sim.activeProcess !== process) process.interrupt(this.failure);
     }
     this.onFailed();
+    this.options.onFailed?.();
   }
 
   /** The stages of one IO; it returns when the IO is complete. */

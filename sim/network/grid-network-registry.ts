@@ -32,7 +32,7 @@ export interface MachineEntry {
   readonly planetary: boolean;
 }
 
-export type RegistryChange = { readonly kind: 'znet'; readonly key: string } | { readonly kind: 'gateway'; readonly workloadId: string; readonly removed?: GatewayEntry }
+export type RegistryChange = { readonly kind: 'znet'; readonly key: string; readonly node?: number } | { readonly kind: 'gateway'; readonly workloadId: string; readonly removed?: GatewayEntry }
   | { readonly kind: 'machine'; readonly workloadId: string };
 
 /** A Z-Net is named per twin, as in zos (the network name is a workload name inside the twin's deployments). */
@@ -60,14 +60,14 @@ export class NetworkRegistry {
     const held = members.get(entry.node);
     if (held !== undefined && held.workloadId === entry.workloadId && JSON.stringify(held.data) === JSON.stringify(entry.data)) return;
     members.set(entry.node, entry);
-    this.listener?.({ kind: 'znet', key });
+    this.listener?.({ kind: 'znet', key, node: entry.node });
   }
 
   removeMember(key: string, node: number): void {
     const members = this.znets.get(key);
     if (members === undefined || !members.delete(node)) return;
     if (members.size === 0) this.znets.delete(key);
-    this.listener?.({ kind: 'znet', key });
+    this.listener?.({ kind: 'znet', key, node });
   }
 
   setGateway(entry: GatewayEntry): void {

@@ -29,9 +29,10 @@ export const benchSpecs = {
   },
   scale: {
     summary: 'capacity-10k-year at N nodes and at K × N (farms and deployments scaled alike): CPU per event, their ratio, peak RSS',
-    usage: 'bench scale [--nodes N] [--scale K] [--json]',
+    usage: 'bench scale [--nodes N] [--scale K] [--until DURATION] [--json]',
     flags: {
       nodes: { kind: 'value', valueName: 'N', help: 'nodes of the reference run, a multiple of 250 (default 10000)' },
+      until: { kind: 'value', valueName: 'DURATION', help: 'simulated span of every run, like 30d (default the scenario\'s year)' },
       scale: { kind: 'value', valueName: 'K', help: 'the scaled run has K × N nodes (default 10; 100 for a million)' },
     },
   },
