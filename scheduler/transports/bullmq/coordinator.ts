@@ -16,6 +16,12 @@ import { channelFor, doneMethod, encodeReply, fromWireError, parkedReply, replyT
 export interface CoordinatorOptions {
   readonly redisUrl: string;
   readonly queue?: string;
+  /**
+   * The connection the queue adds on, shared with this process's local workers: Redis runs one
+   * connection's commands in order, so a worker's completion written after an add always finds the
+   * added job and takes it in the same round trip. Absent: a connection of the queue's own.
+   */
+  readonly connection?: Redis;
   readonly log?: (line: string) => void;
 }
 
@@ -111,7 +117,9 @@ export class BullmqCoordinator {
   constructor(private readonly options: CoordinatorOptions) {
     this.channel = channelFor(options.queue);
     this.log = options.log ?? (() => {});
-    this.queue = new Queue(this.channel.queue, { connection: { ...connectionOptions(options.redisUrl), enableAutoPipelining: true } });
+    // Not autopipelined: ioredis would hold each add for a setImmediate and build a Pipeline object
+    // (a copy of every BullMQ script's method) per batch, and lockstep adds come a few at a time.
+    this.queue = new Queue(this.channel.queue, { connection: options.connection ?? connectionOptions(options.redisUrl) });
     this.listener = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.replier = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
     // A lost connection is retried by each client and reported by the commands that fail meanwhile
@@ -178,20 +186,26 @@ export class BullmqCoordinator {
     const adds = this.adds;
     this.adds = [];
     this.flushing = undefined;
-    if (adds.length > 1) {
-      try {
-        await this.queue.addBulk(adds);
-      } catch (error) {
-        this.log(`owner: adding ${adds.length} jobs at once: ${(error as Error).message}; adding them one by one`);
-        await Promise.all(adds.map((add) => this.addOne(add)));
-      }
-    } else await Promise.all(adds.map((add) => this.addOne(add)));
-    this.wakeCompleters();
+    const stored = adds.length > 1 ? this.addBulk(adds) : Promise.all(adds.map((add) => this.addOne(add)));
+    // BullMQ writes an add a few microtasks after it is called; by the next macrotask it is on the
+    // wire. Local workers complete on the same connection, so Redis runs their completions after the
+    // add and hands them the new jobs in that round trip, without waiting for the add's reply.
+    setImmediate(() => this.wakeCompleters());
+    await stored;
     this.checkParking();
   }
 
+  private async addBulk(adds: readonly PendingAdd[]): Promise<void> {
+    try {
+      await this.queue.addBulk(adds as PendingAdd[]);
+    } catch (error) {
+      this.log(`owner: adding ${adds.length} jobs at once: ${(error as Error).message}; adding them one by one`);
+      await Promise.all(adds.map((add) => this.addOne(add)));
+    }
+  }
+
   /**
-   * Resolves once the owner's next adds are stored, or after a while if it adds none. A local worker
+   * Resolves once the owner's next adds are written, or after a while if it adds none. A local worker
    * waits for this between reporting a job and completing it in BullMQ: a lockstep wave ends all its
    * jobs just before the next wave is added, and completing after the add lets BullMQ's completion
    * script hand each worker its next job, instead of every worker going idle and being woken for each
