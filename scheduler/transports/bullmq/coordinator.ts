@@ -76,6 +76,8 @@ const batchSize = 256;
  * waiting jobs go anyway: a worker that died holding slots leaves counts that never fill up.
  */
 const stuckMs = 1_000;
+/** Adds of one instant from which one addBulk costs less than separate adds (writeInstant). */
+const bulkFromAdds = 8;
 /** How long a local worker's completion waits for adds that may not come (an idle owner). */
 const completerWaitMs = 100;
 
@@ -201,12 +203,13 @@ export class BullmqCoordinator {
    * order, so each completion finds the added jobs and takes one in the same round trip, without
    * waiting for the adds' replies. (Were a completion written first, its worker would only take its
    * next job through the blocking fetch instead: slower, not wrong.) The setImmediate runs once every
-   * such microtask has. Separate adds, not addBulk: on a corked socket they cost no extra write, and
-   * ioredis builds a Pipeline object (every BullMQ script copied onto it) per addBulk.
+   * such microtask has. A few adds go separately: on a corked socket they cost no extra write, and
+   * ioredis builds a Pipeline object (every BullMQ script copied onto it) per addBulk, which only a
+   * larger wave pays back.
    */
   private async writeInstant(wire: NonNullable<Redis['stream']>, adds: readonly PendingAdd[]): Promise<void> {
     wire.cork();
-    const stored = Promise.all(adds.map((add) => this.addOne(add)));
+    const stored = adds.length >= bulkFromAdds ? this.addBulk(adds) : Promise.all(adds.map((add) => this.addOne(add)));
     this.wakeCompleters();
     setImmediate(() => wire.uncork());
     await stored;
