@@ -44,6 +44,11 @@ const kindFields: Record<OperationKind, readonly string[]> = {
   'gateway.request': ['host'],
 };
 
+/** Each kind's fields, built once: every submitted operation is checked, and again by its worker. */
+const allowedFields = new Map<string, ReadonlySet<string>>(
+  Object.entries(kindFields).map(([kind, fields]) => [kind, new Set<string>([...baseFields, ...fields])]),
+);
+
 /** A Z-Net: its workload name, optionally `<twin>/` first when several twins use the name. */
 const networkPattern = /^(\d+\/)?[a-zA-Z0-9_]{1,36}$/;
 /** A host name as gateways serve them (zos gw_fqdn.go's rule): two labels or more, no trailing dot. */
@@ -67,7 +72,7 @@ function validateAt(raw: unknown, at: Place): Operation {
     throw fieldError(at, 'kind', `must be one of ${operationKinds.join(', ')}; got ${describe(kind)}`);
   }
   const k = kind as OperationKind;
-  const allowed = new Set<string>([...baseFields, ...kindFields[k]]);
+  const allowed = allowedFields.get(k)!;
   for (const field of Object.keys(raw)) {
     if (!allowed.has(field)) throw fieldError(at, field, `unknown field for ${k} (allowed: ${[...allowed].join(', ')})`);
   }

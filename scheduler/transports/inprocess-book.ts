@@ -123,10 +123,9 @@ export class JobBook {
         this.leaveReady(job);
       } else ready[kept++] = job;
     }
-    if (kept !== i) {
-      for (; i < ready.length; i++) ready[kept++] = ready[i]!;
-      ready.length = kept;
-    }
+    // The rest moves down over the gap in one splice (a memmove), not one assignment per job: a
+    // wave of thousands waiting for a few slots would be copied element by element per dispatch.
+    if (kept !== i) ready.splice(kept, i - kept);
     return taken;
   }
 

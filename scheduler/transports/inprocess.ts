@@ -86,8 +86,8 @@ export class InprocessTransport implements Transport {
    */
   private accept(rawParent: Operation, rawChildren: readonly Operation[]): JobHandle {
     if (this.closed) throw new Error('the transport is closed');
-    const parentOp = jsonCopy(validateOperation(rawParent, this.where));
-    const childOps = rawChildren.map((child, i) => jsonCopy(validateOperation(child, `${this.where} (child ${i})`)));
+    const parentOp = privateCopy(validateOperation(rawParent, this.where));
+    const childOps = rawChildren.map((child, i) => privateCopy(validateOperation(child, `${this.where} (child ${i})`)));
     const { parent, children } = this.book.add(parentOp, childOps, this.where);
     for (const job of [parent, ...children]) this.emit('queued', job);
     if (children.length === 0) this.arrive(parent);
@@ -185,6 +185,19 @@ export class InprocessTransport implements Transport {
     const shown = open.slice(0, 10).map((job) => `${job.id} (${job.status})`);
     return `${open.length} job(s) unfinished: ${shown.join(', ')}${open.length > 10 ? ', …' : ''}`;
   }
+}
+
+/**
+ * validateOperation builds a new object, so one whose fields are all primitives (a zdb write, a
+ * node fault) is ours already; one holding objects (a deployment) could still share them with the
+ * caller, and is copied. Copying every one cost ~15 % of an in-process zdb.set.
+ */
+function privateCopy(op: Operation): Operation {
+  for (const key in op) {
+    const value = (op as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null) return jsonCopy(op);
+  }
+  return op;
 }
 
 /** A validated operation is plain JSON (it travels as JSON over Redis), and a JSON round trip copies it faster than structuredClone. */

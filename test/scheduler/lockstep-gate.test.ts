@@ -44,3 +44,18 @@ test('virtual time does not move while a job runs elsewhere; the result is the s
   t.deepEqual(remote, inProcess);
   t.deepEqual(inProcess.slice(0, 3), ['1:job1.0', '1:job2.0', '1:job3.0']);
 });
+
+test('runAsync asks the barrier again when its promise resolves, and steps only once it answers undefined', async (t) => {
+  const sim = new Simulation();
+  const log: string[] = [];
+  sim.schedule(1, () => log.push(`event at ${sim.nowS}`));
+  let asks = 0;
+  // A barrier may resolve before what it waits for has happened (the gate went quiet, and a call that
+  // settles at once makes its job run again): the clock must ask it again, not move on.
+  const barrier = (): Promise<void> | undefined => {
+    asks++;
+    return asks <= 3 ? Promise.resolve().then(() => void log.push(`held ${asks}`)) : undefined;
+  };
+  await sim.runAsync({ barrier });
+  t.deepEqual(log, ['held 1', 'held 2', 'held 3', 'event at 1']);
+});

@@ -34,6 +34,11 @@ export interface JobWorkerOptions {
    * backend, reached over the channel.
    */
   readonly backend?: Backend;
+  /**
+   * The connection BullMQ's commands go on (not the blocking fetch, which gets its own); shared with
+   * the owner's queue by local workers (CoordinatorOptions.connection). Default: one of its own.
+   */
+  readonly connection?: Redis;
   /** Awaited after a job reported to the owner and before BullMQ completes it (BullmqCoordinator.nextAdds). */
   readonly beforeComplete?: () => Promise<void>;
 }
@@ -119,7 +124,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
   };
 
   const worker = new Worker(channel.queue, processJob, {
-    connection: connectionOptions(options.redisUrl),
+    connection: options.connection ?? connectionOptions(options.redisUrl),
     concurrency,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 30_000,

@@ -7,6 +7,8 @@ import { operationKinds, type Operation, type OperationResult } from '../../../w
 import { validateOperation } from '../../operations/validate.js';
 import type { JobEvent, JobHandle, Transport } from '../../transport.js';
 import { InprocessTransport, type HandlerTable, type InprocessOptions } from '../inprocess.js';
+import { Redis, type RedisOptions } from 'ioredis';
+import { connectionOptions } from './connection.js';
 import { BullmqCoordinator } from './coordinator.js';
 import { startJobWorker, type JobWorker } from './job-worker.js';
 import { startPrivateRedis, type PrivateRedisServer } from './private-redis.js';
@@ -37,6 +39,8 @@ export class BullmqTransport implements Transport {
     private readonly inner: InprocessTransport,
     private readonly coordinator: BullmqCoordinator,
     private readonly workers: readonly JobWorker[],
+    /** The connection the queue and local workers share; BullMQ leaves a shared one for us to close. */
+    private readonly shared: Redis | undefined,
     private readonly redis: PrivateRedisServer | undefined,
     /** The Redis this transport uses, for worker processes to join. */
     readonly redisUrl: string,
@@ -47,7 +51,15 @@ export class BullmqTransport implements Transport {
     const redis = options.redisUrl === undefined ? await startPrivateRedis() : undefined;
     const redisUrl = options.redisUrl ?? redis!.url;
     const log = options.log ?? (() => {});
-    const coordinator = new BullmqCoordinator({ redisUrl, log, ...(options.queue === undefined ? {} : { queue: options.queue }) });
+    const localCount = options.localWorkers ?? 1;
+    // One connection for the owner's adds and every local worker's commands: see CoordinatorOptions.connection.
+    const shared = localCount > 0 ? new Redis({ ...(connectionOptions(redisUrl) as RedisOptions) }) : undefined;
+    shared?.on('error', () => {});
+    const coordinator = new BullmqCoordinator({
+      redisUrl, log,
+      ...(options.queue === undefined ? {} : { queue: options.queue }),
+      ...(shared === undefined ? {} : { connection: shared }),
+    });
     // The in-process transport dispatches in attempt order and calls a handler once per attempt, in
     // that order; its 'active' events come in the same order, so they name each handler call's job.
     const starting: JobEvent[] = [];
@@ -63,9 +75,10 @@ export class BullmqTransport implements Transport {
       if (event.kind === 'active') starting.push(event);
     });
     const workers: JobWorker[] = [];
-    for (let i = 0; i < (options.localWorkers ?? 1); i++) {
+    for (let i = 0; i < localCount; i++) {
       workers.push(startJobWorker({
         redisUrl, log, validate: validateOperation, run: runOperation,
+        ...(shared === undefined ? {} : { connection: shared }),
         concurrency: options.workerConcurrency ?? 256,
         channel: coordinator.localChannel(),
         beforeComplete: () => coordinator.nextAdds(),
@@ -74,7 +87,7 @@ export class BullmqTransport implements Transport {
       }));
     }
     await Promise.all(workers.map((worker) => worker.ready()));
-    return new BullmqTransport(inner, coordinator, workers, redis, redisUrl, stopListening);
+    return new BullmqTransport(inner, coordinator, workers, shared, redis, redisUrl, stopListening);
   }
 
   submit(op: Operation): Promise<JobHandle> {
@@ -122,6 +135,7 @@ export class BullmqTransport implements Transport {
     // Forced: a job still in flight here waits on a clock nobody runs any more, so it would never end.
     for (const worker of this.workers) await worker.close({ force: true });
     await this.coordinator.close();
+    await this.shared?.quit().catch(() => this.shared?.disconnect());
     await this.redis?.stop();
   }
 }
