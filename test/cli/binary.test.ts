@@ -66,7 +66,8 @@ test('help and version load no package and none of the engine, scheduler or repo
     const { packages, modules } = await loads(argv);
     t.deepEqual([...packages], [], argv.join(' '));
     t.deepEqual(modules.filter((m) => heavy.test(m)), [], argv.join(' '));
-    t.true(modules.length < 40, `${argv.join(' ')} loaded ${modules.length} modules of ours`);
+    // One spec module per command (16) plus the parser, output and help: about 40; 45 leaves room for a few more commands, not for an engine.
+    t.true(modules.length < 45, `${argv.join(' ')} loaded ${modules.length} modules of ours`);
   }
 });
 
