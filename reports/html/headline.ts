@@ -17,7 +17,7 @@ function availabilityWords(record: RunRecord): string | undefined {
   if (d === undefined) return undefined;
   const healing = d.replacements + d.repairs + d.reapplies === 0 ? 'no healing was needed' : `healing: ${d.replacements} re-placed, ${d.repairs} zstor repairs, ${d.reapplies} Z-Net re-applies`;
   return (
-    `Deployment availability: lowest ${percent(d.availableFractionMin)} at ${formatNumber(Math.round(d.availableFractionMinAtS))} s, ` +
+    `Deployment availability: lowest ${percent(d.availableFractionMin)} at ${duration(d.availableFractionMinAtS)}, ` +
     `mean ${percent(d.availableFractionMean)}; below 99.9 % for ${duration(d.belowThreeNinesS)} and below 99.99 % for ${duration(d.belowFourNinesS)}; ${healing}.`
   );
 }
@@ -41,5 +41,6 @@ function percent(fraction: number): string {
 function duration(seconds: number): string {
   if (seconds < 120) return `${formatNumber(Math.round(seconds))} s`;
   if (seconds < 7200) return `${formatNumber(Number((seconds / 60).toFixed(1)))} min`;
-  return `${formatNumber(Number((seconds / 3600).toFixed(1)))} h`;
+  if (seconds < 4 * 86_400) return `${formatNumber(Number((seconds / 3600).toFixed(1)))} h`;
+  return `${formatNumber(Number((seconds / 86_400).toFixed(1)))} d`;
 }

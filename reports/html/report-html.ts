@@ -150,7 +150,7 @@ function byteUnit(maxBytes: number): { name: string; bytes: number } {
 function meta(record: RunRecord): string {
   const spanS = record.endS - record.startS;
   const unit = timeUnit(spanS);
-  const span = unit.seconds === 1 ? `${formatNumber(spanS)} s` : `${formatNumber(spanS / unit.seconds)} ${unit.name} (${formatNumber(spanS)} s)`;
+  const span = unit.seconds === 1 ? `${formatNumber(spanS)} s` : `${formatNumber(Number((spanS / unit.seconds).toFixed(2)))} ${unit.name} (${formatNumber(spanS)} s)`;
   return `${span} of simulated time from ${formatNumber(record.startS)} s, ${record.nodes.length} nodes, ${record.buckets.length} buckets of ${formatNumber(record.bucketS)} s.`;
 }
 
