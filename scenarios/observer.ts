@@ -132,11 +132,26 @@ class WorkloadTallies {
       this.nodes.add(inst.node);
       this.touch(inst.node, inst.contractId);
     });
+    // A re-placed deployment is counted at its new contract; the old one (on a node that may be down
+    // and still call its workloads ok) leaves the counts.
+    ctx.moved.push((inst, fromContractId, fromNode) => {
+      this.forget(fromNode, fromContractId);
+      this.nodes.add(inst.node);
+      this.touch(inst.node, inst.contractId);
+    });
     // Only the run's own deployments count, as when the sampler walked ctx.instances.
     ctx.world.provision.onChange((node, contractId) => {
       const key = `${node}/${contractId}`;
       if (this.byDeployment.has(key)) this.dirty.set(key, { node, contractId });
     });
+  }
+
+  private forget(node: number, contractId: number): void {
+    const key = `${node}/${contractId}`;
+    const before = this.byDeployment.get(key);
+    if (before !== undefined) this.add(node, before, -1);
+    this.byDeployment.delete(key);
+    this.dirty.delete(key);
   }
 
   private touch(node: number, contractId: number): void {
