@@ -2,11 +2,10 @@
 // of the compiled `zos-testbed version` and `help`, against `node -e 0` run interleaved with them.
 // CPU, not wall time, because other work on the machine stretches wall time (TOOLCHAIN gotcha 13).
 
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Args } from '../cli/args.js';
 import { projectPath } from '../sim/project-files.js';
 import { benchMain } from './bench-main.js';
+import { runChild } from './child-cpu.js';
 
 export interface StartupBench {
   rounds: number;
@@ -17,21 +16,10 @@ export interface StartupBench {
   helpRatio: number;
 }
 
-/**
- * CPU seconds of this process's children that have been waited for (Linux /proc/self/stat: cutime and
- * cstime, fields 16 and 17, in clock ticks of 1/100 s). Averaged over rounds, the tick is fine enough.
- */
-function childrenCpuS(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  // After "pid (comm) ", field 3 (state) is index 0, so fields 16 and 17 are indexes 13 and 14.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
 function cpuMsOf(argv: readonly string[]): number {
-  const before = childrenCpuS();
-  const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = runChild(argv);
   if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return (childrenCpuS() - before) * 1000;
+  return r.cpuS * 1000;
 }
 
 export function benchStartup(rounds: number): StartupBench {

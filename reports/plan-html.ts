@@ -6,7 +6,7 @@ import type { PlanResult } from '../scenarios/plan.js';
 import { formatNumber } from './format.js';
 import { escapeXml } from './html/escape.js';
 import { lineChart } from './html/line-chart.js';
-import { pageStyle } from './html/page-style.js';
+import { pageOpen } from './html/page-style.js';
 
 export function planHtml(result: PlanResult, title: string): string {
   const xs = result.frontier.map((f) => f.demand);
@@ -24,11 +24,7 @@ export function planHtml(result: PlanResult, title: string): string {
   });
   const rows = result.frontier.map((f) => `<tr><td class="num">${escapeXml(formatNumber(f.demand))}×</td><td class="num">${f.sloMet ? escapeXml(formatNumber(f.nodes)) : `&gt; ${escapeXml(formatNumber(f.nodes))}`}</td><td>${escapeXml(f.binding)}</td></tr>`);
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeXml(title)}</title>`,
-    `<style>${pageStyle}</style></head><body>`,
-    `<h1>${escapeXml(title)}</h1>`,
+    ...pageOpen(title),
     `<div class="headline">${escapeXml(headline(result))}</div>`,
     chart,
     '<h2>Each demand level</h2>',

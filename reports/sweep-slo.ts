@@ -2,15 +2,11 @@
 // that meets it. Leaves out SLOs over time windows; bounds apply to each run's end-of-run metrics.
 
 import { InputError } from '../sim/errors.js';
-import { sweepMetricNames, type SweepMetricName, type SweepMetrics } from '../scenarios/sweep-metrics.js';
+import { sweepMetricNames, type SloBound, type SweepMetricName } from '../scenarios/sweep-metrics.js';
 import type { ParamValue } from '../scenarios/sweep-params.js';
 import type { SweepPoint } from '../scenarios/sweep-plan.js';
 
-export interface SloBound {
-  readonly metric: SweepMetricName;
-  readonly op: '>=' | '<=';
-  readonly value: number;
-}
+export { meetsSlo, type SloBound } from '../scenarios/sweep-metrics.js';
 
 /** At least 99.9 % of deployments ok at the end, and no zstor object nor qsfs file lost. */
 export const defaultSlo = 'deploymentsOkFraction>=0.999,lostObjectsCount<=0,filesLostCount<=0';
@@ -25,10 +21,6 @@ export function parseSlo(text: string): SloBound[] {
   });
 }
 
-/** A run meets the SLO when every bound holds; a metric not measured (NaN) fails it. */
-export function meetsSlo(metrics: SweepMetrics, slo: readonly SloBound[]): boolean {
-  return slo.every((b) => (b.op === '>=' ? metrics[b.metric] >= b.value : metrics[b.metric] <= b.value));
-}
 
 /**
  * The passing point that is smallest: fewest nodes, then each parameter's value ascending in the

@@ -10,17 +10,10 @@ import type { CompiledScenario } from './compiled.js';
 import { resourceUse, templateNames } from './plan-resources.js';
 import { searchFrontier, type Evaluation } from './plan-search.js';
 import type { Scenario } from './scenario.js';
-import { sweepMetricNames, type SweepMetricName, type SweepMetrics } from './sweep-metrics.js';
+import { meetsSlo, sweepMetricNames, type SloBound, type SweepMetrics } from './sweep-metrics.js';
 import { applyParams, parseParams, type SweepParam } from './sweep-params.js';
 import { sweepSeeds } from './sweep-plan.js';
 import type { SweepRunChoice, SweepTask, SweepTaskResult } from './sweep-task.js';
-
-/** A bound on one sweep metric, as reports/sweep-slo.ts parses `--slo` (scenarios/ may not import reports/). */
-export interface SloBound {
-  readonly metric: SweepMetricName;
-  readonly op: '>=' | '<=';
-  readonly value: number;
-}
 
 export interface PlanInput {
   readonly scenario: Scenario;
@@ -71,21 +64,23 @@ export function scaleDemand(scenario: Scenario, factor: number): Scenario {
 
 export async function plan(input: PlanInput, runTasks: RunTasks): Promise<PlanResult> {
   const param = sizeParam(input.sizePath);
-  const at = (level: number, size: number): CompiledScenario =>
-    compileScenario(scaleDemand(applyParams(input.scenario, [param], [size]), input.demand[level]!), `${input.source} with ${input.sizePath}=${size} demand ×${input.demand[level]}`);
+  const written = (level: number, size: number): Scenario => scaleDemand(applyParams(input.scenario, [param], [size]), input.demand[level]!);
+  const sourceAt = (level: number, size: number): string => `${input.source} with ${input.sizePath}=${size} demand ×${input.demand[level]}`;
+  const at = (level: number, size: number): CompiledScenario => compileScenario(written(level, size), sourceAt(level, size));
   const nodesAt = (size: number): number => nodeCount(applyParams(input.scenario, [param], [size]));
   const maxSize = largestSize(input, nodesAt);
   const seeds = sweepSeeds(input.baseSeed, input.seedCount);
   let evaluatedRuns = 0;
   const evaluate = async (level: number, index: number): Promise<PlanPointResult> => {
     const size = index + 1;
-    const compiled = compiles(() => at(level, size));
+    const scenario = written(level, size);
+    const compiled = compiles(() => compileScenario(scenario, sourceAt(level, size)));
     // A grid too small for the scenario as written (a fault naming node 3 of 2) fails like any too-small grid.
     if (compiled instanceof InputError) return { size, nodes: nodesAt(size), pass: false, metrics: {}, missed: [`the scenario does not fit: ${compiled.message}`] };
-    const tasks = seeds.map((seed, i): SweepTask => ({ index: i, pointIndex: 0, seedIndex: i, seed, source: compiled.source, scenario: scaleDemand(applyParams(input.scenario, [param], [size]), input.demand[level]!), ...(input.run === undefined ? {} : { run: input.run }) }));
+    const tasks = seeds.map((seed, i): SweepTask => ({ index: i, pointIndex: 0, seedIndex: i, seed, source: compiled.source, scenario, ...(input.run === undefined ? {} : { run: input.run }) }));
     evaluatedRuns += tasks.length;
     const runs = (await runTasks(tasks)).map((r) => r.metrics);
-    return { size, nodes: compiled.nodeCount, pass: missedBounds(runs, input.slo).length === 0, metrics: meanMetrics(runs), missed: missedBounds(runs, input.slo) };
+    return { size, nodes: compiled.nodeCount, pass: runs.every((m) => meetsSlo(m, input.slo)), metrics: meanMetrics(runs), missed: missedBounds(runs, input.slo) };
   };
   const answers = await searchFrontier(input.demand.length, maxSize, evaluate);
   const frontier = answers.map((answer, level): FrontierEntry => {

@@ -56,3 +56,15 @@ export function sweepMetrics(s: RunSummary): SweepMetrics {
     eventsCount: s.events,
   };
 }
+
+/** A bound on one metric, as `--slo` writes it (parsed in reports/sweep-slo.ts). */
+export interface SloBound {
+  readonly metric: SweepMetricName;
+  readonly op: '>=' | '<=';
+  readonly value: number;
+}
+
+/** A run meets the SLO when every bound holds; a metric not measured (NaN) fails it. */
+export function meetsSlo(metrics: SweepMetrics, slo: readonly SloBound[]): boolean {
+  return slo.every((b) => (b.op === '>=' ? metrics[b.metric] >= b.value : metrics[b.metric] <= b.value));
+}

@@ -1,6 +1,13 @@
 // The stylesheet every report page shares (report.html, plan.html): system fonts, a narrow column,
 // tables with figures right-aligned, charts on white.
 
+import { escapeXml } from './escape.js';
+
+/** The head of a report page and its h1: the same title in both. */
+export function pageOpen(title: string): string[] {
+  return ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">', `<title>${escapeXml(title)}</title>`, `<style>${pageStyle}</style></head><body>`, `<h1>${escapeXml(title)}</h1>`];
+}
+
 export const pageStyle = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 800px; color: #222; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }

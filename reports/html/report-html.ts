@@ -10,7 +10,7 @@ import { deploymentSection } from './availability-charts.js';
 import { barChart } from './bar-chart.js';
 import { escapeXml } from './escape.js';
 import { headlineBox } from './headline.js';
-import { pageStyle } from './page-style.js';
+import { pageOpen } from './page-style.js';
 import { lineChart, type LineChartSpec, type LineSeries } from './line-chart.js';
 import { networkCharts } from './network-charts.js';
 
@@ -114,11 +114,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     }),
   ];
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeXml(title)}</title>`,
-    `<style>${pageStyle}</style></head><body>`,
-    `<h1>${escapeXml(title)}</h1>`,
+    ...pageOpen(title),
     `<p class="meta">${escapeXml(meta(record))}</p>`,
     headlineBox(record, plan),
     '<h2>Over time</h2>',
