@@ -66,7 +66,7 @@ test('flist fetch warms the node cache: bytes the first time, none the second; f
     t.true((first.value as { fetchedBytes: number }).fetchedBytes > 0);
     t.true(backend.nowS() > 0, 'the transfer took virtual time');
     t.deepEqual((await handlers['flist.fetch']({ kind: 'flist.fetch', node: 3, url: exampleFlistUrl }, backend)).value, { fetchedBytes: 0 });
-    const unknown = await handlers['flist.fetch']({ kind: 'flist.fetch', node: 3, url: 'https://hub.grid.tf/x/none.flist' }, backend);
+    const unknown = await handlers['flist.fetch']({ kind: 'flist.fetch', node: 3, url: 'https://hub.grid.tf/none.flist' }, backend); // not of a real hub's form
     t.is(unknown.error?.code, 'E_BAD_INPUT');
     await handlers['hub.down']({ kind: 'hub.down' }, backend);
     const down = await handlers['flist.fetch']({ kind: 'flist.fetch', node: 4, url: exampleFlistUrl }, backend);
