@@ -8,6 +8,11 @@ export interface WorkloadView {
   readonly type: string;
   readonly state: string;
   readonly message: string;
+  /**
+   * The result's data as zos returns it, when the workload has any (a zdb's `{Namespace, IPs, Port}`,
+   * a zmount's `{volume_id}`): what a client reads to use the workload, e.g. to name zdbs in a qsfs.
+   */
+  readonly data?: unknown;
 }
 
 export interface ZdbValue {

@@ -324,5 +324,7 @@ export class SimBackend implements Backend, GridObserver {
 }
 
 function view(w: Workload): WorkloadView {
-  return { name: w.name, type: w.type, state: w.result?.state ?? 'init', message: w.result?.message ?? '' };
+  const base = { name: w.name, type: w.type, state: w.result?.state ?? 'init', message: w.result?.message ?? '' };
+  const data = w.result?.data;
+  return data === undefined || data === null ? base : { ...base, data };
 }

@@ -1,5 +1,6 @@
 // The `qsfs` WorkloadManager: a frontend (0-db-fs + local 0-db cache + zstor daemon) on the node,
-// backends taken from the workload's config, its cache on an SSD pool. Leaves out prometheus and FUSE.
+// backends taken from the workload's config (found by address, then namespace), its cache on an SSD
+// pool. Leaves out prometheus and FUSE.
 
 import type { SimEvent } from '../engine/events.js';
 import type { ProcessGenerator } from '../engine/process.js';
@@ -11,6 +12,8 @@ import { WorkloadError, type ManagerContext, type WorkloadManager } from '../gri
 import { ZstorCluster, type BackendSpec } from './zstor/cluster.js';
 import { QsfsFrontend } from './zstor/frontend.js';
 import { ZstorError, type ZstorTimers } from './zstor/types.js';
+import { parseZdbAddress, simZdbLocation } from './zdb/address.js';
+import { zdbPort } from './zdb/server.js';
 
 const GiB = 1024 ** 3;
 /** zos's lazy delete: every 10 min, unmount once less than 100 MB was uploaded since the last check. */
@@ -19,7 +22,7 @@ const drainedBelowBytes = 100 * 1000 * 1000;
 const maxFailedMetricReads = 10;
 
 export interface QsfsManagerOptions {
-  /** Which simulated zdb namespace a config backend names; null if the address leads nowhere. */
+  /** Where the zdb namespace a config backend names lives (by its namespace id); null if nowhere. */
   resolveBackend(backend: ZdbBackend): BackendSpec | null;
   readonly mounts?: MountRegistry;
   readonly timers?: Partial<ZstorTimers>;
@@ -116,7 +119,7 @@ export class QsfsManager implements WorkloadManager {
     const known = new Set(inst.cluster.backends.map((b) => `${b.node}/${b.disk}`));
     data.config.groups.forEach((group, g) => {
       for (const backend of group.backends) {
-        const spec = this.options.resolveBackend(backend);
+        const spec = backendAt(backend, this.options.resolveBackend(backend));
         if (spec !== null && !known.has(`${spec.node}/${spec.disk}`)) inst.cluster.addBackend(g, spec);
       }
     });
@@ -125,7 +128,7 @@ export class QsfsManager implements WorkloadManager {
 
   private makeCluster(ctx: ManagerContext, id: string, config: QsfsConfig): ZstorCluster {
     const resolve = (b: ZdbBackend): BackendSpec => {
-      const spec = this.options.resolveBackend(b);
+      const spec = backendAt(b, this.options.resolveBackend(b));
       if (spec === null) throw new ZstorError('noPlacement', `backend ${b.address}/${b.namespace} unreachable`);
       return spec;
     };
@@ -155,6 +158,21 @@ export class QsfsManager implements WorkloadManager {
     ctx.grid.releaseSsd(inst.node, inst.pool, inst.cacheBytes);
     if (this.instances.get(id) === inst) this.instances.delete(id);
   }
+}
+
+/**
+ * zstor dials the backend's address and selects its namespace there, so an address that names one
+ * of the grid's 0-dbs (a zdb result's IPs and Port) must hold the namespace, or the backend is
+ * unreachable. An address outside the grid's 0-db plan (documents written before results carried
+ * addresses, such as the scenario generator's 2001:db8:: ones) is not checked: the namespace id,
+ * unique grid-wide, finds it.
+ */
+export function backendAt(backend: ZdbBackend, byNamespace: BackendSpec | null): BackendSpec | null {
+  const endpoint = parseZdbAddress(backend.address);
+  const location = endpoint === null ? null : simZdbLocation(endpoint.ip);
+  if (endpoint === null || location === null) return byNamespace;
+  if (byNamespace === null || endpoint.port !== zdbPort) return null;
+  return byNamespace.node === location.node && byNamespace.disk === location.disk ? byNamespace : null;
 }
 
 function qsfsData(workload: Workload): QsfsData {

@@ -1,36 +1,57 @@
 // zstor through a qsfs workload, the same on every backend: data on 4 namespaces of nodes 1, 2, 5, 6
-// (k=2, n=4, so m=2), metadata on node 0, the frontend on node 3 (a node without HDDs). Store, retrieve, check; m backends' nodes
+// (k=2, n=4, so m=2), metadata on node 0, the frontend on node 3 (a node without HDDs), the qsfs naming
+// them by the addresses their zdb results gave. Store, retrieve, check; m backends' nodes
 // off still retrieve. The one divergence is spelt out below: the simulated frontend keeps a cache.
 import { operationError } from '../../workers/errors.js';
 import { behaviour, deploy, doc, GiB, MiB, zdbData, type BackendUnderTest } from './backends.js';
+import { backendFromResult, zdbResultOf } from '../helpers/zdb-refs.js';
 import type { ExecutionContext } from 'ava';
 
 const twin = 60;
 const key = 'ab'.repeat(32);
 
-async function namespaces(t: ExecutionContext, b: BackendUnderTest, node: number, names: string[], mode: 'seq' | 'user'): Promise<string[]> {
+type BackendEntry = ReturnType<typeof backendFromResult>;
+
+/** Step one of the real flow: deploy zdbs, read their results ({Namespace, IPs, Port}) as backend entries. */
+async function namespaces(t: ExecutionContext, b: BackendUnderTest, node: number, names: string[], mode: 'seq' | 'user'): Promise<BackendEntry[]> {
   const { contractId, workloads } = await deploy(b, node, doc(twin, names.map((name) => ({ name, type: 'zdb', data: zdbData(10 * GiB, mode) }))));
   t.true(workloads.every((w) => w.state === 'ok'), JSON.stringify(workloads));
-  return names.map((n) => `${twin}-${contractId}-${n}`);
+  const results = workloads.map(zdbResultOf);
+  t.deepEqual(results.map((r) => r.Namespace), names.map((n) => `${twin}-${contractId}-${n}`));
+  return results.map((r) => backendFromResult(r, 'pw'));
 }
 
-async function deployQsfs(t: ExecutionContext, b: BackendUnderTest): Promise<string> {
-  const data: string[] = [];
-  for (const node of [1, 2, 5, 6]) data.push(...(await namespaces(t, b, node, [`d${node}`], 'seq')));
-  const meta = await namespaces(t, b, 0, ['m1', 'm2', 'm3', 'm4'], 'user');
-  // Addresses are the grid's; each backend resolves a namespace by its workload id.
-  const ref = (namespace: string) => ({ address: '[302::1]:9900', namespace, password: 'pw' });
-  const config = {
+function qsfsConfig(meta: readonly BackendEntry[], data: readonly BackendEntry[]) {
+  return {
     minimal_shards: 2, expected_shards: 4, redundant_groups: 0, redundant_nodes: 0, max_zdb_data_dir_size: 512,
     encryption: { algorithm: 'AES', key },
-    meta: { type: 'zdb', config: { prefix: 'qs', encryption: { algorithm: 'AES', key }, backends: meta.map(ref) } },
-    groups: [{ backends: data.map(ref) }],
+    meta: { type: 'zdb', config: { prefix: 'qs', encryption: { algorithm: 'AES', key }, backends: meta } },
+    groups: [{ backends: data }],
     compression: { algorithm: 'snappy' },
   };
+}
+
+/** Step two: a qsfs naming those zdbs by the addresses and namespaces their results gave. */
+async function deployQsfs(t: ExecutionContext, b: BackendUnderTest): Promise<string> {
+  const data: BackendEntry[] = [];
+  for (const node of [1, 2, 5, 6]) data.push(...(await namespaces(t, b, node, [`d${node}`], 'seq')));
+  const meta = await namespaces(t, b, 0, ['m1', 'm2', 'm3', 'm4'], 'user');
+  const config = qsfsConfig(meta, data);
   const { contractId, workloads } = await deploy(b, 3, doc(twin, [{ name: 'qs', type: 'qsfs', data: { cache: GiB, config } }]));
   t.deepEqual(workloads.map((w) => w.state), ['ok'], JSON.stringify(workloads));
   return `${twin}-${contractId}-qs`;
 }
+
+behaviour('zstor: a backend whose address is another 0-db\'s (not the one holding its namespace) fails the qsfs', async (t, b) => {
+  const data: BackendEntry[] = [];
+  for (const node of [1, 2, 5, 6]) data.push(...(await namespaces(t, b, node, [`d${node}`], 'seq')));
+  const meta = await namespaces(t, b, 0, ['m1', 'm2', 'm3', 'm4'], 'user');
+  // d1's namespace, but node 2's address: zstor would select a namespace that 0-db does not have.
+  const wrong = [{ ...data[0]!, address: data[1]!.address }, ...data.slice(1)];
+  const { workloads } = await deploy(b, 3, doc(twin, [{ name: 'qs', type: 'qsfs', data: { cache: GiB, config: qsfsConfig(meta, wrong) } }]));
+  t.is(workloads[0]?.state, 'error');
+  t.is(workloads[0]?.message, `failed to start zstor: zstor noPlacement: backend ${data[1]!.address}/${data[0]!.namespace} unreachable`);
+});
 
 behaviour('zstor: store, retrieve answers the size, check says uploaded once the upload ran', async (t, b) => {
   const qsfs = await deployQsfs(t, b);

@@ -2,6 +2,7 @@
 import test from 'ava';
 import type { Deployment } from '../../sim/grid/deployment.js';
 import { smallWorld, exampleDeployment, fixedExample, states } from '../helpers/world.js';
+import { backendFromResult, zdbResultOf } from '../helpers/zdb-refs.js';
 
 test('the shared example is rejected naming the zmachine size; with size 0 it deploys ok', (t) => {
   const world = smallWorld();
@@ -37,14 +38,16 @@ test('qsfs end to end: zdb backends on storage nodes, a frontend that stores and
   const world = smallWorld();
   const GiB = 2 ** 30;
   const zdb = (name: string) => ({ version: 0, name, type: 'zdb', metadata: '', description: '', data: { size: 50 * GiB, mode: 'seq', password: 'pw', public: false } });
-  const backendsOn = (node: number, names: string[]): string[] => {
+  const backendsOn = (node: number, names: string[]): [number, number] => {
     const contractId = world.deploy(node, { version: 0, twin_id: 60, contract_id: 0, metadata: '', description: '', workloads: names.map(zdb) } as unknown as Deployment);
-    return names.map((n) => `60-${contractId}-${n}`);
+    return [node, contractId];
   };
   // Two storage-heavy nodes (5, 6) and two farmer servers (1, 2): four nodes, two namespaces each.
-  const namespaces = [...backendsOn(5, ['d1', 'd2']), ...backendsOn(6, ['d3', 'd4']), ...backendsOn(1, ['d5', 'd6']), ...backendsOn(2, ['m1', 'm2'])];
+  const contracts = [backendsOn(5, ['d1', 'd2']), backendsOn(6, ['d3', 'd4']), backendsOn(1, ['d5', 'd6']), backendsOn(2, ['m1', 'm2'])];
   world.sim.run({ untilS: 60 });
-  const backend = (namespace: string) => ({ address: '[302::1]:9900', namespace, password: 'pw' });
+  // The client reads each zdb's result and names it in the qsfs by its address and namespace.
+  const namespaces = contracts.flatMap(([node, id]) => world.provision.deployment(node, id)!.workloads.map((w) => backendFromResult(zdbResultOf({ data: w.result?.data }), 'pw')));
+  const backend = (entry: ReturnType<typeof backendFromResult>) => entry;
   const config = {
     minimal_shards: 2,
     expected_shards: 4,

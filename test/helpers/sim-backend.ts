@@ -5,6 +5,7 @@ import type { Deployment, Workload } from '../../sim/grid/deployment.js';
 import type { World } from '../../sim/grid/world.js';
 import { SimBackend } from '../../workers/sim-backend.js';
 import { exampleFlistUrl, fixedExample, smallWorld } from './world.js';
+import { backendFromResult, zdbResultOf } from './zdb-refs.js';
 
 export { exampleFlistUrl, fixedExample };
 
@@ -69,14 +70,14 @@ export function corexDeployment(): Deployment {
 /** The qsfs of test/grid/world.test.ts: zdb backends on nodes 5, 6, 1, 2 and a frontend on node 0. */
 export async function deployQsfs(backend: SimBackend): Promise<{ qsfs: string; contractId: number }> {
   const zdb = (name: string) => ({ version: 0, name, type: 'zdb', metadata: '', description: '', data: { size: 50 * GiB, mode: 'seq', password: 'pw', public: false } });
-  const on = async (node: number, names: string[]): Promise<string[]> => {
+  // Each backend entry is built from the zdb's result (its address and namespace), as a client does.
+  const on = async (node: number, names: string[]) => {
     const doc = { version: 0, twin_id: 60, contract_id: 0, metadata: '', description: '', workloads: names.map(zdb) } as unknown as Deployment;
     const { contractId } = await backend.createDeployment(node, doc);
-    await backend.settled(contractId, 600);
-    return names.map((n) => `60-${contractId}-${n}`);
+    return (await backend.settled(contractId, 600)).map((view) => backendFromResult(zdbResultOf(view), 'pw'));
   };
   const namespaces = [...(await on(5, ['d1', 'd2'])), ...(await on(6, ['d3', 'd4'])), ...(await on(1, ['d5', 'd6'])), ...(await on(2, ['m1', 'm2']))];
-  const ref = (namespace: string) => ({ address: '[302::1]:9900', namespace, password: 'pw' });
+  const ref = (entry: ReturnType<typeof backendFromResult>) => entry;
   const key = '0'.repeat(64);
   const config = {
     minimal_shards: 2,

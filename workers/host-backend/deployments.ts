@@ -133,8 +133,8 @@ export class HostDeployments {
 
   private async provision(host: HostNode, record: ContractRecord, w: Workload): Promise<void> {
     try {
-      await this.kindOf(w).provision(this.ctx(host, record, w), w);
-      record.results.set(w.name, view(w, 'ok', ''));
+      const data = await this.kindOf(w).provision(this.ctx(host, record, w), w);
+      record.results.set(w.name, view(w, 'ok', '', data));
     } catch (error) {
       record.results.set(w.name, view(w, 'error', messageOf(error)));
     }
@@ -145,8 +145,8 @@ export class HostDeployments {
     const kind = this.kindOf(w);
     try {
       if (kind.update === undefined) throw new Error(`workload ${w.name} of type ${w.type} does not support upgrade`);
-      await kind.update(this.ctx(host, record, w), old, w);
-      record.results.set(w.name, view(w, 'ok', ''));
+      const data = await kind.update(this.ctx(host, record, w), old, w);
+      record.results.set(w.name, view(w, 'ok', '', data));
     } catch (error) {
       record.results.set(w.name, view(w, 'unchanged', messageOf(error)));
     }
@@ -175,9 +175,9 @@ export class HostDeployments {
     const method = paused ? kind.pause : kind.resume;
     try {
       await method?.(this.ctx(host, record, w), w);
-      record.results.set(w.name, view(w, paused ? 'paused' : 'ok', ''));
+      record.results.set(w.name, view(w, paused ? 'paused' : 'ok', '', from.data));
     } catch (error) {
-      record.results.set(w.name, view(w, from.state, `${paused ? 'pause' : 'resume'} failed: ${messageOf(error)}`));
+      record.results.set(w.name, view(w, from.state, `${paused ? 'pause' : 'resume'} failed: ${messageOf(error)}`, from.data));
     }
   }
 
@@ -208,8 +208,9 @@ export class HostDeployments {
   }
 }
 
-function view(w: Workload, state: string, message: string): WorkloadView {
-  return { name: w.name, type: w.type, state, message };
+/** `data` is the kind's answer (zos's result data); absent when the kind has none, as in SimBackend. */
+function view(w: Workload, state: string, message: string, data?: unknown): WorkloadView {
+  return data === undefined || data === null ? { name: w.name, type: w.type, state, message } : { name: w.name, type: w.type, state, message, data };
 }
 
 function messageOf(error: unknown): string {

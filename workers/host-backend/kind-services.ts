@@ -1,21 +1,31 @@
 // qsfs and gateway workloads on a host node. A qsfs is a HostZstor over the namespaces its config names
-// (found by workload id on whichever node holds them); a gateway proxy lives on the node's HostGateway.
+// (found by address and namespace on whichever node holds them); a gateway proxy lives on the node's HostGateway.
 // Leaves out the qsfs FUSE frontend and its local cache: files go straight to the backends.
 
 import type { QsfsConfig, QsfsData, Workload, ZdbBackend } from '../../sim/grid/deployment.js';
 import { HostZstor } from '../host/zstor/index.js';
 import type { HostNode } from './nodes.js';
 import type { KindContext, WorkloadKind } from './kinds.js';
+import { hostZdbIp, hostZdbNode } from './zdb-address.js';
 
 /** Short enough that a dead backend costs a store little; a dial to a stopped loopback port fails at once anyway. */
 const zstorOpTimeoutS = 2;
 
-/** The config with every backend's address replaced by the loopback port of the node holding it. */
+/**
+ * The config with every backend pointing at the loopback port of the node holding it. An address
+ * that names one of this backend's 0-dbs (a zdb result's IPs and Port) must hold the namespace, as
+ * zstor selects it there; any other address (a made-up or real-grid one) is found by namespace id,
+ * the same rule as the simulated qsfs manager's (sim/storage/qsfs-manager.ts backendAt).
+ */
 function hostConfig(config: QsfsConfig, nodes: readonly HostNode[], ctx: KindContext): QsfsConfig {
   const local = (b: ZdbBackend): ZdbBackend => {
     const ns = ctx.registry.namespaces.get(b.namespace);
-    if (ns === undefined) throw new Error(`zdb namespace ${b.namespace} not found`);
-    return { ...b, address: `127.0.0.1:${nodes[ns.node]!.zdbPort}` };
+    const named = hostZdbNode(b.address, nodes);
+    if (ns === undefined || (named !== null && named.node !== ns.node)) {
+      // The simulated manager's words, so a refusal reads the same on both backends.
+      throw new Error(`failed to start zstor: zstor noPlacement: backend ${b.address}/${b.namespace} unreachable`);
+    }
+    return { ...b, address: `${hostZdbIp}:${nodes[ns.node]!.zdbPort}` };
   };
   return {
     ...config,

@@ -4,9 +4,7 @@
 import type { DiskData, Workload, ZdbData } from '../../sim/grid/deployment.js';
 import type { KindContext, WorkloadKind } from './kinds.js';
 import { ZdbClients } from './zdb-client.js';
-
-/** zos's fixed 0-db port; the result names it, while the real socket is the node's loopback port. */
-const zdbPort = 9900;
+import { hostZdbIp } from './zdb-address.js';
 
 /** Admin commands on the default namespace (no password: the server binds loopback only). */
 async function admin(ctx: KindContext, ...args: string[]): Promise<void> {
@@ -18,8 +16,13 @@ async function admin(ctx: KindContext, ...args: string[]): Promise<void> {
   }
 }
 
+/**
+ * zos's ZDBResult {Namespace, IPs, Port} (pkg/gridtypes/zos/zdb.go; no json tags, hence the capitals).
+ * On a real node every disk's 0-db listens on port 9900 of its own IPs; here every node's 0-db shares
+ * loopback, so the result names the node's own port: a client that copies it into a qsfs reaches it.
+ */
 function zdbResult(ctx: KindContext): unknown {
-  return { Namespace: ctx.workloadId, IPs: ['127.0.0.1'], Port: zdbPort };
+  return { Namespace: ctx.workloadId, IPs: [hostZdbIp], Port: ctx.node.zdbPort };
 }
 
 export const zdbKind: WorkloadKind = {
