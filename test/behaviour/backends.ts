@@ -18,6 +18,8 @@ import { SimBackend } from '../../workers/sim-backend.js';
 import { inSim } from '../helpers/sim-backend.js';
 import { exampleFlistUrl, smallWorld } from '../helpers/world.js';
 import { buildMinimalRoot } from '../../workers/host/zmachine/index.js';
+import { localFlistName } from '../../workers/host-backend/hub-map.js';
+import { parseHubFlistUrl } from '../../sim/storage/flist/hub-url.js';
 
 export const backendNames = ['sim', 'host'] as const;
 export type BackendName = (typeof backendNames)[number];
@@ -32,6 +34,12 @@ export interface BackendUnderTest {
   publishFlist(name: string): Promise<string>;
   /** An flist a zmachine can boot from, and the entrypoint that keeps it running. */
   machineFlist(): Promise<{ url: string; entrypoint: string }>;
+  /**
+   * Makes a real hub URL (https://hub.grid.tf/<user>/<file>) bootable as it is written: the simulated
+   * hub serves it already; the host publishes a machine root under the name it maps the URL to.
+   * Answers the entrypoint that keeps a machine from it running.
+   */
+  realHubImage(url: string): Promise<{ entrypoint: string }>;
   /** A URL a gateway on node 5 can forward to, and that answers 200. */
   gatewayBackendUrl(): Promise<string>;
   /** Lets time pass for background work (qsfs uploads): virtual on sim, nothing to wait for on host. */
@@ -62,6 +70,7 @@ async function runSim<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
       return url;
     },
     machineFlist: async () => ({ url: exampleFlistUrl, entrypoint: '/sbin/zinit init' }),
+    realHubImage: async () => ({ entrypoint: '/sbin/zinit init' }),
     // Node 1's public address: the gateway on node 5 reaches it across the underlay.
     gatewayBackendUrl: async () => 'http://198.18.0.2:8080',
     idle: async (seconds) => void (await world.sim.sleep(seconds)),
@@ -93,6 +102,13 @@ async function runHost<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
       const packed = await packDir(tree, backend.hubServer!.hub);
       await backend.hubServer!.hub.putFlist('machine', Buffer.from(serializeFlist(packed.meta)));
       return { url: backend.flistUrl('machine'), entrypoint: '/bin/sleep 1000' };
+    },
+    async realHubImage(url) {
+      const tree = join(dir, 'trees', 'real-hub-image');
+      buildMinimalRoot(tree, ['/bin/sh', '/bin/sleep']);
+      const packed = await packDir(tree, backend.hubServer!.hub);
+      await backend.hubServer!.hub.putFlist(localFlistName(parseHubFlistUrl(url)!), Buffer.from(serializeFlist(packed.meta)));
+      return { entrypoint: '/bin/sleep 1000' };
     },
     async gatewayBackendUrl() {
       const server = createServer((_req, res) => res.end('hello from the backend\n'));

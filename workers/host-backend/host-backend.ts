@@ -12,6 +12,7 @@ import { HostDeployments } from './deployments.js';
 import { zdbKind, zmountKind } from './kind-storage.js';
 import { gatewayKind, qsfsKind } from './kind-services.js';
 import { zmachineKind } from './kind-zmachine.js';
+import { hubUrlMapper } from './hub-map.js';
 import type { WorkloadKind } from './kinds.js';
 import { hostGatewayRequest, notSupportedOnHost } from './network-ops.js';
 import type { HostNode } from './nodes.js';
@@ -42,9 +43,11 @@ export class HostBackend implements Backend, GridObserver {
     /** The hub's base URL: a flist published under `name` is `${hubUrl}flists/<name>`. */
     readonly hubUrl: string,
     allowLoopbackBackends: boolean,
+    /** Real hub URLs → this backend's hub (hub-map.ts). */
+    private readonly localFlistUrl: (url: string) => string,
   ) {
     const kinds = new Map<WorkloadType, WorkloadKind>([
-      ['zdb', zdbKind], ['zmount', zmountKind], ['qsfs', qsfsKind(nodes)], ['zmachine', zmachineKind],
+      ['zdb', zdbKind], ['zmount', zmountKind], ['qsfs', qsfsKind(nodes)], ['zmachine', zmachineKind(localFlistUrl)],
       ['gateway-name-proxy', gatewayKind], ['gateway-fqdn-proxy', gatewayKind],
     ]);
     this.deployments = new HostDeployments(nodes, this.registry, kinds, { allowLoopbackBackends });
@@ -58,7 +61,8 @@ export class HostBackend implements Backend, GridObserver {
     const compiled = compileHostOptions(options);
     const hub = compiled.hubDir === undefined ? undefined : new HubServer({ dir: compiled.hubDir, port: 0 });
     await hub?.listen();
-    const backend = new HostBackend(compiled.dataDir, compiled.nodes, hub, hub?.url ?? compiled.hubUrl!, compiled.allowLoopbackBackends);
+    const hubUrl = hub?.url ?? compiled.hubUrl!;
+    const backend = new HostBackend(compiled.dataDir, compiled.nodes, hub, hubUrl, compiled.allowLoopbackBackends, hubUrlMapper(hubUrl, compiled.hubAliases));
     try {
       // At once: a 0-db run as a process takes a second or two to start.
       await Promise.all(compiled.nodes.map((node) => node.start(0)));
@@ -173,7 +177,7 @@ export class HostBackend implements Backend, GridObserver {
 
   /** Mounts the flist on the node (metadata and every block through its cache); answers the hub bytes. */
   async flistFetch(node: number, url: string): Promise<{ fetchedBytes: number }> {
-    const mounted = await mountFlist(url, this.upNode(node).flistStore);
+    const mounted = await mountFlist(this.localFlistUrl(url), this.upNode(node).flistStore);
     return { fetchedBytes: mounted.fetchedBytes };
   }
 

@@ -14,9 +14,14 @@ function zmountIds(ctx: KindContext, data: ZMachineData): string[] {
   return (data.mounts ?? []).map((m) => `${twin}-${contract}-${m.name}`).filter((id) => ctx.node.zmounts.get(id) !== undefined);
 }
 
-async function start(ctx: KindContext, workload: Workload): Promise<void> {
+/** `flistUrl` maps a real hub's URL onto the local hub (hub-map.ts); the error names both. */
+async function start(ctx: KindContext, workload: Workload, flistUrl: (url: string) => string): Promise<void> {
   const data = workload.data as ZMachineData;
-  const { rootDir } = await mountFlist(data.flist, ctx.node.flistStore);
+  const url = flistUrl(data.flist);
+  const { rootDir } = await mountFlist(url, ctx.node.flistStore).catch((error: unknown) => {
+    if (url === data.flist || !(error instanceof Error)) throw error;
+    throw new Error(`${error.message} (${data.flist} is fetched from the local hub as ${url})`);
+  });
   const zmounts = zmountIds(ctx, data);
   for (const id of zmounts) ctx.node.zmounts.attach(id);
   try {
@@ -35,9 +40,9 @@ async function start(ctx: KindContext, workload: Workload): Promise<void> {
   }
 }
 
-export const zmachineKind: WorkloadKind = {
+export const zmachineKind = (flistUrl: (url: string) => string = (url) => url): WorkloadKind => ({
   provision: async (ctx, workload) => {
-    await start(ctx, workload);
+    await start(ctx, workload, flistUrl);
     return { id: ctx.workloadId, ip: '', planetary_ip: '', console_url: '' };
   },
   async deprovision(ctx, workload) {
@@ -47,5 +52,5 @@ export const zmachineKind: WorkloadKind = {
   pause: (ctx) => ctx.node.machines.stop(ctx.workloadId),
   resume: (ctx) => ctx.node.machines.start(ctx.workloadId),
   /** A power cycle killed the process: boot it again from the same root. */
-  restore: (ctx, workload) => start(ctx, workload),
-};
+  restore: (ctx, workload) => start(ctx, workload, flistUrl),
+});

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gatewayDomain } from '../../sim/network/grid-network-public.js';
+import { realHubHosts } from '../../sim/storage/flist/hub-url.js';
 import { InputError } from '../errors.js';
 import { HostNode } from './nodes.js';
 import type { ZdbMode } from './zdb-runner.js';
@@ -21,6 +22,12 @@ export interface HostBackendOptions {
    * up), or the http(s) URL of a hub running elsewhere (`zos-testbed hub`; setHub then refuses).
    */
   readonly hub?: string;
+  /**
+   * Hosts of real hubs whose flist URLs (`https://HOST/<user>/<file>`) are fetched from `hub` instead,
+   * published there as `<user>.<file>` (hub-map.ts). Default: the real ThreeFold hubs
+   * (sim/storage/flist/hub-url.ts realHubHosts); [] fetches every URL as written.
+   */
+  readonly hubAliases?: readonly string[];
   /** Each node's SSD pool for zmounts (default 100 GiB: a number, only what zmounts ask is allocated). */
   readonly ssdPoolBytes?: number;
   /** Gateways accept loopback backends (a test's HTTP server on this host). Default false, as zos. */
@@ -40,6 +47,7 @@ export interface CompiledHostOptions {
   /** Exactly one of the two: a directory to serve, or a hub's base URL (ending in '/'). */
   readonly hubDir: string | undefined;
   readonly hubUrl: string | undefined;
+  readonly hubAliases: readonly string[];
   readonly allowLoopbackBackends: boolean;
 }
 
@@ -51,6 +59,10 @@ export function compileHostOptions(options: HostBackendOptions): CompiledHostOpt
   if (!(Number.isInteger(count) && count >= 1 && count <= 256)) throw new InputError(where, 'nodes', `must be an integer in 1..256, got ${String(count)}`);
   const hubIsUrl = options.hub !== undefined && /^[a-z]+:\/\//i.test(options.hub);
   if (hubIsUrl && !/^https?:\/\/[^/]+/i.test(options.hub!)) throw new InputError(where, 'hub', `must be a directory or an http(s) URL, got ${JSON.stringify(options.hub)}`);
+  const hubAliases = options.hubAliases ?? realHubHosts;
+  if (!Array.isArray(hubAliases) || !hubAliases.every((h) => typeof h === 'string' && /^[A-Za-z0-9.-]+$/.test(h))) {
+    throw new InputError(where, 'hubAliases', `must be a list of host names, got ${JSON.stringify(hubAliases)}`);
+  }
   const ssdPoolBytes = options.ssdPoolBytes ?? 100 * GiB;
   if (!(Number.isSafeInteger(ssdPoolBytes) && ssdPoolBytes > 0)) throw new InputError(where, 'ssdPoolBytes', `must be a positive integer, got ${String(ssdPoolBytes)}`);
   const zdbMode = options.zdb ?? 'in-process';
@@ -64,7 +76,7 @@ export function compileHostOptions(options: HostBackendOptions): CompiledHostOpt
   }));
   const hubDir = hubIsUrl ? undefined : (options.hub ?? join(dataDir, 'hub'));
   const hubUrl = hubIsUrl ? options.hub!.replace(/\/*$/, '/') : undefined;
-  return { dataDir, nodes, hubDir, hubUrl, allowLoopbackBackends };
+  return { dataDir, nodes, hubDir, hubUrl, hubAliases, allowLoopbackBackends };
 }
 
 function farmsOf(count: number, farms: readonly number[] | undefined): number[] {

@@ -22,8 +22,8 @@ export interface HubFlistUrl {
 const userPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const filePattern = /^[A-Za-z0-9][A-Za-z0-9._:+-]*\.(flist|fl)$/;
 
-/** The parts of a URL of a real hub's form, or null when `url` is not one. */
-export function parseHubFlistUrl(url: string): HubFlistUrl | null {
+/** The parts of a URL of a real hub's form on one of `hosts`, or null when `url` is not one. */
+export function parseHubFlistUrl(url: string, hosts: readonly string[] = realHubHosts): HubFlistUrl | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -31,7 +31,7 @@ export function parseHubFlistUrl(url: string): HubFlistUrl | null {
     return null;
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
-  if (!realHubHosts.includes(parsed.hostname) || parsed.search !== '' || parsed.hash !== '') return null;
+  if (!hosts.includes(parsed.hostname) || parsed.search !== '' || parsed.hash !== '') return null;
   const parts = parsed.pathname.split('/').slice(1).map(decodeURIComponent);
   if (parts.length !== 2) return null;
   const [user, file] = parts as [string, string];
