@@ -65,22 +65,22 @@ behaviour('zdb: a paused deployment locks its namespace: reads go on, writes are
 behaviour('zdb: node off → E_NODE_DOWN (retryable); on again → the data is still there', async (t, b) => {
   const ns = await namespaceOn(t, b, 2);
   await b.backend.zdbSet(ns, 'k', { sizeBytes: 64, tag: 'kept' });
-  await b.backend.powerOff(2);
+  await b.faults.powerOff(2);
   const down = await refusal(t, b.backend.zdbGet(ns, 'k'));
   t.like(operationError(down), { code: 'E_NODE_DOWN', retryable: true });
-  await b.backend.powerOn(2);
+  await b.faults.powerOn(2);
   t.deepEqual(await b.backend.zdbGet(ns, 'k'), { sizeBytes: 64, tag: 'kept' });
 });
 
 behaviour('zdb: a failed HDD loses the namespace\'s data: reads fail', async (t, b) => {
   const ns = await namespaceOn(t, b, 2);
   await b.backend.zdbSet(ns, 'k', { sizeBytes: 64, tag: 'gone' });
-  await b.backend.failDisk(2, 'hdd', 0);
+  await b.faults.failDisk(2, 'hdd', 0);
   const lost = await refusal(t, b.backend.zdbGet(ns, 'k'));
   t.not(operationError(lost), undefined, `a domain error, not a crash: ${lost.message}`);
 });
 
 behaviour('zdb: unknown namespaces and nodes are E_NOT_FOUND', async (t, b) => {
   t.like(operationError(await refusal(t, b.backend.zdbGet('50-999-nope', 'k'))), { code: 'E_NOT_FOUND' });
-  t.like(operationError(await refusal(t, b.backend.powerOff(99))), { code: 'E_NOT_FOUND' });
+  t.like(operationError(await refusal(t, b.faults.powerOff(99))), { code: 'E_NOT_FOUND' });
 });
