@@ -28,7 +28,8 @@ export function injectOperation(op: FaultOperation, faults: FaultInjector): Prom
 
 /** For a Testbed whose backend brings no injector: every fault says so, naming what is missing. */
 export const noFaults: FaultInjector = new Proxy({} as FaultInjector, {
-  get: (_target, method) => () =>
+  // Not `then`: the object must not pass for a promise when an async function returns it.
+  get: (_target, method) => method === 'then' ? undefined : () =>
     Promise.reject(new WorkerError(WorkerErrorCode.notSupported, `${String(method)}: this testbed has no FaultInjector (pass \`faults\` to Testbed.open)`)),
 });
 

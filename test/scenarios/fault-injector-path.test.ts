@@ -124,6 +124,20 @@ for (const [name, choice] of transports) {
   });
 }
 
+test('a backend without an injector: fault operations fail E_NOT_SUPPORTED, and the grid is untouched', async (t) => {
+  const sim = simBackendFor(1);
+  const bare = new Proxy(sim, { get: (target, key) => (key === 'faults' ? undefined : Reflect.get(target, key)) });
+  const testbed = await Testbed.open({ backend: bare, clock: sim.clock, seed: 1, where: 'test' });
+  try {
+    const result = await testbed.wait(await testbed.submit({ kind: 'node.crash', node: 2 }));
+    t.like(result, { state: 'failed', error: { code: 'E_NOT_SUPPORTED' } });
+    t.regex(result.error!.message, /crash: this testbed has no FaultInjector/);
+    t.true(sim.world.grid.isOn(2));
+  } finally {
+    await testbed.close();
+  }
+});
+
 test('a fault in a flow is refused naming the field; an id-less fault gets its own id', async (t) => {
   const sim = simBackendFor(1);
   const testbed = await Testbed.open({ backend: sim, seed: 1, where: 'test' });
