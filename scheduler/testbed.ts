@@ -343,6 +343,8 @@ export class Testbed {
   }
 
   private async queue({ parent, children }: { parent: Operation; children: readonly Operation[] }): Promise<JobHandle> {
+    // The transport knows its own jobs' ids, not the faults'.
+    if (parent.id !== undefined && this.faultIds.has(parent.id)) throw new InputError(this.where, 'id', `"${parent.id}" is already used by a fault`);
     const handle = children.length === 0 ? await this.transport.submit(parent) : await this.transport.submitFlow(parent, children);
     this.submitted(handle.id, parent, false);
     return handle;

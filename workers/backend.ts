@@ -1,4 +1,5 @@
-// The Backend port: what handlers may ask of a grid, the same on a simulated grid and on real hosts.
+// The Backend port: what handlers may ask of a grid, the same on a simulated grid and on real hosts;
+// beside it the owner's ports, GridObserver (read-only views) and FaultInjector (the harness's faults).
 // Every call is async; nothing here says which side answers (TigerBeetle's rule for its IO ports).
 
 import type { Deployment } from './operations.js';

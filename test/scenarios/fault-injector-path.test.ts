@@ -146,6 +146,8 @@ test('a fault in a flow is refused naming the field; an id-less fault gets its o
     t.regex(refused.message, /test: field kind: hub\.up is a fault, not a job/);
     const handle = await testbed.submit({ kind: 'node.crash', node: 2, delayS: 30 });
     t.is(handle.id, 'fault-1');
+    const taken = await t.throwsAsync(testbed.submit({ kind: 'zdb.get', id: 'fault-1', namespace: 'x', key: 'k' }));
+    t.regex(taken.message, /field id: "fault-1" is already used by a fault/);
     t.deepEqual(await testbed.wait(handle), { state: 'ok' });
     t.is(sim.nowS(), 30);
     t.false(sim.world.grid.isOn(2));
