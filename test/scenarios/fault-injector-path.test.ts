@@ -11,6 +11,8 @@ import type { Backend, FaultInjector } from '../../workers/backend.js';
 import { runOperation } from '../../workers/handlers/index.js';
 import { faultKinds, isFaultOperation, operationKinds, type Operation } from '../../workers/operations.js';
 import { opsFile, simBackendFor } from '../helpers/bullmq-runs.js';
+import { scanSources } from '../helpers/layers.js';
+import { projectPath } from '../../sim/project-files.js';
 import { useRedis, type PrivateRedis } from '../helpers/redis.js';
 
 const test = anyTest as TestFn<{ redis: PrivateRedis }>;
@@ -28,6 +30,14 @@ function counting(inner: FaultInjector, counts: Map<string, number>, forward = t
     },
   });
 }
+
+test('outside sim/, only the SimBackend\'s injector calls the World\'s fault entry points', (t) => {
+  const entry = /\b(grid\.(crash|repair|reboot|powerOff|powerOn)|failSsd|hub\.setUp|net\.(cutLink|healLink|partitionFarms|healPartition))\(|\.fail\('(injected|afr)'\)/;
+  const files = scanSources(projectPath('.'), ['workers', 'scheduler', 'scenarios', 'reports', 'cli', 'bench']);
+  t.true(files.length > 100, `${files.length} files scanned`);
+  const callers = files.filter((f) => entry.test(f.text)).map((f) => f.path);
+  t.deepEqual(callers, ['workers/sim-backend-faults.ts']);
+});
 
 async function runBuiltin(name: string, wrapFaults?: (f: FaultInjector) => FaultInjector) {
   const run = await ScenarioRun.open(compileBuiltin(builtinScenario(name)!), { seed: 3, ...(wrapFaults === undefined ? {} : { wrapFaults }) });
