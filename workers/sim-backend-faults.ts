@@ -78,9 +78,14 @@ export class SimFaultInjector implements FaultInjector {
   }
 
   private mustHaveNode(node: number): void {
-    const count = this.world.grid.nodeCount;
-    if (!(Number.isInteger(node) && node >= 0 && node < count)) {
-      throw new WorkerError(WorkerErrorCode.notFound, `node ${node} does not exist (the grid has ${count})`);
-    }
+    mustHaveNode(this.world, node);
+  }
+}
+
+/** E_NOT_FOUND naming the node and the grid's size; SimBackend's calls check nodes the same way. */
+export function mustHaveNode(world: World, node: number): void {
+  const count = world.grid.nodeCount;
+  if (!(Number.isInteger(node) && node >= 0 && node < count)) {
+    throw new WorkerError(WorkerErrorCode.notFound, `node ${node} does not exist (the grid has ${count})`);
   }
 }

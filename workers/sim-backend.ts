@@ -8,7 +8,7 @@ import { parseWorkloadId, type World } from '../sim/grid/world.js';
 import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeWatch, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
-import { SimFaultInjector } from './sim-backend-faults.js';
+import { mustHaveNode, SimFaultInjector } from './sim-backend-faults.js';
 import { simGatewayRequest, simZnetReapply, simZnets } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
 import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
@@ -225,9 +225,7 @@ export class SimBackend implements Backend, GridObserver {
   // ----------------------------------------------------------------------------------------------
 
   private mustHaveNode(node: number): void {
-    if (!(Number.isInteger(node) && node >= 0 && node < this.world.grid.nodeCount)) {
-      throw new WorkerError(WorkerErrorCode.notFound, `node ${node} does not exist (the grid has ${this.world.grid.nodeCount})`);
-    }
+    mustHaveNode(this.world, node);
   }
 
   private mustBeOn(node: number): void {
