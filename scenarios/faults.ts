@@ -1,8 +1,9 @@
 // Turns fault data into simulation events: timed crashes, reboots, disk and hub faults, random processes
-// (FailureModel, sampled lazily). Network faults (link cuts, real partitions, root loss) are network-faults.ts's.
+// (FailureModel, sampled lazily). Every one acts through the run's FaultInjector (ctx.inject), never on
+// the World directly. Network faults (link cuts, real partitions, root loss) are network-faults.ts's.
 
 import { exponentialFromAfr, FailureModel, type CorrelatedFailures } from '../sim/hardware/failures.js';
-import { attachFailures } from '../sim/grid/node-failures.js';
+import { attachFailures, type NodeFaultTarget } from '../sim/grid/node-failures.js';
 import type { Grid } from '../sim/grid/grid.js';
 import type { CompiledFault } from './compiled.js';
 import { startNetworkFaults } from './network-faults.js';
@@ -25,7 +26,7 @@ export function startFaults(ctx: RunContext): FaultStats {
   );
   // One model owns every node crash, timed or random, so a random repair never boots a node that a
   // timed fault still holds down: the model keeps the later of the two repair times.
-  const nodes = attachFailures(sim, grid, {
+  const nodes = attachFailures(sim, nodeFaults(ctx), {
     rng: ctx.rng('faults.nodes'),
     ...(independent?.kind === 'node-failures' ? { independent: { timeToFailureS: independent.timeToFailure, timeToRepairS: independent.timeToRepair } } : {}),
     correlated,
@@ -36,10 +37,19 @@ export function startFaults(ctx: RunContext): FaultStats {
   ctx.whenLiveness(() => {
     nodes.stop();
     for (const model of disks) model.stop();
-    world.hub.setUp(true);
-    for (let node = 0; node < grid.nodeCount; node++) if (!grid.isOn(node)) grid.repair(node);
+    ctx.inject((f) => f.setHub(true));
+    for (let node = 0; node < grid.nodeCount; node++) if (!grid.isOn(node)) ctx.inject((f) => f.repair(node));
   });
   return { nodes };
+}
+
+/** The failure model's hands: crashes and repairs through the injector (sim/ cannot import it). */
+function nodeFaults(ctx: RunContext): NodeFaultTarget {
+  return {
+    nodeCount: ctx.world.grid.nodeCount,
+    crash: (node) => ctx.inject((f) => f.crash(node)),
+    repair: (node) => ctx.inject((f) => f.repair(node)),
+  };
 }
 
 function timed(ctx: RunContext, nodes: FailureModel, fault: CompiledFault): void {
@@ -52,30 +62,30 @@ function timed(ctx: RunContext, nodes: FailureModel, fault: CompiledFault): void
       });
       return;
     case 'reboot':
-      ctx.atSafety(fault.atS, () => world.grid.reboot(fault.node));
+      ctx.atSafety(fault.atS, () => ctx.inject((f) => f.reboot(fault.node)));
       return;
     case 'fail-ssd':
       ctx.atSafety(fault.atS, () => {
-        if (fault.group === undefined) return world.failSsd(fault.node, fault.pool);
+        if (fault.group === undefined) return ctx.inject((f) => f.failDisk(fault.node, 'ssd', fault.pool));
         for (const inst of ctx.group(fault.group).slice(0, 1)) {
           const disk = world.storage.vdisk(`${inst.doc.twin_id}-${inst.contractId}-disk`);
-          world.failSsd(inst.node, disk?.pool ?? fault.pool);
+          ctx.inject((f) => f.failDisk(inst.node, 'ssd', disk?.pool ?? fault.pool));
         }
       });
       return;
     case 'fail-hdd':
-      ctx.atSafety(fault.atS, () => world.grid.hdd(fault.node, fault.disk).fail('injected'));
+      ctx.atSafety(fault.atS, () => ctx.inject((f) => f.failDisk(fault.node, 'hdd', fault.disk)));
       return;
     case 'fail-zdb':
       ctx.atSafety(fault.atS, () => {
         const inst = ctx.group(fault.group)[fault.index];
         const placement = inst === undefined ? undefined : world.storage.zdb(`${inst.doc.twin_id}-${inst.contractId}-db`);
-        if (placement !== undefined) world.grid.hdd(placement.node, placement.disk).fail('injected');
+        if (placement !== undefined) ctx.inject((f) => f.failDisk(placement.node, 'hdd', placement.disk));
       });
       return;
     case 'hub-outage':
-      ctx.atSafety(fault.atS, () => world.hub.setUp(false));
-      if (fault.durationS !== undefined) ctx.atSafety(fault.atS + fault.durationS, () => world.hub.setUp(true));
+      ctx.atSafety(fault.atS, () => ctx.inject((f) => f.setHub(false)));
+      if (fault.durationS !== undefined) ctx.atSafety(fault.atS + fault.durationS, () => ctx.inject((f) => f.setHub(true)));
       return;
     default:
       return;
@@ -102,10 +112,8 @@ function diskFailures(ctx: RunContext, fault: Extract<CompiledFault, { kind: 'di
         ctx.diskFailures++;
         ctx.count(`${kind}-failure`);
         const { node, index } = slotOwner(grid, kind, slot);
-        // An SSD goes through the World, so that VMs on its vdisks crash-loop as in DOMAIN 5.1.
-        if (kind === 'ssd') {
-          if (!grid.ssd(node, index).failed) ctx.world.failSsd(node, index);
-        } else if (!grid.hdd(node, index).failed) grid.hdd(node, index).fail('afr');
+        // An SSD's VMs on its vdisks crash-loop as in DOMAIN 5.1; a failed disk stays as it is (the injector's rule).
+        ctx.inject((f) => f.failDisk(node, kind, index, 'afr'));
       },
       onRepair: () => {},
     });

@@ -1,5 +1,6 @@
 // A scenario run that advances in caller-sized slices of virtual time and takes faults from a person
 // (kill, repair, disk, partition, reboot, heal), aimed at a chosen node or farm or the next one round robin.
+// Every key acts through the run's FaultInjector (ctx.inject), as a scenario's faults do.
 // The run itself (Testbed, harness, safety/liveness loop) is scenario-run.ts's, as headless.
 // Leaves out wall-clock pacing and drawing: the TUI does those.
 
@@ -13,7 +14,7 @@ import { liveSnapshot, networkView, type LiveSnapshot } from './live-snapshot.js
 import type { NetworkStats } from '../sim/network/grid-network.js';
 import { attachObserver, type RunObserver } from './observer.js';
 import type { RunContext } from './run-context.js';
-import { ScenarioRun } from './scenario-run.js';
+import { ScenarioRun, type ScenarioRunOptions } from './scenario-run.js';
 
 export type { LiveSnapshot, FarmView, NetworkView } from './live-snapshot.js';
 
@@ -25,6 +26,8 @@ export interface LiveOptions {
   readonly logLines?: number;
   readonly transport?: TransportChoice;
   readonly reconcile?: boolean;
+  /** Wraps the run's FaultInjector (a test counting what the keys inject). */
+  readonly wrapFaults?: ScenarioRunOptions['wrapFaults'];
 }
 
 export interface LogLine {
@@ -54,6 +57,7 @@ export class LiveRun {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.transport === undefined ? {} : { transport: options.transport }),
       ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
+      ...(options.wrapFaults === undefined ? {} : { wrapFaults: options.wrapFaults }),
     });
     return new LiveRun(run, options);
   }
@@ -152,7 +156,7 @@ export class LiveRun {
     if (target === null) return this.note(node === undefined ? 'kill: no node is up' : `kill: node ${node} is not up`), null;
     // Straight to the grid, not through the scenario's failure model: a model host stays "down" in
     // the model after a heal, and would refuse to fail a second time.
-    this.world.grid.crash(target);
+    this.ctx.inject((f) => f.crash(target));
     this.note(`kill: node ${target} crashed`);
     return target;
   }
@@ -161,7 +165,7 @@ export class LiveRun {
   rebootNode(node?: number): number | null {
     const target = this.targetNode(node, (n) => this.world.grid.isOn(n));
     if (target === null) return this.note(node === undefined ? 'reboot: no node is up' : `reboot: node ${node} is not up`), null;
-    this.world.grid.reboot(target);
+    this.ctx.inject((f) => f.reboot(target));
     this.note(`reboot: node ${target}`);
     return target;
   }
@@ -171,7 +175,7 @@ export class LiveRun {
     const { grid } = this.world;
     const target = this.targetNode(node, (n) => grid.table.failed[n] === 1);
     if (target === null) return this.note(node === undefined ? 'repair: no node is down' : `repair: node ${node} is not down`), null;
-    grid.repair(target);
+    this.ctx.inject((f) => f.repair(target));
     this.note(`repair: node ${target}`);
     return target;
   }
@@ -199,7 +203,7 @@ export class LiveRun {
   }
 
   private failHdd(node: number, disk: number): { node: number; disk: number } {
-    this.world.grid.hdd(node, disk).fail('injected');
+    this.ctx.inject((f) => f.failDisk(node, 'hdd', disk));
     this.ctx.diskFailures++;
     this.ctx.count('hdd-failure');
     this.note(`disk: node ${node} HDD ${disk} failed`);
@@ -219,7 +223,7 @@ export class LiveRun {
       const first = farms.firstNode[f]!;
       const last = farms.firstNode[f + 1]!;
       let crashed = 0;
-      for (let n = first; n < last; n++) if (this.world.grid.isOn(n)) this.world.grid.crash(n), crashed++;
+      for (let n = first; n < last; n++) if (this.world.grid.isOn(n)) this.ctx.inject((f) => f.crash(n)), crashed++;
       if (crashed === 0) continue;
       this.note(`partition: farm ${farms.names[f]} cut off (${crashed} nodes)`);
       return farms.names[f]!;
@@ -230,12 +234,12 @@ export class LiveRun {
 
   /** Repairs every crashed node and brings the hub back, as the start of the liveness phase does; heals network partitions too. */
   healAll(): number {
-    const { grid, hub } = this.world;
+    const { grid } = this.world;
     let repaired = 0;
-    for (let n = 0; n < grid.nodeCount; n++) if (grid.table.failed[n] === 1) grid.repair(n), repaired++;
-    hub.setUp(true);
+    for (let n = 0; n < grid.nodeCount; n++) if (grid.table.failed[n] === 1) this.ctx.inject((f) => f.repair(n)), repaired++;
+    this.ctx.inject((f) => f.setHub(true));
     const healedNet = this.partitioned.size > 0;
-    if (healedNet) this.world.net.healPartition();
+    if (healedNet) this.ctx.inject((f) => f.healPartition());
     this.partitioned.clear();
     this.note(`heal: ${repaired} nodes repaired, hub up${healedNet ? ', network partition healed' : ''}`);
     return repaired;
@@ -252,7 +256,7 @@ export class LiveRun {
     let f = farm ?? this.farmCursor++ % farms.farmCount;
     while (this.partitioned.has(f)) f = this.farmCursor++ % farms.farmCount;
     this.partitioned.add(f);
-    this.world.net.partitionFarms([f]);
+    this.ctx.inject((faults) => faults.partitionFarms([f]));
     this.note(`partition: farm ${farms.names[f]} cut off from the network (nodes stay on)`);
     return farms.names[f]!;
   }

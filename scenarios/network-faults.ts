@@ -1,5 +1,6 @@
-// Network faults as simulation events on world.net: link cuts, real farm partitions (nodes stay on,
-// links go), planetary root loss, and the probe traffic that measures them. Leaves out node crashes (faults.ts).
+// Network faults as simulation events, through the run's FaultInjector: link cuts, real farm partitions
+// (nodes stay on, links go), planetary root loss; and the probe traffic on world.net that measures
+// them. Leaves out node crashes (faults.ts).
 
 import { InputError } from '../sim/errors.js';
 import type { FailureModel } from '../sim/hardware/failures.js';
@@ -23,13 +24,13 @@ export function startNetworkFaults(ctx: RunContext, nodes: FailureModel): void {
   const cut = new Map<string, readonly [number, number]>();
   let partitioned = false;
   const heal = (a: number, b: number): void => {
-    if (cut.delete(`${a}-${b}`)) net.healLink(a, b);
+    if (cut.delete(`${a}-${b}`)) ctx.inject((f) => f.healLink(a, b));
   };
   for (const fault of faults) {
     switch (fault.kind) {
       case 'link-cut':
         ctx.atSafety(fault.atS, () => {
-          net.cutLink(fault.a, fault.b);
+          ctx.inject((f) => f.cutLink(fault.a, fault.b));
           cut.set(`${fault.a}-${fault.b}`, [fault.a, fault.b]);
           ctx.count('link-cut');
         });
@@ -37,12 +38,12 @@ export function startNetworkFaults(ctx: RunContext, nodes: FailureModel): void {
         break;
       case 'partition-farms':
         ctx.atSafety(fault.atS, () => {
-          net.partitionFarms(fault.farms);
+          ctx.inject((f) => f.partitionFarms(fault.farms));
           partitioned = true;
           ctx.count('network-partition');
         });
         if (fault.durationS !== undefined) ctx.atSafety(fault.atS + fault.durationS, () => {
-          net.healPartition();
+          ctx.inject((f) => f.healPartition());
           partitioned = false;
         });
         break;
@@ -60,7 +61,7 @@ export function startNetworkFaults(ctx: RunContext, nodes: FailureModel): void {
   }
   ctx.whenLiveness(() => {
     for (const [a, b] of [...cut.values()]) heal(a, b);
-    if (partitioned) net.healPartition();
+    if (partitioned) ctx.inject((f) => f.healPartition());
     partitioned = false;
   });
 }

@@ -1,8 +1,10 @@
 // What one scenario run shares between the workload driver, the fault injector and the checkers:
-// the World, the Testbed every operation goes through, the deployed instances (followed to their new
-// contract when the reconciler re-places them), and the phase. Leaves out the run loop (scenario-run.ts).
+// the World, the Testbed every operation goes through (and its FaultInjector, every fault's way in),
+// the deployed instances (followed to their new contract when the reconciler re-places them), and the
+// phase. Leaves out the run loop (scenario-run.ts).
 
 import type { Testbed } from '../scheduler/testbed.js';
+import type { FaultInjector } from '../workers/backend.js';
 import type { Rng } from '../sim/engine/rng.js';
 import type { Deployment } from '../sim/grid/deployment.js';
 import type { QsfsFrontend } from '../sim/storage/zstor/frontend.js';
@@ -83,6 +85,19 @@ export class RunContext {
     instance.doc = { ...instance.doc, contract_id: toContractId };
     instance.replacements++;
     for (const fn of this.moved) fn(instance, fromContractId, fromNode);
+  }
+
+  /** The harness's faults: the Testbed's FaultInjector. Scenario faults, failure processes and keys all go through it. */
+  get faults(): FaultInjector {
+    return this.testbed.faults;
+  }
+
+  /**
+   * Injects one fault now. In simulation it has acted when this returns (the port's contract), so
+   * what follows in the same event sees it; a refusal is a harness bug and stops the run.
+   */
+  inject(fault: (faults: FaultInjector) => Promise<void>): void {
+    fault(this.testbed.faults).catch((error: unknown) => this.fail(error));
   }
 
   fail(error: unknown): void {

@@ -8,6 +8,7 @@ import type { TransportChoice } from '../scheduler/testbed.js';
 import type { AuditEntry } from '../scheduler/reconciler/reconciler-types.js';
 import { seedToString } from '../sim/engine/rng.js';
 import type { World } from '../sim/grid/world.js';
+import type { FaultInjector } from '../workers/backend.js';
 import { DeploymentAvailability } from './availability.js';
 import { formatDuration } from './duration.js';
 import type { CompiledScenario } from './compiled.js';
@@ -28,6 +29,8 @@ export interface ScenarioRunOptions {
   readonly transport?: TransportChoice;
   /** Overrides the scenario's `reconcile` (the CLI's --no-reconcile). */
   readonly reconcile?: boolean;
+  /** Wraps the run's FaultInjector, every fault's one way to the grid (a test counting them). */
+  readonly wrapFaults?: (faults: FaultInjector) => FaultInjector;
 }
 
 /** What the reconciler did, counted from its audit log. */
@@ -62,6 +65,7 @@ export class ScenarioRun {
     const reconcile = options.reconcile ?? scenario.reconcile;
     const { testbed, world } = await openSimTestbed({
       seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures, transport: options.transport ?? 'inprocess', reconcile, where: scenario.source,
+      ...(options.wrapFaults === undefined ? {} : { wrapFaults: options.wrapFaults }),
     });
     try {
       return new ScenarioRun(scenario, seed, world, new RunContext(scenario, world, testbed, (purpose) => world.rngs.stream(`scenario.${purpose}`)), options);

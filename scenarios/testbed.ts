@@ -6,6 +6,7 @@ import { World } from '../sim/grid/world.js';
 import type { GridSpec } from '../sim/grid/grid-spec.js';
 import { distroFlist } from '../sim/storage/flist/generate.js';
 import { Testbed, type TestbedOptions } from '../scheduler/testbed.js';
+import type { FaultInjector } from '../workers/backend.js';
 import { SimBackend } from '../workers/sim-backend.js';
 import { baseFlistUrl, gridByName } from './grids.js';
 
@@ -15,6 +16,8 @@ export interface SimTestbedOptions extends Pick<TestbedOptions, 'transport' | 'h
   readonly grid?: string | GridSpec;
   /** Devices fail by their AFR when true; off by default, so short runs show only the faults asked for. */
   readonly armDeviceFailures?: boolean;
+  /** Wraps the SimBackend's FaultInjector (a test counting the faults that reach the grid). */
+  readonly wrapFaults?: (faults: FaultInjector) => FaultInjector;
 }
 
 export interface SimTestbed {
@@ -29,7 +32,8 @@ export async function openSimTestbed(options: SimTestbedOptions): Promise<SimTes
   // The flist's synthetic application files are drawn from the run's seed, like the rest of the world.
   world.hub.publish(distroFlist({ seed: `${String(options.seed)}:base`, url: baseFlistUrl }));
   const backend = new SimBackend(world);
-  const { seed, grid: _grid, armDeviceFailures: _arm, ...rest } = options;
-  const testbed = await Testbed.open({ ...rest, backend, seed });
+  const { seed, grid: _grid, armDeviceFailures: _arm, wrapFaults, ...rest } = options;
+  const faults = wrapFaults?.(backend.faults) ?? backend.faults;
+  const testbed = await Testbed.open({ ...rest, backend, faults, seed });
   return { testbed, world, backend };
 }

@@ -1,11 +1,12 @@
 // The public API: one backend, one transport and the clock they share, behind a small object that
 // deploys (placing what names no node), submits, waits, streams events, heals (optionally) and
-// reports state. Leaves out building grids (scenarios/).
+// reports state; and the harness's FaultInjector, which fault operations go to instead of workers.
+// Leaves out building grids (scenarios/).
 
-import { isGridObserver, type Backend } from '../workers/backend.js';
+import { isGridObserver, type Backend, type FaultInjector } from '../workers/backend.js';
 import { ErrorCode, InputError } from '../workers/errors.js';
 import { handlers as workerHandlers } from '../workers/handlers/index.js';
-import type { Deployment, DeploymentCreate, Operation, OperationResult } from '../workers/operations.js';
+import { isFaultOperation, type Deployment, type DeploymentCreate, type FaultOperation, type Operation, type OperationResult } from '../workers/operations.js';
 import { LockstepGate } from './lockstep-gate.js';
 import { validateOperation } from './operations/validate.js';
 import type { Placement, PlacementPolicy, PlacementRequest } from './placement/capacity-record.js';
@@ -15,6 +16,7 @@ import type { JobEvent, JobHandle, Transport } from './transport.js';
 import { ClockDriver, type VirtualClock } from './transports/inprocess-clock.js';
 import { InprocessTransport, type HandlerTable } from './transports/inprocess.js';
 import { deployOperations, type DeployOptions } from './testbed-deploy.js';
+import { FaultOps, noFaults } from './testbed-faults.js';
 import { describeRequest, TestbedPlacement, type OwnerRead } from './testbed-placement.js';
 import { ReconcileLoop, type TestbedReconcileOptions } from './testbed-reconcile.js';
 import { OpStates, type OpState } from './testbed-states.js';
@@ -42,6 +44,12 @@ export interface TestbedOptions {
   /** How jobs travel; `'inprocess'` by default. */
   readonly transport?: TransportChoice;
   readonly backend: Backend;
+  /**
+   * The harness's faults on the same grid: fault operations (node.crash, hub.down, link.cut …) go
+   * here rather than to a worker. By default the backend's own `faults` (SimBackend and HostBackend
+   * have one); a wrapper may be passed to watch or shape them.
+   */
+  readonly faults?: FaultInjector;
   /** The clock jobs run on; by default the backend's own `clock` (SimBackend has one). */
   readonly clock?: VirtualClock;
   /** The seed the backend was built from: reported by state(), so a run can be replayed. */
@@ -75,7 +83,12 @@ export interface TestbedState {
 }
 
 export class Testbed {
+  /** Where the harness's faults go: scenarios, the TUI and fault operations all act through it. */
+  readonly faults: FaultInjector;
   private readonly states = new OpStates();
+  private readonly faultOps: FaultOps;
+  /** Ids of the fault operations, so that wait() knows which are not the transport's. */
+  private readonly faultIds = new Set<string>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly auditListeners = new Set<(entry: AuditEntry) => void>();
   /** Audit entries already told to the audit listeners. */
@@ -107,6 +120,17 @@ export class Testbed {
     readonly seed: string,
     options: TestbedOptions,
   ) {
+    this.faults = options.faults ?? (backend as Partial<{ faults: FaultInjector }>).faults ?? noFaults;
+    this.faultOps = new FaultOps({
+      faults: this.faults,
+      clock,
+      owner: (body) => this.owner(body),
+      deliver: (event) => {
+        this.onJobEvent(event);
+        this.idle.progress();
+      },
+      fail: (error) => this.fail(error),
+    });
     const observer = isGridObserver(backend) ? backend : undefined;
     // One watch for both: placement reads only the nodes whose capacity changed, the reconciler only
     // the nodes that went down or came back; a power change also wakes the reconciler at once.
@@ -181,10 +205,14 @@ export class Testbed {
 
   /**
    * Queues one operation; rejects with an InputError naming the field when it is invalid. A
-   * deployment.create without a node is placed first, as deploy() does (but without a flow).
+   * deployment.create without a node is placed first, as deploy() does (but without a flow). A fault
+   * (node.crash, hub.down …) is no job: it goes to the FaultInjector `delayS` later, ahead of the
+   * jobs' calls at that instant and outside any node's FIFO, as a power cut does not queue behind
+   * provisioning; it reports the events a job would.
    */
   submit(op: Operation): Promise<JobHandle> {
     return this.serially(async () => {
+      if (isFaultOperation(op)) return this.submitFault(validateOperation(op, this.where) as FaultOperation);
       if (op.kind === 'deployment.create' && op.node === undefined && this.placement !== undefined) {
         return this.placed(op, (node) => ({ parent: { ...op, node }, children: [] }));
       }
@@ -192,8 +220,13 @@ export class Testbed {
     });
   }
 
-  /** Queues a parent that runs once all its children have completed. */
+  /** Queues a parent that runs once all its children have completed. Faults are not jobs, so no part of a flow. */
   submitFlow(parent: Operation, children: readonly Operation[]): Promise<JobHandle> {
+    const fault = [parent, ...children].findIndex((op) => isFaultOperation(op));
+    if (fault >= 0) {
+      const field = fault === 0 ? 'kind' : `children[${fault - 1}].kind`;
+      return Promise.reject(new InputError(this.where, field, `${[parent, ...children][fault]!.kind} is a fault, not a job: submit it alone`));
+    }
     return this.serially(() => this.queue({ parent, children }));
   }
 
@@ -202,6 +235,7 @@ export class Testbed {
     await this.accepting;
     const unplaced = this.unplaced.get(handle.id);
     if (unplaced !== undefined) return unplaced;
+    if (this.faultIds.has(handle.id)) return this.waitFault(handle.id);
     const result = await this.transport.wait(handle).catch((error: unknown) => this.rethrow(error));
     this.throwIfFailed();
     return result;
@@ -216,6 +250,13 @@ export class Testbed {
     for (;;) {
       await this.transport.drain().catch((error: unknown) => this.rethrow(error));
       this.throwIfFailed();
+      const faults = this.faultOps;
+      if (faults.pending > 0) {
+        // Until the last fault is in, or a job appears (the reconciler's) for the transport to drain.
+        await this.idle.until(() => this.failure !== undefined || faults.pending === 0 || this.unfinished > faults.pending).catch((error: unknown) => this.rethrow(error));
+        this.throwIfFailed();
+        continue;
+      }
       const loop = this.loop;
       if (loop === undefined) return;
       // What the last jobs did (a node crashed) is seen now, not at the next step.
@@ -302,9 +343,26 @@ export class Testbed {
   }
 
   private async queue({ parent, children }: { parent: Operation; children: readonly Operation[] }): Promise<JobHandle> {
+    // The transport knows its own jobs' ids, not the faults'.
+    if (parent.id !== undefined && this.faultIds.has(parent.id)) throw new InputError(this.where, 'id', `"${parent.id}" is already used by a fault`);
     const handle = children.length === 0 ? await this.transport.submit(parent) : await this.transport.submitFlow(parent, children);
     this.submitted(handle.id, parent, false);
     return handle;
+  }
+
+  private submitFault(op: FaultOperation): JobHandle {
+    const id = op.id ?? `fault-${this.faultIds.size + 1}`;
+    if (this.states.has(id)) throw new InputError(this.where, 'id', `"${id}" is already used by another job`);
+    this.faultIds.add(id);
+    this.faultOps.submit(op, id);
+    return { id };
+  }
+
+  private async waitFault(id: string): Promise<OperationResult> {
+    const faults = this.faultOps;
+    await this.idle.until(() => this.failure !== undefined || faults.result(id) !== undefined).catch((error: unknown) => this.rethrow(error));
+    this.throwIfFailed();
+    return faults.result(id)!;
   }
 
   /** Places a deployment.create that names no node, then queues what `withNode` builds for the node. */

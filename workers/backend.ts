@@ -1,4 +1,5 @@
-// The Backend port: what handlers may ask of a grid, the same on a simulated grid and on real hosts.
+// The Backend port: what handlers may ask of a grid, the same on a simulated grid and on real hosts;
+// beside it the owner's ports, GridObserver (read-only views) and FaultInjector (the harness's faults).
 // Every call is async; nothing here says which side answers (TigerBeetle's rule for its IO ports).
 
 import type { Deployment } from './operations.js';
@@ -76,16 +77,6 @@ export interface Backend {
   corexKill(workloadId: string, pid: number): Promise<void>;
   flistFetch(node: number, url: string): Promise<{ fetchedBytes: number }>;
 
-  powerOff(node: number): Promise<void>;
-  powerOn(node: number): Promise<void>;
-  crash(node: number): Promise<void>;
-  repair(node: number): Promise<void>;
-  failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void>;
-  setHub(up: boolean): Promise<void>;
-
-  /** Underlay link faults; `a`/`b` are underlay node ids (grid nodes, then one site router per farm). */
-  cutLink(a: number, b: number): Promise<void>;
-  healLink(a: number, b: number): Promise<void>;
   /** Re-applies a Z-Net (`<name>` or `<twin>/<name>`), through another public access node if its own is down. */
   znetReapply(network: string): Promise<ZNetReapplyView>;
   gatewayRequest(host: string): Promise<GatewayAnswerView>;
@@ -164,4 +155,37 @@ export interface ZNetView {
 export function isGridObserver(backend: object): backend is GridObserver {
   const b = backend as Partial<GridObserver>;
   return typeof b.nodeCapacities === 'function' && typeof b.nodeStatus === 'function' && typeof b.znets === 'function';
+}
+
+/** Why a disk failed, as the device model records it: a random process's `afr`, else `injected`. */
+export type DiskFailureCause = 'afr' | 'injected';
+
+/**
+ * The harness's faults (TigerBeetle's simulator keeps them outside the replicas it tests): scenario
+ * faults, random failure processes, the TUI's keys and the fault operations of `apply` files all
+ * act through this port, never through Backend, which the system under test (handlers) uses.
+ * Contract: in simulation each call's effect happens at the call's virtual instant, synchronously,
+ * before the returned promise settles, so scenario events stay deterministic; a bad argument
+ * rejects with a WorkerError (E_NOT_FOUND naming the node, disk or farm). On real hosts the effect
+ * is real work awaited by the promise, and what one host cannot do rejects with E_NOT_SUPPORTED.
+ */
+export interface FaultInjector {
+  /** Power cut: the node is off (deployments stay, and re-run at the next boot). */
+  powerOff(node: number): Promise<void>;
+  powerOn(node: number): Promise<void>;
+  /** Hardware failure: off until repair(). */
+  crash(node: number): Promise<void>;
+  repair(node: number): Promise<void>;
+  /** Off and on again at once. */
+  reboot(node: number): Promise<void>;
+  /** An SSD takes the VMs on its vdisks into a crash loop; an HDD takes its 0-db's data. Idempotent. */
+  failDisk(node: number, device: 'ssd' | 'hdd', index: number, cause?: DiskFailureCause): Promise<void>;
+  /** The flist hub's reachability. */
+  setHub(up: boolean): Promise<void>;
+  /** Underlay link faults; `a`/`b` are underlay node ids (grid nodes, then one site router per farm). */
+  cutLink(a: number, b: number): Promise<void>;
+  healLink(a: number, b: number): Promise<void>;
+  /** Cuts the given farms' site links off the rest (their nodes stay on); healPartition() undoes it. */
+  partitionFarms(farms: readonly number[]): Promise<void>;
+  healPartition(): Promise<void>;
 }

@@ -124,6 +124,21 @@ export const operationKinds = [
   'link.cut', 'link.heal', 'znet.reapply', 'gateway.request',
 ] as const satisfies readonly OperationKind[];
 
+/** Kinds the harness injects (Testbed's FaultInjector) rather than a worker running them as jobs. */
+export const faultKinds = ['node.powerOff', 'node.powerOn', 'node.crash', 'node.repair', 'disk.fail', 'hub.down', 'hub.up', 'link.cut', 'link.heal'] as const;
+export type FaultKind = (typeof faultKinds)[number];
+export type FaultOperation = NodeFault | DiskFault | HubFault | LinkFault;
+
+// A fault type added to Operation but not to faultKinds fails type checking here.
+const everyFaultListed: Exclude<FaultOperation['kind'], FaultKind> extends never ? true : never = true;
+void everyFaultListed;
+
+const faultKindSet = new Set<string>(faultKinds);
+
+export function isFaultOperation(op: Operation): op is FaultOperation {
+  return faultKindSet.has(op.kind);
+}
+
 /** What a finished operation reports; `value` is JSON. */
 export interface OperationResult {
   readonly state: 'ok' | 'failed';

@@ -1,4 +1,4 @@
-// SimBackend's network calls: link faults, Z-Net re-apply and gateway requests on the World's lazily
+// SimBackend's network calls: Z-Net re-apply and gateway requests on the World's lazily
 // built network model, answered as plain data. Leaves out waiting for the request's latency.
 
 import type { World } from '../sim/grid/world.js';
@@ -10,14 +10,6 @@ import { compileNetworkWorkloads } from '../sim/network/znet/workloads.js';
 import type { NodeNetInfo } from '../sim/network/znet/validate.js';
 import type { ZNet } from '../sim/network/znet/znet.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
-
-export function simCutLink(world: World, a: number, b: number): void {
-  world.net.cutLink(a, b);
-}
-
-export function simHealLink(world: World, a: number, b: number): void {
-  world.net.healLink(a, b);
-}
 
 export function simZnetReapply(world: World, network: string): ZNetReapplyView {
   const net = world.net;

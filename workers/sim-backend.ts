@@ -8,7 +8,8 @@ import { parseWorkloadId, type World } from '../sim/grid/world.js';
 import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeWatch, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
-import { simCutLink, simGatewayRequest, simHealLink, simZnetReapply, simZnets } from './sim-backend-network.js';
+import { mustHaveNode, SimFaultInjector } from './sim-backend-faults.js';
+import { simGatewayRequest, simZnetReapply, simZnets } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
 import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
 import { SimNodeWatch } from './sim-backend-watch.js';
@@ -17,6 +18,8 @@ export class SimBackend implements Backend, GridObserver {
   readonly world: World;
   /** The clock the in-process transport runs jobs on. */
   readonly clock: Simulation;
+  /** The harness's faults on this world (the owner's, never the handlers'): Testbed takes it from here. */
+  readonly faults: SimFaultInjector;
   private readonly waiters: SettleWaiters;
   /** Sizes of files stored through this backend: the qsfs model tracks segments, not file sizes. */
   private readonly fileSizes = new Map<string, number>();
@@ -25,6 +28,7 @@ export class SimBackend implements Backend, GridObserver {
     this.world = world;
     this.clock = world.sim;
     this.waiters = new SettleWaiters(world);
+    this.faults = new SimFaultInjector(world);
   }
 
   nowS(): number {
@@ -184,53 +188,7 @@ export class SimBackend implements Backend, GridObserver {
     return { fetchedBytes: read.fetchedBytes };
   }
 
-  // Faults ---------------------------------------------------------------------------------------
-
-  async powerOff(node: number): Promise<void> {
-    this.mustHaveNode(node);
-    this.world.grid.powerOff(node);
-  }
-
-  async powerOn(node: number): Promise<void> {
-    this.mustHaveNode(node);
-    this.world.grid.powerOn(node);
-  }
-
-  async crash(node: number): Promise<void> {
-    this.mustHaveNode(node);
-    this.world.grid.crash(node);
-  }
-
-  async repair(node: number): Promise<void> {
-    this.mustHaveNode(node);
-    this.world.grid.repair(node);
-  }
-
-  /** An SSD takes its zmounts' VMs into a crash loop (World.failSsd); an HDD takes its 0-db with it. */
-  async failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void> {
-    this.mustHaveNode(node);
-    const template = this.world.grid.template(node);
-    const count = device === 'ssd' ? template.ssds.length : template.hdds.length;
-    if (!(Number.isInteger(index) && index >= 0 && index < count)) {
-      throw new WorkerError(WorkerErrorCode.notFound, `node ${node} has no ${device} ${index} (it has ${count})`);
-    }
-    if (device === 'hdd') this.world.grid.hdd(node, index).fail();
-    else if (!this.world.grid.ssd(node, index).failed) this.world.failSsd(node, index);
-  }
-
-  async setHub(up: boolean): Promise<void> {
-    this.world.hub.setUp(up);
-  }
-
-  // Network (built on first use) -----------------------------------------------------------------
-
-  async cutLink(a: number, b: number): Promise<void> {
-    simCutLink(this.world, a, b);
-  }
-
-  async healLink(a: number, b: number): Promise<void> {
-    simHealLink(this.world, a, b);
-  }
+  // Network ---------------------------------------------------------------------------------
 
   async znetReapply(network: string): Promise<ZNetReapplyView> {
     return simZnetReapply(this.world, network);
@@ -267,9 +225,7 @@ export class SimBackend implements Backend, GridObserver {
   // ----------------------------------------------------------------------------------------------
 
   private mustHaveNode(node: number): void {
-    if (!(Number.isInteger(node) && node >= 0 && node < this.world.grid.nodeCount)) {
-      throw new WorkerError(WorkerErrorCode.notFound, `node ${node} does not exist (the grid has ${this.world.grid.nodeCount})`);
-    }
+    mustHaveNode(this.world, node);
   }
 
   private mustBeOn(node: number): void {

@@ -13,8 +13,7 @@ export const backendCalls = [
   'zdbSet', 'zdbGet', 'zdbDel', 'zdbHistory',
   'zstorStore', 'zstorRetrieve', 'zstorCheck',
   'zmachineStart', 'zmachineStop', 'corexList', 'corexStart', 'corexKill', 'flistFetch',
-  'powerOff', 'powerOn', 'crash', 'repair', 'failDisk', 'setHub',
-  'cutLink', 'healLink', 'znetReapply', 'gatewayRequest',
+  'znetReapply', 'gatewayRequest',
   'stateHash',
 ] as const satisfies readonly BackendCall[];
 

@@ -3,34 +3,44 @@
 
 import type { Simulation } from '../engine/simulation.js';
 import { FailureModel, type FailureCallbacks, type FailureModelOptions } from '../hardware/failures.js';
-import type { Grid } from './grid.js';
 
-/** Callbacks that crash and repair grid nodes, for a FailureModel with hostCount = grid.nodeCount. */
-export function nodeFailureCallbacks(grid: Grid, extra: Partial<FailureCallbacks> = {}): FailureCallbacks {
+/**
+ * What the model acts on: the grid itself, or a harness's fault port (scenarios pass their
+ * FaultInjector through this, so random failures take the same path as every other fault; sim/ does
+ * not import workers/). Each call must take effect before it returns.
+ */
+export interface NodeFaultTarget {
+  readonly nodeCount: number;
+  crash(node: number): void;
+  repair(node: number): void;
+}
+
+/** Callbacks that crash and repair nodes, for a FailureModel with hostCount = nodes.nodeCount. */
+export function nodeFailureCallbacks(nodes: NodeFaultTarget, extra: Partial<FailureCallbacks> = {}): FailureCallbacks {
   return {
     ...extra,
     onFail: (node, cause) => {
-      grid.crash(node);
+      nodes.crash(node);
       extra.onFail?.(node, cause);
     },
     onRepair: (node) => {
-      grid.repair(node);
+      nodes.repair(node);
       extra.onRepair?.(node);
     },
   };
 }
 
 /**
- * A started FailureModel whose hosts are the grid's nodes (host i = node i). `extra` callbacks run
- * after the grid has changed, so an observer sees the node already off (or booted).
+ * A started FailureModel whose hosts are the nodes (host i = node i). `extra` callbacks run after
+ * the node has changed, so an observer sees it already off (or booted).
  */
 export function attachFailures(
   sim: Simulation,
-  grid: Grid,
+  nodes: NodeFaultTarget,
   options: Omit<FailureModelOptions, 'hostCount'>,
   extra: Partial<FailureCallbacks> = {},
 ): FailureModel {
-  const model = new FailureModel(sim, { ...options, hostCount: grid.nodeCount }, nodeFailureCallbacks(grid, extra));
+  const model = new FailureModel(sim, { ...options, hostCount: nodes.nodeCount }, nodeFailureCallbacks(nodes, extra));
   model.start();
   return model;
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distroFlist } from '../../sim/storage/flist/generate.js';
-import type { Backend, WorkloadView } from '../../workers/backend.js';
+import type { Backend, FaultInjector, WorkloadView } from '../../workers/backend.js';
 import type { Deployment } from '../../workers/operations.js';
 import { packDir, serializeFlist } from '../../workers/host/flist/index.js';
 import { HostBackend } from '../../workers/host-backend/index.js';
@@ -30,6 +30,8 @@ export const nodeCount = 7;
 export interface BackendUnderTest {
   readonly name: BackendName;
   readonly backend: Backend;
+  /** The harness's faults on the same grid (the backend's owner side, apart from Backend). */
+  readonly faults: FaultInjector;
   /** Publishes a small flist on the backend's hub; answers the URL nodes fetch it by. */
   publishFlist(name: string): Promise<string>;
   /** An flist a zmachine can boot from, and the entrypoint that keeps it running. */
@@ -63,6 +65,7 @@ async function runSim<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
   const fixture: BackendUnderTest = {
     name: 'sim',
     backend,
+    faults: backend.faults,
     async publishFlist(name) {
       const url = `https://hub.grid.tf/tf-official-apps/${name}.flist`;
       // Its own distro name: flists of one distro share their base blocks, which would hide a download.
@@ -85,6 +88,7 @@ async function runHost<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
   const fixture: BackendUnderTest = {
     name: 'host',
     backend,
+    faults: backend.faults,
     async publishFlist(name) {
       const tree = join(dir, 'trees', name);
       mkdirSync(join(tree, 'etc'), { recursive: true });

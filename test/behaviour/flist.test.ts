@@ -16,19 +16,19 @@ behaviour('flist: hub down → fetches fail retryably; hub up → cached costs 0
   const cached = await b.publishFlist('cached');
   const fresh = await b.publishFlist('fresh');
   await b.backend.flistFetch(0, cached);
-  await b.backend.setHub(false);
+  await b.faults.setHub(false);
   for (const url of [cached, fresh]) {
     const down = await t.throwsAsync(b.backend.flistFetch(0, url));
     t.like(operationError(down), { retryable: true });
     t.regex(down.message, /unreachable/);
   }
-  await b.backend.setHub(true);
+  await b.faults.setHub(true);
   t.deepEqual(await b.backend.flistFetch(0, cached), { fetchedBytes: 0 });
   t.true((await b.backend.flistFetch(0, fresh)).fetchedBytes > 0);
 });
 
 behaviour('flist: a node that is off → E_NODE_DOWN', async (t, b) => {
   const url = await b.publishFlist('alpine');
-  await b.backend.powerOff(0);
+  await b.faults.powerOff(0);
   t.like(operationError(await t.throwsAsync(b.backend.flistFetch(0, url))), { code: 'E_NODE_DOWN', retryable: true });
 });

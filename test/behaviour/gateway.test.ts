@@ -13,9 +13,9 @@ behaviour('gateway: name proxy routes a request; node off → no answer; on → 
   const answer = await b.backend.gatewayRequest(host);
   t.like(answer, { host, status: 200, outcome: 'ok', gateway: 5, backend });
   t.true(answer.latencyS !== null && answer.latencyS > 0);
-  await b.backend.powerOff(5);
+  await b.faults.powerOff(5);
   t.like(await b.backend.gatewayRequest(host), { status: null, outcome: 'no-answer', latencyS: null });
-  await b.backend.powerOn(5);
+  await b.faults.powerOn(5);
   // The sim node reboots in virtual time and redeploys; the host restores its proxy at boot.
   await b.idle(300);
   t.like(await b.backend.gatewayRequest(host), { status: 200, outcome: 'ok' });
@@ -30,14 +30,14 @@ behaviour('gateway: an invalid name proxy is refused at once, naming the workloa
 
 behaviour('network: link faults refuse clearly where a backend has no underlay, else apply', async (t, b) => {
   if (b.name === 'host') {
-    const refused = await t.throwsAsync(b.backend.cutLink(0, 1));
+    const refused = await t.throwsAsync(b.faults.cutLink(0, 1));
     t.like(operationError(refused), { code: 'E_NOT_SUPPORTED', retryable: false });
     t.regex(refused.message, /link\.cut is not supported by the host backend/);
     t.like(operationError(await t.throwsAsync(b.backend.znetReapply('net1'))), { code: 'E_NOT_SUPPORTED' });
   } else {
     // Node 4 and farm-a's site router (node 7): a link the small World's underlay has.
-    await b.backend.cutLink(4, 7);
-    await b.backend.healLink(4, 7);
+    await b.faults.cutLink(4, 7);
+    await b.faults.healLink(4, 7);
     t.like(operationError(await t.throwsAsync(b.backend.znetReapply('net1'))), { code: 'E_NOT_FOUND' });
   }
 });

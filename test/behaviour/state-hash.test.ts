@@ -19,7 +19,7 @@ for (const name of backendNames) {
     t.regex(first, /^[0-9a-f]{64}$/);
     t.is(first, second);
     const changedValue = await withBackend(name, t, (_t, b) => scenario(b, async (bb, ns) => void (await bb.backend.zdbSet(ns, 'a', { sizeBytes: 100, tag: 'y' }))));
-    const nodeOff = await withBackend(name, t, (_t, b) => scenario(b, (bb) => bb.backend.powerOff(4)));
+    const nodeOff = await withBackend(name, t, (_t, b) => scenario(b, (bb) => bb.faults.powerOff(4)));
     t.not(changedValue, first);
     t.not(nodeOff, first);
     t.not(nodeOff, changedValue);

@@ -1,6 +1,7 @@
 // zdb through the port, the same on every backend: set/get/history/del, a full namespace refuses, a
 // paused (locked) one refuses writes, a powered-off node answers E_NODE_DOWN and keeps its data,
 // a dead HDD takes the namespace's data with it.
+import type { GridObserver } from '../../workers/backend.js';
 import { operationError } from '../../workers/errors.js';
 import { ZdbError, ZdbErrorCode } from '../../sim/storage/zdb/errors.js';
 import { behaviour, doc, MiB, namespaceOn, refusal, zdbData } from './backends.js';
@@ -65,22 +66,38 @@ behaviour('zdb: a paused deployment locks its namespace: reads go on, writes are
 behaviour('zdb: node off → E_NODE_DOWN (retryable); on again → the data is still there', async (t, b) => {
   const ns = await namespaceOn(t, b, 2);
   await b.backend.zdbSet(ns, 'k', { sizeBytes: 64, tag: 'kept' });
-  await b.backend.powerOff(2);
+  await b.faults.powerOff(2);
   const down = await refusal(t, b.backend.zdbGet(ns, 'k'));
   t.like(operationError(down), { code: 'E_NODE_DOWN', retryable: true });
-  await b.backend.powerOn(2);
+  await b.faults.powerOn(2);
   t.deepEqual(await b.backend.zdbGet(ns, 'k'), { sizeBytes: 64, tag: 'kept' });
+});
+
+behaviour('zdb: a reboot (the injector\'s) brings the node back with its data', async (t, b) => {
+  const ns = await namespaceOn(t, b, 2);
+  await b.backend.zdbSet(ns, 'k', { sizeBytes: 64, tag: 'kept' });
+  const observer = b.backend as unknown as GridObserver;
+  await b.idle(1);
+  const before = await observer.nodeStatus(2);
+  await b.faults.reboot(2);
+  // The simulated node boots in virtual time; a host node's processes are back when reboot() resolves.
+  await b.idle(600);
+  const after = await observer.nodeStatus(2);
+  t.true(after.up);
+  t.true(after.sinceS > before.sinceS, `up since ${before.sinceS} s, after the reboot since ${after.sinceS} s`);
+  t.deepEqual(await b.backend.zdbGet(ns, 'k'), { sizeBytes: 64, tag: 'kept' });
+  t.like(operationError(await refusal(t, b.faults.reboot(99))), { code: 'E_NOT_FOUND' });
 });
 
 behaviour('zdb: a failed HDD loses the namespace\'s data: reads fail', async (t, b) => {
   const ns = await namespaceOn(t, b, 2);
   await b.backend.zdbSet(ns, 'k', { sizeBytes: 64, tag: 'gone' });
-  await b.backend.failDisk(2, 'hdd', 0);
+  await b.faults.failDisk(2, 'hdd', 0);
   const lost = await refusal(t, b.backend.zdbGet(ns, 'k'));
   t.not(operationError(lost), undefined, `a domain error, not a crash: ${lost.message}`);
 });
 
 behaviour('zdb: unknown namespaces and nodes are E_NOT_FOUND', async (t, b) => {
   t.like(operationError(await refusal(t, b.backend.zdbGet('50-999-nope', 'k'))), { code: 'E_NOT_FOUND' });
-  t.like(operationError(await refusal(t, b.backend.powerOff(99))), { code: 'E_NOT_FOUND' });
+  t.like(operationError(await refusal(t, b.faults.powerOff(99))), { code: 'E_NOT_FOUND' });
 });

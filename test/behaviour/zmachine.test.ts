@@ -28,9 +28,9 @@ behaviour('zmachine: boots from an flist; CoreX starts, lists and kills a proces
   await b.backend.zmachineStop(vm);
   await b.backend.zmachineStart(vm);
   // A power cycle kills the machine; the node boots it again from the same flist.
-  await b.backend.powerOff(0);
+  await b.faults.powerOff(0);
   t.like(operationError(await t.throwsAsync(b.backend.corexList(vm))), { retryable: true });
-  await b.backend.powerOn(0);
+  await b.faults.powerOn(0);
   await b.idle(300);
   t.true(Array.isArray(await b.backend.corexList(vm)));
   // No such machine: start/stop say not found; CoreX calls say CoreX is unreachable (retryable).

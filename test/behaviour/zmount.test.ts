@@ -37,7 +37,7 @@ behaviour('deployments: invalid documents are refused naming the workload and fi
   await b.backend.settled(contractId, 600);
   t.is(await b.backend.deployment(contractId), undefined);
   t.like(operationError(await t.throwsAsync(b.backend.deleteDeployment(contractId))), { code: 'E_NOT_FOUND' });
-  await b.backend.powerOff(1);
+  await b.faults.powerOff(1);
   t.like(operationError(await t.throwsAsync(b.backend.createDeployment(1, doc(51, [])))), { code: 'E_NODE_DOWN', retryable: true });
 });
 
@@ -45,9 +45,9 @@ behaviour('deployments: deleted while its node is off → the node lets go at it
   const { contractId } = await deploy(b, 2, doc(51, [{ name: 'db', type: 'zdb', data: { size: MiB, mode: 'user', password: '', public: false } }]));
   const ns = `51-${contractId}-db`;
   await b.backend.zdbSet(ns, 'k', { sizeBytes: 1 });
-  await b.backend.powerOff(2);
+  await b.faults.powerOff(2);
   await b.backend.deleteDeployment(contractId);
-  await b.backend.powerOn(2);
+  await b.faults.powerOn(2);
   await b.idle(300);
   await b.backend.settled(contractId, 600);
   t.is(await b.backend.deployment(contractId), undefined);

@@ -69,11 +69,11 @@ behaviour('zstor: with m=2 data nodes off the file still comes back; m+1 off: ho
   const qsfs = await deployQsfs(t, b);
   await b.backend.zstorStore(qsfs, '/f', 256 * 1024);
   await b.idle(20 * 60);
-  await b.backend.powerOff(1);
-  await b.backend.powerOff(2);
+  await b.faults.powerOff(1);
+  await b.faults.powerOff(2);
   t.is(await b.backend.zstorRetrieve(qsfs, '/f'), 256 * 1024);
   t.is(await b.backend.zstorCheck(qsfs, '/f'), 'uploaded');
-  await b.backend.powerOff(5);
+  await b.faults.powerOff(5);
   if (b.name === 'host') {
     // No local cache on the host: one shard of the k=2 needed is left.
     t.is(await b.backend.zstorCheck(qsfs, '/f'), 'lost');
@@ -83,7 +83,7 @@ behaviour('zstor: with m=2 data nodes off the file still comes back; m+1 off: ho
     t.is(await b.backend.zstorRetrieve(qsfs, '/f'), 256 * 1024);
   }
   // The nodes come back from their data: every shard is readable again.
-  for (const node of [1, 2, 5]) await b.backend.powerOn(node);
+  for (const node of [1, 2, 5]) await b.faults.powerOn(node);
   t.is(await b.backend.zstorRetrieve(qsfs, '/f'), 256 * 1024);
   t.is(await b.backend.zstorCheck(qsfs, '/f'), 'uploaded');
 });
@@ -91,6 +91,6 @@ behaviour('zstor: with m=2 data nodes off the file still comes back; m+1 off: ho
 behaviour('zstor: the frontend node off → E_NODE_DOWN', async (t, b) => {
   const qsfs = await deployQsfs(t, b);
   await b.backend.zstorStore(qsfs, '/f', 1024);
-  await b.backend.powerOff(3);
+  await b.faults.powerOff(3);
   t.like(operationError(await t.throwsAsync(b.backend.zstorStore(qsfs, '/g', 1024))), { code: 'E_NODE_DOWN', retryable: true });
 });

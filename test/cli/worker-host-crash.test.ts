@@ -26,9 +26,9 @@ test('zdb as a process: crash kills it, repair restarts it from its files, every
     // Concurrent writers, as a client under load: each acknowledged SET must survive the kill.
     await Promise.all(Array.from({ length: 200 }, (_, i) => backend.zdbSet(ns, `k${i}`, { sizeBytes: 1000 + i, tag: `v${i}` })));
     const before = await backend.stateHash();
-    await backend.crash(1);
+    await backend.faults.crash(1);
     t.like(operationError(await t.throwsAsync(backend.zdbGet(ns, 'k0'))), { code: 'E_NODE_DOWN', retryable: true });
-    await backend.repair(1);
+    await backend.faults.repair(1);
     const values = await Promise.all(Array.from({ length: 200 }, (_, i) => backend.zdbGet(ns, `k${i}`)));
     t.deepEqual(values, Array.from({ length: 200 }, (_, i) => ({ sizeBytes: 1000 + i, tag: `v${i}` })));
     t.is(await backend.stateHash(), before, 'the grid looks as it did before the crash');

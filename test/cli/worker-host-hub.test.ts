@@ -22,7 +22,7 @@ test('hub by URL: flists come from it; setHub is refused as not supported; a bad
     t.is(backend.flistUrl('app'), `${hub.url}flists/app`);
     t.true((await backend.flistFetch(0, backend.flistUrl('app'))).fetchedBytes > 0);
     t.true(hub.stats.blockGets > 0, 'the blocks came from the external hub');
-    t.like(operationError(await t.throwsAsync(backend.setHub(false))), { code: 'E_NOT_SUPPORTED', retryable: false });
+    t.like(operationError(await t.throwsAsync(backend.faults.setHub(false))), { code: 'E_NOT_SUPPORTED', retryable: false });
     await t.throwsAsync(HostBackend.open({ dataDir: join(dir, 'other'), hub: 'ftp://example.org/' }), { message: /field hub: must be a directory or an http\(s\) URL/ });
   } finally {
     await backend.close();

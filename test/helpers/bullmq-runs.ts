@@ -6,8 +6,7 @@ import { distroFlist } from '../../sim/storage/flist/generate.js';
 import { baseFlistUrl, gridByName } from '../../scenarios/grids.js';
 import { validateOperationList } from '../../scheduler/operations/validate.js';
 import { openBullmqTransport, type BullmqTransport, type BullmqTransportOptions } from '../../scheduler/transports/bullmq/index.js';
-import { InprocessTransport } from '../../scheduler/transports/inprocess.js';
-import type { Transport } from '../../scheduler/transport.js';
+import { Testbed, type TransportChoice } from '../../scheduler/testbed.js';
 import type { Backend } from '../../workers/backend.js';
 import { handlers } from '../../workers/handlers/index.js';
 import type { Operation, OperationResult } from '../../workers/operations.js';
@@ -40,22 +39,28 @@ export interface RunOptions {
   readonly bullmq?: Omit<BullmqTransportOptions, 'backend' | 'clock'>;
 }
 
+/**
+ * Through a Testbed, as `apply` does: jobs over the transport, fault operations to the SimBackend's
+ * FaultInjector on the owner's side (never through `wrap`, which sees the handlers' Backend calls).
+ */
 export async function runOps(ops: readonly Operation[], options: RunOptions = {}): Promise<RunReport> {
   const sim = simBackendFor(options.seed ?? 1);
   const backend = options.wrap?.(sim) ?? sim;
-  const transport: Transport = options.bullmq === undefined
-    ? new InprocessTransport({ backend, clock: sim.clock, handlers })
-    : await openBullmqTransport({ ...options.bullmq, backend, clock: sim.clock });
+  let bullmq: BullmqTransport | undefined;
+  const transport: TransportChoice = options.bullmq === undefined
+    ? 'inprocess'
+    : async (context) => (bullmq = await openBullmqTransport({ ...context, ...options.bullmq }));
+  const testbed = await Testbed.open({ backend, clock: sim.clock, faults: sim.faults, seed: options.seed ?? 1, handlers, transport, where: 'test' });
   try {
     const handles = [];
-    for (const op of ops) handles.push(await transport.submit(op));
-    await transport.drain();
+    for (const op of ops) handles.push(await testbed.submit(op));
+    await testbed.run();
     const results: OperationResult[] = [];
-    for (const handle of handles) results.push(await transport.wait(handle));
-    const stats = 'stats' in transport ? (transport as BullmqTransport).stats() : undefined;
+    for (const handle of handles) results.push(await testbed.wait(handle));
+    const stats = bullmq?.stats();
     return { stateHash: await sim.stateHash(), results, ...(stats === undefined ? {} : { stats }) };
   } finally {
-    await transport.close();
+    await testbed.close();
   }
 }
 

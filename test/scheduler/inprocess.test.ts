@@ -28,7 +28,7 @@ function slowBackend(sim: Simulation, log: string[]): Backend {
 
 /** By default every operation makes one backend call naming its id, and succeeds. */
 const oneCall: Body = async (op, backend) => {
-  await backend.setHub(op.id as unknown as boolean);
+  await backend.zdbDel(op.id!, '');
   return { state: 'ok', value: op.id };
 };
 
@@ -49,7 +49,7 @@ test('attempts: a retryable failure is retried after 1 s, then 2 s; the third at
   let calls = 0;
   const { transport, events } = harness({
     body: async (op, backend) => {
-      await backend.setHub(true);
+      await backend.zdbDel('x', '');
       return ++calls < 3 ? { state: 'failed', error: { code: 'E_NODE_DOWN', message: 'down', retryable: true } as OperationResult['error'] } : { state: 'ok' };
     },
   });
@@ -62,7 +62,7 @@ test('attempts: a retryable failure is retried after 1 s, then 2 s; the third at
 test('attempts: exhausted, not retryable, thrown worker errors, and programmer errors that stop the run', async (t) => {
   const { transport, events } = harness({
     body: async (op, backend) => {
-      await backend.setHub(true);
+      await backend.zdbDel('x', '');
       if (op.id === 'plain') return { state: 'failed', error: { code: 'E_NOT_FOUND', message: 'gone' } };
       if (op.id === 'thrown') throw new WorkerError(WorkerErrorCode.nodeDown, 'node 3 is off', true);
       return { state: 'failed', error: { code: 'E_NODE_DOWN', message: 'down', retryable: true } as OperationResult['error'] };
@@ -88,13 +88,13 @@ test('priorities: lower first among jobs due together; with unlimited workers, t
     await serial.transport.submit(hub(id, priority === undefined ? {} : { priority }));
   }
   await serial.transport.drain();
-  t.deepEqual(serial.log, ['1 setHub none', '2 setHub high', '3 setHub mid', '4 setHub low']);
+  t.deepEqual(serial.log, ['1 zdbDel none', '2 zdbDel high', '3 zdbDel mid', '4 zdbDel low']);
 
   const wide = harness();
   await wide.transport.submit(hub('low', { priority: 9 }));
   await wide.transport.submit(hub('high', { priority: 1 }));
   await wide.transport.drain();
-  t.deepEqual(wide.log, ['1 setHub high', '1 setHub low']);
+  t.deepEqual(wide.log, ['1 zdbDel high', '1 zdbDel low']);
 });
 
 test('delays: a job becomes due after delayS of virtual time; ties keep submission order', async (t) => {
@@ -104,7 +104,7 @@ test('delays: a job becomes due after delayS of virtual time; ties keep submissi
   await transport.submit(hub('two', { delayS: 2 }));
   await transport.submit(hub('two-b', { delayS: 2 }));
   await transport.drain();
-  t.deepEqual(log, ['1 setHub now', '3 setHub two', '3 setHub two-b', '6 setHub five']);
+  t.deepEqual(log, ['1 zdbDel now', '3 zdbDel two', '3 zdbDel two-b', '6 zdbDel five']);
   t.is(sim.nowS, 6);
 });
 
@@ -116,14 +116,14 @@ test('per-node FIFO: one job at a time per node, in submission order whatever th
   await transport.submit(onNode('n1-c', 1));
   await transport.drain();
   // n2-a (no priority) starts its call before n1-a (priority 9); node 1 keeps its own order.
-  t.deepEqual(log, ['1 setHub n2-a', '1 setHub n1-a', '2 setHub n1-b', '3 setHub n1-c']);
+  t.deepEqual(log, ['1 zdbDel n2-a', '1 zdbDel n1-a', '2 zdbDel n1-b', '3 zdbDel n1-c']);
 });
 
 test('per-node FIFO: a job backing off leaves its node to the next one until it is due again', async (t) => {
   let first = true;
   const { transport, log } = harness({
     body: async (op, backend) => {
-      await backend.setHub(op.id as unknown as boolean);
+      await backend.zdbDel(op.id!, '');
       if (op.id === 'flaky' && first) {
         first = false;
         return { state: 'failed', error: { code: 'E_NOT_READY', message: 'booting', retryable: true } as OperationResult['error'] };
@@ -134,21 +134,21 @@ test('per-node FIFO: a job backing off leaves its node to the next one until it 
   await transport.submit(onNode('flaky', 1));
   await transport.submit(onNode('next', 1));
   await transport.drain();
-  t.deepEqual(log, ['1 setHub flaky', '2 setHub next', '3 setHub flaky']);
+  t.deepEqual(log, ['1 zdbDel flaky', '2 zdbDel next', '3 zdbDel flaky']);
 });
 
 test('flows: the parent runs once every child has completed; children run concurrently on their nodes', async (t) => {
   const { transport, log, events } = harness();
   const handle = await transport.submitFlow(hub('parent'), [onNode('c1', 1), onNode('c2', 2), onNode('c3', 1)]);
   t.deepEqual(await transport.wait(handle), { state: 'ok', value: 'parent' });
-  t.deepEqual(log, ['1 setHub c1', '1 setHub c2', '2 setHub c3', '3 setHub parent']);
+  t.deepEqual(log, ['1 zdbDel c1', '1 zdbDel c2', '2 zdbDel c3', '3 zdbDel parent']);
   t.deepEqual(events.slice(0, 4), ['0 queued parent#0', '0 queued c1#0', '0 queued c2#0', '0 queued c3#0']);
 });
 
 test('flows: a child that fails for good fails the parent, which never runs', async (t) => {
   const { transport, log } = harness({
     body: async (op, backend) => {
-      await backend.setHub(op.id as unknown as boolean);
+      await backend.zdbDel(op.id!, '');
       return op.id === 'bad' ? { state: 'failed', error: { code: 'E_NOT_FOUND', message: 'no such node' } } : { state: 'ok' };
     },
   });
@@ -165,7 +165,7 @@ test('idempotency: jobs sharing a key apply once, whether concurrent, retried or
   let failOnce = true;
   const { transport, events } = harness({
     body: async (_op, backend) => {
-      await backend.setHub(true);
+      await backend.zdbDel('x', '');
       if (failOnce) {
         failOnce = false;
         return { state: 'failed', error: { code: 'E_LINK_FAILED', message: 'cut', retryable: true } as OperationResult['error'] };
@@ -191,7 +191,7 @@ test('submit validates before queueing: a bad operation or a reused id is an Inp
   await t.throwsAsync(transport.submitFlow(hub('p'), [hub('same')]), { instanceOf: InputError, message: /"same" is already used/ });
   await t.throwsAsync(transport.submitFlow(hub('p2'), [hub('c'), { kind: 'zdb.get' } as Operation]), { instanceOf: InputError });
   await transport.drain();
-  t.deepEqual(log, ['1 setHub same']);
+  t.deepEqual(log, ['1 zdbDel same']);
 });
 
 test('virtual time holds while a job thinks in real time between calls, even after a call that took no time', async (t) => {

@@ -104,8 +104,8 @@ test('placement refreshed from the watch equals placement rebuilt from a full re
           full.finished(jobId);
         } else if (step.kind === 'delete' && contracts.length > 0) {
           await backend.deleteDeployment(contracts.splice(step.nth % contracts.length, 1)[0]!);
-        } else if (step.kind === 'crash') await backend.crash(step.node);
-        else if (step.kind === 'repair') await backend.repair(step.node);
+        } else if (step.kind === 'crash') await backend.faults.crash(step.node);
+        else if (step.kind === 'repair') await backend.faults.repair(step.node);
         else if (step.kind === 'memory') world.grid.reserveMemory(step.node, step.gib * GiB);
         else if (step.kind === 'advance') world.sim.run({ untilS: world.sim.nowS + step.seconds });
       }
@@ -136,7 +136,7 @@ test('a Testbed reads only the changed nodes after its first refresh, and a cras
   // No job runs: only the watch's listener can arm the reconciler when the node holding 'b' crashes.
   const contractId = (testbed.unplacedResult(second.id) ?? (await testbed.wait(second))).value as { contractId: number };
   const nodeOfB = world.chain.get(contractId.contractId)!.node;
-  await backend.crash(nodeOfB);
+  await backend.faults.crash(nodeOfB);
   await testbed.runUntil(world.sim.nowS + 3600);
   const { audit } = await testbed.state();
   const replaced = audit?.find((e) => e.reason === 'replaced' && e.contractId === contractId.contractId);

@@ -106,10 +106,10 @@ test('delete on a node that is off: the contract is cancelled now, the node lets
   await inSim(backend.world, async () => {
     const created = await handlers['deployment.create']({ kind: 'deployment.create', node: 2, deployment: zdbDeployment() }, backend);
     const contractId = (created.value as DeploymentValue).contractId;
-    await handlers['node.crash']({ kind: 'node.crash', node: 2 }, backend);
+    await backend.faults.crash(2);
     const deleted = await handlers['deployment.delete']({ kind: 'deployment.delete', contractId }, backend);
     t.deepEqual(deleted.value, { contractId, removed: false });
-    await handlers['node.repair']({ kind: 'node.repair', node: 2 }, backend);
+    await backend.faults.repair(2);
     await backend.settled(contractId, 600);
     t.is(await backend.deployment(contractId), undefined);
   });

@@ -68,10 +68,10 @@ test('flist fetch warms the node cache: bytes the first time, none the second; f
     t.deepEqual((await handlers['flist.fetch']({ kind: 'flist.fetch', node: 3, url: exampleFlistUrl }, backend)).value, { fetchedBytes: 0 });
     const unknown = await handlers['flist.fetch']({ kind: 'flist.fetch', node: 3, url: 'https://hub.grid.tf/none.flist' }, backend); // not of a real hub's form
     t.is(unknown.error?.code, 'E_BAD_INPUT');
-    await handlers['hub.down']({ kind: 'hub.down' }, backend);
+    await backend.faults.setHub(false);
     const down = await handlers['flist.fetch']({ kind: 'flist.fetch', node: 4, url: exampleFlistUrl }, backend);
     t.deepEqual(down.error && [down.error.code, down.error.retryable], ['E_DEVICE_FAILED', true]);
-    await handlers['hub.up']({ kind: 'hub.up' }, backend);
+    await backend.faults.setHub(true);
     t.is((await handlers['flist.fetch']({ kind: 'flist.fetch', node: 4, url: exampleFlistUrl }, backend)).state, 'ok');
   });
 });
@@ -80,18 +80,21 @@ test('node faults: power off and on, crash and repair; a deployment comes back a
   const backend = simBackend();
   await inSim(backend.world, async () => {
     const workloadId = await deployVm(backend, 0);
-    await handlers['node.powerOff']({ kind: 'node.powerOff', node: 0 }, backend);
+    await backend.faults.powerOff(0);
     t.false(backend.world.grid.isOn(0));
     t.is(backend.world.zmachines.machine(workloadId), undefined);
-    await handlers['node.powerOn']({ kind: 'node.powerOn', node: 0 }, backend);
+    await backend.faults.powerOn(0);
     await backend.world.sim.sleep(600);
     t.is(backend.world.zmachines.machine(workloadId)?.state, 'running');
-    await handlers['node.crash']({ kind: 'node.crash', node: 1 }, backend);
+    await backend.faults.crash(1);
     t.false(backend.world.grid.isOn(1));
-    await handlers['node.repair']({ kind: 'node.repair', node: 1 }, backend);
+    await backend.faults.repair(1);
     t.true(backend.world.grid.isOn(1));
-    const missing = await handlers['node.crash']({ kind: 'node.crash', node: 42 }, backend);
-    t.is(missing.error?.code, 'E_NOT_FOUND');
+    t.like(await t.throwsAsync(backend.faults.crash(42)), { code: 'E_NOT_FOUND', message: 'node 42 does not exist (the grid has 7)' });
+    // As a job, a fault is refused: only the harness injects faults.
+    const job = await handlers['node.crash']({ kind: 'node.crash', node: 1 }, backend);
+    t.like(job.error, { code: 'E_BAD_INPUT', retryable: false });
+    t.true(backend.world.grid.isOn(1), 'the refused job did not touch the grid');
   });
 });
 
@@ -101,12 +104,13 @@ test('disk.fail: an SSD under a zmount crash-loops its VM until zos deletes it; 
     const workloadId = await deployVm(backend, 0);
     const contractId = Number(workloadId.split('-')[1]);
     const disk = backend.world.storage.vdisk(`49-${contractId}-zmountiaia`)!;
-    t.is((await handlers['disk.fail']({ kind: 'disk.fail', node: 0, device: 'ssd', index: disk.pool }, backend)).state, 'ok');
-    t.is((await handlers['disk.fail']({ kind: 'disk.fail', node: 0, device: 'ssd', index: disk.pool }, backend)).state, 'ok', 'idempotent');
+    await backend.faults.failDisk(0, 'ssd', disk.pool);
+    t.true(backend.world.grid.ssd(0, disk.pool).failed, 'failed at the call, before any virtual time passes');
+    await t.notThrowsAsync(backend.faults.failDisk(0, 'ssd', disk.pool), 'idempotent');
     await backend.world.sim.sleep(600);
     t.is(backend.world.provision.workloadState(0, contractId, 'testzmachine')?.state, 'deleted');
-    const bad = await handlers['disk.fail']({ kind: 'disk.fail', node: 0, device: 'hdd', index: 9 }, backend);
-    t.is(bad.error?.code, 'E_NOT_FOUND');
-    t.regex(bad.error!.message, /no hdd 9/);
+    const bad = await t.throwsAsync(backend.faults.failDisk(0, 'hdd', 9));
+    t.like(bad, { code: 'E_NOT_FOUND' });
+    t.regex(bad.message, /no hdd 9/);
   });
 });

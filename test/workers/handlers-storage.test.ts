@@ -33,11 +33,11 @@ test('zdb refusals: unknown namespace, a node that is off, a dead disk', async (
     const created = await handlers['deployment.create']({ kind: 'deployment.create', node: 2, deployment: zdbDeployment() }, backend);
     const namespace = `50-${(created.value as { contractId: number }).contractId}-db`;
     const placement = backend.world.storage.zdb(namespace)!;
-    await handlers['node.powerOff']({ kind: 'node.powerOff', node: 2 }, backend);
+    await backend.faults.powerOff(2);
     const off = await handlers['zdb.set']({ kind: 'zdb.set', namespace, key: 'k', sizeBytes: 1 }, backend);
     t.deepEqual(off.error && [off.error.code, off.error.retryable], ['E_NODE_DOWN', true]);
-    await handlers['node.powerOn']({ kind: 'node.powerOn', node: 2 }, backend);
-    await handlers['disk.fail']({ kind: 'disk.fail', node: 2, device: 'hdd', index: placement.disk }, backend);
+    await backend.faults.powerOn(2);
+    await backend.faults.failDisk(2, 'hdd', placement.disk);
     const dead = await handlers['zdb.set']({ kind: 'zdb.set', namespace, key: 'k', sizeBytes: 1 }, backend);
     t.deepEqual(dead.error && [dead.error.code, dead.error.retryable], ['E_DEVICE_FAILED', false]);
   });
@@ -64,7 +64,7 @@ test('zstor store on a frontend whose node is down is retryable', async (t) => {
   const backend = simBackend();
   await inSim(backend.world, async () => {
     const { qsfs } = await deployQsfs(backend);
-    await handlers['node.crash']({ kind: 'node.crash', node: 0 }, backend);
+    await backend.faults.crash(0);
     const result = await handlers['zstor.store']({ kind: 'zstor.store', qsfs, path: '/x', sizeBytes: 1 }, backend);
     t.deepEqual(result.error && [result.error.code, result.error.retryable], ['E_NODE_DOWN', true]);
   });

@@ -6,7 +6,7 @@ import type { Deployment, Workload } from '../../sim/grid/deployment.js';
 import { hasPublicConfig } from '../../sim/network/grid-network-public.js';
 import { networkWorkloads, planZNet } from '../../sim/network/znet/index.js';
 import { validateOperation } from '../../scheduler/operations/validate.js';
-import { InprocessTransport } from '../../scheduler/transports/inprocess.js';
+import { Testbed } from '../../scheduler/testbed.js';
 import { InputError } from '../../workers/errors.js';
 import { handlers } from '../../workers/handlers/index.js';
 import type { Operation, OperationResult } from '../../workers/operations.js';
@@ -35,19 +35,20 @@ const gatewayOp: Operation = {
   deployment: doc([{ name: 'web', type: 'gateway-name-proxy', data: { name: 'app', tls_passthrough: false, backends: ['http://198.18.0.2:8080'] } as never }]),
 };
 
+/** Through a Testbed: its jobs go to the handlers, its faults (link.cut, node.powerOff) to backend.faults. */
 async function run(backend: SimBackend, ops: readonly Operation[]): Promise<OperationResult[]> {
-  const transport = new InprocessTransport({ backend, clock: backend.clock, handlers });
+  const testbed = await Testbed.open({ backend, seed: 1, handlers, where: 'test' });
   try {
     const results: OperationResult[] = [];
     // One at a time, in order: each step's effect is what the next one observes.
     for (const op of ops) {
-      const handle = await transport.submit(validateOperation(JSON.parse(JSON.stringify(op)), 'test'));
-      await transport.drain();
-      results.push(await transport.wait(handle));
+      const handle = await testbed.submit(JSON.parse(JSON.stringify(op)));
+      await testbed.run();
+      results.push(await testbed.wait(handle));
     }
     return results;
   } finally {
-    await transport.close();
+    await testbed.close();
   }
 }
 

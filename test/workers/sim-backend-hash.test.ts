@@ -2,7 +2,8 @@
 // any single operation that changes what a user could observe.
 import test from 'ava';
 import { handlers } from '../../workers/handlers/index.js';
-import type { Operation, OperationResult } from '../../workers/operations.js';
+import { isFaultOperation, type Operation, type OperationResult } from '../../workers/operations.js';
+import { injectOperation } from '../../scheduler/testbed-faults.js';
 import { runHashScenario } from '../helpers/sim-backend.js';
 import { inFreshProcess } from '../helpers/fresh-process.js';
 
@@ -46,7 +47,10 @@ test('any single change gives a different hash', async (t) => {
     const run = await runHashScenario(1, async (backend, ids) => {
       const op = change(ids);
       kind = op.kind;
-      result = await (handlers[op.kind] as (o: Operation, b: typeof backend) => Promise<OperationResult>)(op, backend);
+      // A fault is the harness's: through the backend's FaultInjector, as Testbed.submit does.
+      result = isFaultOperation(op)
+        ? await injectOperation(op, backend.faults).then(() => ({ state: 'ok' as const }))
+        : await (handlers[op.kind] as (o: Operation, b: typeof backend) => Promise<OperationResult>)(op, backend);
     });
     t.is(result?.state, 'ok', `${kind}: ${JSON.stringify(result?.error)}`);
     t.false(seen.has(run.hash), `${kind} gives the hash of ${seen.get(run.hash)}`);

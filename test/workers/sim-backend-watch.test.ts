@@ -37,9 +37,9 @@ async function apply(backend: SimBackend, step: Step, contracts: number[]): Prom
     if (step.kind === 'zdb') contracts.push((await backend.createDeployment(step.node, zdbDeployment([`db${contracts.length}`]))).contractId);
     else if (step.kind === 'vm') contracts.push((await backend.createDeployment(step.node, bareVmDeployment())).contractId);
     else if (step.kind === 'delete' && contracts.length > 0) await backend.deleteDeployment(contracts.splice(step.nth % contracts.length, 1)[0]!);
-    else if (step.kind === 'powerOff' || step.kind === 'powerOn' || step.kind === 'crash' || step.kind === 'repair') await backend[step.kind](step.node);
+    else if (step.kind === 'powerOff' || step.kind === 'powerOn' || step.kind === 'crash' || step.kind === 'repair') await backend.faults[step.kind](step.node);
     else if (step.kind === 'reboot') world.grid.reboot(step.node);
-    else if (step.kind === 'failDisk') await backend.failDisk(step.node, step.device, 0);
+    else if (step.kind === 'failDisk') await backend.faults.failDisk(step.node, step.device, 0);
     else if (step.kind === 'memory') world.grid.reserveMemory(step.node, step.gib * GiB);
     else if (step.kind === 'ipv4') world.grid.reserveIpv4(step.node);
     else if (step.kind === 'advance') world.sim.run({ untilS: world.sim.nowS + step.seconds });
@@ -78,14 +78,14 @@ test('changed() names exactly the nodes that went down or came back, once each, 
   const woken: number[] = [];
   const watch = backend.watchNodes((n) => woken.push(n));
   t.deepEqual(watch.changed(), []);
-  await backend.crash(4);
-  await backend.powerOff(1);
+  await backend.faults.crash(4);
+  await backend.faults.powerOff(1);
   backend.world.grid.reboot(2);
-  await backend.powerOn(1);
+  await backend.faults.powerOn(1);
   t.deepEqual(watch.changed(), [1, 4], 'node 1 went off and on, node 4 crashed; a reboot is not a change');
   t.deepEqual(woken, [4, 1, 1], 'the listener hears each change as it happens');
   t.deepEqual(watch.changed(), [], 'each change is told once');
-  await backend.repair(4);
+  await backend.faults.repair(4);
   t.deepEqual(watch.changed(), [4]);
 });
 
@@ -100,7 +100,7 @@ test('changedCapacities() names the node reserved on, its whole farm for a publi
   t.deepEqual(watch.changedCapacities(), [], 'a refused reservation changes nothing');
   backend.world.grid.reserveIpv4(6);
   t.deepEqual(watch.changedCapacities(), [5, 6], 'farm-b shares its addresses between nodes 5 and 6');
-  await backend.failDisk(5, 'hdd', 0);
+  await backend.faults.failDisk(5, 'hdd', 0);
   t.deepEqual(watch.changedCapacities(), [5]);
   watch.close();
   backend.world.grid.reserveMemory(0, GiB);

@@ -1,17 +1,25 @@
 // One handler per operation kind, looked up by `kind`; the transports run operations through runOperation.
-// Handlers are stateless and written against the Backend port only.
+// Handlers are stateless and written against the Backend port only. Fault kinds have none that acts:
+// faults are the harness's (Testbed injects them through its FaultInjector), so a job of one fails.
 
 import type { Backend } from '../backend.js';
-import type { Operation, OperationKind, OperationResult } from '../operations.js';
+import { ErrorCode } from '../errors.js';
+import type { FaultKind, Operation, OperationKind, OperationResult } from '../operations.js';
 import { deploymentCreate, deploymentDelete, deploymentPause, deploymentResume, deploymentUpdate, settleTimeoutS } from './deployment.js';
-import { diskFail, hubDown, hubUp, nodeCrash, nodePowerOff, nodePowerOn, nodeRepair } from './faults.js';
-import type { Handler } from './handler.js';
-import { gatewayRequest, linkCut, linkHeal, znetReapply } from './network.js';
+import { failed, type Handler } from './handler.js';
+import { gatewayRequest, znetReapply } from './network.js';
 import { corexKill, corexList, corexStart, flistFetch, zmachineStart, zmachineStop } from './machine.js';
 import { zdbDel, zdbGet, zdbHistory, zdbSet, zstorCheck, zstorRetrieve, zstorStore } from './storage.js';
 
 export type { Handler };
 export { settleTimeoutS };
+
+/**
+ * A fault that reached a worker as a job: not retryable, since no worker may act on the grid for the
+ * harness. Testbed.submit never queues one; only a caller of a bare transport can.
+ */
+const notAJob: Handler<FaultKind> = async (op) =>
+  failed(ErrorCode.badInput, `${op.kind} is a fault, not a job: the harness injects it through a FaultInjector (Testbed.submit does)`);
 
 export const handlers: { readonly [K in OperationKind]: Handler<K> } = {
   'deployment.create': deploymentCreate,
@@ -32,15 +40,15 @@ export const handlers: { readonly [K in OperationKind]: Handler<K> } = {
   'corex.start': corexStart,
   'corex.kill': corexKill,
   'flist.fetch': flistFetch,
-  'node.powerOff': nodePowerOff,
-  'node.powerOn': nodePowerOn,
-  'node.crash': nodeCrash,
-  'node.repair': nodeRepair,
-  'disk.fail': diskFail,
-  'hub.down': hubDown,
-  'hub.up': hubUp,
-  'link.cut': linkCut,
-  'link.heal': linkHeal,
+  'node.powerOff': notAJob,
+  'node.powerOn': notAJob,
+  'node.crash': notAJob,
+  'node.repair': notAJob,
+  'disk.fail': notAJob,
+  'hub.down': notAJob,
+  'hub.up': notAJob,
+  'link.cut': notAJob,
+  'link.heal': notAJob,
   'znet.reapply': znetReapply,
   'gateway.request': gatewayRequest,
 };

@@ -1,7 +1,9 @@
 // Faults on host nodes, as real events: power off / crash kill a node's processes (0-db server,
 // machines, gateway) and keep its files; power on / repair start them again from those files; a failed
-// HDD deletes 0-db's data files; the hub goes down by closing its HTTP server.
+// HDD deletes 0-db's data files; the hub goes down by closing its HTTP server. Link faults and
+// partitions need an underlay one host does not have: they refuse with E_NOT_SUPPORTED.
 
+import type { FaultInjector } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import type { HubServer } from '../host/flist/index.js';
 import type { HostDeployments } from './deployments.js';
@@ -9,7 +11,7 @@ import { notSupportedOnHost } from './network-ops.js';
 import type { HostNode } from './nodes.js';
 import type { ZdbClients } from './zdb-client.js';
 
-export class HostFaults {
+export class HostFaults implements FaultInjector {
   hubUp = true;
 
   constructor(
@@ -36,6 +38,21 @@ export class HostFaults {
     await this.deployments.afterBoot(node);
   }
 
+  /** As powerOff, but a 0-db running as a process is killed with SIGKILL. */
+  crash(node: number): Promise<void> {
+    return this.powerOff(node, true);
+  }
+
+  repair(node: number): Promise<void> {
+    return this.powerOn(node);
+  }
+
+  /** A clean stop, then a start from the node's files. */
+  async reboot(node: number): Promise<void> {
+    await this.powerOff(node);
+    await this.powerOn(node);
+  }
+
   /** A host node has one disk of each kind; the SSD holds the zmount pool, which we do not destroy. */
   async failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void> {
     const host = this.mustHaveNode(node);
@@ -51,6 +68,22 @@ export class HostFaults {
     if (up && !this.hub.listening) await this.hub.listen();
     if (!up) await this.hub.close();
     this.hubUp = up;
+  }
+
+  cutLink(_a: number, _b: number): Promise<void> {
+    return Promise.reject(notSupportedOnHost('link.cut'));
+  }
+
+  healLink(_a: number, _b: number): Promise<void> {
+    return Promise.reject(notSupportedOnHost('link.heal'));
+  }
+
+  partitionFarms(_farms: readonly number[]): Promise<void> {
+    return Promise.reject(notSupportedOnHost('a farm partition'));
+  }
+
+  healPartition(): Promise<void> {
+    return Promise.reject(notSupportedOnHost('healing a farm partition'));
   }
 
   mustHaveNode(node: number): HostNode {

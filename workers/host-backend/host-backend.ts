@@ -33,7 +33,8 @@ export class HostBackend implements Backend, GridObserver {
   private readonly deployments: HostDeployments;
   private readonly storage: HostStorageOps;
   private readonly machines: HostMachineOps;
-  private readonly faults: HostFaults;
+  /** The harness's faults on these nodes (the owner's, never the handlers'): Testbed takes it from here. */
+  readonly faults: HostFaults;
 
   private constructor(
     readonly dataDir: string,
@@ -181,43 +182,7 @@ export class HostBackend implements Backend, GridObserver {
     return { fetchedBytes: mounted.fetchedBytes };
   }
 
-  // Faults ---------------------------------------------------------------------------------------
-
-  /** Kills the node's processes (0-db, machines, gateway); its files stay. */
-  powerOff(node: number): Promise<void> {
-    return this.faults.powerOff(node);
-  }
-
-  /** Starts them again from their data. */
-  powerOn(node: number): Promise<void> {
-    return this.faults.powerOn(node);
-  }
-
-  /** As powerOff, but a 0-db running as a process is killed with SIGKILL. */
-  crash(node: number): Promise<void> {
-    return this.faults.powerOff(node, true);
-  }
-
-  repair(node: number): Promise<void> {
-    return this.faults.powerOn(node);
-  }
-
-  /** An HDD deletes the node's 0-db data files (it restarts empty). */
-  failDisk(node: number, device: 'ssd' | 'hdd', index: number): Promise<void> {
-    return this.faults.failDisk(node, device, index);
-  }
-
-  setHub(up: boolean): Promise<void> {
-    return this.faults.setHub(up);
-  }
-
-  cutLink(_a: number, _b: number): Promise<void> {
-    return Promise.reject(notSupportedOnHost('link.cut'));
-  }
-
-  healLink(_a: number, _b: number): Promise<void> {
-    return Promise.reject(notSupportedOnHost('link.heal'));
-  }
+  // Network ---------------------------------------------------------------------------------
 
   znetReapply(_network: string): Promise<ZNetReapplyView> {
     return Promise.reject(notSupportedOnHost('znet.reapply'));

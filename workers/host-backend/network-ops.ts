@@ -1,5 +1,6 @@
 // The port's network calls on one real host: gateway requests go over HTTP to the node's HostGateway;
-// link faults and Z-Net re-applies need an underlay and a mesh this host does not have, so they refuse.
+// Z-Net re-applies (and the injector's link faults, faults.ts) need an underlay and a mesh this host
+// does not have, so they refuse.
 
 import { request } from 'node:http';
 import type { GatewayAnswerView } from '../backend.js';

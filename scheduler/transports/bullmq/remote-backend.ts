@@ -90,14 +90,6 @@ export class RemoteBackend implements Backend {
   corexStart(workloadId: string, command: string) { return this.call<number>('corexStart', workloadId, command); }
   corexKill(workloadId: string, pid: number) { return this.call<void>('corexKill', workloadId, pid); }
   flistFetch(node: number, url: string) { return this.call<{ fetchedBytes: number }>('flistFetch', node, url); }
-  powerOff(node: number) { return this.call<void>('powerOff', node); }
-  powerOn(node: number) { return this.call<void>('powerOn', node); }
-  crash(node: number) { return this.call<void>('crash', node); }
-  repair(node: number) { return this.call<void>('repair', node); }
-  failDisk(node: number, device: 'ssd' | 'hdd', index: number) { return this.call<void>('failDisk', node, device, index); }
-  setHub(up: boolean) { return this.call<void>('setHub', up); }
-  cutLink(a: number, b: number) { return this.call<void>('cutLink', a, b); }
-  healLink(a: number, b: number) { return this.call<void>('healLink', a, b); }
   znetReapply(network: string) { return this.call<ZNetReapplyView>('znetReapply', network); }
   gatewayRequest(host: string) { return this.call<GatewayAnswerView>('gatewayRequest', host); }
   stateHash() { return this.call<string>('stateHash'); }
