@@ -64,7 +64,7 @@ withChromium('chromium renders report.html: title and every SVG chart in the DOM
 
 /** A plan's result as scenarios/plan.ts returns it: three levels met, the fourth not within bounds. */
 function planResult(): PlanResult {
-  const level = (demand: number, nodes: number, sloMet: boolean) => ({ demand, nodes, size: nodes, sloMet, binding: `memory on farmer-server nodes runs out first at ${demand}× demand`, metrics: {} });
+  const level = (demand: number, nodes: number, sloMet: boolean) => ({ demand, nodes, size: nodes, sloMet, binding: `memory on farmer-server nodes runs out first at ${demand}× demand`, metrics: {}, samples: {} });
   return { frontier: [level(1, 4, true), level(2, 7, true), level(4, 13, true), level(8, 20, false)], evaluatedRuns: 30, fullGridRuns: 240, seeds: ['1.1', '1.2', '1.3'], sizes: { min: 1, max: 20 } };
 }
 
