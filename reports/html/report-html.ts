@@ -11,6 +11,7 @@ import { barChart } from './bar-chart.js';
 import { escapeXml } from './escape.js';
 import { headlineBox } from './headline.js';
 import { pageOpen } from './page-style.js';
+import { latencyBandsChart } from './latency-bands.js';
 import { lineChart, type LineChartSpec, type LineSeries } from './line-chart.js';
 import { networkCharts } from './network-charts.js';
 
@@ -42,15 +43,6 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       xs,
       xDomain,
       series: [series('down', (b) => b.nodesDownMean), series('down, most', (b) => b.nodesDownMax)],
-    },
-    {
-      id: 'chart-latency',
-      title: 'Operation latency, all kinds (submitted → finished, by finish bucket)',
-      yLabel: 'latency (ms)',
-      xLabel,
-      xs,
-      xDomain,
-      series: [series('p50', (b) => b.ops.latencyMs.p50), series('p95', (b) => b.ops.latencyMs.p95), series('p99', (b) => b.ops.latencyMs.p99)],
     },
     {
       id: 'chart-workloads',
@@ -85,7 +77,9 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       series: [series('repair', (b) => b.repairBytes / repairUnit.bytes)],
     },
   ];
-  const drawn = specs.filter(hasData).map(lineChart);
+  // Latency as percentile bands over bins of several buckets (reports/html/latency-bands.ts), after the node charts.
+  const charts = (some: readonly LineChartSpec[]): string[] => some.filter(hasData).map(lineChart);
+  const drawn = [...charts(specs.slice(0, 2)), ...latencyBandsChart(record, { xs, xDomain, xLabel }, unit.seconds), ...charts(specs.slice(2))];
   if (record.network !== undefined) drawn.push(...networkCharts(record, { xs, xDomain, xLabel }));
   const ops = record.operations;
   const opCharts = [
