@@ -29,9 +29,18 @@ export interface LatencyBin {
   readonly p99: number;
 }
 
-/** Buckets per bin: the fewest whole buckets that keep the bins within maxBins. */
-export function bucketsPerBin(buckets: number): number {
-  return Math.max(1, Math.ceil(buckets / maxBins));
+/** Bin widths people count in (1 min … 30 d), so that an axis says "bins of 7d", not "bins of 6.13d". */
+const roundBinsS = [60, 300, 600, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400];
+
+/**
+ * Buckets per bin: one when the buckets fit; else the fewest whole buckets that keep the bins within
+ * maxBins, widened to a round width (a whole number of buckets, at most 2.5 times as wide) if any.
+ */
+export function bucketsPerBin(buckets: number, bucketS: number): number {
+  const fewest = Math.max(1, Math.ceil(buckets / maxBins));
+  if (fewest === 1) return 1;
+  const round = roundBinsS.find((w) => w >= fewest * bucketS && w <= 2.5 * fewest * bucketS && w % bucketS === 0);
+  return round === undefined ? fewest : round / bucketS;
 }
 
 /**
@@ -61,7 +70,7 @@ export function binLatency(buckets: readonly BucketRow[], perBin: number): Laten
 
 /** The chart, or nothing when no bucket finished an operation. */
 export function latencyBandsChart(record: RunRecord, axis: TimeAxis, unitSeconds: number): string[] {
-  const perBin = bucketsPerBin(record.buckets.length);
+  const perBin = bucketsPerBin(record.buckets.length, record.bucketS);
   const bins = binLatency(record.buckets, perBin).filter((b) => b.count > 0);
   if (bins.length === 0) return [];
   const binLabel = formatDuration(perBin * record.bucketS);

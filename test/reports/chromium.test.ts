@@ -12,6 +12,7 @@ import { palette } from '../../reports/html/frame.js';
 import { writePlanReports } from '../../reports/plan-write.js';
 import { writeReports } from '../../reports/write-reports.js';
 import type { PlanResult } from '../../scenarios/plan.js';
+import { cli } from '../helpers/cli.js';
 import { fixtureRun } from '../helpers/reports-fixture.js';
 import { countColour, decodePng } from '../helpers/reports-png.js';
 
@@ -57,6 +58,33 @@ withChromium('chromium renders report.html: title and every SVG chart in the DOM
       t.true(pixels > 500, `${colour}: ${pixels} pixels`);
     }
     t.log(`screenshot ${png.width}×${png.height}, ${countColour(png, palette[0])} pixels in ${palette[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+withChromium('chromium renders capacity-10k-year\'s report.html (30 simulated days): headline, latency bands and availability on screen', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'capacity-chromium-'));
+  try {
+    // The built-in as `run` writes it, cut to 30 days of its year so that the test stays in seconds.
+    const r = await cli('run', 'capacity-10k-year', '--until', '30d', '--out', dir);
+    t.is(r.code, 0, r.stderr);
+    const url = pathToFileURL(join(dir, 'report.html')).href;
+    const { stdout: dom } = await run(chromium, [...flags(join(dir, 'profile')), '--dump-dom', url], { timeout: 90_000, maxBuffer: 256 * 2 ** 20 });
+    t.regex(dom, /<title>zos-testbed report — capacity-10k-year, seed 1<\/title>/);
+    t.regex(dom, /class="headline"><p>Deployment availability: lowest [\d.]+ %/);
+    t.regex(dom, /Headroom: memory \(mru\) runs out first/);
+    for (const id of ['chart-utilisation', 'chart-nodes', 'chart-latency', 'chart-availability', 'chart-healing', 'chart-op-latency']) t.true(dom.includes(`id="${id}"`), id);
+    // 30 days of hourly buckets: the latency bands are 30 daily bins, not 720 crossing points.
+    const latency = dom.slice(dom.indexOf('id="chart-latency"'), dom.indexOf('</svg>', dom.indexOf('id="chart-latency"')));
+    t.regex(latency, /bins of 1d/);
+    t.true((latency.split('<rect').length - 1) <= 3 + 2 * 30, 'three legend keys and at most 30 bins per band');
+    const shot = join(dir, 'report.png');
+    await run(chromium, [...flags(join(dir, 'profile')), '--window-size=1280,2000', `--screenshot=${shot}`, url], { timeout: 90_000 });
+    const png = decodePng(readFileSync(shot));
+    t.is(png.width, 1280);
+    // The median line and the p50–p95 band's tint are on screen, not only in the DOM.
+    for (const colour of [palette[0], '#80B9D8']) t.true(countColour(png, colour) > 300, `${colour}: ${countColour(png, colour)} pixels`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,12 +10,15 @@ function bucket(count: number, p50: number, p95: number, p99: number): BucketRow
   return { ops: { count, errors: 0, latencyMs: { p50, p95, p99 } } } as unknown as BucketRow;
 }
 
-test('bins hold whole buckets, at most maxBins: a year of hours is 60 bins of 146 h', (t) => {
-  t.is(bucketsPerBin(12), 1);
-  t.is(bucketsPerBin(maxBins), 1);
-  t.is(bucketsPerBin(maxBins + 1), 2);
-  t.is(bucketsPerBin(8760), 146);
-  t.is(Math.ceil(8760 / bucketsPerBin(8760)), 60);
+test('bins hold whole buckets, at most maxBins, as wide as a round duration: a year of hours is 53 bins of 7 d', (t) => {
+  t.is(bucketsPerBin(12, 3600), 1);
+  t.is(bucketsPerBin(maxBins, 3600), 1);
+  t.is(bucketsPerBin(maxBins + 1, 3600), 2);
+  t.is(bucketsPerBin(8767, 3600), 7 * 24);
+  t.is(Math.ceil(8767 / bucketsPerBin(8767, 3600)), 53);
+  t.is(bucketsPerBin(200, 21600), 4, '4 × 6 h = 1 d');
+  // No round width is a whole number of 7 s buckets: the fewest whole buckets instead.
+  t.is(bucketsPerBin(1000, 7), 17);
 });
 
 test('a bin is its buckets weighted by operations; an empty bucket weighs nothing; an empty bin is NaN', (t) => {
