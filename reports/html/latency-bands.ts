@@ -34,10 +34,10 @@ const roundBinsS = [60, 300, 600, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600,
 
 /**
  * Buckets per bin: one when the buckets fit; else the fewest whole buckets that keep the bins within
- * maxBins, widened to a round width (a whole number of buckets, at most 2.5 times as wide) if any.
+ * `most`, widened to a round width (a whole number of buckets, at most 2.5 times as wide) if any.
  */
-export function bucketsPerBin(buckets: number, bucketS: number): number {
-  const fewest = Math.max(1, Math.ceil(buckets / maxBins));
+export function bucketsPerBin(buckets: number, bucketS: number, most = maxBins): number {
+  const fewest = Math.max(1, Math.ceil(buckets / most));
   if (fewest === 1) return 1;
   const round = roundBinsS.find((w) => w >= fewest * bucketS && w <= 2.5 * fewest * bucketS && w % bucketS === 0);
   return round === undefined ? fewest : round / bucketS;
@@ -93,7 +93,7 @@ export function latencyBandsChart(record: RunRecord, axis: TimeAxis, unitSeconds
     id: 'chart-latency',
     title: `Operation latency, all kinds (submitted → finished, by finish time; bins of ${binLabel})`,
     yLabel: 'latency (ms)',
-    xLabel: axis.xLabel.replace(/bucket start; buckets of .*$/, `bins of ${binLabel}`),
+    xLabel: axis.xLabel.replace(/(bucket|bin) start; .*$/, `bins of ${binLabel}`),
     legend: [
       { name: 'p50', colour: colours.p50 },
       { name: 'p50–p95', colour: colours.inner },

@@ -1,5 +1,5 @@
 // plan.csv carries each frontier metric's mean and 95 % CI half-width across the seeds; plan.html
-// draws no legend entry for a series with no point (all levels met: no "none up to this size").
+// draws no legend entry for a series with no point (all levels met: no "no grid up to this many nodes passes").
 import test from 'ava';
 import { planCsv } from '../../reports/plan-write.js';
 import { planHtml } from '../../reports/plan-html.js';
@@ -36,8 +36,8 @@ test('plan.csv: mean and Student-t 95 % half-width per metric across seeds; empt
 
 test('plan.html: a series with no point has no legend entry; one with points keeps its colour', (t) => {
   const allMet = planHtml(result([level(1, 3, true, [0]), level(2, 6, true, [0])], ['1']), 'p');
-  t.false(allMet.includes('none up to this size'));
+  t.false(allMet.includes('no grid up to this many nodes passes'));
   t.true(allMet.includes('smallest grid meeting the SLO'));
   const someUnmet = planHtml(result([level(1, 3, true, [0]), level(2, 10, false, [0])], ['1']), 'p');
-  t.regex(someUnmet, /fill="#D55E00"\/><text class="legend"[^>]*>none up to this size/);
+  t.regex(someUnmet, /fill="#D55E00"\/><text class="legend"[^>]*>no grid up to this many nodes passes/);
 });
