@@ -143,8 +143,17 @@ function missedBounds(runs: readonly SweepMetrics[], slo: readonly SloBound[]): 
   return slo.flatMap((b) => {
     const worst = runs.map((r) => r[b.metric]).reduce((w, v) => (Number.isNaN(v) ? v : b.op === '>=' ? Math.min(w, v) : Math.max(w, v)));
     const ok = b.op === '>=' ? worst >= b.value : worst <= b.value;
-    return ok ? [] : [`${b.metric} ${Number(worst.toPrecision(4))} (needs ${b.op} ${b.value})`];
+    return ok ? [] : [`${b.metric} ${valueWords(b.metric, worst)} (needs ${b.op} ${valueWords(b.metric, b.value)})`];
   });
+}
+
+/** A metric's value as people read it, by the unit its name ends in: seconds as minutes or hours, shares as percentages. */
+export function valueWords(metric: string, value: number): string {
+  const round = (x: number): number => Number(x.toPrecision(4));
+  if (!Number.isFinite(value)) return String(value);
+  if (metric.endsWith('S')) return value < 120 ? `${round(value)} s` : value < 7200 ? `${round(value / 60)} min` : `${round(value / 3600)} h`;
+  if (metric.endsWith('Fraction')) return `${value >= 0.99 && value < 1 ? Number((value * 100).toFixed(3)) : round(value * 100)} %`;
+  return String(round(value));
 }
 
 /**

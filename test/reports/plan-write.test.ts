@@ -3,7 +3,7 @@
 import test from 'ava';
 import { planCsv } from '../../reports/plan-write.js';
 import { planHtml } from '../../reports/plan-html.js';
-import type { FrontierEntry, PlanResult } from '../../scenarios/plan.js';
+import { valueWords, type FrontierEntry, type PlanResult } from '../../scenarios/plan.js';
 
 function level(demand: number, nodes: number, sloMet: boolean, hoursLost: readonly number[]): FrontierEntry {
   const mean = hoursLost.reduce((a, b) => a + b, 0) / hoursLost.length;
@@ -40,4 +40,14 @@ test('plan.html: a series with no point has no legend entry; one with points kee
   t.true(allMet.includes('smallest grid meeting the SLO'));
   const someUnmet = planHtml(result([level(1, 3, true, [0]), level(2, 10, false, [0])], ['1']), 'p');
   t.regex(someUnmet, /fill="#D55E00"\/><text class="legend"[^>]*>no grid up to this many nodes passes/);
+});
+
+test('what binds reads in people\'s units: seconds as minutes or hours, shares as percentages, counts as they are', (t) => {
+  t.is(valueWords('timeToHealP99S', 3000), '50 min');
+  t.is(valueWords('timeToHealP99S', 1800), '30 min');
+  t.is(valueWords('timeToHealP99S', 45), '45 s');
+  t.is(valueWords('timeToHealP99S', 7200), '2 h');
+  t.is(valueWords('deploymentsOkFraction', 0.9991), '99.91 %');
+  t.is(valueWords('deploymentsOkFraction', 0.5), '50 %');
+  t.is(valueWords('deploymentsUnplacedCount', 3), '3');
 });
