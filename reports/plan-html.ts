@@ -16,10 +16,11 @@ export function planHtml(result: PlanResult, title: string): string {
     yLabel: 'nodes (count)',
     xLabel: 'demand (× the scenario\'s workload)',
     xs,
-    xDomain: [0, Math.max(...xs)],
+    // A little room past the last level, so that its point is not drawn on the chart's edge.
+    xDomain: [0, Math.max(...xs) * 1.04],
     series: [
       { name: 'smallest grid meeting the SLO', values: result.frontier.map((f) => (f.sloMet ? f.nodes : NaN)) },
-      { name: 'none up to this size', values: result.frontier.map((f) => (f.sloMet ? NaN : f.nodes)) },
+      { name: 'no grid up to this many nodes passes', values: result.frontier.map((f) => (f.sloMet ? NaN : f.nodes)) },
     ],
   });
   const rows = result.frontier.map((f) => `<tr><td class="num">${escapeXml(formatNumber(f.demand))}×</td><td class="num">${f.sloMet ? escapeXml(formatNumber(f.nodes)) : `&gt; ${escapeXml(formatNumber(f.nodes))}`}</td><td>${escapeXml(f.binding)}</td></tr>`);

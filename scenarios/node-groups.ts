@@ -3,10 +3,13 @@
 // with total CRU >= free_cpu, free memory/SSD/HDD >= the asked bytes, in the region, certified when
 // asked, and with a free public IPv4 in their farm when asked; then the group's VMs go round robin
 // over them. The client (the harness) reads the grid as grid proxy shows it; the scheduler only
-// dispatches to the node chosen.
+// dispatches to the node chosen. When the reconciler re-places such a VM (tfrobot has no healing; ours
+// does), NodeGroupHealing keeps it on nodes the same filter accepts.
 
+import type { Deployment } from '../sim/grid/deployment.js';
 import type { GridSpec } from '../sim/grid/grid-spec.js';
 import type { World } from '../sim/grid/world.js';
+import type { CompiledScenario } from './compiled.js';
 import type { NodeGroupFilter } from './scenario.js';
 
 interface NodeFacts {
@@ -42,6 +45,13 @@ export class NodeGroupPicker {
     return nodes;
   }
 
+  /** Every node the filter rejects now (down, elsewhere, uncertified, too small or without an IPv4). */
+  ruledOut(filter: NodeGroupFilter): number[] {
+    const nodes: number[] = [];
+    for (let node = 0; node < this.world.grid.nodeCount; node++) if (!this.matches(node, filter)) nodes.push(node);
+    return nodes;
+  }
+
   private matches(node: number, filter: NodeGroupFilter): boolean {
     const { grid } = this.world;
     const facts = this.facts[node]!;
@@ -52,4 +62,33 @@ export class NodeGroupPicker {
     if (filter.publicIpv4 && free.ipv4 === 0) return false;
     return grid.total(node).cru >= filter.minTotalCpu && free.mruBytes >= filter.minFreeMemoryBytes && free.sruBytes >= filter.minFreeSsdBytes && free.hruBytes >= filter.minFreeHddBytes;
   }
+}
+
+/**
+ * The reconciler's rule for re-placing a node-group VM: the nodes its group's filter rejects at that
+ * moment are excluded (nodes_count is how many nodes the first placement spreads over, not a property
+ * of a node, so a re-placement only has to land on one the filter accepts). A deployment is known by
+ * its description, `group#index` (scenarios/deployments.ts), which a re-placed copy keeps.
+ */
+export class NodeGroupHealing {
+  private picker: NodeGroupPicker | undefined;
+
+  private constructor(private readonly grid: GridSpec, private readonly filters: ReadonlyMap<string, NodeGroupFilter>) {}
+
+  /** Undefined when no group of the scenario has a node group: re-placement is then unconstrained. */
+  static of(scenario: CompiledScenario): NodeGroupHealing | undefined {
+    const filters = new Map(scenario.workload.flatMap((g) => (g.nodeGroup === undefined ? [] : [[g.name, g.nodeGroup] as const])));
+    return filters.size === 0 ? undefined : new NodeGroupHealing(scenario.grid, filters);
+  }
+
+  /** The run's world, built after the testbed's options (which carry excludeNodesFor) were given. */
+  attach(world: World): void {
+    this.picker = new NodeGroupPicker(world, this.grid);
+  }
+
+  readonly excludeNodesFor = (deployment: Deployment): number[] => {
+    const group = deployment.description.slice(0, Math.max(0, deployment.description.lastIndexOf('#')));
+    const filter = this.filters.get(group);
+    return filter === undefined || this.picker === undefined ? [] : this.picker.ruledOut(filter);
+  };
 }

@@ -35,6 +35,8 @@ export interface PlanPointResult extends Evaluation {
   readonly size: number;
   readonly nodes: number;
   readonly metrics: Readonly<Record<string, number>>;
+  /** Each metric's value in every seed, in seed order: what plan.csv's confidence intervals come from. */
+  readonly samples: Readonly<Record<string, readonly number[]>>;
   /** The SLO bounds some seed missed, as `metric value op bound` (empty when it passes). */
   readonly missed: readonly string[];
 }
@@ -47,6 +49,7 @@ export interface FrontierEntry {
   readonly sloMet: boolean;
   readonly binding: string;
   readonly metrics: Readonly<Record<string, number>>;
+  readonly samples: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface PlanResult {
@@ -76,11 +79,11 @@ export async function plan(input: PlanInput, runTasks: RunTasks): Promise<PlanRe
     const scenario = written(level, size);
     const compiled = compiles(() => compileScenario(scenario, sourceAt(level, size)));
     // A grid too small for the scenario as written (a fault naming node 3 of 2) fails like any too-small grid.
-    if (compiled instanceof InputError) return { size, nodes: nodesAt(size), pass: false, metrics: {}, missed: [`the scenario does not fit: ${compiled.message}`] };
+    if (compiled instanceof InputError) return { size, nodes: nodesAt(size), pass: false, metrics: {}, samples: {}, missed: [`the scenario does not fit: ${compiled.message}`] };
     const tasks = seeds.map((seed, i): SweepTask => ({ index: i, pointIndex: 0, seedIndex: i, seed, source: compiled.source, scenario, ...(input.run === undefined ? {} : { run: input.run }) }));
     evaluatedRuns += tasks.length;
     const runs = (await runTasks(tasks)).map((r) => r.metrics);
-    return { size, nodes: compiled.nodeCount, pass: runs.every((m) => meetsSlo(m, input.slo)), metrics: meanMetrics(runs), missed: missedBounds(runs, input.slo) };
+    return { size, nodes: compiled.nodeCount, pass: runs.every((m) => meetsSlo(m, input.slo)), metrics: meanMetrics(runs), samples: metricSamples(runs), missed: missedBounds(runs, input.slo) };
   };
   const answers = await searchFrontier(input.demand.length, maxSize, evaluate);
   const frontier = answers.map((answer, level): FrontierEntry => {
@@ -92,6 +95,7 @@ export async function plan(input: PlanInput, runTasks: RunTasks): Promise<PlanRe
       sloMet: answer.size !== undefined,
       binding: bindingWords(answer.size === undefined ? point : answer.below?.evaluation, compiles(() => at(level, answer.size === undefined ? point.size : Math.max(1, point.size - 1))), input, level),
       metrics: point.metrics,
+      samples: point.samples,
     };
   });
   return { frontier, evaluatedRuns, fullGridRuns: input.demand.length * maxSize * seeds.length, seeds, sizes: { min: 1, max: maxSize } };
@@ -130,13 +134,26 @@ function meanMetrics(runs: readonly SweepMetrics[]): Record<string, number> {
   return Object.fromEntries(sweepMetricNames.map((m) => [m, runs.reduce((sum, r) => sum + r[m], 0) / runs.length]));
 }
 
+function metricSamples(runs: readonly SweepMetrics[]): Record<string, number[]> {
+  return Object.fromEntries(sweepMetricNames.map((m) => [m, runs.map((r) => r[m])]));
+}
+
 /** The bounds some run missed, with the worst value; a metric not measured (NaN) misses, as in a sweep. */
 function missedBounds(runs: readonly SweepMetrics[], slo: readonly SloBound[]): string[] {
   return slo.flatMap((b) => {
     const worst = runs.map((r) => r[b.metric]).reduce((w, v) => (Number.isNaN(v) ? v : b.op === '>=' ? Math.min(w, v) : Math.max(w, v)));
     const ok = b.op === '>=' ? worst >= b.value : worst <= b.value;
-    return ok ? [] : [`${b.metric} ${Number(worst.toPrecision(4))} (needs ${b.op} ${b.value})`];
+    return ok ? [] : [`${b.metric} ${valueWords(b.metric, worst)} (needs ${b.op} ${valueWords(b.metric, b.value)})`];
   });
+}
+
+/** A metric's value as people read it, by the unit its name ends in: seconds as minutes or hours, shares as percentages. */
+export function valueWords(metric: string, value: number): string {
+  const round = (x: number): number => Number(x.toPrecision(4));
+  if (!Number.isFinite(value)) return String(value);
+  if (metric.endsWith('S')) return value < 120 ? `${round(value)} s` : value < 7200 ? `${round(value / 60)} min` : `${round(value / 3600)} h`;
+  if (metric.endsWith('Fraction')) return `${value >= 0.99 && value < 1 ? Number((value * 100).toFixed(3)) : round(value * 100)} %`;
+  return String(round(value));
 }
 
 /**

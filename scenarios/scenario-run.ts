@@ -14,6 +14,7 @@ import { formatDuration } from './duration.js';
 import type { CompiledScenario } from './compiled.js';
 import { startFaults, type FaultStats } from './faults.js';
 import { makeChecker, type Checker } from './invariants.js';
+import { NodeGroupHealing } from './node-groups.js';
 import { RunContext, type Phase } from './run-context.js';
 import { openSimTestbed } from './testbed.js';
 import { startWorkload } from './workload.js';
@@ -63,10 +64,14 @@ export class ScenarioRun {
   static async open(scenario: CompiledScenario, options: ScenarioRunOptions = {}): Promise<ScenarioRun> {
     const seed = seedToString(options.seed ?? scenario.seed ?? 1);
     const reconcile = options.reconcile ?? scenario.reconcile;
+    // tfrobot node groups constrain re-placements as they did the first placement.
+    const healing = reconcile ? NodeGroupHealing.of(scenario) : undefined;
     const { testbed, world } = await openSimTestbed({
-      seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures, transport: options.transport ?? 'inprocess', reconcile, where: scenario.source,
+      seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures, transport: options.transport ?? 'inprocess',
+      reconcile: healing === undefined ? reconcile : { excludeNodesFor: healing.excludeNodesFor }, where: scenario.source,
       ...(options.wrapFaults === undefined ? {} : { wrapFaults: options.wrapFaults }),
     });
+    healing?.attach(world);
     try {
       return new ScenarioRun(scenario, seed, world, new RunContext(scenario, world, testbed, (purpose) => world.rngs.stream(`scenario.${purpose}`)), options);
     } catch (error) {

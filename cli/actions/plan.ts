@@ -41,7 +41,7 @@ export async function runPlan(args: Args, context: CommandContext): Promise<numb
     (tasks) => (queue === undefined || redisUrl === undefined ? runSweepTasks(tasks, workers) : queue.runSweepTasksOnQueue(tasks, redisUrl)),
   );
   const files = writePlanReports(result, sizePath, outDir, `zos-testbed plan — ${source}, ${sizePath}, seed ${baseSeed}`);
-  const doc = { frontier: result.frontier.map(({ size: _s, ...entry }) => entry), evaluatedRuns: result.evaluatedRuns, fullGridRuns: result.fullGridRuns, seeds: result.seeds, slo: slo.map((b) => `${b.metric}${b.op}${b.value}`), files };
+  const doc = { frontier: result.frontier.map(({ size: _s, samples: _samples, ...entry }) => entry), evaluatedRuns: result.evaluatedRuns, fullGridRuns: result.fullGridRuns, seeds: result.seeds, slo: slo.map((b) => `${b.metric}${b.op}${b.value}`), files };
   out.result(doc, () => human(result, files));
   return result.frontier.every((f) => f.sloMet) ? ExitCode.ok : ExitCode.checkFailed;
 }

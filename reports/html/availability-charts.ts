@@ -2,13 +2,13 @@
 // 99.99 % sit a whole step apart instead of a hair), healing actions per bucket, and a summary table.
 // Leaves out per-deployment detail: the series is the share of deployments available.
 
-import { formatNumber } from '../format.js';
+import { formatForPeople, formatNumber } from '../format.js';
 import type { BucketRow, DeploymentTotals, RunRecord } from '../types.js';
 import { px, type Scale } from './axes.js';
 import { escapeXml } from './escape.js';
 import { colour, openSvg, plot, xAxisLabel } from './frame.js';
 import { lineChart, seriesMarks, type LineSeries } from './line-chart.js';
-import type { TimeAxis } from './network-charts.js';
+import { axisOnly, type TimeAxis } from './network-charts.js';
 
 /** Six nines is the axis's ceiling: a bucket fully available is drawn there rather than at infinity. */
 export const ninesCeiling = 6;
@@ -34,9 +34,9 @@ export function deploymentSection(record: RunRecord, axis: TimeAxis): string[] {
     availabilityChart(record, axis),
     lineChart({
       id: 'chart-healing',
-      title: 'Healing actions of the reconciler per bucket',
+      title: `Healing actions of the reconciler per ${axis.per ?? 'bucket'}`,
       yLabel: 'actions (count)',
-      ...axis,
+      ...axisOnly(axis),
       series: [
         series('re-placements', (b) => b.deployments?.replacements ?? 0),
         series('zstor repairs', (b) => b.deployments?.repairs ?? 0),
@@ -57,7 +57,7 @@ function availabilityChart(record: RunRecord, axis: TimeAxis): string {
   const [xMin, xMax] = axis.xDomain;
   const x = (v: number): number => plot.x0 + ((v - xMin) / (xMax > xMin ? xMax - xMin : 1)) * (plot.x1 - plot.x0);
   const marks = [mean, min].map((s, i) => seriesMarks(s, axis.xs, x, y, colour(i))).join('');
-  const spec = { id: 'chart-availability', title: 'Deployments available (share per bucket; each step up is one more nine)', yLabel: 'available (%)', xLabel: axis.xLabel, legend: [mean.name, min.name] };
+  const spec = { id: 'chart-availability', title: `Deployments available (share per ${axis.per ?? 'bucket'}; each step up is one more nine)`, yLabel: 'available (%)', xLabel: axis.xLabel, legend: [mean.name, min.name] };
   return openSvg(spec) + ninesAxis(y, spec.yLabel) + xAxisLabel(axis.xLabel) + marks + '</svg>';
 }
 
@@ -83,10 +83,10 @@ function ninesAxis(y: Scale, label: string): string {
 
 function healingTable(d: DeploymentTotals): string {
   const rows: [string, string][] = [
-    ['lowest share available', `${formatNumber(d.availableFractionMin * 100)} % at ${formatNumber(d.availableFractionMinAtS)} s`],
-    ['mean share available (over time)', `${formatNumber(d.availableFractionMean * 100)} %`],
-    ['time below 99.9 %', `${formatNumber(d.belowThreeNinesS)} s`],
-    ['time below 99.99 %', `${formatNumber(d.belowFourNinesS)} s`],
+    ['lowest share available', `${formatForPeople(d.availableFractionMin * 100)} % at ${formatForPeople(d.availableFractionMinAtS)} s`],
+    ['mean share available (over time)', `${formatForPeople(d.availableFractionMean * 100)} %`],
+    ['time below 99.9 %', `${formatForPeople(d.belowThreeNinesS)} s`],
+    ['time below 99.99 %', `${formatForPeople(d.belowFourNinesS)} s`],
     ['re-placements (deployments moved off a lost node)', formatNumber(d.replacements)],
     ['zstor repairs', formatNumber(d.repairs)],
     ['Z-Net re-applies', formatNumber(d.reapplies)],

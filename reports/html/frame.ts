@@ -21,7 +21,13 @@ export interface FrameSpec {
   readonly title: string;
   readonly yLabel: string;
   readonly xLabel: string;
-  readonly legend: readonly string[];
+  /** Names coloured in palette order, or with the colour their marks were drawn in. */
+  readonly legend: readonly (string | LegendEntry)[];
+}
+
+export interface LegendEntry {
+  readonly name: string;
+  readonly colour: string;
 }
 
 export function openSvg(spec: FrameSpec): string {
@@ -35,12 +41,13 @@ export function openSvg(spec: FrameSpec): string {
   );
 }
 
-function legend(names: readonly string[]): string {
+function legend(entries: readonly (string | LegendEntry)[]): string {
   let x = size.left;
-  return names
-    .map((name, i) => {
+  return entries
+    .map((entry, i) => {
+      const { name, colour: fill } = typeof entry === 'string' ? { name: entry, colour: colour(i) } : entry;
       const item =
-        `<rect x="${px(x)}" y="26" width="12" height="4" fill="${colour(i)}"/>` +
+        `<rect x="${px(x)}" y="26" width="12" height="4" fill="${fill}"/>` +
         `<text class="legend" x="${px(x + 16)}" y="32">${escapeXml(name)}</text>`;
       // Text width is estimated, not measured: measuring would need a browser at write time.
       x += 28 + name.length * 6.5;

@@ -26,10 +26,13 @@ function headroomWords(plan: CapacityPlan): string {
   const binding = plan.headroom.resources.find((r) => r.resource === plan.headroom.binding);
   if (binding === undefined) return 'Headroom: no resource was used, so none binds.';
   return (
-    `Headroom: ${binding.resource} runs out first — its peak use was ${percent(binding.peakUsedFraction)} against a threshold of ` +
+    `Headroom: ${resourceWords[binding.resource] ?? binding.resource} runs out first — its peak use was ${percent(binding.peakUsedFraction)} against a threshold of ` +
     `${percent(binding.thresholdFraction)}, so the grid takes about ${formatNumber(Number(binding.loadMultiplier.toFixed(1)))}× this load before placements fail.`
   );
 }
+
+/** zos's capacity names, said as a planner says them. */
+const resourceWords: Readonly<Record<string, string>> = { cru: 'CPU (cru)', mru: 'memory (mru)', sru: 'SSD (sru)', hru: 'HDD (hru)' };
 
 /** A share as a percentage rounded for people: enough digits to tell 99.9 % from 99.99 %. */
 function percent(fraction: number): string {

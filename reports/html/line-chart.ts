@@ -29,8 +29,11 @@ export function lineChart(spec: LineChartSpec): string {
   const xTicks = x.ticks
     .map((t) => `<text class="tick" x="${px(x(t))}" y="${plot.y0 + 16}" text-anchor="middle">${escapeXml(formatNumber(t))}</text>`)
     .join('');
-  const lines = spec.series.map((s, i) => seriesMarks(s, spec.xs, (v) => x(v), (v) => y(v), colour(i))).join('');
-  return openSvg({ ...spec, legend: spec.series.map((s) => s.name) }) + yAxis(y, spec.yLabel) + xAxisLabel(spec.xLabel) + xTicks + lines + '</svg>';
+  // A series with no value at all is left out of the legend too (an empty "none" entry reads as data);
+  // the others keep their palette colour, so a colour means the same series whether or not one is empty.
+  const drawn = spec.series.map((s, i) => ({ s, colour: colour(i) })).filter(({ s }) => s.values.some(Number.isFinite));
+  const lines = drawn.map(({ s, colour: stroke }) => seriesMarks(s, spec.xs, (v) => x(v), (v) => y(v), stroke)).join('');
+  return openSvg({ ...spec, legend: drawn.map(({ s, colour: c }) => ({ name: s.name, colour: c })) }) + yAxis(y, spec.yLabel) + xAxisLabel(spec.xLabel) + xTicks + lines + '</svg>';
 }
 
 /** One path per unbroken run of values; a lone value gets a dot so that it is not invisible. */

@@ -8,6 +8,8 @@ export interface TimeAxis {
   readonly xs: readonly number[];
   readonly xDomain: readonly [number, number];
   readonly xLabel: string;
+  /** What one point stands for in titles: 'bucket' (the default) or a bin of folded buckets ('7d bin'). */
+  readonly per?: string;
 }
 
 export function networkCharts(record: RunRecord, axis: TimeAxis): string[] {
@@ -16,18 +18,23 @@ export function networkCharts(record: RunRecord, axis: TimeAxis): string[] {
   return [
     lineChart({
       id: 'chart-network-delivery',
-      title: 'Planetary probes delivered and gateway requests answered 200 (share per bucket)',
+      title: `Planetary probes delivered and gateway requests answered 200 (share per ${axis.per ?? 'bucket'})`,
       yLabel: 'success (%)',
-      ...axis,
+      ...axisOnly(axis),
       yMinMax: 100,
       series: [series('probes delivered', (b) => pct(b.net?.deliveredFraction)), series('gateway ok', (b) => pct(b.net?.gatewayOkFraction))],
     }),
     lineChart({
       id: 'chart-network-faults',
-      title: 'Underlay links down and extra partitions (max per bucket)',
+      title: `Underlay links down and extra partitions (max per ${axis.per ?? 'bucket'})`,
       yLabel: 'count',
-      ...axis,
+      ...axisOnly(axis),
       series: [series('links down', (b) => b.net?.linksDownMax ?? NaN), series('partitions', (b) => b.net?.partitionsMax ?? NaN), series('Z-Net members cut off', (b) => b.net?.znetMembersCutOffMax ?? NaN)],
     }),
   ];
+}
+
+/** The axis fields a line chart takes (not `per`, which only words titles). */
+export function axisOnly(axis: TimeAxis): { xs: readonly number[]; xDomain: readonly [number, number]; xLabel: string } {
+  return { xs: axis.xs, xDomain: axis.xDomain, xLabel: axis.xLabel };
 }

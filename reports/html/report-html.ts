@@ -2,31 +2,39 @@
 // charts of the timeseries, the per-kind operations and the summary. Leaves out interactivity.
 
 import type { CapacityPlan } from '../capacity.js';
-import { formatNumber } from '../format.js';
+import { formatDuration } from '../../scenarios/duration.js';
+import { formatForPeople, formatNumber } from '../format.js';
 import { summaryEntries } from '../summary.js';
 import { resourceNames, type BucketRow, type RunRecord } from '../types.js';
 import { timeUnit } from './axes.js';
 import { deploymentSection } from './availability-charts.js';
 import { barChart } from './bar-chart.js';
+import { chartRecord } from './chart-bins.js';
 import { escapeXml } from './escape.js';
 import { headlineBox } from './headline.js';
 import { pageOpen } from './page-style.js';
+import { latencyBandsChart } from './latency-bands.js';
 import { lineChart, type LineChartSpec, type LineSeries } from './line-chart.js';
 import { networkCharts } from './network-charts.js';
 
 /** Everything the page says comes from `record` and `plan`, so the same inputs give the same bytes. */
 export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
   const title = `zos-testbed report — ${record.scenario}, seed ${record.seed}`;
+  // The time charts draw a long run's buckets folded into bins (chart-bins.ts); tables keep the buckets.
+  const { record: charted, perBin } = chartRecord(record);
   const unit = timeUnit(record.endS - record.startS);
-  const xs = record.buckets.map((b) => (b.startS - record.startS) / unit.seconds);
+  const xs = charted.buckets.map((b) => (b.startS - record.startS) / unit.seconds);
   const xDomain = [0, (record.endS - record.startS) / unit.seconds] as const;
-  const xLabel = `simulated time (${unit.name}), bucket start; buckets of ${formatNumber(record.bucketS)} s`;
-  const repairUnit = byteUnit(Math.max(0, ...record.buckets.map((b) => b.repairBytes)));
-  const series = (name: string, f: (b: BucketRow) => number): LineSeries => ({ name, values: record.buckets.map(f) });
+  const xLabel = perBin === 1
+    ? `simulated time (${unit.name}), bucket start; buckets of ${formatNumber(record.bucketS)} s`
+    : `simulated time (${unit.name}), bin start; bins of ${formatDuration(charted.bucketS)} (${perBin} buckets of ${formatNumber(record.bucketS)} s)`;
+  const per = perBin === 1 ? 'bucket' : `${formatDuration(charted.bucketS)} bin`;
+  const repairUnit = byteUnit(Math.max(0, ...charted.buckets.map((b) => b.repairBytes)));
+  const series = (name: string, f: (b: BucketRow) => number): LineSeries => ({ name, values: charted.buckets.map(f) });
   const specs: LineChartSpec[] = [
     {
       id: 'chart-utilisation',
-      title: 'Capacity used on nodes that are up (time-weighted mean per bucket)',
+      title: `Capacity used on nodes that are up (time-weighted mean per ${per})`,
       yLabel: 'used (%)',
       xLabel,
       xs,
@@ -36,21 +44,12 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     {
       id: 'chart-nodes',
       // Down nodes on their own axis: a few down among thousands up would lie flat on the floor.
-      title: `Nodes down (of ${formatNumber(record.nodes.length)}; mean and most per bucket)`,
+      title: `Nodes down (of ${formatNumber(record.nodes.length)}; mean and most per ${per})`,
       yLabel: 'nodes down (count)',
       xLabel,
       xs,
       xDomain,
       series: [series('down', (b) => b.nodesDownMean), series('down, most', (b) => b.nodesDownMax)],
-    },
-    {
-      id: 'chart-latency',
-      title: 'Operation latency, all kinds (submitted → finished, by finish bucket)',
-      yLabel: 'latency (ms)',
-      xLabel,
-      xs,
-      xDomain,
-      series: [series('p50', (b) => b.ops.latencyMs.p50), series('p95', (b) => b.ops.latencyMs.p95), series('p99', (b) => b.ops.latencyMs.p99)],
     },
     {
       id: 'chart-workloads',
@@ -68,7 +67,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     },
     {
       id: 'chart-storage',
-      title: 'zstor objects degraded (mean) and lost (per bucket)',
+      title: `zstor objects degraded (mean) and lost (per ${per})`,
       yLabel: 'objects (count)',
       xLabel,
       xs,
@@ -77,7 +76,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     },
     {
       id: 'chart-repair',
-      title: 'zstor repair traffic per bucket',
+      title: `zstor repair traffic per ${per}`,
       yLabel: `repair (${repairUnit.name})`,
       xLabel,
       xs,
@@ -85,8 +84,10 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
       series: [series('repair', (b) => b.repairBytes / repairUnit.bytes)],
     },
   ];
-  const drawn = specs.filter(hasData).map(lineChart);
-  if (record.network !== undefined) drawn.push(...networkCharts(record, { xs, xDomain, xLabel }));
+  // Latency as percentile bands over bins of several buckets (reports/html/latency-bands.ts), after the node charts.
+  const charts = (some: readonly LineChartSpec[]): string[] => some.filter(hasData).map(lineChart);
+  const drawn = [...charts(specs.slice(0, 2)), ...latencyBandsChart(charted, { xs, xDomain, xLabel }, unit.seconds), ...charts(specs.slice(2))];
+  if (record.network !== undefined) drawn.push(...networkCharts(charted, { xs, xDomain, xLabel, per }));
   const ops = record.operations;
   const opCharts = [
     barChart({
@@ -119,7 +120,7 @@ export function reportHtml(record: RunRecord, plan: CapacityPlan): string {
     headlineBox(record, plan),
     '<h2>Over time</h2>',
     ...drawn,
-    ...deploymentSection(record, { xs, xDomain, xLabel }),
+    ...deploymentSection(charted, { xs, xDomain, xLabel, per }),
     '<h2>Per operation kind</h2>',
     ...opCharts,
     operationsTable(record),
@@ -158,7 +159,7 @@ function operationsTable(record: RunRecord): string {
 function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const head = `<tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>`;
   const body = rows
-    .map((r) => `<tr>${r.map((v) => (typeof v === 'number' ? `<td class="num">${escapeXml(formatNumber(v))}</td>` : `<td>${escapeXml(v)}</td>`)).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((v) => (typeof v === 'number' ? `<td class="num">${escapeXml(formatForPeople(v))}</td>` : `<td>${escapeXml(v)}</td>`)).join('')}</tr>`)
     .join('\n');
   return `<table>\n${head}\n${body}\n</table>`;
 }

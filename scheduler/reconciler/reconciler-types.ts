@@ -92,9 +92,17 @@ export interface ReconcilerOptions {
   readonly holdDownS?: number;
   /** Failed attempts on one contract before the controller gives it up (audited; default 6). */
   readonly maxAttempts?: number;
+  /**
+   * Nodes a re-placement of this deployment must not use, besides the one it left: the client's own
+   * constraints that capacity alone does not show (a tfrobot node group's region, certification or
+   * public IPv4), so that healing keeps what the first placement honoured. None by default.
+   */
+  readonly excludeNodesFor?: (deployment: Deployment) => readonly number[];
 }
 
 export type CompiledReconcilerOptions = Required<ReconcilerOptions>;
+
+const noExclusions = (): readonly number[] => [];
 
 export function compileReconcilerOptions(o: ReconcilerOptions = {}): CompiledReconcilerOptions {
   const compiled = {
@@ -110,7 +118,7 @@ export function compileReconcilerOptions(o: ReconcilerOptions = {}): CompiledRec
     if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`reconciler options: ${field} must be a non-negative number, got ${value}`);
   }
   if (compiled.maxAttempts < 1) throw new RangeError(`reconciler options: maxAttempts must be at least 1, got ${compiled.maxAttempts}`);
-  return compiled;
+  return { ...compiled, excludeNodesFor: o.excludeNodesFor ?? noExclusions };
 }
 
 /** Where operations go: a Transport's submit, or anything that queues them. A throw is a failed attempt. */

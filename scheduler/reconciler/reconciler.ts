@@ -289,7 +289,7 @@ export class Reconciler {
 
   private replace(contractId: number, t: Tracked, nowS: number): void {
     const needs = deploymentNeeds(t.obs.deployment);
-    const placement = this.placer.place({ ...needs, excludeNodes: [t.obs.node] });
+    const placement = this.placer.place({ ...needs, excludeNodes: [t.obs.node, ...this.options.excludeNodesFor(t.obs.deployment)] });
     if (placement === undefined) {
       this.fail(contractId, nowS, 'no-capacity', `no node fits contract ${contractId}`);
       return;

@@ -12,6 +12,7 @@ import { palette } from '../../reports/html/frame.js';
 import { writePlanReports } from '../../reports/plan-write.js';
 import { writeReports } from '../../reports/write-reports.js';
 import type { PlanResult } from '../../scenarios/plan.js';
+import { cli } from '../helpers/cli.js';
 import { fixtureRun } from '../helpers/reports-fixture.js';
 import { countColour, decodePng } from '../helpers/reports-png.js';
 
@@ -62,9 +63,38 @@ withChromium('chromium renders report.html: title and every SVG chart in the DOM
   }
 });
 
+withChromium('chromium renders capacity-10k-year\'s report.html (30 simulated days): headline, latency bands and availability on screen', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'capacity-chromium-'));
+  try {
+    // The built-in as `run` writes it, cut to 30 days of its year so that the test stays in seconds.
+    const r = await cli('run', 'capacity-10k-year', '--until', '30d', '--out', dir);
+    t.is(r.code, 0, r.stderr);
+    const url = pathToFileURL(join(dir, 'report.html')).href;
+    const { stdout: dom } = await run(chromium, [...flags(join(dir, 'profile')), '--dump-dom', url], { timeout: 90_000, maxBuffer: 256 * 2 ** 20 });
+    t.regex(dom, /<title>zos-testbed report — capacity-10k-year, seed 1<\/title>/);
+    t.regex(dom, /class="headline"><p>Deployment availability: lowest [\d.]+ %/);
+    t.regex(dom, /Headroom: memory \(mru\) runs out first/);
+    for (const id of ['chart-utilisation', 'chart-nodes', 'chart-latency', 'chart-availability', 'chart-healing', 'chart-op-latency']) t.true(dom.includes(`id="${id}"`), id);
+    // Thousands of buckets: the time charts draw bins of whole hours, the latency bands at most 60 bins, not a wall of points.
+    t.regex(dom, />simulated time \(days\), bin start; bins of \d+h \(\d+ buckets of \d+ s\)<\/text>/);
+    const latency = dom.slice(dom.indexOf('id="chart-latency"'), dom.indexOf('</svg>', dom.indexOf('id="chart-latency"')));
+    t.regex(latency, />simulated time \(days\), bins of (\d+h|1d)<\/text>/);
+    const rects = latency.split('<rect').length - 1;
+    t.true(rects >= 3 + 2 * 20 && rects <= 3 + 2 * 60, `${rects} rects: three legend keys and 20 to 60 bins in each band`);
+    const shot = join(dir, 'report.png');
+    await run(chromium, [...flags(join(dir, 'profile')), '--window-size=1280,2000', `--screenshot=${shot}`, url], { timeout: 90_000 });
+    const png = decodePng(readFileSync(shot));
+    t.is(png.width, 1280);
+    // The median line and the p50–p95 band's tint are on screen, not only in the DOM.
+    for (const colour of [palette[0], '#80B9D8']) t.true(countColour(png, colour) > 300, `${colour}: ${countColour(png, colour)} pixels`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** A plan's result as scenarios/plan.ts returns it: three levels met, the fourth not within bounds. */
 function planResult(): PlanResult {
-  const level = (demand: number, nodes: number, sloMet: boolean) => ({ demand, nodes, size: nodes, sloMet, binding: `memory on farmer-server nodes runs out first at ${demand}× demand`, metrics: {} });
+  const level = (demand: number, nodes: number, sloMet: boolean) => ({ demand, nodes, size: nodes, sloMet, binding: `memory on farmer-server nodes runs out first at ${demand}× demand`, metrics: {}, samples: {} });
   return { frontier: [level(1, 4, true), level(2, 7, true), level(4, 13, true), level(8, 20, false)], evaluatedRuns: 30, fullGridRuns: 240, seeds: ['1.1', '1.2', '1.3'], sizes: { min: 1, max: 20 } };
 }
 

@@ -46,7 +46,9 @@ test('the title names the scenario and seed, escaped; every chart has axis label
   for (const label of ['used (%)', 'nodes down (count)', 'latency (ms)', 'repair (GB)', 'operations (count)']) {
     t.true(html.includes(`>${escapeXml(label)}</text>`), label);
   }
-  t.is(html.split('>simulated time (days), bucket start; buckets of 21600 s</text>').length - 1, 6);
+  t.is(html.split('>simulated time (days), bucket start; buckets of 21600 s</text>').length - 1, 5);
+  // The latency bands are drawn over bins (here one 6 h bucket each) and say so on their axis.
+  t.is(html.split('>simulated time (days), bins of 6h</text>').length - 1, 1);
 });
 
 test('same input ⇒ the same bytes; a missing bucket value breaks the line instead of dropping to 0', (t) => {
@@ -54,10 +56,11 @@ test('same input ⇒ the same bytes; a missing bucket value breaks the line inst
   const r = handRun();
   const html = reportHtml(r, capacityPlan(r));
   t.deepEqual(checkHtml(html).problems, []);
-  // Latency exists in buckets 0 and 1 only: one path of two points, nothing drawn for bucket 2.
+  // Latency exists in buckets 0 and 1 only: one stepped median path over two bins (4 points), nothing for bucket 2.
   const latency = html.slice(html.indexOf('id="chart-latency"'), html.indexOf('</svg>', html.indexOf('id="chart-latency"')));
   const p50 = latency.slice(latency.indexOf('data-series="p50"'));
-  t.regex(p50, /^data-series="p50"><path d="M[\d.]+ [\d.]+L[\d.]+ [\d.]+"/);
+  t.regex(p50, /^data-series="p50"><path d="M[\d.]+ [\d.]+(L[\d.]+ [\d.]+){3}"[^>]*\/><\/g>/);
+  t.is(latency.split('<rect x=').length - 1, 3 + 2 * 2, 'three legend keys and two bins in each of the two bands');
 });
 
 test('axis ticks are nice round numbers', (t) => {
@@ -82,7 +85,7 @@ test('the headline box says which resource runs out first and how much more load
   const plan = capacityPlan(r);
   const html = reportHtml(r, plan);
   const box = html.slice(html.indexOf('<div class="headline">'), html.indexOf('</div>'));
-  t.true(box.includes(`Headroom: ${plan.headroom.binding} runs out first`), box);
+  t.regex(box, new RegExp(`Headroom: (CPU|memory|SSD|HDD) \\(${plan.headroom.binding}\\) runs out first`), box);
   t.regex(box, /the grid takes about [\d.]+× this load before placements fail/);
   t.true(html.indexOf('class="headline"') < html.indexOf('<svg'), 'at the top, before the charts');
 });

@@ -6,7 +6,9 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileScenario } from '../../scenarios/compile.js';
 import { scenarioWithTfrobot } from '../../scenarios/load.js';
+import type { Scenario } from '../../scenarios/scenario.js';
 import { ScenarioRun } from '../../scenarios/scenario-run.js';
 import { readTfrobotConfig, tfrobotGroups } from '../../scenarios/tfrobot.js';
 import { InputError } from '../../sim/errors.js';
@@ -51,18 +53,47 @@ test('cli: run, sweep and plan take --tfrobot; a node group no region can satisf
   t.is(r.code, 0, r.stderr);
   const d = (JSON.parse(r.stdout) as { metrics: { deployments: { placed: number; replaced: number } } }).metrics.deployments;
   t.is(d.placed, 9);
-  t.true(d.replaced > 0, 'the European VMs are re-placed when farm-north is cut off');
+  // farm-north is farm100's only European farm: once it is cut off, no node eu_certified accepts is
+  // left, so its VMs wait for it rather than being moved out of the region they asked for.
+  t.is(d.replaced, 0, 'the European VMs stay in Europe');
 
   const out = join(dir, 'sweep');
   const sweep = await cli('sweep', 'farm-partition', '--tfrobot', example, '--param', 'grid.farms[1].nodes[0].count=15', '--seeds', '1', '--workers', '1', '--out', out, '--json');
   t.is(sweep.code, 0, sweep.stderr);
   const plan = await cli('plan', 'farm-partition', '--tfrobot', example, '--size', 'grid.farms[3].nodes[0].count', '--demand', '1,2', '--seeds', '1', '--workers', '1', '--max-nodes', '100', '--out', join(dir, 'plan'), '--json');
-  t.is(plan.code, 0, plan.stderr);
-  t.is((JSON.parse(plan.stdout) as { frontier: unknown[] }).frontier.length, 2);
+  // Nodes added in the Americas cannot heal VMs bound to Europe: every level misses the healing bound (exit 1).
+  t.is(plan.code, 1, plan.stderr);
+  const frontier = (JSON.parse(plan.stdout) as { frontier: { sloMet: boolean; binding: string }[] }).frontier;
+  t.is(frontier.length, 2);
+  t.true(frontier.every((f) => !f.sloMet && /^timeToHealP99S/.test(f.binding)), frontier.map((f) => f.binding).join(' | '));
 
   const nowhere = join(dir, 'nowhere.json');
   writeFileSync(nowhere, JSON.stringify({ node_groups: [{ name: 'oc', nodes_count: 2, free_cpu: 1, free_mru: 1, region: 'oceania' }], vms: [{ name: 'v', vms_count: 4, node_group: 'oc', cpu: 1, mem: 1 }] }));
   const none = await cli('run', 'farm-partition', '--tfrobot', nowhere);
   t.is(none.code, 4, none.stderr);
   t.regex(none.stdout, /4 never placed/);
+});
+
+test('a node-group VM whose node dies is re-placed on a node the same group accepts: region and certification kept', async (t) => {
+  const farmer = (count: number, certified: boolean) => ({ template: 'farmer-server', count, certified });
+  // Nodes 0–2 in the Americas (certified), 3–4 European DIY, 5–6 European certified: spread placement
+  // alone, ties to the lowest id, would take node 0; a region-only rule node 3; the group's filter node 6.
+  const scenario: Scenario = {
+    name: 'node-group-heal',
+    description: 'two VMs of a certified European node group; their node dies for good at 10 min',
+    grid: { farms: [{ name: 'us', publicIpv4Count: 0, region: 'americas', nodes: [farmer(3, true)] }, { name: 'eu', publicIpv4Count: 0, region: 'europe', nodes: [farmer(2, false), farmer(2, true)] }] },
+    durationS: '2h',
+    workload: [{ name: 'web', kind: 'vm', count: 2, cpu: 1, memoryBytes: 2 ** 30, diskBytes: 2 ** 30, nodeGroup: { name: 'eu', nodesCount: 1, minTotalCpu: 1, minFreeMemoryBytes: 2 ** 30, minFreeSsdBytes: 0, minFreeHddBytes: 0, publicIpv4: false, region: 'europe', certified: true } }],
+    faults: [{ kind: 'crash', node: 5, atS: '10m' }],
+    invariants: [{ kind: 'converged' }],
+  };
+  const run = await ScenarioRun.open(compileScenario(scenario, 'test'), { seed: '1' });
+  try {
+    await run.advanceTo(5 * 60);
+    t.deepEqual(run.ctx.instances.map((i) => i.node), [5, 5], 'first placement: the first node the filter accepts');
+    await run.advanceTo(2 * 3600);
+    t.deepEqual(run.ctx.instances.map((i) => [i.node, i.replacements]), [[6, 1], [6, 1]], 'healed onto the other certified European node');
+  } finally {
+    await run.close();
+  }
 });
