@@ -18,11 +18,8 @@ export function simNodeCapacities(world: World, nodes?: readonly number[]): Node
 function nodeCapacity(world: World, node: number): NodeCapacityView {
   const { grid } = world;
   const t = grid.table;
-  const failed = failedDevices(world, node);
-  const ssdStart = t.ssdStart[node]!;
-  const hddStart = t.hddStart[node]!;
-  const ssdFreeBytes = Array.from({ length: t.ssdCount(node) }, (_, i) => (failed.has(`ssd.${i}`) ? 0 : t.ssdFreeBytes[ssdStart + i]!));
-  const hddFreeBytes = Array.from({ length: t.hddCount(node) }, (_, i) => (failed.has(`hdd.${i}`) ? 0 : t.hddFreeBytes[hddStart + i]!));
+  const ssdFreeBytes = diskFreeBytes(world, node, 'ssd', t.ssdFreeBytes, t.ssdStart[node]!, t.ssdCount(node));
+  const hddFreeBytes = diskFreeBytes(world, node, 'hdd', t.hddFreeBytes, t.hddStart[node]!, t.hddCount(node));
   const free = grid.free(node);
   return {
     node, farm: grid.farmOf(node), up: grid.isOn(node), cru: free.cru, usedVcpus: usedVcpus(world, node),
@@ -30,30 +27,29 @@ function nodeCapacity(world: World, node: number): NodeCapacityView {
   };
 }
 
+/** Each disk's free bytes, a failed one's as 0 (only a disk whose model exists can have failed). */
+function diskFreeBytes(world: World, node: number, kind: 'ssd' | 'hdd', free: Float64Array, start: number, count: number): number[] {
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = world.grid.diskFailed(node, kind, i) ? 0 : free[start + i]!;
+  return out;
+}
+
 export function simNodeStatus(world: World, node: number): NodeStatusView {
   return { node, up: world.grid.isOn(node), sinceS: world.grid.table.lastPowerChangeS[node]! };
 }
 
-/** vCPUs of the node's live zmachines (and the one each qsfs runs on), as zos would bill them. */
+/**
+ * vCPUs of the node's live zmachines (and the one each qsfs runs on), as zos would bill them. Reads
+ * the stored workloads in place: this runs for every node whose capacity changed, at every refresh.
+ */
 function usedVcpus(world: World, node: number): number {
   let vcpus = 0;
   for (const contractId of world.provision.contractIds(node)) {
-    for (const w of world.provision.deployment(node, contractId)?.workloads ?? []) {
-      if (released.has(w.result?.state ?? 'init')) continue;
-      if (w.type === 'zmachine') vcpus += (w.data as { compute_capacity?: { cpu?: number } }).compute_capacity?.cpu ?? 0;
-      else if (w.type === 'qsfs') vcpus += 1;
+    for (const { workload, result } of world.provision.storedWorkloads(node, contractId) ?? []) {
+      if (released.has(result.state)) continue;
+      if (workload.type === 'zmachine') vcpus += (workload.data as { compute_capacity?: { cpu?: number } }).compute_capacity?.cpu ?? 0;
+      else if (workload.type === 'qsfs') vcpus += 1;
     }
   }
   return vcpus;
-}
-
-/** `ssd.0`, `hdd.2`… for the node's failed disks; only models that exist can have failed. */
-function failedDevices(world: World, node: number): Set<string> {
-  const out = new Set<string>();
-  for (const device of world.grid.devicesOf(node)) {
-    if (!('failed' in device) || !device.failed) continue;
-    const slot = /\.((?:ssd|hdd)\.\d+)$/.exec(device.name)?.[1];
-    if (slot !== undefined) out.add(slot);
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { SimulationError } from '../errors.js';
+import { canonicalJson } from './canonical-json.js';
 import type { Scheduler } from '../engine/events.js';
 import type { Deployment } from './deployment.js';
 
@@ -31,13 +32,7 @@ export const gracePeriodS = 14 * 86_400;
  */
 export function deploymentHash(doc: Deployment): string {
   const workloads = doc.workloads.map(({ result: _result, ...rest }) => rest);
-  const canonical = JSON.stringify({ ...doc, contract_id: 0, workloads }, sortedKeys);
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-function sortedKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256').update(canonicalJson({ ...doc, contract_id: 0, workloads })!).digest('hex');
 }
 
 export class Chain {
