@@ -12,7 +12,7 @@ function bySortingReplacer(value: unknown): string | undefined {
 }
 
 test('canonicalJson gives the text of JSON.stringify with sorted keys, for any JSON-like value', (t) => {
-  const value = fc.anything({ withNullPrototype: false, withBigInt: false, withDate: true, withMap: false, withSet: false, withTypedArray: false, withSparseArray: true, withBoxedValues: false });
+  const value = fc.anything({ withNullPrototype: false, withBigInt: false, withDate: true, withMap: false, withSet: false, withTypedArray: false, withSparseArray: true, withBoxedValues: false, stringUnit: 'binary' });
   fc.assert(
     fc.property(value, (v) => {
       if (canonicalJson(v) !== bySortingReplacer(v)) throw new Error(`differs for ${bySortingReplacer(v)}`);
@@ -25,4 +25,10 @@ test('canonicalJson gives the text of JSON.stringify with sorted keys, for any J
 test('keys sort by code unit at every depth, array-index keys first; undefined members vanish from objects and are null in arrays', (t) => {
   t.is(canonicalJson({ b: 1, a: { d: [undefined, 2], c: undefined, B: 'x' }, é: 0, z: 0 }), '{"a":{"B":"x","d":[null,2]},"b":1,"z":0,"é":0}');
   t.is(canonicalJson({ '': 1, 10: 2, 9: 3, '09': 4 }), '{"9":3,"10":2,"":1,"09":4}');
+});
+
+test('strings and keys that need escapes are escaped as JSON.stringify does', (t) => {
+  const value = { 'a"b': 'q"\\\n\u0001', s: '\ud800 lone, 😀 paired, é', n: [NaN, -0, 1e21, Infinity], u: undefined, f: () => 1 };
+  t.is(canonicalJson(value), bySortingReplacer(value));
+  t.is(canonicalJson(value), '{"a\\"b":"q\\"\\\\\\n\\u0001","n":[null,0,1e+21,null],"s":"\\ud800 lone, 😀 paired, é"}');
 });
