@@ -2,7 +2,7 @@
 // its power status. Reads only: no device model is created, so a view never changes the run.
 
 import type { World } from '../sim/grid/world.js';
-import type { NodeCapacityView, NodeStatusView } from './backend.js';
+import type { NodeCapacityView, NodeStatusView, WorkloadView } from './backend.js';
 
 /** Workload states that hold no capacity any more. */
 const released = new Set(['deleted', 'error']);
@@ -52,4 +52,23 @@ function usedVcpus(world: World, node: number): number {
     }
   }
   return vcpus;
+}
+
+/**
+ * A deployment's workloads as the port shows them, read in place (no copy of the deployment): the
+ * reconciler reads every changed contract, and each settle check reads one, many times a run.
+ */
+export function simWorkloadViews(world: World, node: number, contractId: number): WorkloadView[] | undefined {
+  const stored = world.provision.storedWorkloads(node, contractId);
+  if (stored === undefined) return undefined;
+  return Array.from(stored, ({ workload, result }) => ({ name: workload.name, type: workload.type, state: result.state, message: result.message ?? '' }));
+}
+
+/** The node has finished with the deployment: its queue is idle and no workload is `init` (or it is gone). */
+export function simDeploymentSettled(world: World, node: number, contractId: number): boolean {
+  const stored = world.provision.storedWorkloads(node, contractId);
+  if (stored === undefined) return true;
+  if (world.provision.queuedJobs(node) !== 0) return false;
+  for (const { result } of stored) if (result.state === 'init') return false;
+  return true;
 }
