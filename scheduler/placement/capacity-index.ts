@@ -108,6 +108,7 @@ export class CapacityIndex {
   /** Adds a node or replaces what the scheduler knows about it (an observation arrived). */
   upsert(record: NodeCapacityRecord): void {
     let slot = this.slotOf.get(record.node);
+    const added = slot === undefined;
     if (slot === undefined) {
       slot = this.records.length;
       if (slot >= this.size * bucketSlots) this.grow(this.size * bucketSlots * 2);
@@ -119,7 +120,7 @@ export class CapacityIndex {
       this.farmList(record.farm).push(slot);
     }
     this.records[slot] = record;
-    this.refresh(slot);
+    this.refresh(slot, added);
   }
 
   setUp(node: number, up: boolean): void {
@@ -276,24 +277,29 @@ export class CapacityIndex {
     return b;
   }
 
-  private refresh(slot: number): void {
+  /**
+   * Brings the bounds above `slot` up to date with its record. Most updates (a view read again, a
+   * farm's IPv4 pool notice) leave a node's six numbers as they were: then nothing above changes.
+   * A slot just added is always folded in: its bucket's lowest id may be its own.
+   */
+  private refresh(slot: number, added = false): void {
     const leaf = this.size + Math.floor(slot / bucketSlots);
-    this.setSlot(slot);
+    if (!this.setSlot(slot) && !added) return;
     this.setBucket(leaf);
     // Stop climbing once a slot's bounds come out unchanged: nothing above it can change either.
     for (let k = leaf >> 1; k >= 1; k >>= 1) if (!this.pull(k)) break;
   }
 
-  /** The node slot's own bounds, from its record. */
-  private setSlot(slot: number): void {
+  /** The node slot's own bounds, from its record; false when they came out as they were. */
+  private setSlot(slot: number): boolean {
     const r = this.records[slot]!;
     const live = r.up && this.hidden[slot] === 0;
-    this.slotMem[slot] = live ? r.freeMruBytes : -1;
-    this.slotSsd[slot] = live ? maxOf(r.ssdFreeBytes) : -1;
-    this.slotHdd[slot] = live ? maxOf(r.hddFreeBytes) : -1;
-    this.slotIp[slot] = live ? r.freeIpv4 : -1;
-    this.slotCru[slot] = live ? r.cru : -1;
-    this.slotUsed[slot] = live ? r.usedVcpus : Infinity;
+    let changed = put(this.slotMem, slot, live ? r.freeMruBytes : -1);
+    changed = put(this.slotSsd, slot, live ? maxOf(r.ssdFreeBytes) : -1) || changed;
+    changed = put(this.slotHdd, slot, live ? maxOf(r.hddFreeBytes) : -1) || changed;
+    changed = put(this.slotIp, slot, live ? r.freeIpv4 : -1) || changed;
+    changed = put(this.slotCru, slot, live ? r.cru : -1) || changed;
+    return put(this.slotUsed, slot, live ? r.usedVcpus : Infinity) || changed;
   }
 
   /** The bounds of tree leaf `leaf` (a bucket) over its node slots' bounds. */
