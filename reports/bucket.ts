@@ -23,11 +23,13 @@ const totalKey = { cru: 'cru', mru: 'mruBytes', sru: 'sruBytes', hru: 'hruBytes'
 const gaugeNames = [...resourceNames.map((r) => `${r} used/total`), ...Object.keys(gauge)];
 
 /**
- * A sample as gauge values; a resource with no capacity up counts as fully used, not as idle. Called
- * on every node power change, so it allocates nothing but the array it returns.
+ * A sample as gauge values, written into `g` (a new array by default); a resource with no capacity
+ * up counts as fully used, not as idle. Called on every node power change, so it allocates nothing
+ * when given the array to fill.
  */
-export function gaugeValues(s: GridSample): Float64Array {
-  const g = new Float64Array(gaugeCount);
+export function gaugeValues(s: GridSample, into: Float64Array = new Float64Array(gaugeCount)): Float64Array {
+  // Checked before `into` is touched: a caller that catches the error keeps its values.
+  const g = scratch;
   for (let i = 0; i < resourceNames.length; i++) {
     const key = totalKey[resourceNames[i]!];
     const total = s.total[key];
@@ -46,8 +48,11 @@ export function gaugeValues(s: GridSample): Float64Array {
     const v = g[i]!;
     if (!(v >= 0 && v < Infinity)) throw new SimulationError(`sample: ${gaugeNames[i]} must be finite and ≥ 0, got ${v}`);
   }
-  return g;
+  into.set(g);
+  return into;
 }
+
+const scratch = new Float64Array(gaugeCount);
 
 export interface DigestSettings {
   readonly exactSamples: number;

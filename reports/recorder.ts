@@ -65,7 +65,9 @@ export class RunRecorder {
     if (nowS < this.lastS) throw new SimulationError(`sample at ${nowS} s is older than the previous call at ${this.lastS} s`);
     if (metrics.net !== undefined && nowS === this.open.endS) this.net?.countUntil(metrics.net);
     this.advance(nowS);
-    const values = gaugeValues(metrics);
+    // The held values were integrated up to now by advance(): their array takes the new ones. A
+    // Bucket reads what it is given when built and keeps no reference to it.
+    const values = gaugeValues(metrics, this.held);
     this.held = values;
     this.open.observe(values);
     if (metrics.net !== undefined) (this.net ??= new NetworkSeries()).observe(metrics.net);

@@ -106,8 +106,11 @@ export class DeploymentAvailability {
   private available(inst: Instance): boolean {
     const { world } = this.ctx;
     if (!world.grid.isOn(inst.node) || !world.chain.isActive(inst.contractId)) return false;
-    const doc = world.provision.deployment(inst.node, inst.contractId);
-    return doc !== undefined && doc.workloads.every((w) => w.result?.state === 'ok');
+    // Read in place, not through a copy of the deployment: this runs at every workload result.
+    const stored = world.provision.storedWorkloads(inst.node, inst.contractId);
+    if (stored === undefined) return false;
+    for (const { result } of stored) if (result.state !== 'ok') return false;
+    return true;
   }
 
   private update(inst: Instance): void {

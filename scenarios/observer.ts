@@ -178,11 +178,11 @@ class WorkloadTallies {
 
   private tally(node: number, contractId: number): DeploymentTally {
     const t: DeploymentTally = { ok: 0, error: 0, runningVcpus: 0 };
-    for (const w of this.ctx.world.provision.deployment(node, contractId)?.workloads ?? []) {
-      if (w.result?.state === 'ok') t.ok++;
-      else if (w.result?.state === 'error') t.error++;
+    for (const { workload: w, result } of this.ctx.world.provision.storedWorkloads(node, contractId) ?? []) {
+      if (result.state === 'ok') t.ok++;
+      else if (result.state === 'error') t.error++;
       // zos does not take CPU from a node's free capacity; the vCPUs of running machines stand for it.
-      if (w.type === 'zmachine' && w.result?.state === 'ok') t.runningVcpus += (w.data as { compute_capacity: { cpu: number } }).compute_capacity.cpu;
+      if (w.type === 'zmachine' && result.state === 'ok') t.runningVcpus += (w.data as { compute_capacity: { cpu: number } }).compute_capacity.cpu;
     }
     return t;
   }

@@ -2,7 +2,7 @@
 // its power status. Reads only: no device model is created, so a view never changes the run.
 
 import type { World } from '../sim/grid/world.js';
-import type { NodeCapacityView, NodeStatusView } from './backend.js';
+import type { NodeCapacityView, NodeStatusView, WorkloadView } from './backend.js';
 
 /** Workload states that hold no capacity any more. */
 const released = new Set(['deleted', 'error']);
@@ -18,11 +18,8 @@ export function simNodeCapacities(world: World, nodes?: readonly number[]): Node
 function nodeCapacity(world: World, node: number): NodeCapacityView {
   const { grid } = world;
   const t = grid.table;
-  const failed = failedDevices(world, node);
-  const ssdStart = t.ssdStart[node]!;
-  const hddStart = t.hddStart[node]!;
-  const ssdFreeBytes = Array.from({ length: t.ssdCount(node) }, (_, i) => (failed.has(`ssd.${i}`) ? 0 : t.ssdFreeBytes[ssdStart + i]!));
-  const hddFreeBytes = Array.from({ length: t.hddCount(node) }, (_, i) => (failed.has(`hdd.${i}`) ? 0 : t.hddFreeBytes[hddStart + i]!));
+  const ssdFreeBytes = diskFreeBytes(world, node, 'ssd', t.ssdFreeBytes, t.ssdStart[node]!, t.ssdCount(node));
+  const hddFreeBytes = diskFreeBytes(world, node, 'hdd', t.hddFreeBytes, t.hddStart[node]!, t.hddCount(node));
   const free = grid.free(node);
   return {
     node, farm: grid.farmOf(node), up: grid.isOn(node), cru: free.cru, usedVcpus: usedVcpus(world, node),
@@ -30,30 +27,52 @@ function nodeCapacity(world: World, node: number): NodeCapacityView {
   };
 }
 
+/** Each disk's free bytes, a failed one's as 0 (only a disk whose model exists can have failed). */
+function diskFreeBytes(world: World, node: number, kind: 'ssd' | 'hdd', free: Float64Array, start: number, count: number): number[] {
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) out[i] = world.grid.diskFailed(node, kind, i) ? 0 : free[start + i]!;
+  return out;
+}
+
 export function simNodeStatus(world: World, node: number): NodeStatusView {
   return { node, up: world.grid.isOn(node), sinceS: world.grid.table.lastPowerChangeS[node]! };
 }
 
-/** vCPUs of the node's live zmachines (and the one each qsfs runs on), as zos would bill them. */
+/**
+ * vCPUs of the node's live zmachines (and the one each qsfs runs on), as zos would bill them. Reads
+ * the stored workloads in place: this runs for every node whose capacity changed, at every refresh.
+ */
 function usedVcpus(world: World, node: number): number {
   let vcpus = 0;
   for (const contractId of world.provision.contractIds(node)) {
-    for (const w of world.provision.deployment(node, contractId)?.workloads ?? []) {
-      if (released.has(w.result?.state ?? 'init')) continue;
-      if (w.type === 'zmachine') vcpus += (w.data as { compute_capacity?: { cpu?: number } }).compute_capacity?.cpu ?? 0;
-      else if (w.type === 'qsfs') vcpus += 1;
+    for (const { workload, result } of world.provision.storedWorkloads(node, contractId) ?? []) {
+      if (released.has(result.state)) continue;
+      if (workload.type === 'zmachine') vcpus += (workload.data as { compute_capacity?: { cpu?: number } }).compute_capacity?.cpu ?? 0;
+      else if (workload.type === 'qsfs') vcpus += 1;
     }
   }
   return vcpus;
 }
 
-/** `ssd.0`, `hdd.2`… for the node's failed disks; only models that exist can have failed. */
-function failedDevices(world: World, node: number): Set<string> {
-  const out = new Set<string>();
-  for (const device of world.grid.devicesOf(node)) {
-    if (!('failed' in device) || !device.failed) continue;
-    const slot = /\.((?:ssd|hdd)\.\d+)$/.exec(device.name)?.[1];
-    if (slot !== undefined) out.add(slot);
-  }
-  return out;
+/**
+ * A deployment's workloads as the port shows them, read in place (no copy of the deployment): the
+ * reconciler reads every changed contract, and each settle check reads one, many times a run.
+ */
+export function simWorkloadViews(world: World, node: number, contractId: number): WorkloadView[] | undefined {
+  const stored = world.provision.storedWorkloads(node, contractId);
+  if (stored === undefined) return undefined;
+  return Array.from(stored, ({ workload, result }) => {
+    const view = { name: workload.name, type: workload.type, state: result.state, message: result.message ?? '' };
+    // What the workload returns (a zdb's namespace, IPs and port), as zos's result data.
+    return result.data === undefined || result.data === null ? view : { ...view, data: result.data };
+  });
+}
+
+/** The node has finished with the deployment: its queue is idle and no workload is `init` (or it is gone). */
+export function simDeploymentSettled(world: World, node: number, contractId: number): boolean {
+  const stored = world.provision.storedWorkloads(node, contractId);
+  if (stored === undefined) return true;
+  if (world.provision.queuedJobs(node) !== 0) return false;
+  for (const { result } of stored) if (result.state === 'init') return false;
+  return true;
 }

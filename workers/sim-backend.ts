@@ -11,7 +11,7 @@ import { simStateHash } from './sim-backend-hash.js';
 import { mustHaveNode, SimFaultInjector } from './sim-backend-faults.js';
 import { simGatewayRequest, simZnetReapply, simZnets } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
-import { simNodeCapacities, simNodeStatus } from './sim-backend-views.js';
+import { simDeploymentSettled, simNodeCapacities, simNodeStatus, simWorkloadViews } from './sim-backend-views.js';
 import { SimNodeWatch } from './sim-backend-watch.js';
 
 export class SimBackend implements Backend, GridObserver {
@@ -86,21 +86,14 @@ export class SimBackend implements Backend, GridObserver {
   async deployment(contractId: number): Promise<{ node: number; workloads: readonly WorkloadView[] } | undefined> {
     const contract = this.world.chain.get(contractId);
     if (contract === undefined) return undefined;
-    const doc = this.world.provision.deployment(contract.node, contractId);
-    if (doc === undefined) return undefined;
-    return { node: contract.node, workloads: doc.workloads.map(view) };
+    const workloads = simWorkloadViews(this.world, contract.node, contractId);
+    return workloads === undefined ? undefined : { node: contract.node, workloads };
   }
 
   async settled(contractId: number, timeoutS: number): Promise<readonly WorkloadView[]> {
     const contract = this.world.chain.get(contractId);
     if (contract === undefined) throw new WorkerError(WorkerErrorCode.notFound, `contract ${contractId} not found`);
-    const { provision } = this.world;
-    const node = contract.node;
-    await this.waiters.wait(node, timeoutS, () => {
-      const doc = provision.deployment(node, contractId);
-      if (doc === undefined) return true;
-      return provision.queuedJobs(node) === 0 && doc.workloads.every((w) => (w.result?.state ?? 'init') !== 'init');
-    });
+    await this.waiters.wait(contract.node, timeoutS, () => simDeploymentSettled(this.world, contract.node, contractId));
     return (await this.deployment(contractId))?.workloads ?? [];
   }
 
@@ -277,10 +270,4 @@ export class SimBackend implements Backend, GridObserver {
     const ctx = { sim: this.world.sim, grid: this.world.grid, node, workloadId: () => workloadId } as unknown as ManagerContext;
     return { ctx, doc, workload };
   }
-}
-
-function view(w: Workload): WorkloadView {
-  const base = { name: w.name, type: w.type, state: w.result?.state ?? 'init', message: w.result?.message ?? '' };
-  const data = w.result?.data;
-  return data === undefined || data === null ? base : { ...base, data };
 }

@@ -162,6 +162,22 @@ export class Reconciler {
     return next;
   }
 
+  /**
+   * Until this instant (exclusive) a tick with no new observation or result does nothing at all: it
+   * moves nothing (nextActionS), handles no newly lost node (a down node not yet handled counts once
+   * it has been down downThresholdS) and re-applies no Z-Net. With any Z-Net known it is the past,
+   * since their re-applies depend on what each step observes. A driver may skip such ticks.
+   */
+  quietUntilS(): number {
+    if (this.znets.size > 0) return -Infinity;
+    let until = this.nextActionS() ?? Infinity;
+    for (const node of this.pending) {
+      const s = this.nodes.get(node)!;
+      if (!s.lostHandled) until = Math.min(until, s.sinceS + this.options.downThresholdS);
+    }
+    return until;
+  }
+
   /** The driver reports an operation's outcome; returns the audit entries it added. */
   onResult(opId: string, result: OperationResult, nowS: number): readonly AuditEntry[] {
     const start = this.log.length;

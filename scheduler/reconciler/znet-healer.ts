@@ -26,6 +26,11 @@ export class ZNetHealer {
     private readonly maxAttempts: number,
   ) {}
 
+  /** Networks known (observed and not yet forgotten). */
+  get size(): number {
+    return this.nets.size;
+  }
+
   observe(o: ZNetObservation): void {
     const before = this.nets.get(o.network);
     // A new access node: whatever failed before is history.

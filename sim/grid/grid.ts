@@ -217,6 +217,13 @@ export class Grid implements GridNodeApi {
     return this.devices.ssds.size + this.devices.hdds.size + this.devices.cpus.size;
   }
 
+  /** Whether the node's disk has failed; a disk without a model (nobody asked about it) has not. */
+  diskFailed(node: number, kind: 'ssd' | 'hdd', index: DeviceIndex): boolean {
+    const t = this.table;
+    const slot = (kind === 'ssd' ? t.ssdStart : t.hddStart)[this.check(node)]! + this.checkDevice(node, index, kind);
+    return (kind === 'ssd' ? this.devices.ssds : this.devices.hdds).get(slot)?.failed === true;
+  }
+
   /** The device models created so far for `node` (none for a node nobody asked about). */
   devicesOf(node: number): readonly (StorageDevice | Cpu)[] {
     const t = this.table;

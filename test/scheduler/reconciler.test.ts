@@ -183,3 +183,25 @@ test('a deployment whose workloads are all deleted is not moved', (t) => {
   t.deepEqual(ops, []);
   t.deepEqual(r.auditLog.map((e) => e.reason), ['node-lost']);
 });
+
+test('quietUntilS: ticks before it add nothing; the first tick at it acts (the node is lost, its deployment moves)', (t) => {
+  const { r, ops } = setup([10]);
+  t.is(r.quietUntilS(), Infinity, 'nothing down: nothing to do until something is observed');
+  r.observe({ kind: 'node', node: 1, up: false, sinceS: 100 });
+  t.is(r.quietUntilS(), 1000, 'the down threshold (900 s) after the node went down');
+  for (let s = 120; s < 1000; s += 60) t.deepEqual(r.tick(s), []);
+  t.deepEqual(ops, []);
+  t.deepEqual(r.tick(1000).map((e) => e.reason), ['node-lost', 'replace']);
+  t.is(r.quietUntilS(), Infinity, 'the move is in flight: no tick has more to do until its result');
+});
+
+test('quietUntilS counts a down node without deployments (its loss is audited once) and is the past once a Z-Net is known', (t) => {
+  const { r } = setup([]);
+  r.observe({ kind: 'node', node: 2, up: false, sinceS: 50 });
+  t.is(r.quietUntilS(), 950);
+  t.deepEqual(r.tick(900), []);
+  t.deepEqual(r.tick(960).map((e) => e.reason), ['node-lost']);
+  t.is(r.quietUntilS(), Infinity);
+  r.observe({ kind: 'znet', network: 'n', accessNode: 3, members: [3], staleMembers: [] });
+  t.is(r.quietUntilS(), -Infinity, 'Z-Net re-applies follow each observation: no tick is skipped');
+});

@@ -8,6 +8,7 @@ import type { GridNodeApi } from '../node-api.js';
 import { AdmissionReason, ProvisionRejected } from './admission.js';
 import { ProvisionEngine, type ChangeListener, type ContractCheck, type EngineContext } from './engine.js';
 import type { ManagerRegistry } from './manager.js';
+import type { StoredWorkload } from './state.js';
 
 export interface ProvisionServiceOptions {
   readonly sim: Simulation;
@@ -87,6 +88,14 @@ export class ProvisionService {
     if (stored === undefined) return undefined;
     const workloads = [...stored.workloads.values()].map((sw) => ({ ...sw.workload, result: sw.result }));
     return { ...stored.applied, workloads };
+  }
+
+  /**
+   * The stored workloads of a deployment, in Get's order, as they are (not copies): for readers
+   * that only count, called for every changed node or deployment, where a copy per call showed up.
+   */
+  storedWorkloads(node: number, contractId: number): Iterable<StoredWorkload> | undefined {
+    return this.engines.get(node)?.deployment(contractId)?.workloads.values();
   }
 
   workloadState(node: number, contractId: number, name: string): WorkloadStatus | undefined {
