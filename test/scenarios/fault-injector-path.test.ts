@@ -126,9 +126,9 @@ for (const [name, choice] of transports) {
       t.deepEqual(new Set(counts.keys()), new Set(['crash', 'powerOff', 'powerOn', 'setHub', 'failDisk', 'repair']));
       const state = await testbed.state();
       t.true(state.ops.every((op) => op.state === 'completed' || op.id === 'fetch-hub-down'));
-      // `apply scenarios/ops/faults.json --seed 7 --json` printed this at a5e1f03, when faults were jobs
-      // (zdb results already carried their namespace, IPs and port, which the hash covers).
-      t.is(state.stateHash, '77da98c076c173825ee09d5ce8efdd743705e76c29a72e1e40d2ec468d972d4b');
+      // `apply scenarios/ops/faults.json --seed 7 --json` printed 77da98c0… at a5e1f03, when faults were
+      // jobs, and the split kept it; the run digest has since left results' ports out, giving this.
+      t.is(state.stateHash, '397f8050770d100c20b89c99f17676105cf8e38e4b9e98b05d4c903e96cca207');
     } finally {
       await testbed.close();
     }
