@@ -6,7 +6,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ZdbError, ZdbErrorCode } from '../../../sim/storage/zdb/errors.js';
-import { defaultSettings, maxKeyBytes, maxPayloadBytes, type NamespaceSettings, type NsSetProperty } from '../../../sim/storage/zdb/namespace.js';
+import { defaultSettings, maxKeyBytes, maxPayloadBytes, type NamespaceSettings, type NsSetProperty, type ZdbMode } from '../../../sim/storage/zdb/namespace.js';
 import { flagDeleted, NamespaceFiles, type EntryMeta, type Recovery } from './files.js';
 import { ZdbReplyError } from './reply-error.js';
 
@@ -25,14 +25,47 @@ const empty = Buffer.alloc(0);
 export interface HistoryStep {
   readonly payload: Buffer;
   readonly timestampS: number;
-  readonly previous: string | null;
+  readonly previous: Buffer | null;
+}
+
+/** One SCAN/RSCAN result: the live version shown, and the cursor that resumes after it. */
+export interface ScanItem {
+  readonly entry: EntryMeta;
+  readonly cursor: Buffer;
+}
+
+/** sizeof(index_bkey_t) and sizeof(index_ekey_t) in libzdb/index.h. */
+export const scanCursorBytes = 17;
+export const historyCursorBytes = 8;
+
+/** index_ekey_t {indexid u32, offset u32}: here the high and low halves of a data-file offset. */
+function historyCursor(offset: number): Buffer {
+  const b = Buffer.alloc(historyCursorBytes);
+  b.writeUInt32LE(Math.floor(offset / 2 ** 32), 0);
+  b.writeUInt32LE(offset % 2 ** 32, 4);
+  return b;
+}
+
+/**
+ * 0-db's index_bkey_t, 17 packed bytes: idlength u8, fileid u32, length u32, idxoffset u32,
+ * crc u32 (libzdb/index.h). Ours puts the slot's data-file offset in fileid (high 32 bits) and
+ * idxoffset (low 32 bits); length and crc let a stale or crafted cursor be refused, as 0-db does.
+ */
+function scanCursor(slot: EntryMeta, shown: EntryMeta): Buffer {
+  const b = Buffer.alloc(scanCursorBytes);
+  b.writeUInt8(slot.key.length, 0);
+  b.writeUInt32LE(Math.floor(slot.offset / 2 ** 32), 1);
+  b.writeUInt32LE(shown.payloadLen, 5);
+  b.writeUInt32LE(slot.offset % 2 ** 32, 9);
+  b.writeUInt32LE(shown.payloadCrc, 13);
+  return b;
 }
 
 export class HostNamespace {
   /** Every key ever written (latin1 string of its bytes), oldest version first. */
   private readonly versions = new Map<string, EntryMeta[]>();
-  /** Keys in first-write order: SCAN walks this, so a cursor stays valid while keys are added. */
-  private readonly order: string[] = [];
+  /** Every entry in append (data-file offset) order: SCAN, RSCAN and cursors walk this. */
+  private readonly log: EntryMeta[] = [];
   private liveBytes = 0;
   private liveKeys = 0;
   private nextSeqId = 0;
@@ -47,11 +80,11 @@ export class HostNamespace {
     readonly recovery: Recovery,
   ) {}
 
-  /** Opens the namespace in `dir`, creating it when `create` is set. */
-  static open(name: string, dir: string, create = false): HostNamespace {
-    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  /** Opens the namespace in `dir`; with `createMode`, creates it (in that mode) if it is missing. */
+  static open(name: string, dir: string, createMode?: ZdbMode): HostNamespace {
+    if (createMode !== undefined) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const settingsPath = join(dir, settingsFile);
-    const settings: NamespaceSettings = { ...defaultSettings };
+    const settings: NamespaceSettings = { ...defaultSettings, mode: createMode ?? defaultSettings.mode };
     if (existsSync(settingsPath)) Object.assign(settings, pickSettings(JSON.parse(readFileSync(settingsPath, 'utf8')) as unknown));
     else writeSettings(dir, settings);
     const { files, entries, recovery } = NamespaceFiles.open(dir);
@@ -77,7 +110,8 @@ export class HostNamespace {
     if (limit > 0 && this.liveBytes + payload.length > limit + floating) throw new ZdbError(ZdbErrorCode.noSpace);
     let written = key;
     if (this.settings.mode === 'seq') {
-      if (key.length > 0 && versions === undefined) throw new ZdbError(ZdbErrorCode.onlyUpdate);
+      // index_get finds no deleted id either, so a deleted id cannot be updated (commands_set.c).
+      if (key.length > 0 && live === null) throw new ZdbError(ZdbErrorCode.onlyUpdate);
       if (key.length === 0) {
         written = Buffer.alloc(seqIdBytes);
         written.writeBigUInt64LE(BigInt(this.nextSeqId));
@@ -120,8 +154,12 @@ export class HostNamespace {
     return entry === null ? null : this.files.checkPayload(entry);
   }
 
-  /** HISTORY key [cursor]: the live version first, then older ones; deletion markers are skipped. */
-  history(key: Buffer, cursor: string | undefined): HistoryStep {
+  /**
+   * HISTORY key [cursor] (zdbd/commands_history.c): the live version first, then older ones, each
+   * with the opaque cursor of the one before it (null at the end). Deletion markers are skipped.
+   * The cursor names a version by its data-file offset, as 0-db's index_ekey_t names an index entry.
+   */
+  history(key: Buffer, cursor: Buffer | undefined): HistoryStep {
     this.mustBeReadable();
     const versions = this.versions.get(key.toString('latin1'));
     let at: number;
@@ -129,27 +167,126 @@ export class HostNamespace {
       if (liveOf(versions) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
       at = versions!.length - 1;
     } else {
-      at = /^\d{1,10}$/.test(cursor) ? Number(cursor) : -1;
-      if (versions === undefined || !(at < versions.length - 1) || at < 0 || versions[at]!.flags & flagDeleted) {
-        throw new ZdbError(ZdbErrorCode.invalidArgument, 'history cursor');
-      }
+      if (cursor.length !== historyCursorBytes) throw new ZdbReplyError('Invalid arguments');
+      const offset = cursor.readUInt32LE(0) * 2 ** 32 + cursor.readUInt32LE(4);
+      if (offset === 0) throw new ZdbReplyError('No more history');
+      const entry = this.entryAt(offset);
+      if (entry === null || entry.flags & flagDeleted) throw new ZdbReplyError('Invalid arguments (index query)');
+      // 0-db compares the key sent with the one stored there, so a crafted offset reads nothing else.
+      if (!entry.key.equals(key)) throw new ZdbReplyError('Invalid arguments (invalid key)');
+      at = versions!.indexOf(entry);
     }
     const entry = versions![at]!;
     let previous = at - 1;
     while (previous >= 0 && versions![previous]!.flags & flagDeleted) previous--;
-    return { payload: this.files.readPayload(entry), timestampS: entry.timestampS, previous: previous >= 0 ? String(previous) : null };
+    return { payload: this.files.readPayload(entry), timestampS: entry.timestampS, previous: previous >= 0 ? historyCursor(versions![previous]!.offset) : null };
   }
 
-  /** SCAN over live keys in first-write order; `cursor` is where to resume, returned as `next`. */
-  scan(cursor: number, count: number): { next: number; entries: EntryMeta[] } {
+  /**
+   * One SCAN (forward) or RSCAN (backward) page, in log order as 0-db walks its index files
+   * (zdbd/commands_scan.c): after the cursor's entry, or from the first (last) entry without one.
+   * User mode shows each live key where its newest version was written (0-db flags the older index
+   * entries deleted); seq mode shows each id at its first slot with its newest value.
+   */
+  scan(cursor: Buffer | undefined, backward: boolean, count: number): ScanItem[] {
     this.mustBeReadable();
-    const entries: EntryMeta[] = [];
-    let at = cursor;
-    for (; at < this.order.length && entries.length < count; at++) {
-      const live = liveOf(this.versions.get(this.order[at]!));
-      if (live !== null) entries.push(live);
+    const step = backward ? -1 : 1;
+    let at = cursor === undefined ? (backward ? this.log.length - 1 : 0) : this.cursorPosition(cursor) + step;
+    const items: ScanItem[] = [];
+    for (; at >= 0 && at < this.log.length && items.length < count; at += step) {
+      const shown = this.scanView(at);
+      if (shown !== null) items.push({ entry: shown, cursor: scanCursor(this.log[at]!, shown) });
     }
-    return { next: at, entries };
+    return items;
+  }
+
+  /** KEYCUR: the SCAN cursor that resumes right after this key (zdbd/commands_scan.c). */
+  keycur(key: Buffer): Buffer {
+    this.mustBeReadable();
+    const versions = this.versions.get(key.toString('latin1'));
+    const live = liveOf(versions);
+    if (live === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+    return scanCursor(this.settings.mode === 'seq' ? versions![0]! : live, live);
+  }
+
+  /** KSCAN prefix: live keys starting with `prefix` (zdbd/commands_scan.c, user mode only). */
+  keysWithPrefix(prefix: Buffer): Buffer[] {
+    const keys: Buffer[] = [];
+    for (const versions of this.versions.values()) {
+      const live = liveOf(versions);
+      if (live !== null && live.key.length >= prefix.length && live.key.subarray(0, prefix.length).equals(prefix)) keys.push(live.key);
+    }
+    return keys;
+  }
+
+  /** FLUSH: every entry of the namespace is gone, on disk too; settings stay. */
+  flush(): void {
+    this.files.reset();
+    this.versions.clear();
+    this.log.length = 0;
+    this.liveBytes = 0;
+    this.liveKeys = 0;
+    this.nextSeqId = 0;
+  }
+
+  /**
+   * DATA RAW: the entry starting at this data-file offset, its payload, and where the entry before
+   * it starts (0 for the first), as 0-db's data header links them; 'eof' past the end.
+   */
+  rawEntry(offset: number): { entry: EntryMeta; payload: Buffer; previousOffset: number } | 'eof' | 'invalid' {
+    if (offset >= this.files.dataSizeBytes) return 'eof';
+    const at = this.positionOf(offset);
+    if (at < 0) return 'invalid';
+    const entry = this.log[at]!;
+    return { entry, payload: this.files.readPayload(entry), previousOffset: at === 0 ? 0 : this.log[at - 1]!.offset };
+  }
+
+  /** The next id SET would hand out in seq mode (NSINFO's next_internal_id). */
+  get nextId(): number {
+    return this.nextSeqId;
+  }
+
+  /** What a SCAN at log position `at` shows, or null when 0-db's index has that entry flagged. */
+  private scanView(at: number): EntryMeta | null {
+    const entry = this.log[at]!;
+    const versions = this.versions.get(entry.key.toString('latin1'))!;
+    const live = liveOf(versions);
+    if (live === null) return null;
+    if (this.settings.mode === 'seq') return versions[0] === entry ? live : null;
+    return live === entry ? live : null;
+  }
+
+  /** The log position a SCAN cursor names; "Invalid key format" when it names nothing valid. */
+  private cursorPosition(cursor: Buffer): number {
+    const invalid = new ZdbReplyError('Invalid key format');
+    if (cursor.length !== scanCursorBytes) throw invalid;
+    const at = this.positionOf(cursor.readUInt32LE(1) * 2 ** 32 + cursor.readUInt32LE(9));
+    if (at < 0) throw invalid;
+    const slot = this.log[at]!;
+    // What the cursor was made from: the entry itself in user mode, the id's newest value in seq mode.
+    const versions = this.versions.get(slot.key.toString('latin1'))!;
+    const made = this.settings.mode === 'seq' ? (versions.findLast((v) => !(v.flags & flagDeleted)) ?? slot) : slot;
+    if (slot.key.length !== cursor.readUInt8(0) || made.payloadLen !== cursor.readUInt32LE(5) || made.payloadCrc !== cursor.readUInt32LE(13)) throw invalid;
+    return at;
+  }
+
+  private entryAt(offset: number): EntryMeta | null {
+    const at = this.positionOf(offset);
+    return at < 0 ? null : this.log[at]!;
+  }
+
+  /** Binary search: the log is in append order, which is data-file offset order. */
+  private positionOf(offset: number): number {
+    let lo = 0;
+    let hi = this.log.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.log[mid]!.offset;
+      if (at === offset) return mid;
+      if (at < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   get dbsize(): number {
@@ -185,11 +322,15 @@ export class HostNamespace {
       case 'public':
         next.public = flag(value);
         break;
+      // 0-db keeps one lock field that both set (commands_namespace.c: command_nsset_lock/_freeze),
+      // so `lock 0` also unfreezes and `freeze 1` replaces a read-only lock.
       case 'lock':
         next.locked = flag(value);
+        next.frozen = false;
         break;
       case 'freeze':
         next.frozen = flag(value);
+        next.locked = false;
         break;
       case 'worm':
         next.worm = flag(value);
@@ -210,8 +351,8 @@ export class HostNamespace {
     if (versions === undefined) {
       versions = [];
       this.versions.set(id, versions);
-      this.order.push(id);
     }
+    this.log.push(entry);
     const before = liveOf(versions);
     versions.push(entry);
     const after = liveOf(versions);
