@@ -116,7 +116,15 @@ test('seq mode: empty key allocates 8-byte little-endian ids, only existing ids 
   t.deepEqual(await reply(redis, 'SET', unknown, 'x'), { error: 'Invalid key, only update authorized' });
   t.is(await redis.call('DEL', ids[2]!), 'OK');
   t.is(await redis.call('GET', ids[2]!), null);
-  t.deepEqual(await redis.callBuffer('SET', '', 'v3'), Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]));
+  // A deleted id is no longer there to update (zdbd/commands_set.c finds no entry).
+  t.deepEqual(await reply(redis, 'SET', ids[2]!, 'again'), { error: 'Invalid key, only update authorized' });
+  // The update of id 1 appended a duplicate index entry in slot 3 (libzdb/index_set.c), so the next
+  // new value gets id 4; id 3 reads nil, as 0-db's flagged duplicate does.
+  t.deepEqual(await redis.callBuffer('SET', '', 'v4'), Buffer.from([4, 0, 0, 0, 0, 0, 0, 0]));
+  t.is(await redis.call('GET', Buffer.from([3, 0, 0, 0, 0, 0, 0, 0])), null);
+  // SCAN in seq mode lists ids at their slots, with their newest values' sizes.
+  const [, listed] = (await redis.callBuffer('SCAN')) as [Buffer, [Buffer, number][]];
+  t.deepEqual(listed.map(([k, size]) => [k.readBigUInt64LE(), size]), [[0n, 2], [1n, 3], [4n, 2]]);
   // zdbd/commands_namespace.c: "Cannot change mode of used namespace", even to the same mode.
   t.deepEqual(await reply(redis, 'NSSET', 'seq', 'mode', 'user'), { error: 'Cannot change mode of used namespace' });
   t.deepEqual(await reply(redis, 'NSSET', 'seq', 'mode', 'seq'), { error: 'Cannot change mode of used namespace' });

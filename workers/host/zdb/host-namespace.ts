@@ -358,7 +358,10 @@ export class HostNamespace {
     const after = liveOf(versions);
     this.liveBytes += (after?.payloadLen ?? 0) - (before?.payloadLen ?? 0);
     this.liveKeys += (after === null ? 0 : 1) - (before === null ? 0 : 1);
-    if (this.settings.mode === 'seq') {
+    if (this.settings.mode === 'seq' && !(entry.flags & flagDeleted)) {
+      // 0-db's ids are index slots, and an update appends a (flagged) duplicate that takes the next
+      // slot (libzdb/index_set.c, index_update_entry_sequential): it uses an id up, never handed out.
+      if (versions.length > 1) this.nextSeqId++;
       // Ids above 2^53 are not ours to hand out (we count from 0); such a key is left out of the count.
       const id = entry.key.length === seqIdBytes ? Number(entry.key.readBigUInt64LE()) : entry.key.length === legacySeqIdBytes ? entry.key.readUInt32LE() : -1;
       if (Number.isSafeInteger(id)) this.nextSeqId = Math.max(this.nextSeqId, id + 1);
