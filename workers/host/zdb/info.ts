@@ -69,7 +69,10 @@ export function info(ctx: CommandContext): Buffer {
   return bulkReply(lines.join('\n') + '\n');
 }
 
-/** NSINFO name: 23 fields for anyone, space_available with a size limit, 6 more for an admin. */
+/**
+ * NSINFO name: 23 fields for anyone, space_available with a size limit, password_raw for a MASTER
+ * client, and 6 more for an admin.
+ */
 export function nsinfo(ctx: CommandContext): Buffer {
   arity(ctx.args, 2, true);
   const ns = ctx.store.mustGet(namespaceName(ctx.args[1]!, false));
@@ -100,6 +103,8 @@ export function nsinfo(ctx: CommandContext): Buffer {
   ];
   if (s.maxsizeBytes > 0) lines.push(`space_available: ${Math.max(0, s.maxsizeBytes - ns.dataSizeBytes)}`);
   lines.push(...freeSpace(ns));
+  // A replication source needs the password to open the namespace on its copy.
+  if (ctx.session.master && s.password !== '') lines.push(`password_raw: ${s.password}`);
   if (ctx.session.admin) {
     lines.push(
       `data_path: ${ns.dir}`,
