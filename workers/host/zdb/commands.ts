@@ -72,8 +72,21 @@ const extensions = new Map<string, Handler>([
   ['HELLO', hello],
 ]);
 
+/** Words seen before and what they dispatch to: the table walk is done once per distinct word. */
+const dispatched = new Map<string, readonly [string, Handler] | undefined>();
+/** Command names are short; longer words are never cached, so a client cannot grow the map. */
+const cachedWordBytes = 16;
+
 function lookup(word: Buffer): readonly [string, Handler] | undefined {
-  return table.find(([name]) => isPrefixOf(word, name));
+  if (word.length > cachedWordBytes) return table.find(([name]) => isPrefixOf(word, name));
+  const text = word.toString('latin1');
+  let found = dispatched.get(text);
+  if (found === undefined && !dispatched.has(text)) {
+    found = table.find(([name]) => isPrefixOf(word, name));
+    // At most 256^16 words fit the rule; bound the cache so random bytes cannot fill memory.
+    if (dispatched.size < 4096) dispatched.set(text, found);
+  }
+  return found;
 }
 
 /** The table name a word dispatches to (WAIT resolves its argument the same way), or null. */

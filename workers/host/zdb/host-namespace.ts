@@ -8,6 +8,7 @@ import { crc32 } from 'node:zlib';
 import { ZdbError, ZdbErrorCode } from '../../../sim/storage/zdb/errors.js';
 import { defaultSettings, maxKeyBytes, maxPayloadBytes, type NamespaceSettings, type NsSetProperty, type ZdbMode } from '../../../sim/storage/zdb/namespace.js';
 import { flagDeleted, NamespaceFiles, type EntryMeta, type Recovery } from './files.js';
+import { EntryIndex } from './entry-index.js';
 import { ZdbReplyError } from './reply-error.js';
 
 const settingsFile = 'settings.json';
@@ -62,10 +63,8 @@ function scanCursor(slot: EntryMeta, shown: EntryMeta): Buffer {
 }
 
 export class HostNamespace {
-  /** Every key ever written (latin1 string of its bytes), oldest version first. */
-  private readonly versions = new Map<string, EntryMeta[]>();
-  /** Every entry in append (data-file offset) order: SCAN, RSCAN and cursors walk this. */
-  private readonly log: EntryMeta[] = [];
+  /** Every entry in append (data-file offset) order, and every key's versions, oldest first. */
+  private readonly idx = new EntryIndex();
   private liveBytes = 0;
   private liveKeys = 0;
   private nextSeqId = 0;
@@ -99,11 +98,10 @@ export class HostNamespace {
     if (payload.length > maxPayloadBytes) throw new ZdbError(ZdbErrorCode.payloadTooLarge);
     if (!writable) throw new ZdbError(ZdbErrorCode.readOnly);
     this.mustBeWritable();
-    const id = key.toString('latin1');
-    const versions = key.length === 0 ? undefined : this.versions.get(id);
+    const newest = key.length === 0 ? -1 : this.idx.newest(key.toString('latin1'));
     // 0-db's index lookup also finds deleted keys, so worm refuses rewriting a deleted key too.
-    if (versions !== undefined && this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
-    const live = liveOf(versions);
+    if (newest >= 0 && this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
+    const live = this.liveAt(newest);
     // An overwrite may reuse the space its old value frees ("floating" in 0-db's command_set).
     const floating = live === null ? 0 : live.payloadLen;
     const limit = this.settings.maxsizeBytes;
@@ -121,6 +119,7 @@ export class HostNamespace {
     // 0-db answers nil without appending when the CRC matches; we also compare the bytes, so that a
     // CRC collision can never silently drop a write.
     if (live !== null && live.payloadCrc === payloadCrc && live.payloadLen === payload.length && this.files.readPayload(live).equals(payload)) return null;
+    // The index keeps its own copy of the key (a string); the request's bytes are not held.
     this.index(this.files.append(0, written, payload, nowS, payloadCrc));
     return written;
   }
@@ -131,7 +130,7 @@ export class HostNamespace {
     if (key.length > maxKeyBytes) throw new ZdbReplyError('Invalid key');
     if (!writable) throw new ZdbError(ZdbErrorCode.readOnly);
     this.mustBeWritable();
-    if (liveOf(this.versions.get(key.toString('latin1'))) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+    if (this.liveAt(this.idx.newest(key.toString('latin1'))) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
     if (this.settings.worm) throw new ZdbReplyError('Cannot delete a key when namespace is in worm mode');
     this.index(this.files.append(flagDeleted, key, empty, nowS));
   }
@@ -140,7 +139,12 @@ export class HostNamespace {
   live(key: Buffer): EntryMeta | null {
     if (key.length > maxKeyBytes) throw new ZdbError(ZdbErrorCode.keyTooLarge);
     this.mustBeReadable();
-    return liveOf(this.versions.get(key.toString('latin1')));
+    return this.liveAt(this.idx.newest(key.toString('latin1')));
+  }
+
+  /** The entry at a position if it is a live value (not a deletion marker), else null. */
+  private liveAt(at: number): EntryMeta | null {
+    return at < 0 || this.idx.flagsAt(at) & flagDeleted ? null : this.idx.meta(at);
   }
 
   get(key: Buffer): Buffer | null {
@@ -161,25 +165,25 @@ export class HostNamespace {
    */
   history(key: Buffer, cursor: Buffer | undefined): HistoryStep {
     this.mustBeReadable();
-    const versions = this.versions.get(key.toString('latin1'));
+    const versions = this.idx.versions(key.toString('latin1'));
     let at: number;
     if (cursor === undefined) {
-      if (liveOf(versions) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
-      at = versions!.length - 1;
+      if (this.liveAt(versions[versions.length - 1] ?? -1) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+      at = versions.length - 1;
     } else {
       if (cursor.length !== historyCursorBytes) throw new ZdbReplyError('Invalid arguments');
       const offset = cursor.readUInt32LE(0) * 2 ** 32 + cursor.readUInt32LE(4);
       if (offset === 0) throw new ZdbReplyError('No more history');
-      const entry = this.entryAt(offset);
-      if (entry === null || entry.flags & flagDeleted) throw new ZdbReplyError('Invalid arguments (index query)');
+      const position = this.idx.positionOf(offset);
+      if (position < 0 || this.idx.flagsAt(position) & flagDeleted) throw new ZdbReplyError('Invalid arguments (index query)');
       // 0-db compares the key sent with the one stored there, so a crafted offset reads nothing else.
-      if (!entry.key.equals(key)) throw new ZdbReplyError('Invalid arguments (invalid key)');
-      at = versions!.indexOf(entry);
+      if (this.idx.keyAt(position) !== key.toString('latin1')) throw new ZdbReplyError('Invalid arguments (invalid key)');
+      at = versions.indexOf(position);
     }
-    const entry = versions![at]!;
+    const entry = this.idx.meta(versions[at]!);
     let previous = at - 1;
-    while (previous >= 0 && versions![previous]!.flags & flagDeleted) previous--;
-    return { payload: this.files.readPayload(entry), timestampS: entry.timestampS, previous: previous >= 0 ? historyCursor(versions![previous]!.offset) : null };
+    while (previous >= 0 && this.idx.flagsAt(versions[previous]!) & flagDeleted) previous--;
+    return { payload: this.files.readPayload(entry), timestampS: entry.timestampS, previous: previous >= 0 ? historyCursor(this.idx.offsetAt(versions[previous]!)) : null };
   }
 
   /**
@@ -191,11 +195,11 @@ export class HostNamespace {
   scan(cursor: Buffer | undefined, backward: boolean, count: number): ScanItem[] {
     this.mustBeReadable();
     const step = backward ? -1 : 1;
-    let at = cursor === undefined ? (backward ? this.log.length - 1 : 0) : this.cursorPosition(cursor) + step;
+    let at = cursor === undefined ? (backward ? this.idx.size - 1 : 0) : this.cursorPosition(cursor) + step;
     const items: ScanItem[] = [];
-    for (; at >= 0 && at < this.log.length && items.length < count; at += step) {
+    for (; at >= 0 && at < this.idx.size && items.length < count; at += step) {
       const shown = this.scanView(at);
-      if (shown !== null) items.push({ entry: shown, cursor: scanCursor(this.log[at]!, shown) });
+      if (shown !== null) items.push({ entry: shown, cursor: scanCursor(this.idx.meta(at), shown) });
     }
     return items;
   }
@@ -203,27 +207,24 @@ export class HostNamespace {
   /** KEYCUR: the SCAN cursor that resumes right after this key (zdbd/commands_scan.c). */
   keycur(key: Buffer): Buffer {
     this.mustBeReadable();
-    const versions = this.versions.get(key.toString('latin1'));
-    const live = liveOf(versions);
+    const versions = this.idx.versions(key.toString('latin1'));
+    const live = this.liveAt(versions[versions.length - 1] ?? -1);
     if (live === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
-    return scanCursor(this.settings.mode === 'seq' ? versions![0]! : live, live);
+    return scanCursor(this.settings.mode === 'seq' ? this.idx.meta(versions[0]!) : live, live);
   }
 
   /** KSCAN prefix: live keys starting with `prefix` (zdbd/commands_scan.c, user mode only). */
   keysWithPrefix(prefix: Buffer): Buffer[] {
     const keys: Buffer[] = [];
-    for (const versions of this.versions.values()) {
-      const live = liveOf(versions);
-      if (live !== null && live.key.length >= prefix.length && live.key.subarray(0, prefix.length).equals(prefix)) keys.push(live.key);
-    }
+    const text = prefix.toString('latin1');
+    for (const [id, newest] of this.idx.newestOfEach()) if (id.startsWith(text) && !(this.idx.flagsAt(newest) & flagDeleted)) keys.push(Buffer.from(id, 'latin1'));
     return keys;
   }
 
   /** FLUSH: every entry of the namespace is gone, on disk too; settings stay. */
   flush(): void {
     this.files.reset();
-    this.versions.clear();
-    this.log.length = 0;
+    this.idx.clear();
     this.liveBytes = 0;
     this.liveKeys = 0;
     this.nextSeqId = 0;
@@ -235,10 +236,10 @@ export class HostNamespace {
    */
   rawEntry(offset: number): { entry: EntryMeta; payload: Buffer; previousOffset: number } | 'eof' | 'invalid' {
     if (offset >= this.files.dataSizeBytes) return 'eof';
-    const at = this.positionOf(offset);
+    const at = this.idx.positionOf(offset);
     if (at < 0) return 'invalid';
-    const entry = this.log[at]!;
-    return { entry, payload: this.files.readPayload(entry), previousOffset: at === 0 ? 0 : this.log[at - 1]!.offset };
+    const entry = this.idx.meta(at);
+    return { entry, payload: this.files.readPayload(entry), previousOffset: at === 0 ? 0 : this.idx.offsetAt(at - 1) };
   }
 
   /** The next id SET would hand out in seq mode (NSINFO's next_internal_id). */
@@ -248,45 +249,25 @@ export class HostNamespace {
 
   /** What a SCAN at log position `at` shows, or null when 0-db's index has that entry flagged. */
   private scanView(at: number): EntryMeta | null {
-    const entry = this.log[at]!;
-    const versions = this.versions.get(entry.key.toString('latin1'))!;
-    const live = liveOf(versions);
-    if (live === null) return null;
-    if (this.settings.mode === 'seq') return versions[0] === entry ? live : null;
-    return live === entry ? live : null;
+    const versions = this.idx.versions(this.idx.keyAt(at));
+    const newest = versions[versions.length - 1]!;
+    if (this.idx.flagsAt(newest) & flagDeleted) return null;
+    if (this.settings.mode === 'seq') return versions[0] === at ? this.idx.meta(newest) : null;
+    return newest === at ? this.idx.meta(at) : null;
   }
 
   /** The log position a SCAN cursor names; "Invalid key format" when it names nothing valid. */
   private cursorPosition(cursor: Buffer): number {
     const invalid = new ZdbReplyError('Invalid key format');
     if (cursor.length !== scanCursorBytes) throw invalid;
-    const at = this.positionOf(cursor.readUInt32LE(1) * 2 ** 32 + cursor.readUInt32LE(9));
+    const at = this.idx.positionOf(cursor.readUInt32LE(1) * 2 ** 32 + cursor.readUInt32LE(9));
     if (at < 0) throw invalid;
-    const slot = this.log[at]!;
     // What the cursor was made from: the entry itself in user mode, the id's newest value in seq mode.
-    const versions = this.versions.get(slot.key.toString('latin1'))!;
-    const made = this.settings.mode === 'seq' ? (versions.findLast((v) => !(v.flags & flagDeleted)) ?? slot) : slot;
-    if (slot.key.length !== cursor.readUInt8(0) || made.payloadLen !== cursor.readUInt32LE(5) || made.payloadCrc !== cursor.readUInt32LE(13)) throw invalid;
+    const versions = this.idx.versions(this.idx.keyAt(at));
+    const made = this.settings.mode === 'seq' ? (versions.findLast((v) => !(this.idx.flagsAt(v) & flagDeleted)) ?? at) : at;
+    const keyBytes = Buffer.byteLength(this.idx.keyAt(at), 'latin1');
+    if (keyBytes !== cursor.readUInt8(0) || this.idx.payloadLenAt(made) !== cursor.readUInt32LE(5) || this.idx.payloadCrcAt(made) !== cursor.readUInt32LE(13)) throw invalid;
     return at;
-  }
-
-  private entryAt(offset: number): EntryMeta | null {
-    const at = this.positionOf(offset);
-    return at < 0 ? null : this.log[at]!;
-  }
-
-  /** Binary search: the log is in append order, which is data-file offset order. */
-  private positionOf(offset: number): number {
-    let lo = 0;
-    let hi = this.log.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.log[mid]!.offset;
-      if (at === offset) return mid;
-      if (at < offset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
   }
 
   get dbsize(): number {
@@ -315,7 +296,7 @@ export class HostNamespace {
         break;
       case 'mode':
         // 0-db refuses any mode change of a used namespace first, even to the mode it has.
-        if (this.versions.size > 0) throw new ZdbReplyError('Cannot change mode of used namespace');
+        if (this.idx.size > 0) throw new ZdbReplyError('Cannot change mode of used namespace');
         if (value !== 'user' && value !== 'seq') throw new ZdbReplyError('Invalid property value (expected: user, seq)');
         next.mode = value;
         break;
@@ -347,24 +328,19 @@ export class HostNamespace {
   /** Adds an appended (or recovered) entry to the in-memory index and the usage counters. */
   private index(entry: EntryMeta): void {
     const id = entry.key.toString('latin1');
-    let versions = this.versions.get(id);
-    if (versions === undefined) {
-      versions = [];
-      this.versions.set(id, versions);
-    }
-    this.log.push(entry);
-    const before = liveOf(versions);
-    versions.push(entry);
-    const after = liveOf(versions);
-    this.liveBytes += (after?.payloadLen ?? 0) - (before?.payloadLen ?? 0);
-    this.liveKeys += (after === null ? 0 : 1) - (before === null ? 0 : 1);
+    const before = this.idx.newest(id);
+    const beforeBytes = before < 0 || this.idx.flagsAt(before) & flagDeleted ? -1 : this.idx.payloadLenAt(before);
+    this.idx.push(entry);
+    const afterBytes = entry.flags & flagDeleted ? -1 : entry.payloadLen;
+    this.liveBytes += Math.max(afterBytes, 0) - Math.max(beforeBytes, 0);
+    this.liveKeys += (afterBytes < 0 ? 0 : 1) - (beforeBytes < 0 ? 0 : 1);
     if (this.settings.mode === 'seq' && !(entry.flags & flagDeleted)) {
       // 0-db's ids are index slots, and an update appends a (flagged) duplicate that takes the next
       // slot (libzdb/index_set.c, index_update_entry_sequential): it uses an id up, never handed out.
-      if (versions.length > 1) this.nextSeqId++;
+      if (before >= 0) this.nextSeqId++;
       // Ids above 2^53 are not ours to hand out (we count from 0); such a key is left out of the count.
-      const id = entry.key.length === seqIdBytes ? Number(entry.key.readBigUInt64LE()) : entry.key.length === legacySeqIdBytes ? entry.key.readUInt32LE() : -1;
-      if (Number.isSafeInteger(id)) this.nextSeqId = Math.max(this.nextSeqId, id + 1);
+      const seqId = entry.key.length === seqIdBytes ? Number(entry.key.readBigUInt64LE()) : entry.key.length === legacySeqIdBytes ? entry.key.readUInt32LE() : -1;
+      if (Number.isSafeInteger(seqId)) this.nextSeqId = Math.max(this.nextSeqId, seqId + 1);
     }
   }
 
@@ -377,11 +353,6 @@ export class HostNamespace {
     this.mustBeReadable();
     if (this.settings.locked) throw new ZdbError(ZdbErrorCode.locked);
   }
-}
-
-function liveOf(versions: readonly EntryMeta[] | undefined): EntryMeta | null {
-  const newest = versions?.[versions.length - 1];
-  return newest === undefined || newest.flags & flagDeleted ? null : newest;
 }
 
 function flag(value: string): boolean {
