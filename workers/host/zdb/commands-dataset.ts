@@ -3,7 +3,7 @@
 // commands_dataset.c). Leaves out storage rules, which are host-namespace.ts's.
 
 import { arity, CommandError, keyArg, maxKeyBytes, mustBeAdmin, type CommandContext } from './command-context.js';
-import { arrayReply, bulkReply, integerReply, nilReply, okReply } from './resp.js';
+import { arrayReply, bulkFrame, bulkReply, integerReply, nilReply, okReply } from './resp.js';
 
 /** Ours: 1023 values of 8 MiB would be 8 GiB in one reply; refused rather than run out of memory. */
 const maxMgetReplyBytes = 64 * 1024 * 1024;
@@ -27,8 +27,14 @@ export function set(ctx: CommandContext): Buffer {
   return bulkReply(session.ns.set(args[1]!, args[2]!, session.writable, timestampArg(args[3], nowS())));
 }
 
+/** GET: the payload is read from disk straight into its reply frame. */
 export function get(ctx: CommandContext): Buffer {
-  return bulkReply(ctx.session.ns.get(keyArg(ctx.args)));
+  const ns = ctx.session.ns;
+  const entry = ns.live(keyArg(ctx.args));
+  if (entry === null) return nilReply;
+  const { frame, at } = bulkFrame(entry.payloadLen);
+  ns.files.readPayloadInto(entry, frame, at);
+  return frame;
 }
 
 /** MGET key…: one reply per key, nil for a missing one (commands_get.c, command_mget). */

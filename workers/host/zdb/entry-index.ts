@@ -26,10 +26,9 @@ export class EntryIndex {
   }
 
   /** Appends an entry at the next log position; returns that position. */
-  push(entry: EntryMeta): number {
+  push(entry: EntryMeta, id = entry.key.toString('latin1')): number {
     if (this.count === this.offsets.length) this.grow();
     const at = this.count++;
-    const id = entry.key.toString('latin1');
     const known = this.byKey.get(id);
     if (known === undefined) this.byKey.set(id, at);
     else if (typeof known === 'number') this.byKey.set(id, [known, at]);

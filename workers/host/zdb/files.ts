@@ -126,16 +126,21 @@ export class NamespaceFiles {
   }
 
   readPayload(entry: EntryMeta): Buffer {
-    if (entry.offset >= this.writtenEnd) this.writePending();
     const payload = Buffer.allocUnsafe(entry.payloadLen);
+    this.readPayloadInto(entry, payload, 0);
+    return payload;
+  }
+
+  /** Reads the payload into `into` at `at` (a reply frame, so the bytes are copied once). */
+  readPayloadInto(entry: EntryMeta, into: Buffer, at: number): void {
+    if (entry.offset >= this.writtenEnd) this.writePending();
     try {
-      readAll(this.dataFd, payload, entry.offset + dataHeaderBytes + entry.key.length);
+      readAll(this.dataFd, into.subarray(at, at + entry.payloadLen), entry.offset + dataHeaderBytes + entry.key.length);
     } catch (error) {
       this.stats.dataReadFailed++;
       throw error;
     }
-    this.stats.dataReadBytes += payload.length;
-    return payload;
+    this.stats.dataReadBytes += entry.payloadLen;
   }
 
   /** FLUSH: both files cut back to their magic and synced; nothing pending survives. */

@@ -98,7 +98,8 @@ export class HostNamespace {
     if (payload.length > maxPayloadBytes) throw new ZdbError(ZdbErrorCode.payloadTooLarge);
     if (!writable) throw new ZdbError(ZdbErrorCode.readOnly);
     this.mustBeWritable();
-    const newest = key.length === 0 ? -1 : this.idx.newest(key.toString('latin1'));
+    const id = key.toString('latin1');
+    const newest = key.length === 0 ? -1 : this.idx.newest(id);
     // 0-db's index lookup also finds deleted keys, so worm refuses rewriting a deleted key too.
     if (newest >= 0 && this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
     const live = this.liveAt(newest);
@@ -120,7 +121,7 @@ export class HostNamespace {
     // CRC collision can never silently drop a write.
     if (live !== null && live.payloadCrc === payloadCrc && live.payloadLen === payload.length && this.files.readPayload(live).equals(payload)) return null;
     // The index keeps its own copy of the key (a string); the request's bytes are not held.
-    this.index(this.files.append(0, written, payload, nowS, payloadCrc));
+    this.index(this.files.append(0, written, payload, nowS, payloadCrc), written === key ? id : undefined);
     return written;
   }
 
@@ -326,11 +327,10 @@ export class HostNamespace {
   }
 
   /** Adds an appended (or recovered) entry to the in-memory index and the usage counters. */
-  private index(entry: EntryMeta): void {
-    const id = entry.key.toString('latin1');
+  private index(entry: EntryMeta, id = entry.key.toString('latin1')): void {
     const before = this.idx.newest(id);
     const beforeBytes = before < 0 || this.idx.flagsAt(before) & flagDeleted ? -1 : this.idx.payloadLenAt(before);
-    this.idx.push(entry);
+    this.idx.push(entry, id);
     const afterBytes = entry.flags & flagDeleted ? -1 : entry.payloadLen;
     this.liveBytes += Math.max(afterBytes, 0) - Math.max(beforeBytes, 0);
     this.liveKeys += (afterBytes < 0 ? 0 : 1) - (beforeBytes < 0 ? 0 : 1);
