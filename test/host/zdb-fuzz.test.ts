@@ -50,7 +50,7 @@ function encode(args: readonly (string | Uint8Array)[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const commandNames = ['SET', 'GET', 'MGET', 'DEL', 'EXISTS', 'CHECK', 'SCAN', 'HISTORY', 'DBSIZE', 'INFO', 'PING', 'TIME', 'NSNEW', 'NSINFO', 'NSLIST', 'NSSET', 'SELECT'];
+const commandNames = ['SET', 'GET', 'MGET', 'DEL', 'EXISTS', 'CHECK', 'SCAN', 'RSCAN', 'KEYCUR', 'KSCAN', 'LENGTH', 'KEYTIME', 'HISTORY', 'DBSIZE', 'INFO', 'PING', 'TIME', 'NSNEW', 'NSINFO', 'NSLIST', 'NSSET', 'NSJUMP', 'RELOAD', 'FLUSH', 'HOOKS', 'INDEX', 'DATA', 'SELECT'];
 const validFrame = fc
   .tuple(fc.constantFrom(...commandNames), fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.uint8Array({ maxLength: 40 })), { maxLength: 4 }))
   .map(([name, args]) => encode([name, ...args]));

@@ -78,6 +78,8 @@ export class ZdbHostServer {
   readonly store: ZdbStore;
   private readonly server: Server;
   private readonly clients = new Set<Client>();
+  /** Clients WAITing or MIRRORing: the only ones a command must be told to, so most commands tell none. */
+  private readonly listeners = new Set<Client>();
   private readonly stats: ServerStats = { bootTimeS: Math.floor(Date.now() / 1000), clients: 0, commands: 0, failed: 0, unauthorized: 0, rxBytes: 0, txBytes: 0 };
   private stopping = false;
   private readonly config: ServerConfig;
@@ -145,6 +147,7 @@ export class ZdbHostServer {
     socket.on('close', () => {
       if (client.waitTimer !== null) clearTimeout(client.waitTimer);
       this.clients.delete(client);
+      this.listeners.delete(client);
     });
   }
 
@@ -227,11 +230,12 @@ export class ZdbHostServer {
     const reply = execute(this.store, client.session, args, this.stats, this.config);
     if (reply !== noReply) this.hold(client, reply);
     if (client.session.watch !== null && client.waitTimer === null) this.startWait(client);
+    if (client.session.watch !== null || client.session.mirror) this.listeners.add(client);
     if (client.session.stopRequested) {
       client.closing = true;
       void this.stopAfterReply(client);
     }
-    if (client.session.executed !== null) this.notify(client, args, owner);
+    if (client.session.executed !== null && this.listeners.size > 0) this.notify(client, args, owner);
   }
 
   /**
@@ -241,7 +245,7 @@ export class ZdbHostServer {
    */
   private notify(source: Client, args: Buffer[], owner: number): void {
     const executed = source.session.executed!;
-    for (const other of this.clients) {
+    for (const other of this.listeners) {
       if (other === source) continue;
       if (other.session.mirror) {
         if (owner === 0) continue;
@@ -264,6 +268,7 @@ export class ZdbHostServer {
 
   private endWait(client: Client, reply: Buffer): void {
     client.session.watch = null;
+    if (!client.session.mirror) this.listeners.delete(client);
     if (client.waitTimer !== null) clearTimeout(client.waitTimer);
     client.waitTimer = null;
     this.hold(client, reply);
