@@ -148,11 +148,6 @@ export class HostNamespace {
     return at < 0 || this.idx.flagsAt(at) & flagDeleted ? null : this.idx.meta(at);
   }
 
-  get(key: Buffer): Buffer | null {
-    const entry = this.live(key);
-    return entry === null ? null : this.files.readPayload(entry);
-  }
-
   /** CHECK: null for a missing key, else whether the payload on disk still matches its CRC. */
   check(key: Buffer): boolean | null {
     const entry = this.live(key);
