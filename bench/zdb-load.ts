@@ -56,13 +56,22 @@ export async function memoryAtKeys(port: number, pid: number, keys: number, valu
 export interface ConcurrentRates {
   setOpsPerS: number;
   getOpsPerS: number;
+  /** The server's own CPU time (user + system) per command: less noisy than ops/s on a busy host. */
+  serverCpuUsPerOp: number;
+}
+
+/** utime + stime of a process in µs, from /proc/PID/stat (clock ticks of 10 ms on Linux). */
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 0, utime field 11, stime field 12.
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 /**
  * `clients` connections, each sending one command and awaiting its reply before the next, until
  * `ops` commands are done in all: SETs of new keys under `prefix`, then GETs of them.
  */
-export async function unpipelined(port: number, clients: number, ops: number, valueBytes: number, prefix: string): Promise<ConcurrentRates> {
+export async function unpipelined(port: number, pid: number, clients: number, ops: number, valueBytes: number, prefix: string): Promise<ConcurrentRates> {
   const value = Buffer.alloc(valueBytes, 'v');
   const conns = Array.from({ length: clients }, () => new Redis({ host: '127.0.0.1', port, protocol: 2, maxRetriesPerRequest: null, enableReadyCheck: false, enableAutoPipelining: false }));
   try {
@@ -77,9 +86,10 @@ export async function unpipelined(port: number, clients: number, ops: number, va
       );
       return Math.round(ops / ((performance.now() - started) / 1000));
     };
+    const cpuBefore = cpuUs(pid);
     const setOpsPerS = await run((c, i) => c.call('SET', `${prefix}${i}`, value));
     const getOpsPerS = await run((c, i) => c.callBuffer('GET', `${prefix}${i}`));
-    return { setOpsPerS, getOpsPerS };
+    return { setOpsPerS, getOpsPerS, serverCpuUsPerOp: Number(((cpuUs(pid) - cpuBefore) / (2 * ops)).toFixed(1)) };
   } finally {
     for (const c of conns) c.disconnect();
   }

@@ -59,15 +59,20 @@ export async function benchZdbLoad(keys: number, valueBytes: number, clients: nu
   const zdbRuns: ConcurrentRates[] = [];
   const redisRuns: ConcurrentRates[] = [];
   try {
+    const redisPid = await serverPid(redis.port);
     for (let round = 0; round < rounds; round++) {
-      zdbRuns.push(await unpipelined(zdb.port, clients, ops, valueBytes, `c${round}:`));
-      redisRuns.push(await unpipelined(redis.port, clients, ops, valueBytes, `c${round}:`));
+      zdbRuns.push(await unpipelined(zdb.port, zdb.pid, clients, ops, valueBytes, `c${round}:`));
+      redisRuns.push(await unpipelined(redis.port, redisPid, clients, ops, valueBytes, `c${round}:`));
     }
   } finally {
     await Promise.all([zdb.stop(), redis.stop()]);
     removeDataDir(zdb.dataDir);
   }
-  const med = (runs: ConcurrentRates[]): ConcurrentRates => ({ setOpsPerS: median(runs.map((r) => r.setOpsPerS)), getOpsPerS: median(runs.map((r) => r.getOpsPerS)) });
+  const med = (runs: ConcurrentRates[]): ConcurrentRates => ({
+    setOpsPerS: median(runs.map((r) => r.setOpsPerS)),
+    getOpsPerS: median(runs.map((r) => r.getOpsPerS)),
+    serverCpuUsPerOp: [...runs.map((r) => r.serverCpuUsPerOp)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!,
+  });
   const z = med(zdbRuns);
   const r = med(redisRuns);
   return { memory, concurrent: { clients, ops, zdbNoFsync: z, redis: r, ratio: { set: Number((z.setOpsPerS / r.setOpsPerS).toFixed(3)), get: Number((z.getOpsPerS / r.getOpsPerS).toFixed(3)) } } };
@@ -152,6 +157,16 @@ export async function benchZdb(ops: number, valueBytes: number, depth: number, r
   };
 }
 
+/** redis-server's pid, from its INFO (the test helper does not expose it). */
+async function serverPid(port: number): Promise<number> {
+  const redis = new Redis({ host: '127.0.0.1', port, protocol: 2, maxRetriesPerRequest: null });
+  try {
+    return Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * A second private redis-server that fsyncs its append-only file before every reply batch. The
  * shell kills it when our stdin closes, so even a crashed benchmark leaves no server behind.
@@ -204,6 +219,7 @@ await benchMain('zdb', {
       `  zdb (no fsync)     ${k(load.concurrent.zdbNoFsync.setOpsPerS).padEnd(16)} ${k(load.concurrent.zdbNoFsync.getOpsPerS)}`,
       `  redis-server       ${k(load.concurrent.redis.setOpsPerS).padEnd(16)} ${k(load.concurrent.redis.getOpsPerS)}   (reference, same run)`,
       `  ratio vs redis     ${String(load.concurrent.ratio.set).padEnd(16)} ${load.concurrent.ratio.get}   (issue 14 asks ≥ 0.8)`,
+      `  server CPU per op  zdb ${load.concurrent.zdbNoFsync.serverCpuUsPerOp} µs, redis-server ${load.concurrent.redis.serverCpuUsPerOp} µs (SET and GET together; ops/s on a busy host follow this)`,
       load.memory === null
         ? 'memory: skipped (--keys 0)'
         : `memory at ${load.memory.keys} keys of ${load.memory.valueBytes} B: RSS ${(load.memory.rssAfterBytes / 1048576).toFixed(0)} MiB = ${load.memory.rssPerKeyBytes} B/key (issue 14 asks ≤ 300); ${load.memory.rssGrowthPerKeyBytes} B/key above the empty server's ${(load.memory.rssBeforeBytes / 1048576).toFixed(0)} MiB`,
