@@ -1,5 +1,6 @@
 // `bench zdb`: SET and GET ops/s of our real 0-db server (fsync per batch, and without fsync)
-// against private redis-servers (no persistence; AOF fsync always) in the same run, same client.
+// against private redis-servers (no persistence; AOF fsync always) in the same run, same client;
+// then RSS per key at N keys, and unpipelined ops/s of many clients against redis-server.
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -8,6 +9,7 @@ import type { Args } from '../cli/args.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { removeDataDir, startZdb, tempDataDir } from '../test/helpers/zdb-server.js';
 import { benchMain } from './bench-main.js';
+import { memoryAtKeys, unpipelined, type ConcurrentRates, type MemoryResult } from './zdb-load.js';
 
 interface Rates {
   setOpsPerS: number;
@@ -31,6 +33,49 @@ export interface ZdbBench {
   valueBytes: number;
   pipelineDepth: number;
   rounds: number;
+}
+
+export interface ZdbLoadBench {
+  /** null when --keys 0. */
+  memory: MemoryResult | null;
+  /** Unpipelined, `clients` connections: zdb without fsync and redis-server without persistence. */
+  concurrent: { clients: number; ops: number; zdbNoFsync: ConcurrentRates; redis: ConcurrentRates; ratio: { set: number; get: number } };
+}
+
+/** RSS at `keys` keys on a fresh server, then `rounds` interleaved unpipelined rounds (median). */
+export async function benchZdbLoad(keys: number, valueBytes: number, clients: number, ops: number, rounds: number): Promise<ZdbLoadBench> {
+  let memory: MemoryResult | null = null;
+  if (keys > 0) {
+    const fresh = await startZdb({ extraArgs: ['--no-fsync'] });
+    try {
+      memory = await memoryAtKeys(fresh.port, fresh.pid, keys, valueBytes);
+    } finally {
+      await fresh.stop();
+      removeDataDir(fresh.dataDir);
+    }
+  }
+  const zdb = await startZdb({ extraArgs: ['--no-fsync'] });
+  const redis = await startRedis();
+  const zdbRuns: ConcurrentRates[] = [];
+  const redisRuns: ConcurrentRates[] = [];
+  try {
+    const redisPid = await serverPid(redis.port);
+    for (let round = 0; round < rounds; round++) {
+      zdbRuns.push(await unpipelined(zdb.port, zdb.pid, clients, ops, valueBytes, `c${round}:`));
+      redisRuns.push(await unpipelined(redis.port, redisPid, clients, ops, valueBytes, `c${round}:`));
+    }
+  } finally {
+    await Promise.all([zdb.stop(), redis.stop()]);
+    removeDataDir(zdb.dataDir);
+  }
+  const med = (runs: ConcurrentRates[]): ConcurrentRates => ({
+    setOpsPerS: median(runs.map((r) => r.setOpsPerS)),
+    getOpsPerS: median(runs.map((r) => r.getOpsPerS)),
+    serverCpuUsPerOp: [...runs.map((r) => r.serverCpuUsPerOp)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!,
+  });
+  const z = med(zdbRuns);
+  const r = med(redisRuns);
+  return { memory, concurrent: { clients, ops, zdbNoFsync: z, redis: r, ratio: { set: Number((z.setOpsPerS / r.setOpsPerS).toFixed(3)), get: Number((z.getOpsPerS / r.getOpsPerS).toFixed(3)) } } };
 }
 
 interface Target {
@@ -112,6 +157,16 @@ export async function benchZdb(ops: number, valueBytes: number, depth: number, r
   };
 }
 
+/** redis-server's pid, from its INFO (the test helper does not expose it). */
+async function serverPid(port: number): Promise<number> {
+  const redis = new Redis({ host: '127.0.0.1', port, protocol: 2, maxRetriesPerRequest: null });
+  try {
+    return Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * A second private redis-server that fsyncs its append-only file before every reply batch. The
  * shell kills it when our stdin closes, so even a crashed benchmark leaves no server behind.
@@ -145,7 +200,11 @@ await benchMain('zdb', {
     const valueBytes = args.number('value-bytes', { min: 0, max: 8 * 1024 * 1024, integer: true, default: 100 });
     const depth = args.number('pipeline', { min: 1, max: 10_000, integer: true, default: 32 });
     const rounds = args.number('rounds', { min: 1, max: 99, integer: true, default: 3 });
+    const keys = args.number('keys', { min: 0, max: 1e8, integer: true, default: 1_000_000 });
+    const clients = args.number('clients', { min: 1, max: 1000, integer: true, default: 50 });
+    const unpipelinedOps = args.number('unpipelined-ops', { min: 100, max: 1e7, integer: true, default: 100_000 });
     const r = await benchZdb(ops, valueBytes, depth, rounds);
+    const load = await benchZdbLoad(keys, valueBytes, clients, unpipelinedOps, rounds);
     const k = (n: number): string => `${(n / 1000).toFixed(1)} k ops/s`;
     const human = [
       `zdb vs redis-server: ${r.opsPerRound} ops × ${r.rounds} rounds (median), ${r.valueBytes}-byte values, pipeline ${r.pipelineDepth}, ioredis`,
@@ -156,7 +215,15 @@ await benchMain('zdb', {
       `  redis aof always   ${k(r.redisAof.setOpsPerS).padEnd(16)} ${k(r.redisAof.getOpsPerS)}   (reference, same run; fsync before reply)`,
       `  ratio vs redis     ${String(r.ratio.set).padEnd(16)} ${r.ratio.get}   (zdb without fsync: ${r.ratioNoFsync.set} / ${r.ratioNoFsync.get})`,
       `  ratio vs aof       ${String(r.ratioVsAof.set).padEnd(16)} ${r.ratioVsAof.get}`,
+      `unpipelined, ${load.concurrent.clients} clients, ${load.concurrent.ops} ops per round (median of ${rounds}):`,
+      `  zdb (no fsync)     ${k(load.concurrent.zdbNoFsync.setOpsPerS).padEnd(16)} ${k(load.concurrent.zdbNoFsync.getOpsPerS)}`,
+      `  redis-server       ${k(load.concurrent.redis.setOpsPerS).padEnd(16)} ${k(load.concurrent.redis.getOpsPerS)}   (reference, same run)`,
+      `  ratio vs redis     ${String(load.concurrent.ratio.set).padEnd(16)} ${load.concurrent.ratio.get}   (issue 14 asks ≥ 0.8)`,
+      `  server CPU per op  zdb ${load.concurrent.zdbNoFsync.serverCpuUsPerOp} µs, redis-server ${load.concurrent.redis.serverCpuUsPerOp} µs (SET and GET together; ops/s on a busy host follow this)`,
+      load.memory === null
+        ? 'memory: skipped (--keys 0)'
+        : `memory at ${load.memory.keys} keys of ${load.memory.valueBytes} B: RSS ${(load.memory.rssAfterBytes / 1048576).toFixed(0)} MiB = ${load.memory.rssPerKeyBytes} B/key (issue 14 asks ≤ 300); ${load.memory.rssGrowthPerKeyBytes} B/key above the empty server's ${(load.memory.rssBeforeBytes / 1048576).toFixed(0)} MiB`,
     ].join('\n');
-    return { document: r, human };
+    return { document: { ...r, ...load }, human };
   },
 });

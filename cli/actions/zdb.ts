@@ -3,7 +3,7 @@
 
 import { InputError } from '../../sim/errors.js';
 import type { Command } from '../command.js';
-import { ZdbHostServer } from '../../workers/host/zdb/server.js';
+import { ZdbHostServer, type ZdbServerOptions } from '../../workers/host/zdb/server.js';
 import { defaultZdbBind, defaultZdbPort } from '../../workers/host/listen-defaults.js';
 import { untilStopSignal } from '../stop-signal.js';
 import type { Args } from '../args.js';
@@ -13,21 +13,21 @@ import type { CommandContext } from '../command.js';
 export async function serveZdb(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
   const dataDir = args.required('data-dir');
-  const port = args.number('port', { integer: true, min: 0, max: 65535, default: defaultZdbPort });
-  const bind = args.string('bind', defaultZdbBind);
-  const fsync = !args.boolean('no-fsync');
-  const adminPassword = args.string('admin');
-  if (adminPassword === '') throw new InputError('command line', '--admin', 'the admin password must not be empty');
+  const options = serverOptions(args, dataDir);
   let server: ZdbHostServer;
+  let stopped!: () => void;
+  const stoppedByClient = new Promise<void>((resolve) => (stopped = resolve));
   try {
-    server = new ZdbHostServer({ dataDir, port, bind, fsync, ...(adminPassword === undefined ? {} : { adminPassword }) });
+    server = new ZdbHostServer({ ...options, onStop: () => stopped() });
   } catch (error) {
     // An unreadable directory or a file that is not ours: the user's to fix, named plainly.
     throw new InputError('command line', '--data-dir', error instanceof Error ? error.message : String(error));
   }
+  const { port, bind } = { port: options.port ?? defaultZdbPort, bind: options.bind ?? defaultZdbBind };
   const bound = await server.listen().catch(async (error: NodeJS.ErrnoException) => {
     await server.close();
     // A taken port or an address this host does not have is the user's to fix, not a bug.
+    if (options.socketPath !== undefined) throw new InputError('command line', '--socket', `cannot listen on ${options.socketPath} (${error.code ?? error.message})`);
     if (error.code === 'EADDRINUSE') throw new InputError('command line', '--port', `${bind}:${port} is already in use`);
     if (error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES') throw new InputError('command line', '--bind', `cannot listen on ${bind}:${port} (${error.code})`);
     throw error;
@@ -38,8 +38,46 @@ export async function serveZdb(args: Args, context: CommandContext): Promise<num
       out.progress(`zdb: namespace ${ns.name}: cut ${r.dataBytesCut} torn bytes from data, ${r.indexBytesCut} from index; ${r.entriesFromData} entries re-indexed from data`);
     }
   }
-  out.progress(`zdb: ready on ${bound.address}:${bound.port} (data ${dataDir}, fsync ${fsync ? 'per batch' : 'off'}${adminPassword === undefined ? '' : ', admin password set'})`);
-  await untilStopSignal();
+  const where = options.socketPath ?? `${bound.address}:${bound.port}`;
+  const notes = [`data ${dataDir}`, `fsync ${options.fsync === false ? 'off' : 'per batch'}`, `mode ${options.mode ?? 'per namespace'}`];
+  if (options.adminPassword !== undefined) notes.push(options.protect === true ? 'admin password set, default namespace protected' : 'admin password set');
+  out.progress(`zdb: ready on ${where} (${notes.join(', ')})`);
+  // A STOP from an admin client ends the server as a signal does.
+  await Promise.race([untilStopSignal(), stoppedByClient]);
   await server.close();
   return 0;
+}
+
+/** 0-db's --datasize bounds (zdbd.c): at least 512 KiB, below 4 GiB. */
+const datasizeMinBytes = 512 * 1024;
+const datasizeMaxBytes = 0xffffffff - 1;
+
+/** The flags, checked once into the server's options (the meaningless ones only checked). */
+function serverOptions(args: Args, dataDir: string): ZdbServerOptions {
+  const socketPath = args.string('socket');
+  const bind = args.string('bind') ?? args.string('listen');
+  if (args.has('bind') && args.has('listen')) throw new InputError('command line', '--listen', 'give --bind or --listen, not both');
+  if (socketPath !== undefined && (bind !== undefined || args.has('port'))) throw new InputError('command line', '--socket', 'a unix socket replaces --port and --bind');
+  const port = args.number('port', { integer: true, min: 0, max: 65535, default: defaultZdbPort });
+  const adminPassword = args.string('admin');
+  if (adminPassword === '') throw new InputError('command line', '--admin', 'the admin password must not be empty');
+  const protect = args.boolean('protect');
+  if (protect && adminPassword === undefined) throw new InputError('command line', '--protect', 'protected mode only works with an admin password (--admin)');
+  if (args.boolean('sync') && args.boolean('no-fsync')) throw new InputError('command line', '--sync', 'give --sync or --no-fsync, not both');
+  args.number('synctime', { integer: true, min: 0, max: 86400 });
+  args.number('datasize', { integer: true, min: datasizeMinBytes, max: datasizeMaxBytes });
+  args.string('hook');
+  const mode = args.oneOf('mode', ['user', 'seq'] as const);
+  const maxsize = args.number('maxsize', { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+  return {
+    dataDir,
+    port,
+    ...(bind === undefined ? {} : { bind }),
+    ...(socketPath === undefined ? {} : { socketPath }),
+    fsync: !args.boolean('no-fsync'),
+    ...(adminPassword === undefined ? {} : { adminPassword }),
+    protect,
+    ...(mode === undefined ? {} : { mode }),
+    ...(maxsize === undefined ? {} : { defaultMaxsizeBytes: maxsize }),
+  };
 }

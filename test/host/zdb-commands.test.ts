@@ -52,10 +52,12 @@ test('user mode: SET replies the key, identical data is a no-op, DEL leaves hist
   t.is(await redis.call('CHECK', 'k'), 1);
   t.deepEqual(await redis.call('MGET', 'k', 'missing'), ['v2', null]);
   t.is(await redis.call('DBSIZE'), 1);
-  const [cursor, , payload] = (await redis.call('HISTORY', 'k')) as [string, string, string];
-  t.is(payload, 'v2');
-  const [end, , older] = (await redis.call('HISTORY', 'k', cursor)) as [string | null, string, string];
-  t.is(older, 'v1');
+  const [cursor, , payload] = (await redis.callBuffer('HISTORY', 'k')) as [Buffer, Buffer, Buffer];
+  t.is(payload.toString(), 'v2');
+  // 0-db's index_ekey_t: 8 opaque bytes, sent back as they came.
+  t.is(cursor.length, 8);
+  const [end, , older] = (await redis.callBuffer('HISTORY', 'k', cursor)) as [Buffer | null, Buffer, Buffer];
+  t.is(older.toString(), 'v1');
   t.is(end, null);
   t.is(await redis.call('DEL', 'k'), 'OK');
   t.is(await redis.call('GET', 'k'), null);
@@ -67,11 +69,16 @@ test('user mode: SET replies the key, identical data is a no-op, DEL leaves hist
   t.deepEqual(await reply(redis, 'SET', '', 'x'), { error: 'Invalid argument, key needed' });
   // A deleted key comes back with a new SET; its older versions are still on record.
   t.is(await redis.call('SET', 'k', 'v3'), 'k');
-  const [back, , now] = (await redis.call('HISTORY', 'k')) as [string, string, string];
-  t.is(now, 'v3');
+  const [back, , now] = (await redis.callBuffer('HISTORY', 'k')) as [Buffer, Buffer, Buffer];
+  t.is(now.toString(), 'v3');
   // The deletion marker is skipped: the step before v3 is v2.
-  t.is(((await redis.call('HISTORY', 'k', back)) as string[])[2], 'v2');
-  t.deepEqual(await reply(redis, 'HISTORY', 'k', '999'), { error: 'Invalid argument' });
+  t.is(((await redis.callBuffer('HISTORY', 'k', back)) as Buffer[])[2]!.toString(), 'v2');
+  // zdbd/commands_history.c's refusals: wrong size, the null cursor, no entry there, another key's.
+  t.deepEqual(await reply(redis, 'HISTORY', 'k', '999'), { error: 'Invalid arguments' });
+  t.deepEqual(await reply(redis, 'HISTORY', 'k', Buffer.alloc(8)), { error: 'No more history' });
+  t.deepEqual(await reply(redis, 'HISTORY', 'k', Buffer.from([0, 0, 0, 0, 9, 0, 0, 0])), { error: 'Invalid arguments (index query)' });
+  await redis.call('SET', 'other', 'x');
+  t.deepEqual(await reply(redis, 'HISTORY', 'other', back), { error: 'Invalid arguments (invalid key)' });
 });
 
 test('binary keys and values round-trip byte for byte, up to 255-byte keys and 8 MiB values', async (t) => {
@@ -109,7 +116,15 @@ test('seq mode: empty key allocates 8-byte little-endian ids, only existing ids 
   t.deepEqual(await reply(redis, 'SET', unknown, 'x'), { error: 'Invalid key, only update authorized' });
   t.is(await redis.call('DEL', ids[2]!), 'OK');
   t.is(await redis.call('GET', ids[2]!), null);
-  t.deepEqual(await redis.callBuffer('SET', '', 'v3'), Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]));
+  // A deleted id is no longer there to update (zdbd/commands_set.c finds no entry).
+  t.deepEqual(await reply(redis, 'SET', ids[2]!, 'again'), { error: 'Invalid key, only update authorized' });
+  // The update of id 1 appended a duplicate index entry in slot 3 (libzdb/index_set.c), so the next
+  // new value gets id 4; id 3 reads nil, as 0-db's flagged duplicate does.
+  t.deepEqual(await redis.callBuffer('SET', '', 'v4'), Buffer.from([4, 0, 0, 0, 0, 0, 0, 0]));
+  t.is(await redis.call('GET', Buffer.from([3, 0, 0, 0, 0, 0, 0, 0])), null);
+  // SCAN in seq mode lists ids at their slots, with their newest values' sizes.
+  const [, listed] = (await redis.callBuffer('SCAN')) as [Buffer, [Buffer, number][]];
+  t.deepEqual(listed.map(([k, size]) => [k.readBigUInt64LE(), size]), [[0n, 2], [1n, 3], [4n, 2]]);
   // zdbd/commands_namespace.c: "Cannot change mode of used namespace", even to the same mode.
   t.deepEqual(await reply(redis, 'NSSET', 'seq', 'mode', 'user'), { error: 'Cannot change mode of used namespace' });
   t.deepEqual(await reply(redis, 'NSSET', 'seq', 'mode', 'seq'), { error: 'Cannot change mode of used namespace' });
@@ -152,30 +167,54 @@ test('lock makes a namespace read-only, freeze closes it, worm forbids overwrite
   t.deepEqual(await reply(redis, 'NSSET', 'flags', 'colour', '1'), { error: 'Invalid property' });
 });
 
-test('SCAN pages through live keys in write order and ends with "No more data"', async (t) => {
+/** Every key a SCAN (or RSCAN) walk lists, page by page with 0-db's binary cursor, and the sizes. */
+async function walk(redis: Redis, command: 'SCAN' | 'RSCAN', from?: Buffer): Promise<{ keys: string[]; sizes: number[]; end: unknown }> {
+  const keys: string[] = [];
+  const sizes: number[] = [];
+  let cursor = from;
+  for (;;) {
+    let page: [Buffer, [Buffer, number, number][]];
+    try {
+      page = (await redis.callBuffer(command, ...(cursor === undefined ? [] : [cursor]))) as typeof page;
+    } catch (error) {
+      return { keys, sizes, end: (error as Error).message };
+    }
+    // index_bkey_t: 17 packed bytes.
+    if (page[0].length !== 17) throw new Error(`cursor of ${page[0].length} bytes`);
+    for (const [key, size] of page[1]) {
+      keys.push(key.toString());
+      sizes.push(size);
+    }
+    cursor = page[0];
+  }
+}
+
+test('SCAN pages through live keys with 17-byte cursors, newest write last, and ends with "No more data"', async (t) => {
   const redis = await inNamespace(t, 'scan');
   const pipeline = redis.pipeline();
   for (let i = 0; i < 300; i++) pipeline.call('SET', `key-${i}`, `value-${i}`);
   await pipeline.exec();
   await redis.call('DEL', 'key-5');
-  const seen: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 10; page++) {
-    const r = await reply(redis, 'SCAN', ...(cursor === undefined ? [] : [cursor]));
-    if ((r as { error?: string }).error !== undefined) {
-      t.is((r as { error: string }).error, 'No more data');
-      break;
-    }
-    const [next, entries] = r as [string, [string, number, number][]];
-    for (const [key, size] of entries) {
-      seen.push(key);
-      t.is(size, `value-${key.slice(4)}`.length);
-    }
-    cursor = next;
-  }
-  t.is(seen.length, 299);
-  t.is(seen[0], 'key-0');
-  t.false(seen.includes('key-5'));
+  // An overwrite moves the key to where its newest version was written, as 0-db's index does.
+  await redis.call('SET', 'key-0', 'rewritten');
+  const { keys, sizes, end } = await walk(redis, 'SCAN');
+  t.is(end, 'No more data');
+  t.is(keys.length, 299);
+  t.is(keys[0], 'key-1');
+  t.is(keys[298], 'key-0');
+  t.is(sizes[298], 'rewritten'.length);
+  t.is(sizes[0], 'value-1'.length);
+  t.false(keys.includes('key-5'));
+  const backward = await walk(redis, 'RSCAN');
+  t.deepEqual(backward.keys, [...keys].reverse());
+  // KEYCUR gives the cursor a SCAN resumes from, right after that key.
+  const after = await walk(redis, 'SCAN', (await redis.callBuffer('KEYCUR', 'key-297')) as Buffer);
+  t.deepEqual(after.keys, ['key-298', 'key-299', 'key-0']);
+  t.deepEqual(await reply(redis, 'KEYCUR', 'key-5'), { error: 'Key not found' });
+  t.deepEqual(await reply(redis, 'SCAN', '0'), { error: 'Invalid key format' });
+  t.deepEqual(await reply(redis, 'SCAN', Buffer.alloc(17)), { error: 'Invalid key format' });
+  // 0-db reads only the first argument: a second one changes nothing.
+  t.deepEqual(await reply(redis, 'SCAN', 'a', 'b'), { error: 'Invalid key format' });
 });
 
 test('NSLIST, NSINFO and NSDEL manage namespaces; a session in a deleted one is told and closed', async (t) => {

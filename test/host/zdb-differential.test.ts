@@ -56,11 +56,13 @@ function simulate(ns: Namespace, o: Op, nowS: number): unknown {
         return ns.set(o.key, { sizeBytes: Buffer.byteLength(o.value), tag: o.value }, nowS, place);
       case 'get':
         if (o.key === '') return { error: 'Invalid argument' };
-        if (Buffer.byteLength(o.key) > 255) return { error: 'Key too large' };
+        // zdbd/commands_get.c and commands_dataset.c: readers say "Invalid key", not SET's "Key too large".
+        if (Buffer.byteLength(o.key) > 255) return { error: 'Invalid key' };
         return ns.get(o.key)?.value?.tag ?? null;
       case 'exists':
         if (o.key === '') return { error: 'Invalid argument' };
-        if (Buffer.byteLength(o.key) > 255) return { error: 'Key too large' };
+        // zdbd/commands_get.c and commands_dataset.c: readers say "Invalid key", not SET's "Key too large".
+        if (Buffer.byteLength(o.key) > 255) return { error: 'Invalid key' };
         return ns.exists(o.key) ? 1 : 0;
       case 'del':
         if (o.key === '') return { error: 'Invalid argument' };
@@ -80,6 +82,9 @@ function simulate(ns: Namespace, o: Op, nowS: number): unknown {
         return versions.filter((v) => v.value !== null).map((v) => v.value!.tag);
       }
       case 'nsset':
+        // 0-db keeps lock and freeze in one field (commands_namespace.c): setting one clears the other.
+        if (o.property === 'lock') ns.nsset('freeze', '0');
+        if (o.property === 'freeze') ns.nsset('lock', '0');
         ns.nsset(o.property, o.value);
         return 'OK';
       case 'dbsize':
@@ -104,9 +109,11 @@ async function perform(redis: Redis, name: string, o: Op): Promise<unknown> {
       const first = await reply(redis, 'HISTORY', o.key);
       if (!Array.isArray(first)) return first;
       const payloads = [first[2]];
-      for (let cursor = first[0] as string | null; cursor !== null; ) {
-        const step = (await redis.call('HISTORY', o.key, cursor)) as [string | null, string, string];
-        payloads.push(step[2]);
+      // The cursor is 0-db's binary index_ekey_t: read and sent back as bytes.
+      let cursor = ((await redis.callBuffer('HISTORY', o.key)) as [Buffer | null])[0];
+      while (cursor !== null) {
+        const step = (await redis.callBuffer('HISTORY', o.key, cursor)) as [Buffer | null, Buffer, Buffer];
+        payloads.push(step[2].toString());
         cursor = step[0];
       }
       return payloads;

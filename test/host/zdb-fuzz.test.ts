@@ -1,6 +1,7 @@
 // Malformed RESP against a real 0-db server: random bytes and mutated valid requests (fast-check)
 // get an error reply or a wait for more bytes, never a crash; memory stays bounded under abuse.
 
+import { readFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import anyTest, { type TestFn } from 'ava';
 import fc from 'fast-check';
@@ -49,7 +50,7 @@ function encode(args: readonly (string | Uint8Array)[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const commandNames = ['SET', 'GET', 'MGET', 'DEL', 'EXISTS', 'CHECK', 'SCAN', 'HISTORY', 'DBSIZE', 'INFO', 'PING', 'TIME', 'NSNEW', 'NSINFO', 'NSLIST', 'NSSET', 'SELECT'];
+const commandNames = ['SET', 'GET', 'MGET', 'DEL', 'EXISTS', 'CHECK', 'SCAN', 'RSCAN', 'KEYCUR', 'KSCAN', 'LENGTH', 'KEYTIME', 'HISTORY', 'DBSIZE', 'INFO', 'PING', 'TIME', 'NSNEW', 'NSINFO', 'NSLIST', 'NSSET', 'NSJUMP', 'RELOAD', 'FLUSH', 'HOOKS', 'INDEX', 'DATA', 'SELECT'];
 const validFrame = fc
   .tuple(fc.constantFrom(...commandNames), fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.uint8Array({ maxLength: 40 })), { maxLength: 4 }))
   .map(([name, args]) => encode([name, ...args]));
@@ -84,13 +85,10 @@ function looksLikeResp(reply: string): boolean {
   return reply === '' || /^[+\-:$*]/.test(reply);
 }
 
-async function rssBytes(port: number): Promise<number> {
-  const redis = client(port);
-  try {
-    return Number(/memory_rss_bytes: (\d+)/.exec(String(await redis.call('INFO')))![1]);
-  } finally {
-    redis.disconnect();
-  }
+/** The server process's resident set, from /proc (INFO has 0-db's fields only). */
+async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
 test.serial('random bytes and mutated requests get RESP replies (or a wait), and the server keeps answering PING', async (t) => {
@@ -98,7 +96,7 @@ test.serial('random bytes and mutated requests get RESP replies (or a wait), and
   const { port } = t.context.zdb;
   const probe = client(port);
   t.teardown(() => probe.disconnect());
-  const rssBefore = await rssBytes(port);
+  const rssBefore = await rssBytes(t.context.zdb.pid);
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.tuple(validFrame, fc.array(mutation, { maxLength: 3 })).map(([f, ms]) => ms.reduce(mutate, f))), async (bytes) => {
       const { reply } = await exchange(port, bytes);
@@ -107,7 +105,7 @@ test.serial('random bytes and mutated requests get RESP replies (or a wait), and
     }),
     { seed, numRuns },
   );
-  const rssAfter = await rssBytes(port);
+  const rssAfter = await rssBytes(t.context.zdb.pid);
   t.log(`rss ${(rssBefore / MiB).toFixed(0)} MiB → ${(rssAfter / MiB).toFixed(0)} MiB`);
   t.true(rssAfter < rssBefore + 64 * MiB);
 });
@@ -134,7 +132,7 @@ test.serial('a request above the 8 MiB cap is refused while parsing, before it i
 
 test.serial('many connections each holding a partial 8 MiB request leave memory bounded', async (t) => {
   const { port } = t.context.zdb;
-  const rssBefore = await rssBytes(port);
+  const rssBefore = await rssBytes(t.context.zdb.pid);
   // 16 clients each send 7 MiB of a declared 8 MiB value and stop: the server holds 16 × 8 MiB.
   const sockets = await Promise.all(
     Array.from({ length: 16 }, () => new Promise<import('node:net').Socket>((resolve) => {
@@ -146,7 +144,7 @@ test.serial('many connections each holding a partial 8 MiB request leave memory 
     })),
   );
   await new Promise((r) => setTimeout(r, 500));
-  const rssHeld = await rssBytes(port);
+  const rssHeld = await rssBytes(t.context.zdb.pid);
   for (const s of sockets) s.destroy();
   t.log(`rss ${(rssBefore / MiB).toFixed(0)} → ${(rssHeld / MiB).toFixed(0)} MiB with 16 partial 8 MiB requests`);
   // They were held (not dropped), and no more than one request's worth each.
@@ -162,7 +160,7 @@ test.serial('a client that pipelines GETs of 8 MiB values without reading them d
   const writer = client(port);
   t.teardown(() => writer.disconnect());
   await writer.call('SET', 'big-value', Buffer.alloc(8 * MiB, 7));
-  const rssBefore = await rssBytes(port);
+  const rssBefore = await rssBytes(t.context.zdb.pid);
   const gets = 48;
   const socket = createConnection({ port, host: '127.0.0.1' });
   t.teardown(() => socket.destroy());
@@ -170,7 +168,7 @@ test.serial('a client that pipelines GETs of 8 MiB values without reading them d
   socket.pause();
   socket.write(Buffer.concat(Array.from({ length: gets }, () => encode(['GET', 'big-value']))));
   await new Promise((r) => setTimeout(r, 800));
-  const rssHeld = await rssBytes(port);
+  const rssHeld = await rssBytes(t.context.zdb.pid);
   t.log(`rss ${(rssBefore / MiB).toFixed(0)} → ${(rssHeld / MiB).toFixed(0)} MiB with ${gets} unread 8 MiB replies (${gets * 8} MiB)`);
   t.true(rssHeld < rssBefore + 160 * MiB);
   // Once the client reads, every reply arrives.

@@ -28,15 +28,16 @@ test('a redis-cli session creates a namespace, writes, reads, walks history and 
   const lines = stdout.split('\n');
   // NSNEW, SELECT, two SETs (each replies with the key), GET.
   t.deepEqual(lines.slice(0, 5), ['OK', 'OK', 'title', 'title', 'second']);
-  // HISTORY: the cursor to the previous version, the timestamp, the payload.
-  t.is(lines[5], '0');
+  // HISTORY: the cursor to the previous version (0-db's 8-byte index_ekey_t; here the first entry's
+  // data-file offset, 8, little-endian after 4 zero bytes), the timestamp, the payload.
+  t.is(lines[5], '\0\0\0\0\x08\0\0\0');
   t.true(Math.abs(Number(lines[6]) - Date.now() / 1000) < 60, `timestamp ${lines[6]}`);
   t.is(lines[7], 'second');
   t.true(stdout.includes('# namespace\nname: books\nentries: 1\n'), stdout);
   t.regex(stdout, /data_size_bytes: 6\n/);
   t.regex(stdout, /mode: userkey\n/);
   // The cursor leads to the older version.
-  const older = await redisCli(zdb.port, 'SELECT books\nHISTORY title 0\n');
+  const older = await redisCli(zdb.port, 'SELECT books\nHISTORY title "\\x00\\x00\\x00\\x00\\x08\\x00\\x00\\x00"\n');
   const olderLines = older.stdout.split('\n');
   // SELECT's OK, then a nil cursor (no older version), the timestamp and the first payload.
   t.is(olderLines[0], 'OK');

@@ -31,11 +31,12 @@ async function dump(server: LocalZdb, namespace: string): Promise<Map<string, Bu
   const out = new Map<string, Buffer>();
   try {
     await redis.call('SELECT', namespace);
-    for (let cursor = '0'; ; ) {
-      const page = (await redis.callBuffer('SCAN', cursor).catch(() => null)) as [Buffer, [Buffer][]] | null;
+    // 0-db's first SCAN has no cursor; later ones send back the opaque binary cursor received.
+    for (let cursor: Buffer[] = []; ; ) {
+      const page = (await redis.callBuffer('SCAN', ...cursor).catch(() => null)) as [Buffer, [Buffer][]] | null;
       if (page === null) return out;
       for (const [key] of page[1]) out.set(key.toString('latin1'), (await redis.callBuffer('GET', key)) as Buffer);
-      cursor = page[0].toString();
+      cursor = [page[0]];
     }
   } finally {
     redis.disconnect();

@@ -32,24 +32,27 @@ async function corrupt(id: string): Promise<number> {
   redis.on('error', () => {});
   try {
     await redis.call('SELECT', namespace);
-    let cursor = '0';
-    let flipped = 0;
-    for (;;) {
+    // 0-db's first SCAN has no cursor; later ones send back the opaque binary cursor received.
+    // Keys are collected first: in seq mode an overwrite changes the entry a cursor names, and
+    // 0-db (as ours) then refuses that cursor.
+    const keys: Buffer[] = [];
+    for (let cursor: Buffer[] = []; ; ) {
       let page: [Buffer, [Buffer][]];
       try {
-        page = (await redis.callBuffer('SCAN', cursor)) as typeof page;
+        page = (await redis.callBuffer('SCAN', ...cursor)) as typeof page;
       } catch {
-        return flipped; // "No more data"
+        break; // "No more data"
       }
-      for (const [key] of page[1]) {
-        const value = (await redis.callBuffer('GET', key)) as Buffer;
-        value[value.length >> 1] = value[value.length >> 1]! ^ 0xff;
-        // In seq mode a SET on an existing key overwrites that entry.
-        await redis.callBuffer('SET', key, value);
-        flipped++;
-      }
-      cursor = page[0].toString();
+      for (const [key] of page[1]) keys.push(key);
+      cursor = [page[0]];
     }
+    for (const key of keys) {
+      const value = (await redis.callBuffer('GET', key)) as Buffer;
+      value[value.length >> 1] = value[value.length >> 1]! ^ 0xff;
+      // In seq mode a SET on an existing key overwrites that entry.
+      await redis.callBuffer('SET', key, value);
+    }
+    return keys.length;
   } finally {
     redis.disconnect();
   }

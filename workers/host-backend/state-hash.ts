@@ -42,14 +42,15 @@ async function namespaceState(inputs: HashInputs, namespace: string): Promise<un
   const at = { node: ns.node, port: node.zdbPort, namespace, password: ns.password };
   const keys: unknown[] = [];
   try {
-    let cursor: string | undefined;
+    // 0-db's cursors are opaque binary: kept as the Buffer received, never decoded to text.
+    let cursor: Buffer | undefined;
     for (;;) {
       const page = (await inputs.clients.call(at, 'SCAN', ...(cursor === undefined ? [] : [cursor]))) as [Buffer, [Buffer, number, number][]];
       for (const [key] of page[1]) {
         const value = (await inputs.clients.call(at, 'GET', key)) as Buffer | null;
         keys.push([key.toString('latin1'), value === null ? null : digestOf(value)]);
       }
-      cursor = page[0].toString('latin1');
+      cursor = page[0];
     }
   } catch (error) {
     // "No more data" ends a scan; any other refusal (a wiped disk) is part of the state.

@@ -40,7 +40,8 @@ export class HostStorageOps {
     const out: { value: ZdbValue | null; timestampS: number }[] = [];
     let cursor: Buffer | null = null;
     do {
-      const args: string[] = cursor === null ? [key] : [key, cursor.toString('latin1')];
+      // 0-db's cursor is opaque binary: sent back as the Buffer received.
+      const args: (string | Buffer)[] = cursor === null ? [key] : [key, cursor];
       const [previous, timestamp, payload] = (await this.clients.call(at, 'HISTORY', ...args)) as [Buffer | null, Buffer, Buffer];
       out.push({ value: this.tags.decode(payload), timestampS: Number(timestamp.toString('latin1')) });
       cursor = previous;

@@ -38,12 +38,15 @@ export const benchSpecs = {
   },
   zdb: {
     summary: 'real Zero-DB server: SET/GET ops/s vs a private redis-server, same client and pipeline',
-    usage: 'bench zdb [--ops N] [--value-bytes B] [--pipeline D] [--rounds N] [--json]',
+    usage: 'bench zdb [--ops N] [--value-bytes B] [--pipeline D] [--rounds N] [--keys N] [--clients N] [--unpipelined-ops N] [--json]',
     flags: {
       ops: { kind: 'value', valueName: 'N', help: 'SETs (then GETs) per timed round and target (default 50000)' },
       'value-bytes': { kind: 'value', valueName: 'B', help: 'value size (default 100)' },
       pipeline: { kind: 'value', valueName: 'D', help: 'commands per pipeline (default 32)' },
       rounds: { kind: 'value', valueName: 'N', help: 'timed rounds per target, median reported (default 3)' },
+      keys: { kind: 'value', valueName: 'N', help: 'keys loaded into a fresh server before its RSS is read (default 1000000; 0 skips)' },
+      clients: { kind: 'value', valueName: 'N', help: 'concurrent unpipelined clients (default 50)' },
+      'unpipelined-ops': { kind: 'value', valueName: 'N', help: 'unpipelined SETs (then GETs) per round and target (default 100000)' },
     },
   },
   placement: {

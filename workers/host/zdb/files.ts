@@ -39,7 +39,22 @@ export interface Recovery {
   readonly indexBytesCut: number;
 }
 
+/** Disk traffic and failures of one namespace, summed by INFO (0-db's zdb_stats_t). */
+export interface DiskStats {
+  indexReadBytes: number;
+  indexWriteBytes: number;
+  dataReadBytes: number;
+  dataWriteBytes: number;
+  indexReadFailed: number;
+  indexWriteFailed: number;
+  dataReadFailed: number;
+  dataWriteFailed: number;
+}
+
 export class NamespaceFiles {
+  /** Index entries were written since the last INDEX DIRTY RESET (0-db's dirty index files). */
+  indexDirty = false;
+  readonly stats: DiskStats = { indexReadBytes: 0, indexWriteBytes: 0, dataReadBytes: 0, dataWriteBytes: 0, indexReadFailed: 0, indexWriteFailed: 0, dataReadFailed: 0, dataWriteFailed: 0 };
   /** Index entries appended since the last sync: written in one go with the fsync. */
   private pendingIndex: Buffer[] = [];
   /**
@@ -111,10 +126,34 @@ export class NamespaceFiles {
   }
 
   readPayload(entry: EntryMeta): Buffer {
-    if (entry.offset >= this.writtenEnd) this.writePending();
     const payload = Buffer.allocUnsafe(entry.payloadLen);
-    readAll(this.dataFd, payload, entry.offset + dataHeaderBytes + entry.key.length);
+    this.readPayloadInto(entry, payload, 0);
     return payload;
+  }
+
+  /** Reads the payload into `into` at `at` (a reply frame, so the bytes are copied once). */
+  readPayloadInto(entry: EntryMeta, into: Buffer, at: number): void {
+    if (entry.offset >= this.writtenEnd) this.writePending();
+    try {
+      readAll(this.dataFd, into.subarray(at, at + entry.payloadLen), entry.offset + dataHeaderBytes + entry.key.length);
+    } catch (error) {
+      this.stats.dataReadFailed++;
+      throw error;
+    }
+    this.stats.dataReadBytes += entry.payloadLen;
+  }
+
+  /** FLUSH: both files cut back to their magic and synced; nothing pending survives. */
+  reset(): void {
+    this.pendingData = [];
+    this.pendingDataBytes = 0;
+    this.pendingIndex = [];
+    ftruncateSync(this.dataFd, magicBytes);
+    ftruncateSync(this.indexFd, magicBytes);
+    fdatasyncSync(this.dataFd);
+    fdatasyncSync(this.indexFd);
+    this.dataEnd = this.writtenEnd = this.indexEnd = magicBytes;
+    this.dirty = false;
   }
 
   /** CHECK: re-reads the payload and compares its CRC32 with the one written beside it. */
@@ -135,7 +174,14 @@ export class NamespaceFiles {
     if (fsync) fdatasyncSync(this.dataFd);
     if (this.pendingIndex.length > 0) {
       const bytes = Buffer.concat(this.pendingIndex);
-      writeAll(this.indexFd, [bytes], this.indexEnd);
+      try {
+        writeAll(this.indexFd, [bytes], this.indexEnd);
+      } catch (error) {
+        this.stats.indexWriteFailed++;
+        throw error;
+      }
+      this.stats.indexWriteBytes += bytes.length;
+      this.indexDirty = true;
       this.indexEnd += bytes.length;
       this.pendingIndex = [];
     }
@@ -145,7 +191,13 @@ export class NamespaceFiles {
 
   private writePending(): void {
     if (this.pendingData.length === 0) return;
-    writeAll(this.dataFd, this.pendingData, this.writtenEnd);
+    try {
+      writeAll(this.dataFd, this.pendingData, this.writtenEnd);
+    } catch (error) {
+      this.stats.dataWriteFailed++;
+      throw error;
+    }
+    this.stats.dataWriteBytes += this.pendingDataBytes;
     this.writtenEnd = this.dataEnd;
     this.pendingData = [];
     this.pendingDataBytes = 0;

@@ -6,8 +6,9 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ZdbError, ZdbErrorCode } from '../../../sim/storage/zdb/errors.js';
-import { defaultSettings, maxKeyBytes, maxPayloadBytes, type NamespaceSettings, type NsSetProperty } from '../../../sim/storage/zdb/namespace.js';
+import { defaultSettings, maxKeyBytes, maxPayloadBytes, type NamespaceSettings, type NsSetProperty, type ZdbMode } from '../../../sim/storage/zdb/namespace.js';
 import { flagDeleted, NamespaceFiles, type EntryMeta, type Recovery } from './files.js';
+import { EntryIndex } from './entry-index.js';
 import { ZdbReplyError } from './reply-error.js';
 
 const settingsFile = 'settings.json';
@@ -25,14 +26,45 @@ const empty = Buffer.alloc(0);
 export interface HistoryStep {
   readonly payload: Buffer;
   readonly timestampS: number;
-  readonly previous: string | null;
+  readonly previous: Buffer | null;
+}
+
+/** One SCAN/RSCAN result: the live version shown, and the cursor that resumes after it. */
+export interface ScanItem {
+  readonly entry: EntryMeta;
+  readonly cursor: Buffer;
+}
+
+/** sizeof(index_bkey_t) and sizeof(index_ekey_t) in libzdb/index.h. */
+export const scanCursorBytes = 17;
+export const historyCursorBytes = 8;
+
+/** index_ekey_t {indexid u32, offset u32}: here the high and low halves of a data-file offset. */
+function historyCursor(offset: number): Buffer {
+  const b = Buffer.alloc(historyCursorBytes);
+  b.writeUInt32LE(Math.floor(offset / 2 ** 32), 0);
+  b.writeUInt32LE(offset % 2 ** 32, 4);
+  return b;
+}
+
+/**
+ * 0-db's index_bkey_t, 17 packed bytes: idlength u8, fileid u32, length u32, idxoffset u32,
+ * crc u32 (libzdb/index.h). Ours puts the slot's data-file offset in fileid (high 32 bits) and
+ * idxoffset (low 32 bits); length and crc let a stale or crafted cursor be refused, as 0-db does.
+ */
+function scanCursor(slot: EntryMeta, shown: EntryMeta): Buffer {
+  const b = Buffer.alloc(scanCursorBytes);
+  b.writeUInt8(slot.key.length, 0);
+  b.writeUInt32LE(Math.floor(slot.offset / 2 ** 32), 1);
+  b.writeUInt32LE(shown.payloadLen, 5);
+  b.writeUInt32LE(slot.offset % 2 ** 32, 9);
+  b.writeUInt32LE(shown.payloadCrc, 13);
+  return b;
 }
 
 export class HostNamespace {
-  /** Every key ever written (latin1 string of its bytes), oldest version first. */
-  private readonly versions = new Map<string, EntryMeta[]>();
-  /** Keys in first-write order: SCAN walks this, so a cursor stays valid while keys are added. */
-  private readonly order: string[] = [];
+  /** Every entry in append (data-file offset) order, and every key's versions, oldest first. */
+  private readonly idx = new EntryIndex();
   private liveBytes = 0;
   private liveKeys = 0;
   private nextSeqId = 0;
@@ -47,11 +79,11 @@ export class HostNamespace {
     readonly recovery: Recovery,
   ) {}
 
-  /** Opens the namespace in `dir`, creating it when `create` is set. */
-  static open(name: string, dir: string, create = false): HostNamespace {
-    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  /** Opens the namespace in `dir`; with `createMode`, creates it (in that mode) if it is missing. */
+  static open(name: string, dir: string, createMode?: ZdbMode): HostNamespace {
+    if (createMode !== undefined) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const settingsPath = join(dir, settingsFile);
-    const settings: NamespaceSettings = { ...defaultSettings };
+    const settings: NamespaceSettings = { ...defaultSettings, mode: createMode ?? defaultSettings.mode };
     if (existsSync(settingsPath)) Object.assign(settings, pickSettings(JSON.parse(readFileSync(settingsPath, 'utf8')) as unknown));
     else writeSettings(dir, settings);
     const { files, entries, recovery } = NamespaceFiles.open(dir);
@@ -67,17 +99,18 @@ export class HostNamespace {
     if (!writable) throw new ZdbError(ZdbErrorCode.readOnly);
     this.mustBeWritable();
     const id = key.toString('latin1');
-    const versions = key.length === 0 ? undefined : this.versions.get(id);
+    const newest = key.length === 0 ? -1 : this.idx.newest(id);
     // 0-db's index lookup also finds deleted keys, so worm refuses rewriting a deleted key too.
-    if (versions !== undefined && this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
-    const live = liveOf(versions);
+    if (newest >= 0 && this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
+    const live = this.liveAt(newest);
     // An overwrite may reuse the space its old value frees ("floating" in 0-db's command_set).
     const floating = live === null ? 0 : live.payloadLen;
     const limit = this.settings.maxsizeBytes;
     if (limit > 0 && this.liveBytes + payload.length > limit + floating) throw new ZdbError(ZdbErrorCode.noSpace);
     let written = key;
     if (this.settings.mode === 'seq') {
-      if (key.length > 0 && versions === undefined) throw new ZdbError(ZdbErrorCode.onlyUpdate);
+      // index_get finds no deleted id either, so a deleted id cannot be updated (commands_set.c).
+      if (key.length > 0 && live === null) throw new ZdbError(ZdbErrorCode.onlyUpdate);
       if (key.length === 0) {
         written = Buffer.alloc(seqIdBytes);
         written.writeBigUInt64LE(BigInt(this.nextSeqId));
@@ -87,7 +120,8 @@ export class HostNamespace {
     // 0-db answers nil without appending when the CRC matches; we also compare the bytes, so that a
     // CRC collision can never silently drop a write.
     if (live !== null && live.payloadCrc === payloadCrc && live.payloadLen === payload.length && this.files.readPayload(live).equals(payload)) return null;
-    this.index(this.files.append(0, written, payload, nowS, payloadCrc));
+    // The index keeps its own copy of the key (a string); the request's bytes are not held.
+    this.index(this.files.append(0, written, payload, nowS, payloadCrc), written === key ? id : undefined);
     return written;
   }
 
@@ -97,7 +131,7 @@ export class HostNamespace {
     if (key.length > maxKeyBytes) throw new ZdbReplyError('Invalid key');
     if (!writable) throw new ZdbError(ZdbErrorCode.readOnly);
     this.mustBeWritable();
-    if (liveOf(this.versions.get(key.toString('latin1'))) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+    if (this.liveAt(this.idx.newest(key.toString('latin1'))) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
     if (this.settings.worm) throw new ZdbReplyError('Cannot delete a key when namespace is in worm mode');
     this.index(this.files.append(flagDeleted, key, empty, nowS));
   }
@@ -106,12 +140,12 @@ export class HostNamespace {
   live(key: Buffer): EntryMeta | null {
     if (key.length > maxKeyBytes) throw new ZdbError(ZdbErrorCode.keyTooLarge);
     this.mustBeReadable();
-    return liveOf(this.versions.get(key.toString('latin1')));
+    return this.liveAt(this.idx.newest(key.toString('latin1')));
   }
 
-  get(key: Buffer): Buffer | null {
-    const entry = this.live(key);
-    return entry === null ? null : this.files.readPayload(entry);
+  /** The entry at a position if it is a live value (not a deletion marker), else null. */
+  private liveAt(at: number): EntryMeta | null {
+    return at < 0 || this.idx.flagsAt(at) & flagDeleted ? null : this.idx.meta(at);
   }
 
   /** CHECK: null for a missing key, else whether the payload on disk still matches its CRC. */
@@ -120,36 +154,116 @@ export class HostNamespace {
     return entry === null ? null : this.files.checkPayload(entry);
   }
 
-  /** HISTORY key [cursor]: the live version first, then older ones; deletion markers are skipped. */
-  history(key: Buffer, cursor: string | undefined): HistoryStep {
+  /**
+   * HISTORY key [cursor] (zdbd/commands_history.c): the live version first, then older ones, each
+   * with the opaque cursor of the one before it (null at the end). Deletion markers are skipped.
+   * The cursor names a version by its data-file offset, as 0-db's index_ekey_t names an index entry.
+   */
+  history(key: Buffer, cursor: Buffer | undefined): HistoryStep {
     this.mustBeReadable();
-    const versions = this.versions.get(key.toString('latin1'));
+    const versions = this.idx.versions(key.toString('latin1'));
     let at: number;
     if (cursor === undefined) {
-      if (liveOf(versions) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
-      at = versions!.length - 1;
+      if (this.liveAt(versions[versions.length - 1] ?? -1) === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+      at = versions.length - 1;
     } else {
-      at = /^\d{1,10}$/.test(cursor) ? Number(cursor) : -1;
-      if (versions === undefined || !(at < versions.length - 1) || at < 0 || versions[at]!.flags & flagDeleted) {
-        throw new ZdbError(ZdbErrorCode.invalidArgument, 'history cursor');
-      }
+      if (cursor.length !== historyCursorBytes) throw new ZdbReplyError('Invalid arguments');
+      const offset = cursor.readUInt32LE(0) * 2 ** 32 + cursor.readUInt32LE(4);
+      if (offset === 0) throw new ZdbReplyError('No more history');
+      const position = this.idx.positionOf(offset);
+      if (position < 0 || this.idx.flagsAt(position) & flagDeleted) throw new ZdbReplyError('Invalid arguments (index query)');
+      // 0-db compares the key sent with the one stored there, so a crafted offset reads nothing else.
+      if (this.idx.keyAt(position) !== key.toString('latin1')) throw new ZdbReplyError('Invalid arguments (invalid key)');
+      at = versions.indexOf(position);
     }
-    const entry = versions![at]!;
+    const entry = this.idx.meta(versions[at]!);
     let previous = at - 1;
-    while (previous >= 0 && versions![previous]!.flags & flagDeleted) previous--;
-    return { payload: this.files.readPayload(entry), timestampS: entry.timestampS, previous: previous >= 0 ? String(previous) : null };
+    while (previous >= 0 && this.idx.flagsAt(versions[previous]!) & flagDeleted) previous--;
+    return { payload: this.files.readPayload(entry), timestampS: entry.timestampS, previous: previous >= 0 ? historyCursor(this.idx.offsetAt(versions[previous]!)) : null };
   }
 
-  /** SCAN over live keys in first-write order; `cursor` is where to resume, returned as `next`. */
-  scan(cursor: number, count: number): { next: number; entries: EntryMeta[] } {
+  /**
+   * One SCAN (forward) or RSCAN (backward) page, in log order as 0-db walks its index files
+   * (zdbd/commands_scan.c): after the cursor's entry, or from the first (last) entry without one.
+   * User mode shows each live key where its newest version was written (0-db flags the older index
+   * entries deleted); seq mode shows each id at its first slot with its newest value.
+   */
+  scan(cursor: Buffer | undefined, backward: boolean, count: number): ScanItem[] {
     this.mustBeReadable();
-    const entries: EntryMeta[] = [];
-    let at = cursor;
-    for (; at < this.order.length && entries.length < count; at++) {
-      const live = liveOf(this.versions.get(this.order[at]!));
-      if (live !== null) entries.push(live);
+    const step = backward ? -1 : 1;
+    let at = cursor === undefined ? (backward ? this.idx.size - 1 : 0) : this.cursorPosition(cursor) + step;
+    const items: ScanItem[] = [];
+    for (; at >= 0 && at < this.idx.size && items.length < count; at += step) {
+      const shown = this.scanView(at);
+      if (shown !== null) items.push({ entry: shown, cursor: scanCursor(this.idx.meta(at), shown) });
     }
-    return { next: at, entries };
+    return items;
+  }
+
+  /** KEYCUR: the SCAN cursor that resumes right after this key (zdbd/commands_scan.c). */
+  keycur(key: Buffer): Buffer {
+    this.mustBeReadable();
+    const versions = this.idx.versions(key.toString('latin1'));
+    const live = this.liveAt(versions[versions.length - 1] ?? -1);
+    if (live === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+    return scanCursor(this.settings.mode === 'seq' ? this.idx.meta(versions[0]!) : live, live);
+  }
+
+  /** KSCAN prefix: live keys starting with `prefix` (zdbd/commands_scan.c, user mode only). */
+  keysWithPrefix(prefix: Buffer): Buffer[] {
+    const keys: Buffer[] = [];
+    const text = prefix.toString('latin1');
+    for (const [id, newest] of this.idx.newestOfEach()) if (id.startsWith(text) && !(this.idx.flagsAt(newest) & flagDeleted)) keys.push(Buffer.from(id, 'latin1'));
+    return keys;
+  }
+
+  /** FLUSH: every entry of the namespace is gone, on disk too; settings stay. */
+  flush(): void {
+    this.files.reset();
+    this.idx.clear();
+    this.liveBytes = 0;
+    this.liveKeys = 0;
+    this.nextSeqId = 0;
+  }
+
+  /**
+   * DATA RAW: the entry starting at this data-file offset, its payload, and where the entry before
+   * it starts (0 for the first), as 0-db's data header links them; 'eof' past the end.
+   */
+  rawEntry(offset: number): { entry: EntryMeta; payload: Buffer; previousOffset: number } | 'eof' | 'invalid' {
+    if (offset >= this.files.dataSizeBytes) return 'eof';
+    const at = this.idx.positionOf(offset);
+    if (at < 0) return 'invalid';
+    const entry = this.idx.meta(at);
+    return { entry, payload: this.files.readPayload(entry), previousOffset: at === 0 ? 0 : this.idx.offsetAt(at - 1) };
+  }
+
+  /** The next id SET would hand out in seq mode (NSINFO's next_internal_id). */
+  get nextId(): number {
+    return this.nextSeqId;
+  }
+
+  /** What a SCAN at log position `at` shows, or null when 0-db's index has that entry flagged. */
+  private scanView(at: number): EntryMeta | null {
+    const versions = this.idx.versions(this.idx.keyAt(at));
+    const newest = versions[versions.length - 1]!;
+    if (this.idx.flagsAt(newest) & flagDeleted) return null;
+    if (this.settings.mode === 'seq') return versions[0] === at ? this.idx.meta(newest) : null;
+    return newest === at ? this.idx.meta(at) : null;
+  }
+
+  /** The log position a SCAN cursor names; "Invalid key format" when it names nothing valid. */
+  private cursorPosition(cursor: Buffer): number {
+    const invalid = new ZdbReplyError('Invalid key format');
+    if (cursor.length !== scanCursorBytes) throw invalid;
+    const at = this.idx.positionOf(cursor.readUInt32LE(1) * 2 ** 32 + cursor.readUInt32LE(9));
+    if (at < 0) throw invalid;
+    // What the cursor was made from: the entry itself in user mode, the id's newest value in seq mode.
+    const versions = this.idx.versions(this.idx.keyAt(at));
+    const made = this.settings.mode === 'seq' ? (versions.findLast((v) => !(this.idx.flagsAt(v) & flagDeleted)) ?? at) : at;
+    const keyBytes = Buffer.byteLength(this.idx.keyAt(at), 'latin1');
+    if (keyBytes !== cursor.readUInt8(0) || this.idx.payloadLenAt(made) !== cursor.readUInt32LE(5) || this.idx.payloadCrcAt(made) !== cursor.readUInt32LE(13)) throw invalid;
+    return at;
   }
 
   get dbsize(): number {
@@ -178,18 +292,22 @@ export class HostNamespace {
         break;
       case 'mode':
         // 0-db refuses any mode change of a used namespace first, even to the mode it has.
-        if (this.versions.size > 0) throw new ZdbReplyError('Cannot change mode of used namespace');
+        if (this.idx.size > 0) throw new ZdbReplyError('Cannot change mode of used namespace');
         if (value !== 'user' && value !== 'seq') throw new ZdbReplyError('Invalid property value (expected: user, seq)');
         next.mode = value;
         break;
       case 'public':
         next.public = flag(value);
         break;
+      // 0-db keeps one lock field that both set (commands_namespace.c: command_nsset_lock/_freeze),
+      // so `lock 0` also unfreezes and `freeze 1` replaces a read-only lock.
       case 'lock':
         next.locked = flag(value);
+        next.frozen = false;
         break;
       case 'freeze':
         next.frozen = flag(value);
+        next.locked = false;
         break;
       case 'worm':
         next.worm = flag(value);
@@ -204,23 +322,20 @@ export class HostNamespace {
   }
 
   /** Adds an appended (or recovered) entry to the in-memory index and the usage counters. */
-  private index(entry: EntryMeta): void {
-    const id = entry.key.toString('latin1');
-    let versions = this.versions.get(id);
-    if (versions === undefined) {
-      versions = [];
-      this.versions.set(id, versions);
-      this.order.push(id);
-    }
-    const before = liveOf(versions);
-    versions.push(entry);
-    const after = liveOf(versions);
-    this.liveBytes += (after?.payloadLen ?? 0) - (before?.payloadLen ?? 0);
-    this.liveKeys += (after === null ? 0 : 1) - (before === null ? 0 : 1);
-    if (this.settings.mode === 'seq') {
+  private index(entry: EntryMeta, id = entry.key.toString('latin1')): void {
+    const before = this.idx.newest(id);
+    const beforeBytes = before < 0 || this.idx.flagsAt(before) & flagDeleted ? -1 : this.idx.payloadLenAt(before);
+    this.idx.push(entry, id);
+    const afterBytes = entry.flags & flagDeleted ? -1 : entry.payloadLen;
+    this.liveBytes += Math.max(afterBytes, 0) - Math.max(beforeBytes, 0);
+    this.liveKeys += (afterBytes < 0 ? 0 : 1) - (beforeBytes < 0 ? 0 : 1);
+    if (this.settings.mode === 'seq' && !(entry.flags & flagDeleted)) {
+      // 0-db's ids are index slots, and an update appends a (flagged) duplicate that takes the next
+      // slot (libzdb/index_set.c, index_update_entry_sequential): it uses an id up, never handed out.
+      if (before >= 0) this.nextSeqId++;
       // Ids above 2^53 are not ours to hand out (we count from 0); such a key is left out of the count.
-      const id = entry.key.length === seqIdBytes ? Number(entry.key.readBigUInt64LE()) : entry.key.length === legacySeqIdBytes ? entry.key.readUInt32LE() : -1;
-      if (Number.isSafeInteger(id)) this.nextSeqId = Math.max(this.nextSeqId, id + 1);
+      const seqId = entry.key.length === seqIdBytes ? Number(entry.key.readBigUInt64LE()) : entry.key.length === legacySeqIdBytes ? entry.key.readUInt32LE() : -1;
+      if (Number.isSafeInteger(seqId)) this.nextSeqId = Math.max(this.nextSeqId, seqId + 1);
     }
   }
 
@@ -233,11 +348,6 @@ export class HostNamespace {
     this.mustBeReadable();
     if (this.settings.locked) throw new ZdbError(ZdbErrorCode.locked);
   }
-}
-
-function liveOf(versions: readonly EntryMeta[] | undefined): EntryMeta | null {
-  const newest = versions?.[versions.length - 1];
-  return newest === undefined || newest.flags & flagDeleted ? null : newest;
 }
 
 function flag(value: string): boolean {

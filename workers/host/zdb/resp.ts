@@ -193,6 +193,16 @@ export function bulkReply(value: Buffer | string | null): Buffer {
   return Buffer.concat([Buffer.from(`$${bytes.length}\r\n`), bytes, crlf]);
 }
 
+/** A bulk reply of `length` bytes whose payload is still to be written at `at` (read from disk there). */
+export function bulkFrame(length: number): { frame: Buffer; at: number } {
+  const header = `$${length}\r\n`;
+  const frame = Buffer.allocUnsafe(header.length + length + 2);
+  frame.write(header, 0, 'latin1');
+  frame[frame.length - 2] = 13;
+  frame[frame.length - 1] = 10;
+  return { frame, at: header.length };
+}
+
 /** An array of already-encoded replies. */
 export function arrayReply(items: readonly Buffer[]): Buffer {
   return Buffer.concat([Buffer.from(`*${items.length}\r\n`), ...items]);

@@ -1,5 +1,5 @@
 // A real 0-db server on this host: RESP2 over TCP (node:net), namespaces stored under a data dir.
-// Leaves out --protect, WAIT/hooks/replication and datafile rotation; see commands.ts.
+// Leaves out running hooks and datafile rotation (see cli/commands/zdb.ts for the options kept).
 //
 // Durability: requests are executed as they arrive and their data appended at once, but replies
 // are held. Once per event-loop turn the data file of every namespace written in that turn is
@@ -8,9 +8,13 @@
 // writers share one fsync. The index is not fsynced per batch; it is rebuilt from the data file
 // where it falls short (files.ts). `fsync: false` keeps the batching but skips the fdatasync.
 
+import { randomInt } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { ZdbMode } from '../../../sim/storage/zdb/namespace.js';
 import { CloseAfterReply, execute, newSession, type ServerConfig, type ServerStats, type Session } from './commands.js';
-import { errorReply, ProtocolError, RespParser, wedgeBufferBytes } from './resp.js';
+import { noReply } from './commands-system.js';
+import { arrayReply, bulkReply, errorReply, integerReply, ProtocolError, RespParser, simpleReply, wedgeBufferBytes } from './resp.js';
+import { ZdbReplyError } from './reply-error.js';
 import { defaultNamespace, ZdbStore } from './store.js';
 
 import { defaultZdbBind, defaultZdbPort } from '../listen-defaults.js';
@@ -30,6 +34,16 @@ export interface ZdbServerOptions {
    * SET/DEL need `AUTH` first (zdbd/commands.c, command_admin_authorized).
    */
   readonly adminPassword?: string;
+  /** 0-db's --mode: every namespace in this mode, and NSSET mode refused; default: chosen per namespace. */
+  readonly mode?: ZdbMode;
+  /** 0-db's --maxsize: the default namespace's size limit in bytes, for this run. */
+  readonly defaultMaxsizeBytes?: number;
+  /** 0-db's --protect (needs adminPassword): the default namespace takes it as password, read-only until SELECTed with it. */
+  readonly protect?: boolean;
+  /** 0-db's --socket: listen on this unix socket path instead of TCP. */
+  readonly socketPath?: string;
+  /** Called once a client's STOP has been answered and the server closed. */
+  readonly onStop?: () => void;
   /** Where unexpected errors (disk failures) are reported; default stderr. */
   readonly onError?: (error: unknown) => void;
 }
@@ -56,13 +70,18 @@ interface Client {
   refusalSent: boolean;
   /** Send what is held, then close. */
   closing: boolean;
+  /** The timer that answers a WAIT with "-Timeout". */
+  waitTimer: NodeJS.Timeout | null;
 }
 
 export class ZdbHostServer {
   readonly store: ZdbStore;
   private readonly server: Server;
   private readonly clients = new Set<Client>();
+  /** Clients WAITing or MIRRORing: the only ones a command must be told to, so most commands tell none. */
+  private readonly listeners = new Set<Client>();
   private readonly stats: ServerStats = { bootTimeS: Math.floor(Date.now() / 1000), clients: 0, commands: 0, failed: 0, unauthorized: 0, rxBytes: 0, txBytes: 0 };
+  private stopping = false;
   private readonly config: ServerConfig;
   private flushScheduled = false;
   private readonly fsync: boolean;
@@ -70,9 +89,11 @@ export class ZdbHostServer {
   private readonly maxPendingReplyBytes: number;
 
   constructor(private readonly options: ZdbServerOptions) {
-    this.store = new ZdbStore(options.dataDir);
+    if (options.protect === true && options.adminPassword === undefined) throw new Error('protect needs an admin password (0-db: "protected mode only works with admin password")');
+    this.store = new ZdbStore(options.dataDir, options.mode ?? 'user');
     this.fsync = options.fsync ?? true;
-    this.config = { adminPassword: options.adminPassword ?? null };
+    this.config = { adminPassword: options.adminPassword ?? null, mode: options.mode ?? 'mix', protect: options.protect ?? false, instanceId: randomInt(2 ** 32) };
+    applyDefaultNamespaceOptions(this.store, options);
     this.maxClients = options.maxClients ?? 1024;
     this.maxPendingReplyBytes = options.maxPendingReplyBytes ?? 64 * 1024 * 1024;
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
@@ -82,23 +103,30 @@ export class ZdbHostServer {
   listen(): Promise<{ address: string; port: number }> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.options.port ?? defaultZdbPort, this.options.bind ?? defaultZdbBind, () => {
+      const done = (): void => {
         this.server.off('error', reject);
         resolve(this.address());
-      });
+      };
+      if (this.options.socketPath !== undefined) this.server.listen(this.options.socketPath, done);
+      else this.server.listen(this.options.port ?? defaultZdbPort, this.options.bind ?? defaultZdbBind, done);
     });
   }
 
   address(): { address: string; port: number } {
     const a = this.server.address();
-    if (a === null || typeof a === 'string') throw new Error('zdb server is not listening');
+    // A unix socket has no port: its path stands for the address.
+    if (typeof a === 'string') return { address: a, port: 0 };
+    if (a === null) throw new Error('zdb server is not listening');
     return { address: a.address, port: a.port };
   }
 
   /** Stops accepting, drops clients, syncs and closes every file. Safe to call more than once. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const client of this.clients) client.socket.destroy();
+    for (const client of this.clients) {
+      if (client.waitTimer !== null) clearTimeout(client.waitTimer);
+      client.socket.destroy();
+    }
     this.clients.clear();
     await closed;
     this.store.close(this.fsync);
@@ -110,13 +138,17 @@ export class ZdbHostServer {
       return;
     }
     this.stats.clients++;
-    const client: Client = { socket, parser: new RespParser(), session: newSession(this.store.mustGet(defaultNamespace), this.config), queue: [], queueAt: 0, replies: [], replyBytes: 0, protocolError: null, wedgedBytes: 0, refusalSent: false, closing: false };
+    const client: Client = { socket, parser: new RespParser(), session: newSession(this.store.mustGet(defaultNamespace), this.config), queue: [], queueAt: 0, replies: [], replyBytes: 0, protocolError: null, wedgedBytes: 0, refusalSent: false, closing: false, waitTimer: null };
     this.clients.add(client);
     socket.on('data', (chunk: Buffer) => this.receive(client, chunk));
     socket.on('drain', () => this.work(client));
     // A reset connection is the client's business; it must never take the server down.
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.clients.delete(client));
+    socket.on('close', () => {
+      if (client.waitTimer !== null) clearTimeout(client.waitTimer);
+      this.clients.delete(client);
+      this.listeners.delete(client);
+    });
   }
 
   private receive(client: Client, chunk: Buffer): void {
@@ -158,7 +190,7 @@ export class ZdbHostServer {
       const args = client.queue[client.queueAt]!;
       client.queue[client.queueAt++] = [];
       try {
-        this.hold(client, execute(this.store, client.session, args, this.stats, this.config));
+        this.run(client, args);
       } catch (error) {
         if (!(error instanceof CloseAfterReply)) {
           // A disk error (EIO, ENOSPC) fails this request, not the server. Positional appends mean a
@@ -183,6 +215,76 @@ export class ZdbHostServer {
       if (!client.closing) client.socket.resume();
     }
     this.scheduleFlush();
+  }
+
+  /** One request: MASTER's owner id taken off, the command run, then WAITs and MIRRORs told. */
+  private run(client: Client, args: Buffer[]): void {
+    let owner = 0;
+    if (client.session.master) {
+      // zdbd/redis.c (redis_handle_resp_ownerid): the last argument is the origin's instance id;
+      // one longer than 32 bytes drops the request unanswered.
+      const id = args.pop()!;
+      if (id.length > 32 || args.length === 0) return;
+      owner = Number.parseInt(id.toString('latin1'), 10) >>> 0;
+    }
+    const reply = execute(this.store, client.session, args, this.stats, this.config);
+    if (reply !== noReply) this.hold(client, reply);
+    if (client.session.watch !== null && client.waitTimer === null) this.startWait(client);
+    if (client.session.watch !== null || client.session.mirror) this.listeners.add(client);
+    if (client.session.stopRequested) {
+      client.closing = true;
+      void this.stopAfterReply(client);
+    }
+    if (client.session.executed !== null && this.listeners.size > 0) this.notify(client, args, owner);
+  }
+
+  /**
+   * zdbd/redis.c (redis_posthandler_client): a client WAITing in the same namespace on this command
+   * (or on "*") is answered "+NAME"; a MIRROR client gets requests that carry an owner id, as
+   * [timestamp, namespace, owner, …request]. 0-db v2.0.7 sets an owner only on MASTER requests.
+   */
+  private notify(source: Client, args: Buffer[], owner: number): void {
+    const executed = source.session.executed!;
+    for (const other of this.listeners) {
+      if (other === source) continue;
+      if (other.session.mirror) {
+        if (owner === 0) continue;
+        this.hold(other, arrayReply([integerReply(Math.floor(Date.now() / 1000)), bulkReply(source.session.ns.name), integerReply(owner), ...args.map((a) => bulkReply(a))]));
+        continue;
+      }
+      const watch = other.session.watch;
+      if (watch === null || other.session.ns !== source.session.ns) continue;
+      if (watch.command !== executed && watch.command !== '*') continue;
+      this.endWait(other, simpleReply(executed));
+    }
+  }
+
+  private startWait(client: Client): void {
+    client.waitTimer = setTimeout(() => {
+      this.endWait(client, errorReply('Timeout'));
+      this.scheduleFlush();
+    }, Math.max(0, client.session.watch!.untilMs - Date.now()));
+  }
+
+  private endWait(client: Client, reply: Buffer): void {
+    client.session.watch = null;
+    if (!client.session.mirror) this.listeners.delete(client);
+    if (client.waitTimer !== null) clearTimeout(client.waitTimer);
+    client.waitTimer = null;
+    this.hold(client, reply);
+  }
+
+  /** STOP: the reply goes out with this batch (after its fsync), then everything closes. */
+  private async stopAfterReply(client: Client): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    // The client is `closing`: the flush ends its socket with the reply; wait until that is out.
+    await new Promise<void>((resolve) => {
+      client.socket.once('close', () => resolve());
+      setTimeout(resolve, 1000).unref();
+    });
+    await this.close();
+    this.options.onStop?.();
   }
 
   private hold(client: Client, reply: Buffer): void {
@@ -229,4 +331,19 @@ export class ZdbHostServer {
       if (client.queueAt < client.queue.length && client.socket.writableLength < this.maxPendingReplyBytes) this.work(client);
     }
   }
+}
+
+/** --mode, --maxsize and --protect act on the default namespace for this run, as zdbd.c applies them. */
+function applyDefaultNamespaceOptions(store: ZdbStore, options: ZdbServerOptions): void {
+  const ns = store.mustGet(defaultNamespace);
+  // A fresh default namespace takes the server's mode; one holding data keeps what it was written in.
+  if (options.mode !== undefined && ns.settings.mode !== options.mode) {
+    try {
+      ns.nsset('mode', options.mode);
+    } catch (error) {
+      if (!(error instanceof ZdbReplyError)) throw error;
+    }
+  }
+  if (options.defaultMaxsizeBytes !== undefined) ns.settings.maxsizeBytes = options.defaultMaxsizeBytes;
+  if (options.protect === true) ns.settings.password = options.adminPassword!;
 }

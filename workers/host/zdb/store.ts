@@ -4,6 +4,8 @@
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ZdbError, ZdbErrorCode } from '../../../sim/storage/zdb/errors.js';
+import type { ZdbMode } from '../../../sim/storage/zdb/namespace.js';
+import type { DiskStats } from './files.js';
 import { HostNamespace } from './host-namespace.js';
 
 export const defaultNamespace = 'default';
@@ -12,8 +14,14 @@ export const maxNamespaceBytes = 128;
 
 export class ZdbStore {
   private readonly namespaces = new Map<string, HostNamespace>();
+  /** Disk counters of namespaces deleted since start, so INFO's totals never go down. */
+  readonly retiredDisk: DiskStats = { indexReadBytes: 0, indexWriteBytes: 0, dataReadBytes: 0, dataWriteBytes: 0, indexReadFailed: 0, indexWriteFailed: 0, dataReadFailed: 0, dataWriteFailed: 0 };
 
-  constructor(readonly dataDir: string) {
+  /** `defaultMode` is the mode of namespaces created from now on, the default one included. */
+  constructor(
+    readonly dataDir: string,
+    defaultMode: ZdbMode = 'user',
+  ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
       // Leftovers of an NSDEL cut short by a crash start with '.'; no valid name does.
@@ -26,7 +34,7 @@ export class ZdbStore {
       }
     }
     this.removeLeftovers();
-    if (!this.namespaces.has(defaultNamespace)) this.namespaces.set(defaultNamespace, HostNamespace.open(defaultNamespace, join(dataDir, defaultNamespace), true));
+    if (!this.namespaces.has(defaultNamespace)) this.namespaces.set(defaultNamespace, HostNamespace.open(defaultNamespace, join(dataDir, defaultNamespace), defaultMode));
   }
 
   get(name: string): HostNamespace | undefined {
@@ -47,9 +55,9 @@ export class ZdbStore {
     return this.namespaces.values();
   }
 
-  nsnew(name: string): void {
+  nsnew(name: string, mode: ZdbMode): void {
     if (this.namespaces.has(name)) throw new ZdbError(ZdbErrorCode.namespaceExists);
-    this.namespaces.set(name, HostNamespace.open(name, join(this.dataDir, name), true));
+    this.namespaces.set(name, HostNamespace.open(name, join(this.dataDir, name), mode));
   }
 
   /** Renamed away first, so a crash halfway through removal never leaves a half namespace behind. */
@@ -58,6 +66,7 @@ export class ZdbStore {
     ns.close(false);
     ns.deleted = true;
     this.namespaces.delete(name);
+    for (const k of Object.keys(this.retiredDisk) as (keyof DiskStats)[]) this.retiredDisk[k] += ns.files.stats[k];
     const trash = join(this.dataDir, `.deleted-${name}-${process.pid}-${Date.now()}`);
     renameSync(ns.dir, trash);
     rmSync(trash, { recursive: true, force: true });

@@ -137,18 +137,19 @@ export class HostMetaStore {
   private async scan(backend: ZstorEndpoint): Promise<string[]> {
     const prefix = `/${this.prefix}/meta/`;
     const keys: string[] = [];
-    let cursor = '0';
+    // 0-db's first SCAN has no cursor; later ones send back the opaque binary cursor received.
+    let cursor: Buffer | null = null;
     for (;;) {
       let page: [Buffer, [Buffer, unknown, unknown][]];
       try {
-        page = (await this.pool.call(backend, 'SCAN', cursor)) as typeof page;
+        page = (await this.pool.call(backend, 'SCAN', ...(cursor === null ? [] : [cursor]))) as typeof page;
       } catch (error) {
         // 0-db ends a scan with an error reply, not an empty page.
         if (error instanceof BackendUnavailable && /No more data/.test(error.message)) return keys;
         throw error;
       }
       for (const [k] of page[1]) if (k.toString('latin1').startsWith(prefix)) keys.push(k.toString('latin1'));
-      cursor = page[0].toString();
+      cursor = page[0];
     }
   }
 
