@@ -15,6 +15,10 @@ test('bench queue --json: project and raw BullMQ rates from the same run, their 
   t.true(Math.abs((doc.ratio as number) - (doc.projectOpsPerS as number) / (doc.rawBullmqJobsPerS as number)) < 0.01);
   t.is(doc.op, 'hub.up');
   t.is(doc.concurrency, 16);
+  // hub.up takes no virtual time: every operation is dispatched at the first instant.
+  t.is(doc.lockstepInstants, 1);
+  t.is(doc.opsPerInstant, 200);
+  for (const k of ['projectNodeCpuUsPerOp', 'projectRedisCpuUsPerOp', 'rawNodeCpuUsPerJob', 'rawRedisCpuUsPerJob', 'inprocessNodeCpuUsPerOp']) t.true(typeof doc[k] === 'number' && (doc[k] as number) > 0, k);
 });
 
 test('bench placement --json: nodes and placements per second', async (t) => {

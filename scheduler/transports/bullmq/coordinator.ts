@@ -32,7 +32,11 @@ export interface CoordinatorOptions {
 interface AttemptLog {
   /** The attempt's own view of the owner's backend (in-process: the gated backend of its handler). */
   readonly backend: Backend;
-  readonly calls: Map<number, CallEntry>;
+  /**
+   * By call index: a job makes its calls one at a time from 0 (handleRequest refuses any other
+   * order), so an array, lighter than a Map for an attempt that lives as long as its job.
+   */
+  readonly calls: CallEntry[];
   /** What went on the queue, for continuations. */
   readonly payload: JobPayload;
   readonly kind: Operation['kind'];
@@ -146,7 +150,7 @@ export class BullmqCoordinator {
     const outcome = await new Promise<WireOutcome>((settle) => {
       this.dispatched++;
       const data: JobPayload = { run: this.run, seq, attempt, nowS: backend.nowS(), op };
-      const log: AttemptLog = { backend, calls: new Map(), payload: data, kind: op.kind, finished: false, unseen: false, resumeFrom: 0, settle };
+      const log: AttemptLog = { backend, calls: [], payload: data, kind: op.kind, finished: false, unseen: false, resumeFrom: 0, settle };
       this.attempts.set(`${seq}:${attempt}`, log);
       this.enqueue(log, `${this.run}-${seq}-${attempt}`, data);
     });
@@ -336,7 +340,7 @@ export class BullmqCoordinator {
   private parkWaiting(): number {
     let count = 0;
     for (const attempt of this.attempts.values()) {
-      for (const entry of attempt.calls.values()) {
+      for (const entry of attempt.calls) {
         if (entry.reply !== undefined || entry.parked || entry.waiters.length === 0) continue;
         entry.parked = true;
         count++;
@@ -357,7 +361,7 @@ export class BullmqCoordinator {
   private resume(key: string, attempt: AttemptLog, index: number): void {
     if (this.closing || this.attempts.get(key) !== attempt) return;
     const replies: string[] = [];
-    for (let i = 0; i <= index; i++) replies.push(attempt.calls.get(i)!.reply!);
+    for (let i = 0; i <= index; i++) replies.push(attempt.calls[i]!.reply!);
     attempt.resumeFrom = index + 1;
     const { run, seq, attempt: n, op } = attempt.payload;
     // Every call before a parked one settled before it was made: a job makes one call at a time.
@@ -391,7 +395,7 @@ export class BullmqCoordinator {
     this.markSeen(attempt, request.index);
     if (request.method === doneMethod) return this.finish(attempt, request.args[0], key);
     const waiter: Waiter | undefined = deliver === undefined ? undefined : { deliver, worker: this.workerOf(request), tag: request.tag };
-    const existing = attempt.calls.get(request.index);
+    const existing = attempt.calls[request.index];
     if (existing !== undefined) {
       // A duplicate: a re-sent call, or a re-delivered job replaying. Answer it without applying it again.
       this.replayed++;
@@ -402,12 +406,12 @@ export class BullmqCoordinator {
       this.addWaiter(existing, waiter);
       return;
     }
-    if (attempt.finished || request.index !== attempt.calls.size) {
-      return deliver?.(fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.size} made)`));
+    if (attempt.finished || request.index !== attempt.calls.length) {
+      return deliver?.(fail(`job ${request.seq}: call ${request.index} out of order (${attempt.calls.length} made)`));
     }
     const entry: CallEntry = { waiters: [], parked: false };
     if (waiter !== undefined) this.addWaiter(entry, waiter);
-    attempt.calls.set(request.index, entry);
+    attempt.calls.push(entry);
     this.applied++;
     const index = request.index;
     this.apply(attempt, request).then((reply) => {

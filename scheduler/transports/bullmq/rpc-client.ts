@@ -43,7 +43,10 @@ export class RpcClient implements CallChannel {
   /** Sends a call of the delivery `token` and resolves with the owner's reply. */
   call(request: Omit<CallRequest, 'replyTo' | 'tag'>, token: string): Promise<CallReply> {
     const tag = `${token}:${request.index}`;
-    const text = JSON.stringify({ ...request, replyTo: this.replyTo, tag });
+    // The request's fields written out, not spread (`{ ...request, more }` costs µs on Node 20); the
+    // same JSON, as stringify leaves out the absent worker and slots.
+    const { run, seq, attempt, index, method, args, worker, slots } = request;
+    const text = JSON.stringify({ run, seq, attempt, index, method, args, worker, slots, replyTo: this.replyTo, tag });
     return new Promise<CallReply>((resolve, reject) => {
       if (this.closed) return reject(new Error('worker is closing'));
       const entry: Pending = { resolve, reject, text, timer: setTimeout(() => this.resend(tag), callResendMs), resendMs: callResendMs };
