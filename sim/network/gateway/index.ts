@@ -2,6 +2,7 @@
 // checks, backend paths and the request service. Leaves out the parsers' internals.
 
 export { parseBackend, type BackendAddress, type BackendRoute } from './backend-address.js';
+export { gatewayFailoverModes, pickBackend, type GatewayFailover } from './balancer.js';
 export { GatewayFront, type FrontHealthOptions } from './front.js';
 export { GatewayNode, type DeployedProxy, type GatewayDeployContext, type GatewayDeployResult, type GatewayNodeConfig } from './gateway-node.js';
 export {

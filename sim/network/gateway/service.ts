@@ -1,6 +1,7 @@
 // Web Gateway traffic: a client resolves a host, reaches a gateway node, the gateway forwards to a
-// backend over a BackendPathProvider. Real zos by default; health-checked failover only when enabled.
-// Leaves out bandwidth and queueing at the gateway (a service time stands for the proxy's work).
+// backend over a BackendPathProvider. Real zos by default (round robin over every backend, no health
+// check: balancer.ts); our health-checked failover only when asked for. Leaves out bandwidth and
+// queueing at the gateway (a service time stands for the proxy's work).
 
 import { InputError } from '../../errors.js';
 import { constant, type Distribution } from '../../engine/distributions.js';
@@ -8,6 +9,7 @@ import type { SimEvent } from '../../engine/events.js';
 import { Rng } from '../../engine/rng.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Trace } from '../../engine/trace.js';
+import { gatewayFailoverModes, pickBackend, type GatewayFailover } from './balancer.js';
 import { GatewayFront } from './front.js';
 import { GatewayNode, type GatewayDeployContext, type GatewayDeployResult, type GatewayNodeConfig } from './gateway-node.js';
 import { compileHealthCheck, HealthChecker, type HealthCheckPolicy } from './health.js';
@@ -47,6 +49,13 @@ export interface GatewayServiceOptions {
   /** The stream service times are drawn from; pass RngStreams.stream('gateway') for seeded runs. */
   readonly rng?: Rng;
   readonly trace?: Trace;
+  /**
+   * How a proxy picks among its backends. `none` (default) is zos: round robin over all of them, so a
+   * dead one keeps failing its share. `health-check` is our failover: every proxy deployed on this
+   * service probes its backends with `failoverPolicy` and sends each request to the first healthy one.
+   */
+  readonly failover?: GatewayFailover;
+  readonly failoverPolicy?: Partial<HealthCheckPolicy>;
 }
 
 export class GatewayService {
@@ -64,6 +73,9 @@ export class GatewayService {
     this.front = new GatewayFront(sim);
     this.serviceTime = options.serviceTime ?? constant(0.001);
     this.rng = options.rng ?? new Rng('gateway-service');
+    const failover = options.failover ?? 'none';
+    if (!gatewayFailoverModes.includes(failover)) throw new InputError('gateway service', 'failover', `must be one of ${gatewayFailoverModes.join(', ')}, got ${JSON.stringify(failover)}`);
+    if (failover === 'health-check') compileHealthCheck('gateway service failoverPolicy', options.failoverPolicy ?? {});
   }
 
   addGateway(config: GatewayNodeConfig): GatewayNode {
@@ -91,6 +103,9 @@ export class GatewayService {
     }
     const result = gateway.deploy(workloadId, spec, context);
     if (result.ok) this.front.addRecord(result.fqdn, gateway);
+    // A re-deploy of the same workload keeps its running checkers.
+    const unchecked = result.ok && gateway.proxyFor(result.fqdn)!.backendHealth.length === 0;
+    if (unchecked && this.options.failover === 'health-check') this.enableBackendFailover(node, result.fqdn, this.options.failoverPolicy);
     this.options.trace?.record(this.sim.nowS, `gateway ${node} deploy ${workloadId} ${result.ok ? result.fqdn : `error: ${result.reason}`}`);
     return result;
   }
@@ -172,10 +187,15 @@ export class GatewayService {
     if (!gateway.up) return answer('no-answer');
     const proxy = gateway.proxyFor(host);
     if (proxy === undefined) return answer('not-found', undefined, clientLatencyS);
-    const index = proxy.backendHealth.length === 0 ? 0 : proxy.backendHealth.findIndex((checker) => checker.healthy);
+    const index = pickBackend(proxy);
+    // traefik answers 503 when its health check has taken every server out (wrr.go errNoAvailableServer).
     if (index < 0) return answer('no-healthy-backend', undefined, clientLatencyS);
     const backend = proxy.spec.backends[index]!;
     const path = this.options.paths(gateway.node, backend);
+    // No retry: zos configures no retry middleware, so the request that drew a dead backend fails.
+    // traefik maps a refused or unroutable dial to 502 (ComputeStatusCode in traefik/traefik
+    // pkg/proxy/httputil/proxy.go); a host that drops SYNs silently would give 504 after the 30 s
+    // dialTimeout instead, which this model folds into 502 with no wait.
     if (path === undefined) return answer('bad-gateway', backend.raw, clientLatencyS);
     return answer('ok', backend.raw, clientLatencyS + 2 * path.latencyS + this.serviceTime.sample(this.rng));
   }

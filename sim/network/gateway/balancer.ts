@@ -1,0 +1,34 @@
+// How a gateway picks the backend of one request. zos's way: round robin over every backend with no
+// health check, so a dead backend keeps its share. Ours, as an option: health-checked failover.
+// Leaves out traefik's weights (zos writes none, so all are 1) and sticky cookies (zos sets none).
+
+import type { DeployedProxy } from './gateway-node.js';
+
+/**
+ * `none` is zos: `setupRoutingGeneric` in threefoldtech/zosbase pkg/gateway/gateway.go writes a traefik
+ * `loadBalancer` whose `servers` list every backend, with no `healthCheck` and no weights.
+ * `health-check` is our addition: probe each backend and send every request to the first healthy one.
+ */
+export const gatewayFailoverModes = ['none', 'health-check'] as const;
+export type GatewayFailover = (typeof gatewayFailoverModes)[number];
+
+/** The backend index for the next request, or -1 when our failover has marked every backend unhealthy. */
+export function pickBackend(proxy: DeployedProxy): number {
+  const count = proxy.spec.backends.length;
+  if (proxy.backendHealth.length === 0) return nextRoundRobin(proxy, count);
+  return proxy.backendHealth.findIndex((checker) => checker.healthy);
+}
+
+/**
+ * traefik's weighted round robin (traefik/traefik pkg/server/service/loadbalancer/wrr/wrr.go, and
+ * pkg/tcp/wrr_load_balancer.go for TLS passthrough): with equal weights every backend gets one request
+ * per round of `count`, whatever its state, since without a `healthCheck` every server stays in the
+ * balancer's status set. traefik's EDF heap may order a round differently from the list; the share per
+ * backend, which is what a request sees, is the same. The state is per proxy, as traefik keeps one
+ * balancer per service.
+ */
+function nextRoundRobin(proxy: DeployedProxy, count: number): number {
+  const index = proxy.roundRobinNext % count;
+  proxy.roundRobinNext = (index + 1) % count;
+  return index;
+}
