@@ -1,5 +1,8 @@
 // zos re-validates gateway name contracts every hour (DOMAIN 1.10, 7) and decommissions name proxies whose
-// contract vanished or changed owner. Leaves out the chain query's own latency and failures.
+// contract vanished or changed owner: nameContractsValidator in threefoldtech/zosbase pkg/gateway/gateway.go,
+// a ticker of validationPeriod = 1 h started with the gateway module, whose first round comes an hour
+// after the start. Leaves out the chain query's own latency and failures (zos keeps a proxy when the
+// query fails), and the ticker's restart at each node boot (one clock here for every gateway).
 
 import { InputError } from '../../errors.js';
 import { Interrupt, type Process, type ProcessGenerator } from '../../engine/process.js';
