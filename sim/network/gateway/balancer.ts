@@ -20,12 +20,13 @@ export function pickBackend(proxy: DeployedProxy): number {
 }
 
 /**
- * traefik's weighted round robin (traefik/traefik pkg/server/service/loadbalancer/wrr/wrr.go, and
- * pkg/tcp/wrr_load_balancer.go for TLS passthrough): with equal weights every backend gets one request
- * per round of `count`, whatever its state, since without a `healthCheck` every server stays in the
- * balancer's status set. traefik's EDF heap may order a round differently from the list; the share per
- * backend, which is what a request sees, is the same. The state is per proxy, as traefik keeps one
- * balancer per service.
+ * zos runs traefik 2.9.9 (threefoldtech/zosbase pkg/gateway/flist.go). Its HTTP services
+ * (traefik/traefik v2.9 pkg/server/service/service.go, getLoadBalancer) give every server weight 1 in
+ * vulcand/oxy's round robin, and TLS-passthrough ones use pkg/tcp/wrr_load_balancer.go: either way each
+ * backend takes one request per round of `count`, whatever its state, since without a `healthCheck`
+ * nothing ever takes a server out. traefik shuffles the servers once when it builds the balancer; this
+ * model keeps the workload's order instead (no randomness), which leaves every backend's share, the
+ * thing a request sees, unchanged. The position is per proxy, as traefik keeps one balancer per service.
  */
 function nextRoundRobin(proxy: DeployedProxy, count: number): number {
   const index = proxy.roundRobinNext % count;

@@ -193,9 +193,10 @@ export class GatewayService {
     const backend = proxy.spec.backends[index]!;
     const path = this.options.paths(gateway.node, backend);
     // No retry: zos configures no retry middleware, so the request that drew a dead backend fails.
-    // traefik maps a refused or unroutable dial to 502 (ComputeStatusCode in traefik/traefik
-    // pkg/proxy/httputil/proxy.go); a host that drops SYNs silently would give 504 after the 30 s
-    // dialTimeout instead, which this model folds into 502 with no wait.
+    // traefik maps a refused or unroutable dial to 502 (the proxy's ErrorHandler in traefik/traefik
+    // v2.9 pkg/server/service/proxy.go, ComputeStatusCode in pkg/proxy/httputil/proxy.go since); a host
+    // that drops SYNs silently would give 504 after the 30 s default dialTimeout instead, which this
+    // model folds into 502 with no wait.
     if (path === undefined) return answer('bad-gateway', backend.raw, clientLatencyS);
     return answer('ok', backend.raw, clientLatencyS + 2 * path.latencyS + this.serviceTime.sample(this.rng));
   }
