@@ -2,6 +2,7 @@
 // dead backend of k fails 1/k of requests; our health-checked failover (an option) fails none once
 // the dead one is detected. Both on the virtual clock, with exact counts rather than tolerances.
 import test from 'ava';
+import fc from 'fast-check';
 
 import { constant } from '../../sim/engine/distributions.js';
 import { Simulation } from '../../sim/engine/simulation.js';
@@ -111,4 +112,38 @@ test('the failover option is named and checked', (t) => {
   ours.service.deploy(0, 'w1', 'gateway-fqdn-proxy', { fqdn: host, backends: [`http://${ipOf(1)}`, `http://${ipOf(2)}`] }, { twin: 1, resolve: () => ['185.0.0.10'] });
   t.is(ours.service.gateway(0).proxyFor(host)!.backendHealth, checkers);
   ours.service.stopHealthChecks();
+});
+
+/** Prints the seed first so a failure replays with FC_SEED=…. */
+function fcParams(label: string, numRuns: number): { seed: number; numRuns: number } {
+  const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 20261205;
+  console.log(`[${label}] fast-check seed=${seed} numRuns=${numRuns} (replay: FC_SEED=${seed})`);
+  return { seed, numRuns };
+}
+
+test('property: any dead subset D of k backends fails exactly |D| requests per round, each on a dead backend; failover fails none after detection unless all are dead', (t) => {
+  const caseArb = fc
+    .integer({ min: 1, max: 5 })
+    .chain((k) => fc.record({ k: fc.constant(k), dead: fc.uniqueArray(fc.integer({ min: 1, max: k }), { maxLength: k }), rounds: fc.integer({ min: 1, max: 20 }) }));
+  fc.assert(
+    fc.property(caseArb, ({ k, dead, rounds }) => {
+      const nodes = [1, 2, 3, 4, 5].slice(0, k);
+      const zos = site(nodes);
+      dead.forEach((node) => zos.kill(node));
+      const without = load(zos, 1, rounds * k);
+      if (without.failed !== rounds * dead.length) throw new Error(`zos: ${without.failed} failed, expected ${rounds * dead.length}`);
+      for (const r of without.records) {
+        const onDead = dead.some((node) => r.backend === `http://${ipOf(node)}`);
+        if (onDead !== (r.outcome === 'bad-gateway')) throw new Error(`zos: ${JSON.stringify(r)}`);
+      }
+      const ours = site(nodes, 'health-check');
+      dead.forEach((node) => ours.kill(node));
+      const withFailover = load(ours, detectionBoundS(compileHealthCheck('t', policy)) + 0.5, rounds * k);
+      const expected = dead.length === k ? rounds * k : 0;
+      if (withFailover.failed !== expected) throw new Error(`failover: ${withFailover.failed} failed, expected ${expected}`);
+      if (dead.length === k && !withFailover.records.every((r) => r.status === 503)) throw new Error('all dead: expected 503 from the balancer');
+    }),
+    fcParams('round robin vs failover', 60),
+  );
+  t.pass();
 });
