@@ -58,6 +58,12 @@ export interface GatewayServiceOptions {
   readonly failoverPolicy?: Partial<HealthCheckPolicy>;
 }
 
+/** Told when a gateway node's module starts (added while up, or booted) and when it goes down. */
+export interface GatewayLifecycleListener {
+  boot(node: number): void;
+  halt(node: number): void;
+}
+
 export class GatewayService {
   readonly log: RequestRecord[] = [];
   readonly front: GatewayFront;
@@ -65,6 +71,7 @@ export class GatewayService {
   private readonly serviceTime: Distribution;
   private readonly rng: Rng;
   private sequence = 0;
+  private readonly lifecycle: GatewayLifecycleListener[] = [];
 
   constructor(
     readonly sim: Simulation,
@@ -82,7 +89,14 @@ export class GatewayService {
     if (this.gateways.has(config.node)) throw new InputError('gateway service', 'node', `node ${config.node} is already a gateway`);
     const gateway = new GatewayNode(config);
     this.gateways.set(config.node, gateway);
+    this.lifecycle.forEach((listener) => listener.boot(config.node));
     return gateway;
+  }
+
+  /** Registers `listener` and boots it on every gateway that is up now. */
+  addLifecycleListener(listener: GatewayLifecycleListener): void {
+    this.lifecycle.push(listener);
+    for (const gateway of this.gateways.values()) if (gateway.up) listener.boot(gateway.node);
   }
 
   gateway(node: number): GatewayNode {
@@ -118,25 +132,31 @@ export class GatewayService {
 
   /** One pass of zos's name-contract check on every live gateway; returns the decommissioned workload ids. */
   revalidateNameContracts(nameContractOwner: (name: string) => number | undefined): string[] {
-    const removed: string[] = [];
-    for (const gateway of this.gateways.values()) {
-      if (!gateway.up) continue;
-      for (const proxy of gateway.revalidateNames(nameContractOwner)) {
-        this.front.removeRecord(proxy.fqdn, gateway);
-        removed.push(proxy.workloadId);
-        this.options.trace?.record(this.sim.nowS, `gateway ${gateway.node} decommission ${proxy.workloadId}: name contract '${proxy.spec.name}' no longer valid`);
-      }
-    }
-    return removed;
+    return [...this.gateways.keys()].flatMap((node) => this.revalidateNameContractsOn(node, nameContractOwner));
+  }
+
+  /** One pass on one gateway, as its own ticker runs it; nothing when the node is down. */
+  revalidateNameContractsOn(node: number, nameContractOwner: (name: string) => number | undefined): string[] {
+    const gateway = this.gateway(node);
+    if (!gateway.up) return [];
+    return gateway.revalidateNames(nameContractOwner).map((proxy) => {
+      this.front.removeRecord(proxy.fqdn, gateway);
+      this.options.trace?.record(this.sim.nowS, `gateway ${node} decommission ${proxy.workloadId}: name contract '${proxy.spec.name}' no longer valid`);
+      return proxy.workloadId;
+    });
   }
 
   failGateway(node: number): void {
+    const wasUp = this.gateway(node).up;
     this.gateway(node).fail();
+    if (wasUp) this.lifecycle.forEach((listener) => listener.halt(node));
     this.options.trace?.record(this.sim.nowS, `gateway ${node} down`);
   }
 
   restoreGateway(node: number): void {
+    const wasUp = this.gateway(node).up;
     this.gateway(node).restore();
+    if (!wasUp) this.lifecycle.forEach((listener) => listener.boot(node));
     this.options.trace?.record(this.sim.nowS, `gateway ${node} up`);
   }
 
