@@ -72,6 +72,8 @@ export class GatewayService {
   private readonly rng: Rng;
   private sequence = 0;
   private readonly lifecycle: GatewayLifecycleListener[] = [];
+  /** Set only with `failover: 'health-check'`: the policy every deployed proxy's checkers use. */
+  private readonly failoverPolicy: HealthCheckPolicy | undefined;
 
   constructor(
     readonly sim: Simulation,
@@ -82,7 +84,7 @@ export class GatewayService {
     this.rng = options.rng ?? new Rng('gateway-service');
     const failover = options.failover ?? 'none';
     if (!gatewayFailoverModes.includes(failover)) throw new InputError('gateway service', 'failover', `must be one of ${gatewayFailoverModes.join(', ')}, got ${JSON.stringify(failover)}`);
-    if (failover === 'health-check') compileHealthCheck('gateway service failoverPolicy', options.failoverPolicy ?? {});
+    if (failover === 'health-check') this.failoverPolicy = compileHealthCheck('gateway service failoverPolicy', options.failoverPolicy ?? {});
   }
 
   addGateway(config: GatewayNodeConfig): GatewayNode {
@@ -119,7 +121,7 @@ export class GatewayService {
     if (result.ok) this.front.addRecord(result.fqdn, gateway);
     // A re-deploy of the same workload keeps its running checkers.
     const unchecked = result.ok && gateway.proxyFor(result.fqdn)!.backendHealth.length === 0;
-    if (unchecked && this.options.failover === 'health-check') this.enableBackendFailover(node, result.fqdn, this.options.failoverPolicy);
+    if (unchecked && this.failoverPolicy !== undefined) this.enableBackendFailover(node, result.fqdn, this.failoverPolicy);
     this.options.trace?.record(this.sim.nowS, `gateway ${node} deploy ${workloadId} ${result.ok ? result.fqdn : `error: ${result.reason}`}`);
     return result;
   }
