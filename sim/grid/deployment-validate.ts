@@ -401,8 +401,10 @@ function checkGatewayCommon(data: Json, report: Report): void {
   const passthrough = data['tls_passthrough'];
   if (passthrough !== undefined && typeof passthrough !== 'boolean') report('tls_passthrough', `must be a boolean, got ${describe(passthrough)}`);
   const backends = data['backends'];
-  if (!Array.isArray(backends) || backends.length !== 1) {
-    report('backends', `exactly one backend is supported, got ${Array.isArray(backends) ? backends.length : describe(backends)}`);
+  // zos takes any non-empty list and hands it all to traefik (GatewayBase.Valid in threefoldtech/zosbase
+  // pkg/gridtypes/zos/gw.go); the gateway round-robins over it (sim/network/gateway/balancer.ts).
+  if (!Array.isArray(backends) || backends.length === 0) {
+    report('backends', `backends list can not be empty, got ${Array.isArray(backends) ? 'an empty list' : describe(backends)}`);
   }
   if (Array.isArray(backends)) backends.forEach((backend, index) => checkBackend(backend, passthrough === true, `backends[${index}]`, report));
   // The gateway node joining that network is a deploy-time matter; statically it is just a name.

@@ -167,7 +167,6 @@ const rules: [string, (d: Doc) => void, string, string][] = [
   ['ip with neither v4 nor v6', (d) => (find(d, 'pub')['data'] = { v4: false, v6: false }), 'pub', 'v4'],
   // gateways
   ['gateway name with a dot', (d) => (find(d, 'gwname')['data']['name'] = 'my.site'), 'gwname', 'name'],
-  ['gateway with two backends', (d) => find(d, 'gwname')['data']['backends'].push('http://10.0.0.2'), 'gwname', 'backends'],
   ['gateway with no backend', (d) => (find(d, 'gwfqdn')['data']['backends'] = []), 'gwfqdn', 'backends'],
   ['gateway backend https', (d) => (find(d, 'gwname')['data']['backends'] = ['https://10.0.0.2']), 'gwname', 'backends[0]'],
   ['gateway backend a host name', (d) => (find(d, 'gwname')['data']['backends'] = ['http://example.com']), 'gwname', 'backends[0]'],
@@ -197,6 +196,12 @@ test('a public ip used by two zmachines is reported on the second', (t) => {
     d['workloads'].push(second);
   });
   t.deepEqual(result.errors.map((e) => [e.workload, e.field]), [['vm2', 'network.public_ip']]);
+});
+
+test('a gateway with several backends is accepted, as zosbase gw.go accepts it; a bad one is named by index', (t) => {
+  t.true(broken((d) => find(d, 'gwname')['data']['backends'].push('http://10.0.0.2', 'http://10.0.0.3:81')).valid);
+  const result = broken((d) => find(d, 'gwname')['data']['backends'].push('http://10.0.0.2', 'https://10.0.0.3'));
+  t.deepEqual(result.errors.map((e) => [e.workload, e.field]), [['gwname', 'backends[2]']]);
 });
 
 test('a network named but not in this deployment is accepted, since networks are shared across deployments', (t) => {

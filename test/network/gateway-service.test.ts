@@ -175,9 +175,45 @@ test('hourly name-contract check: a proxy whose contract is cancelled is decommi
   sim.scheduleAt(1800, () => (contractOwner = undefined));
   for (const atS of [3000, 3599, 3601]) service.request('myapp.gent01.grid.tf', atS);
   sim.run({ untilS: 3 * 3600 });
-  validation.interrupt('done');
+  validation.stop();
   sim.run();
   t.deepEqual(decommissioned, [[['w1'], 3600]]);
   t.deepEqual(service.log.map((r) => r.outcome), ['ok', 'ok', 'unknown-host']);
   t.throws(() => service.request('myapp.gent01.grid.tf', 5), { message: /field atS: must be now/ });
+});
+
+test('hourly name-contract check: each node keeps its own ticker from boot, and a reboot starts the hour again', (t) => {
+  const { sim, service } = world();
+  let contractOwner: number | undefined = 42;
+  const ownerNow = (name: string): number | undefined => (name === 'myapp' ? contractOwner : undefined);
+  t.like(service.deploy(0, 'w1', 'gateway-name-proxy', nameProxy, { twin: 42, nameContractOwner: ownerNow }), { ok: true });
+  const decommissioned: [readonly string[], number][] = [];
+  const validation = startNameValidation(service, ownerNow, (ids, atS) => decommissioned.push([ids, atS]));
+  sim.scheduleAt(100, () => (contractOwner = undefined));
+  // Down at 1800 s, back at 2000 s: zos's module restarts with the node, its first round at 2000 + 3600.
+  sim.scheduleAt(1800, () => service.failGateway(0));
+  sim.scheduleAt(2000, () => service.restoreGateway(0));
+  for (const atS of [3700, 5599, 5601]) service.request('myapp.gent01.grid.tf', atS);
+  sim.run({ untilS: 6000 });
+  t.deepEqual(decommissioned, [[['w1'], 5600]]);
+  t.deepEqual(service.log.map((r) => r.outcome), ['ok', 'ok', 'unknown-host']);
+  validation.stop();
+  sim.run();
+  t.is(sim.pendingCount, 0, 'a stopped validation leaves nothing scheduled');
+});
+
+test('hourly name-contract check: a node that reboots within every hour never runs it', (t) => {
+  const { sim, service } = world();
+  t.like(service.deploy(0, 'w1', 'gateway-name-proxy', nameProxy, { twin: 42, nameContractOwner: owner }), { ok: true });
+  const decommissioned: string[] = [];
+  const validation = startNameValidation(service, () => undefined, (ids) => decommissioned.push(...ids));
+  for (let k = 1; k <= 5; k++) {
+    sim.scheduleAt(k * 3000, () => service.failGateway(0));
+    sim.scheduleAt(k * 3000 + 60, () => service.restoreGateway(0));
+  }
+  sim.run({ untilS: 5 * 3000 + 60 });
+  t.deepEqual(decommissioned, [], 'no tick reached 3600 s of uptime');
+  sim.run({ untilS: 5 * 3000 + 60 + 3600 + 1 });
+  t.deepEqual(decommissioned, ['w1']);
+  validation.stop();
 });

@@ -45,7 +45,6 @@ const rejected: [GatewayProxyType, unknown, string, RegExp][] = [
   ['gateway-fqdn-proxy', { fqdn: 'example.com', tls_passthrough: 'yes', backends: ['http://1.1.1.1'] }, 'tls_passthrough', /boolean/],
   ['gateway-fqdn-proxy', { fqdn: 'example.com', backends: [] }, 'backends', /can not be empty/],
   ['gateway-fqdn-proxy', { fqdn: 'example.com' }, 'backends', /can not be empty/],
-  ['gateway-fqdn-proxy', { fqdn: 'example.com', backends: ['http://1.1.1.1', 'http://2.2.2.2'] }, 'backends', /only one backend/],
   ['gateway-fqdn-proxy', { fqdn: 'example.com', backends: [7] }, 'backends[0]', /must be a string/],
   ['gateway-fqdn-proxy', { fqdn: 'example.com', ...http('https://3.3.3.3') }, 'backends[0]', /scheme must be http/],
   ['gateway-fqdn-proxy', { fqdn: 'example.com', ...http('ftp://1.1.1.1') }, 'backends[0]', /scheme must be http/],
@@ -81,11 +80,13 @@ for (const [type, data, field, message] of rejected) {
   });
 }
 
-test('our failover extension lifts the one-backend limit only when asked', (t) => {
+test('several backends are accepted, as zosbase gw.go does; a caller may still ask for a one-backend limit', (t) => {
   const data = { fqdn: 'example.com', backends: ['http://1.1.1.1', 'http://2.2.2.2:8080'] };
-  t.is(gatewayIssues('gateway-fqdn-proxy', data)[0]?.field, 'backends');
-  const spec = compileGatewayProxy('w', 'gateway-fqdn-proxy', data, { allowSeveralBackends: true });
+  t.deepEqual(gatewayIssues('gateway-fqdn-proxy', data), []);
+  const spec = compileGatewayProxy('w', 'gateway-fqdn-proxy', data);
   t.deepEqual(spec.backends.map((b) => [b.ip, b.port]), [['1.1.1.1', 80], ['2.2.2.2', 8080]]);
+  const limited = gatewayIssues('gateway-fqdn-proxy', data, { allowSeveralBackends: false });
+  t.like(limited[0], { field: 'backends', message: 'only one backend is supported, got 2' });
 });
 
 test('a parsed backend says which network reaches it', (t) => {

@@ -1,6 +1,6 @@
 // A zos gateway node: traefik on a node with a public config, holding name and FQDN proxies, with the
-// node-side deploy checks of DOMAIN 1.10. Leaves out ACME certificates, the hourly name-contract
-// re-validation and traffic (NU) accounting.
+// node-side deploy checks of DOMAIN 1.10 and one pass of the hourly name-contract check (its clock is
+// name-validation.ts). Leaves out ACME certificates and traffic (NU) accounting.
 
 import { InputError } from '../../errors.js';
 import type { BackendAddress } from './backend-address.js';
@@ -36,8 +36,10 @@ export interface DeployedProxy {
   readonly twin: number;
   readonly fqdn: string;
   readonly spec: GatewayProxySpec;
-  /** Same order as spec.backends; empty unless backend failover was enabled. */
+  /** Same order as spec.backends; empty unless our backend failover was enabled. */
   backendHealth: HealthChecker[];
+  /** traefik's round-robin position for this proxy's service (balancer.ts); reset when traefik restarts. */
+  roundRobinNext: number;
 }
 
 export class GatewayNode {
@@ -65,7 +67,7 @@ export class GatewayNode {
     if (spec.network !== undefined && !(this.config.networks ?? []).includes(spec.network)) {
       return { ok: false, reason: `gateway node is not part of network '${spec.network}'` };
     }
-    this.proxies.set(key, { workloadId, twin: context.twin, fqdn, spec, backendHealth: [] });
+    this.proxies.set(key, { workloadId, twin: context.twin, fqdn, spec, backendHealth: [], roundRobinNext: 0 });
     return { ok: true, fqdn };
   }
 
@@ -77,8 +79,10 @@ export class GatewayNode {
   }
 
   /**
-   * zos's hourly check (DOMAIN 5.15): a name proxy whose contract is gone, not Created, or owned by
-   * another twin is decommissioned. Returns the removed proxies so the caller can mark them `deleted`.
+   * zos's hourly check (DOMAIN 5.15; validateNameContracts in threefoldtech/zosbase
+   * pkg/gateway/gateway.go): a name proxy whose contract is gone, not Created, or owned by another twin
+   * is decommissioned; FQDN proxies are skipped. Returns the removed proxies so the caller can mark
+   * them `deleted`.
    */
   revalidateNames(nameContractOwner: (name: string) => number | undefined): DeployedProxy[] {
     const invalid = [...this.proxies.values()].filter((p) => p.spec.type === 'gateway-name-proxy' && nameContractOwner(p.spec.name!) !== p.twin);
@@ -100,12 +104,13 @@ export class GatewayNode {
     this.up = false;
   }
 
-  /** Traefik's config lives on the node, so its proxies come back with it. */
+  /** Traefik's config lives on the node, so its proxies come back with it; a new traefik process starts its balancers afresh. */
   restore(): void {
+    if (!this.up) for (const proxy of this.proxies.values()) proxy.roundRobinNext = 0;
     this.up = true;
   }
 
-  /** Backends of a proxy in failover order; the checker index matches. */
+  /** Backends of a proxy in the workload's order: round-robin order, and failover priority with our option. */
   backendsOf(fqdn: string): readonly BackendAddress[] {
     return this.proxyFor(fqdn)?.spec.backends ?? [];
   }

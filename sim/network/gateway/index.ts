@@ -2,6 +2,7 @@
 // checks, backend paths and the request service. Leaves out the parsers' internals.
 
 export { parseBackend, type BackendAddress, type BackendRoute } from './backend-address.js';
+export { gatewayFailoverModes, pickBackend, type GatewayFailover } from './balancer.js';
 export { GatewayFront, type FrontHealthOptions } from './front.js';
 export { GatewayNode, type DeployedProxy, type GatewayDeployContext, type GatewayDeployResult, type GatewayNodeConfig } from './gateway-node.js';
 export {
@@ -15,9 +16,9 @@ export {
   type HealthTransition,
   type Probe,
 } from './health.js';
-export { NAME_VALIDATION_EVERY_S, startNameValidation, type NameDecommissionListener } from './name-validation.js';
+export { NAME_VALIDATION_EVERY_S, NameValidation, startNameValidation, type NameDecommissionListener } from './name-validation.js';
 export { UnderlayPathProvider, type BackendPath, type BackendPathProvider, type UnderlayPathOptions } from './path.js';
-export { GatewayService, type GatewayServiceOptions, type RequestOutcome, type RequestRecord } from './service.js';
+export { GatewayService, type GatewayLifecycleListener, type GatewayServiceOptions, type RequestOutcome, type RequestRecord } from './service.js';
 export {
   compileGatewayProxy,
   GATEWAY_FQDN_PATTERN,

@@ -1,6 +1,7 @@
 // Web Gateway traffic: a client resolves a host, reaches a gateway node, the gateway forwards to a
-// backend over a BackendPathProvider. Real zos by default; health-checked failover only when enabled.
-// Leaves out bandwidth and queueing at the gateway (a service time stands for the proxy's work).
+// backend over a BackendPathProvider. Real zos by default (round robin over every backend, no health
+// check: balancer.ts); our health-checked failover only when asked for. Leaves out bandwidth and
+// queueing at the gateway (a service time stands for the proxy's work).
 
 import { InputError } from '../../errors.js';
 import { constant, type Distribution } from '../../engine/distributions.js';
@@ -8,6 +9,7 @@ import type { SimEvent } from '../../engine/events.js';
 import { Rng } from '../../engine/rng.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Trace } from '../../engine/trace.js';
+import { gatewayFailoverModes, pickBackend, type GatewayFailover } from './balancer.js';
 import { GatewayFront } from './front.js';
 import { GatewayNode, type GatewayDeployContext, type GatewayDeployResult, type GatewayNodeConfig } from './gateway-node.js';
 import { compileHealthCheck, HealthChecker, type HealthCheckPolicy } from './health.js';
@@ -47,6 +49,19 @@ export interface GatewayServiceOptions {
   /** The stream service times are drawn from; pass RngStreams.stream('gateway') for seeded runs. */
   readonly rng?: Rng;
   readonly trace?: Trace;
+  /**
+   * How a proxy picks among its backends. `none` (default) is zos: round robin over all of them, so a
+   * dead one keeps failing its share. `health-check` is our failover: every proxy deployed on this
+   * service probes its backends with `failoverPolicy` and sends each request to the first healthy one.
+   */
+  readonly failover?: GatewayFailover;
+  readonly failoverPolicy?: Partial<HealthCheckPolicy>;
+}
+
+/** Told when a gateway node's module starts (added while up, or booted) and when it goes down. */
+export interface GatewayLifecycleListener {
+  boot(node: number): void;
+  halt(node: number): void;
 }
 
 export class GatewayService {
@@ -56,6 +71,9 @@ export class GatewayService {
   private readonly serviceTime: Distribution;
   private readonly rng: Rng;
   private sequence = 0;
+  private readonly lifecycle: GatewayLifecycleListener[] = [];
+  /** Set only with `failover: 'health-check'`: the policy every deployed proxy's checkers use. */
+  private readonly failoverPolicy: HealthCheckPolicy | undefined;
 
   constructor(
     readonly sim: Simulation,
@@ -64,13 +82,23 @@ export class GatewayService {
     this.front = new GatewayFront(sim);
     this.serviceTime = options.serviceTime ?? constant(0.001);
     this.rng = options.rng ?? new Rng('gateway-service');
+    const failover = options.failover ?? 'none';
+    if (!gatewayFailoverModes.includes(failover)) throw new InputError('gateway service', 'failover', `must be one of ${gatewayFailoverModes.join(', ')}, got ${JSON.stringify(failover)}`);
+    if (failover === 'health-check') this.failoverPolicy = compileHealthCheck('gateway service failoverPolicy', options.failoverPolicy ?? {});
   }
 
   addGateway(config: GatewayNodeConfig): GatewayNode {
     if (this.gateways.has(config.node)) throw new InputError('gateway service', 'node', `node ${config.node} is already a gateway`);
     const gateway = new GatewayNode(config);
     this.gateways.set(config.node, gateway);
+    this.lifecycle.forEach((listener) => listener.boot(config.node));
     return gateway;
+  }
+
+  /** Registers `listener` and boots it on every gateway that is up now. */
+  addLifecycleListener(listener: GatewayLifecycleListener): void {
+    this.lifecycle.push(listener);
+    for (const gateway of this.gateways.values()) if (gateway.up) listener.boot(gateway.node);
   }
 
   gateway(node: number): GatewayNode {
@@ -91,6 +119,9 @@ export class GatewayService {
     }
     const result = gateway.deploy(workloadId, spec, context);
     if (result.ok) this.front.addRecord(result.fqdn, gateway);
+    // A re-deploy of the same workload keeps its running checkers.
+    const unchecked = result.ok && gateway.proxyFor(result.fqdn)!.backendHealth.length === 0;
+    if (unchecked && this.failoverPolicy !== undefined) this.enableBackendFailover(node, result.fqdn, this.failoverPolicy);
     this.options.trace?.record(this.sim.nowS, `gateway ${node} deploy ${workloadId} ${result.ok ? result.fqdn : `error: ${result.reason}`}`);
     return result;
   }
@@ -103,25 +134,31 @@ export class GatewayService {
 
   /** One pass of zos's name-contract check on every live gateway; returns the decommissioned workload ids. */
   revalidateNameContracts(nameContractOwner: (name: string) => number | undefined): string[] {
-    const removed: string[] = [];
-    for (const gateway of this.gateways.values()) {
-      if (!gateway.up) continue;
-      for (const proxy of gateway.revalidateNames(nameContractOwner)) {
-        this.front.removeRecord(proxy.fqdn, gateway);
-        removed.push(proxy.workloadId);
-        this.options.trace?.record(this.sim.nowS, `gateway ${gateway.node} decommission ${proxy.workloadId}: name contract '${proxy.spec.name}' no longer valid`);
-      }
-    }
-    return removed;
+    return [...this.gateways.keys()].flatMap((node) => this.revalidateNameContractsOn(node, nameContractOwner));
+  }
+
+  /** One pass on one gateway, as its own ticker runs it; nothing when the node is down. */
+  revalidateNameContractsOn(node: number, nameContractOwner: (name: string) => number | undefined): string[] {
+    const gateway = this.gateway(node);
+    if (!gateway.up) return [];
+    return gateway.revalidateNames(nameContractOwner).map((proxy) => {
+      this.front.removeRecord(proxy.fqdn, gateway);
+      this.options.trace?.record(this.sim.nowS, `gateway ${node} decommission ${proxy.workloadId}: name contract '${proxy.spec.name}' no longer valid`);
+      return proxy.workloadId;
+    });
   }
 
   failGateway(node: number): void {
+    const wasUp = this.gateway(node).up;
     this.gateway(node).fail();
+    if (wasUp) this.lifecycle.forEach((listener) => listener.halt(node));
     this.options.trace?.record(this.sim.nowS, `gateway ${node} down`);
   }
 
   restoreGateway(node: number): void {
+    const wasUp = this.gateway(node).up;
     this.gateway(node).restore();
+    if (!wasUp) this.lifecycle.forEach((listener) => listener.boot(node));
     this.options.trace?.record(this.sim.nowS, `gateway ${node} up`);
   }
 
@@ -172,10 +209,16 @@ export class GatewayService {
     if (!gateway.up) return answer('no-answer');
     const proxy = gateway.proxyFor(host);
     if (proxy === undefined) return answer('not-found', undefined, clientLatencyS);
-    const index = proxy.backendHealth.length === 0 ? 0 : proxy.backendHealth.findIndex((checker) => checker.healthy);
+    const index = pickBackend(proxy);
+    // traefik answers 503 when its health check has taken every server out (wrr.go errNoAvailableServer).
     if (index < 0) return answer('no-healthy-backend', undefined, clientLatencyS);
     const backend = proxy.spec.backends[index]!;
     const path = this.options.paths(gateway.node, backend);
+    // No retry: zos configures no retry middleware, so the request that drew a dead backend fails.
+    // traefik maps a refused or unroutable dial to 502 (the proxy's ErrorHandler in traefik/traefik
+    // v2.9 pkg/server/service/proxy.go, ComputeStatusCode in pkg/proxy/httputil/proxy.go since); a host
+    // that drops SYNs silently would give 504 after the 30 s default dialTimeout instead, which this
+    // model folds into 502 with no wait.
     if (path === undefined) return answer('bad-gateway', backend.raw, clientLatencyS);
     return answer('ok', backend.raw, clientLatencyS + 2 * path.latencyS + this.serviceTime.sample(this.rng));
   }

@@ -36,8 +36,9 @@ const nameContractPattern = /^[a-z0-9-_]+$/;
 
 export interface GatewayValidateOptions {
   /**
-   * zos allows exactly one backend (GatewayBase.Valid: "only one backend is supported"). Our
-   * failover extension lifts that; real-behaviour runs must leave it false.
+   * zos accepts any non-empty list (GatewayBase.Valid in threefoldtech/zosbase
+   * pkg/gridtypes/zos/gw.go checks each backend, not their count) and hands them all to traefik, so
+   * this defaults to true. `false` keeps a single-backend limit for callers that want one.
    */
   readonly allowSeveralBackends?: boolean;
 }
@@ -103,7 +104,7 @@ function checkCommon(data: Json, options: GatewayValidateOptions, report: (field
   if (!Array.isArray(backends) || backends.length === 0) {
     return report('backends', `backends list can not be empty, got ${describe(backends)}`);
   }
-  if (backends.length !== 1 && options.allowSeveralBackends !== true) {
+  if (backends.length !== 1 && options.allowSeveralBackends === false) {
     report('backends', `only one backend is supported, got ${backends.length}`);
   }
   backends.forEach((backend, index) => {
