@@ -2,7 +2,7 @@
 // RemoteBackend, report the outcome to the owner. Leaves out the handlers themselves (injected).
 
 import { randomUUID } from 'node:crypto';
-import { WaitingError, Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job, type Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Backend } from '../../../workers/backend.js';
 import { InputError } from '../../../workers/errors.js';
@@ -41,6 +41,10 @@ export interface JobWorkerOptions {
   readonly connection?: Redis;
   /** Awaited after a job reported to the owner and before BullMQ completes it (BullmqCoordinator.nextAdds). */
   readonly beforeComplete?: () => Promise<void>;
+  /** Observers (logs, metrics): given the BullMQ Worker once, to listen to its events; off the job path. */
+  readonly watch?: (worker: Worker) => void;
+  /** BullMQ's tracing hook (bullmq-otel); absent, BullMQ traces nothing. */
+  readonly telemetry?: Telemetry;
 }
 
 export interface JobWorker {
@@ -131,7 +135,9 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     // A job re-delivered after a crash is replayed from the owner's log, so several stalls are harmless.
     maxStalledCount: 10,
     removeOnFail: { count: 1000 },
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
   });
+  options.watch?.(worker);
   worker.on('failed', (job, error) => log(`worker: job ${job?.id ?? '?'} failed: ${error.message}`));
   worker.on('error', (error) => log(`worker: ${error.message}`));
 

@@ -1,0 +1,53 @@
+// Everything a worker process observes about itself, built once from its flags: the logger, the
+// metrics and their server, and the hooks handed to startJobWorker. At --log-level warn and no other flag it adds
+// nothing per job but BullMQ event listeners: no registry, no server, no Proxy over the backend.
+
+import type { JobWorkerOptions } from '../../scheduler/transports/bullmq/index.js';
+import { probeBackend, type CallSpan } from './backend-probe.js';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
+import { createMetrics, type ZosMetrics } from './metrics.js';
+import { serveMetrics, type MetricsServer } from './metrics-server.js';
+import { observeRun, watchWorkerEvents } from './worker-events.js';
+
+export interface WorkerObserverOptions {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  readonly write: (line: string) => void;
+  /** Serve /metrics on this port (0: any free one); absent: no metrics at all. */
+  readonly metricsPort?: number;
+  /** Tracing hooks (tracing.ts), when traces were asked for. */
+  readonly tracing?: { readonly telemetry: NonNullable<JobWorkerOptions['telemetry']>; readonly span: CallSpan };
+}
+
+export type ObservedHooks = Required<Pick<JobWorkerOptions, 'watch' | 'log' | 'run'>> & Pick<JobWorkerOptions, 'telemetry'>;
+
+export interface WorkerObserver {
+  readonly log: Logger;
+  readonly metrics: ZosMetrics | undefined;
+  /** Where /metrics is served, when it is. */
+  readonly metricsUrl: string | undefined;
+  /** startJobWorker's hooks around the handlers' `run`. */
+  hooks(run: JobWorkerOptions['run']): ObservedHooks;
+  close(): Promise<void>;
+}
+
+export async function openWorkerObserver(options: WorkerObserverOptions): Promise<WorkerObserver> {
+  const log = createLogger(options);
+  const metrics = options.metricsPort === undefined ? undefined : createMetrics();
+  let server: MetricsServer | undefined;
+  if (metrics !== undefined) server = await serveMetrics(metrics.registry, { port: options.metricsPort! });
+  const span = options.tracing?.span;
+  return {
+    log,
+    metrics,
+    metricsUrl: server?.url,
+    hooks: (run) => ({
+      watch: (worker) => watchWorkerEvents(worker, log, metrics),
+      // job-worker.ts's own lines are failures, lost connections and the stop sequence.
+      log: (line) => log.log(/stopping|stopped/.test(line) ? 'info' : 'warn', line),
+      run: observeRun(metrics === undefined && span === undefined ? run : (op, backend) => run(op, probeBackend(backend, metrics, span)), log, metrics),
+      ...(options.tracing === undefined ? {} : { telemetry: options.tracing.telemetry }),
+    }),
+    close: async () => server?.close(),
+  };
+}
