@@ -33,9 +33,17 @@ export async function runWorker(args: Args, context: CommandContext): Promise<nu
   const level = args.oneOf('log-level', logLevels, 'info');
   const format = args.oneOf('log-format', logFormats, 'text');
   const metricsPort = args.number('metrics-port', { integer: true, min: 0, max: 65_535 });
+  const otlpEndpoint = args.string('otlp-endpoint');
+  if (otlpEndpoint !== undefined && !/^https?:\/\//.test(otlpEndpoint)) throw new InputError('command line', '--otlp-endpoint', `must be an http(s):// URL, got ${JSON.stringify(otlpEndpoint)}`);
   // Before the host nodes start: a wrong address is the user's to fix, and said at once.
   await checkRedisFlag(redisUrl);
-  const observer = await openWorkerObserver({ level, format, write: (line) => out.progress(line), ...(metricsPort === undefined ? {} : { metricsPort }) });
+  // The OpenTelemetry SDK is loaded only when traces are asked for.
+  const tracing = otlpEndpoint === undefined ? undefined : (await import('../observability/tracing.js')).startTracing({ otlpEndpoint });
+  const observer = await openWorkerObserver({
+    level, format, write: (line) => out.progress(line),
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    ...(tracing === undefined ? {} : { tracing }),
+  });
   const { log } = observer;
   log.log('info', `worker: starting (pid ${process.pid}, backend ${backendName})`);
   const host = dataDir === undefined ? undefined : await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
@@ -47,7 +55,7 @@ export async function runWorker(args: Args, context: CommandContext): Promise<nu
     });
     await jobs.ready();
     const where = host === undefined ? '' : `, host backend of ${nodes} nodes in ${host.dataDir}, hub ${host.hubUrl}`;
-    const metrics = observer.metricsUrl === undefined ? '' : `, metrics at ${observer.metricsUrl}`;
+    const metrics = (observer.metricsUrl === undefined ? '' : `, metrics at ${observer.metricsUrl}`) + (otlpEndpoint === undefined ? '' : `, traces to ${otlpEndpoint}`);
     log.log('info', `worker: ready on ${redisUrl} queue ${queue} (concurrency ${concurrency}, pid ${process.pid}${where}${metrics})`);
     const signal = await untilStopSignal();
     log.log('info', `worker: ${signal} received; stopping`);
@@ -55,6 +63,7 @@ export async function runWorker(args: Args, context: CommandContext): Promise<nu
   } finally {
     await host?.close();
     await observer.close();
+    await tracing?.shutdown();
   }
   return 0;
 }

@@ -5,12 +5,12 @@
 
 import { defaultQueueName } from '../../scheduler/transports/bullmq/queue-name.js';
 import type { Command } from '../command.js';
-import { logFlags, logUsage, metricsFlags, metricsUsage } from './observability-flags.js';
+import { logFlags, logUsage, metricsFlags, metricsUsage, traceFlags, traceUsage } from './observability-flags.js';
 
 export const worker: Command = {
   name: 'worker',
   summary: 'a worker process: runs queued operations against the owner of a simulated grid over Redis, or against real nodes on this host',
-  usage: `worker --redis URL [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--concurrency N] [--queue NAME] [--lock-ms MS] ${logUsage} ${metricsUsage}`,
+  usage: `worker --redis URL [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--concurrency N] [--queue NAME] [--lock-ms MS] ${logUsage} ${metricsUsage} ${traceUsage}`,
   flags: {
     redis: { kind: 'value', valueName: 'URL', help: 'the Redis the owner uses, like redis://127.0.0.1:6379' },
     backend: { kind: 'value', valueName: 'sim|host', help: 'what answers backend calls: sim (the owner of a simulated grid; default) or host (real 0-db, zmount, flist, gateway processes of this worker)' },
@@ -23,6 +23,7 @@ export const worker: Command = {
     'lock-ms': { kind: 'value', valueName: 'MS', help: 'job lock duration: a dead worker\'s job is re-delivered after it (default 30000)' },
     ...logFlags,
     ...metricsFlags,
+    ...traceFlags,
   },
   run: (args, context) => import('../actions/worker.js').then((m) => m.runWorker(args, context)),
 };

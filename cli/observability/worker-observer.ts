@@ -3,10 +3,11 @@
 // nothing per job but BullMQ event listeners: no registry, no server, no Proxy over the backend.
 
 import type { JobWorkerOptions } from '../../scheduler/transports/bullmq/index.js';
-import { probeBackend, type CallSpan } from './backend-probe.js';
+import { probeBackend } from './backend-probe.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
 import { createMetrics, type ZosMetrics } from './metrics.js';
 import { serveMetrics, type MetricsServer } from './metrics-server.js';
+import type { Tracing } from './tracing.js';
 import { observeRun, watchWorkerEvents } from './worker-events.js';
 
 export interface WorkerObserverOptions {
@@ -16,7 +17,7 @@ export interface WorkerObserverOptions {
   /** Serve /metrics on this port (0: any free one); absent: no metrics at all. */
   readonly metricsPort?: number;
   /** Tracing hooks (tracing.ts), when traces were asked for. */
-  readonly tracing?: { readonly telemetry: NonNullable<JobWorkerOptions['telemetry']>; readonly span: CallSpan };
+  readonly tracing?: Pick<Tracing, 'telemetry' | 'span' | 'traceRun'>;
 }
 
 export type ObservedHooks = Required<Pick<JobWorkerOptions, 'watch' | 'log' | 'run'>> & Pick<JobWorkerOptions, 'telemetry'>;
@@ -37,6 +38,7 @@ export async function openWorkerObserver(options: WorkerObserverOptions): Promis
   let server: MetricsServer | undefined;
   if (metrics !== undefined) server = await serveMetrics(metrics.registry, { port: options.metricsPort! });
   const span = options.tracing?.span;
+  const traced = options.tracing?.traceRun ?? ((run: JobWorkerOptions['run']) => run);
   return {
     log,
     metrics,
@@ -45,7 +47,7 @@ export async function openWorkerObserver(options: WorkerObserverOptions): Promis
       watch: (worker) => watchWorkerEvents(worker, log, metrics),
       // job-worker.ts's own lines are failures, lost connections and the stop sequence.
       log: (line) => log.log(/stopping|stopped/.test(line) ? 'info' : 'warn', line),
-      run: observeRun(metrics === undefined && span === undefined ? run : (op, backend) => run(op, probeBackend(backend, metrics, span)), log, metrics),
+      run: observeRun(traced(metrics === undefined && span === undefined ? run : (op, backend) => run(op, probeBackend(backend, metrics, span))), log, metrics),
       ...(options.tracing === undefined ? {} : { telemetry: options.tracing.telemetry }),
     }),
     close: async () => server?.close(),
