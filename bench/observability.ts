@@ -33,8 +33,14 @@ interface Shape {
   readonly concurrency: number;
 }
 
-/** ops/s of `shape.ops` hub.up operations under one setting, on a fresh grid and queue. */
-async function timeSetting(redisUrl: string, setting: Setting, shape: Shape, round: number): Promise<number> {
+/** One setting's figures: wall throughput, and this process's CPU per operation (owner and workers both live here, Redis does not). */
+interface Figures {
+  readonly opsPerS: number;
+  readonly cpuUsPerOp: number;
+}
+
+/** `shape.ops` hub.up operations under one setting, on a fresh grid and queue. */
+async function timeSetting(redisUrl: string, setting: Setting, shape: Shape, round: number): Promise<Figures> {
   const tracing: Tracing | undefined = setting === 'metrics+traces' ? startTracing({ exporter: droppingExporter }) : undefined;
   const observer = await openWorkerObserver({
     level: 'warn', format: 'text', write: () => {},
@@ -53,9 +59,11 @@ async function timeSetting(redisUrl: string, setting: Setting, shape: Shape, rou
     });
     try {
       const startedMs = performance.now();
+      const cpu = process.cpuUsage();
       for (let i = 0; i < shape.ops; i++) await transport.submit({ kind: 'hub.up' });
       await transport.drain();
-      return shape.ops / ((performance.now() - startedMs) / 1000);
+      const used = process.cpuUsage(cpu);
+      return { opsPerS: shape.ops / ((performance.now() - startedMs) / 1000), cpuUsPerOp: (used.user + used.system) / shape.ops };
     } finally {
       await transport.close();
     }
@@ -82,29 +90,35 @@ await benchMain('observability', {
     try {
       // Untimed warm-up of every setting, so none is measured with a cold JIT.
       for (const setting of settings) await timeSetting(redis.url, setting, { ...shape, ops: Math.max(1, Math.floor(ops / 3)) }, -1);
-      const rounds: Array<Record<Setting, number>> = [];
+      const rounds: Array<Record<Setting, Figures>> = [];
+      // The order rotates each round, so no setting always runs first (after a GC-heavy teardown).
       for (let round = 0; round < roundCount; round++) {
-        const figures = {} as Record<Setting, number>;
-        for (const setting of settings) figures[setting] = await timeSetting(redis.url, setting, shape, round);
+        const figures = {} as Record<Setting, Figures>;
+        for (let i = 0; i < settings.length; i++) {
+          const setting = settings[(round + i) % settings.length]!;
+          figures[setting] = await timeSetting(redis.url, setting, shape, round);
+        }
         rounds.push(figures);
       }
-      const off = median(rounds.map((r) => r.off));
-      const metrics = median(rounds.map((r) => r.metrics));
-      const traced = median(rounds.map((r) => r['metrics+traces']));
+      const opsPerS = (s: Setting): number => median(rounds.map((r) => r[s].opsPerS));
+      const cpuUs = (s: Setting): number => median(rounds.map((r) => r[s].cpuUsPerOp));
       const document = {
-        offOpsPerS: Math.round(off),
-        metricsOpsPerS: Math.round(metrics),
-        metricsAndTracesOpsPerS: Math.round(traced),
-        metricsRatio: Number((metrics / off).toFixed(3)),
-        metricsAndTracesRatio: Number((traced / off).toFixed(3)),
+        offOpsPerS: Math.round(opsPerS('off')),
+        metricsOpsPerS: Math.round(opsPerS('metrics')),
+        metricsAndTracesOpsPerS: Math.round(opsPerS('metrics+traces')),
+        metricsRatio: Number((opsPerS('metrics') / opsPerS('off')).toFixed(3)),
+        metricsAndTracesRatio: Number((opsPerS('metrics+traces') / opsPerS('off')).toFixed(3)),
+        offCpuUsPerOp: Math.round(cpuUs('off')),
+        metricsCpuUsPerOp: Math.round(cpuUs('metrics')),
+        metricsAndTracesCpuUsPerOp: Math.round(cpuUs('metrics+traces')),
         ops, concurrency, workers,
-        rounds: rounds.map((r) => Object.fromEntries(settings.map((s) => [s, Math.round(r[s])]))),
+        rounds: rounds.map((r) => Object.fromEntries(settings.map((s) => [s, { opsPerS: Math.round(r[s].opsPerS), cpuUsPerOp: Math.round(r[s].cpuUsPerOp) }]))),
       };
       const human = [
         `hub.up through BullMQ, ${workers} worker-process job workers, concurrency ${concurrency}, ${ops} ops per round, medians of ${roundCount} rounds:`,
-        `  observability off: ${document.offOpsPerS} ops/s`,
-        `  metrics:           ${document.metricsOpsPerS} ops/s (ratio ${document.metricsRatio})`,
-        `  metrics + traces:  ${document.metricsAndTracesOpsPerS} ops/s (ratio ${document.metricsAndTracesRatio})`,
+        `  observability off: ${document.offOpsPerS} ops/s, ${document.offCpuUsPerOp} µs CPU per op`,
+        `  metrics:           ${document.metricsOpsPerS} ops/s (ratio ${document.metricsRatio}), ${document.metricsCpuUsPerOp} µs CPU per op`,
+        `  metrics + traces:  ${document.metricsAndTracesOpsPerS} ops/s (ratio ${document.metricsAndTracesRatio}), ${document.metricsAndTracesCpuUsPerOp} µs CPU per op`,
       ].join('\n');
       return { document, human };
     } finally {

@@ -39,21 +39,27 @@ export function createMetrics(): ZosMetrics {
 
 /** What a simulated grid shows at one scrape; read when scraped, not pushed on every change. */
 export interface GridGaugeReading {
-  readonly nodesUp: number;
-  readonly deploymentsAvailable: number;
-  readonly repairsInFlight: number;
+  readonly nodesUp?: number;
+  /** The fraction of tracked deployments whose workloads are all up (runs that track availability). */
+  readonly deploymentsAvailable?: number;
+  /** zstor objects below their redundancy: each waits for, or is in, a repair. */
+  readonly repairsInFlight?: number;
   /** The simulation's own clock, so a dashboard can tell simulated time from the scrape time. */
   readonly simTimeS: number;
 }
 
-/** Adds the simulated grid's gauges to `metrics`, each read from `read` at scrape time. */
-export function addGridGauges(metrics: ZosMetrics, read: () => GridGaugeReading): void {
+const gridGauges: ReadonlyArray<readonly [keyof GridGaugeReading, string, string]> = [
+  ['nodesUp', 'zos_sim_nodes_up', 'Simulated grid: nodes up, at zos_sim_time_seconds'],
+  ['deploymentsAvailable', 'zos_sim_deployments_available_ratio', 'Simulated grid: fraction of deployments with every workload up, at zos_sim_time_seconds'],
+  ['repairsInFlight', 'zos_sim_repairs_in_flight', 'Simulated grid: zstor objects below their redundancy (awaiting or in repair), at zos_sim_time_seconds'],
+  ['simTimeS', 'zos_sim_time_seconds', 'Simulated grid: the simulated clock the other zos_sim_ gauges were read at'],
+];
+
+/** Adds the simulated grid's gauges named in `fields` to `metrics`, each read from `read` at scrape time. */
+export function addGridGauges(metrics: ZosMetrics, fields: readonly (keyof GridGaugeReading)[], read: () => GridGaugeReading): void {
   const registers = [metrics.registry];
-  const gauge = (name: string, help: string, pick: (r: GridGaugeReading) => number): void => {
-    new Gauge({ name, help, registers, collect() { this.set(pick(read())); } });
-  };
-  gauge('zos_sim_nodes_up', 'Simulated grid: nodes up, at zos_sim_time_seconds', (r) => r.nodesUp);
-  gauge('zos_sim_deployments_available', 'Simulated grid: deployments whose workloads are all ok, at zos_sim_time_seconds', (r) => r.deploymentsAvailable);
-  gauge('zos_sim_repairs_in_flight', 'Simulated grid: repairs started and not yet finished, at zos_sim_time_seconds', (r) => r.repairsInFlight);
-  gauge('zos_sim_time_seconds', 'Simulated grid: the simulated clock the other zos_sim_ gauges were read at', (r) => r.simTimeS);
+  for (const [field, name, help] of gridGauges) {
+    if (!fields.includes(field)) continue;
+    new Gauge({ name, help, registers, collect() { this.set(read()[field] ?? 0); } });
+  }
 }
