@@ -2,7 +2,8 @@
 // (hub.up, its effect instant in virtual time, so the figure is the queue's own cost) through the
 // BullMQ transport, served by job workers wired as `zos-testbed worker` wires them (over the Redis
 // call channel), with observability off, with --metrics-port, and with --metrics-port and traces
-// (the SDK's full span work, exported to a sink that drops them). Rounds interleave the settings.
+// (the SDK's full span work, exported to a sink that drops them), and with one trace in ten sampled.
+// Rounds interleave the settings, rotating their order.
 
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -17,8 +18,8 @@ import { runOperation } from '../workers/handlers/index.js';
 import { SimBackend } from '../workers/sim-backend.js';
 import { benchMain } from './bench-main.js';
 
-type Setting = 'off' | 'metrics' | 'metrics+traces';
-const settings: readonly Setting[] = ['off', 'metrics', 'metrics+traces'];
+type Setting = 'off' | 'metrics' | 'metrics+traces' | 'metrics+traces@0.1';
+const settings: readonly Setting[] = ['off', 'metrics', 'metrics+traces', 'metrics+traces@0.1'];
 
 /** Takes every span and keeps none: the cost measured is making them, not a network. */
 const droppingExporter: SpanExporter = {
@@ -41,13 +42,13 @@ interface Figures {
 
 /** `shape.ops` hub.up operations under one setting, on a fresh grid and queue. */
 async function timeSetting(redisUrl: string, setting: Setting, shape: Shape, round: number): Promise<Figures> {
-  const tracing: Tracing | undefined = setting === 'metrics+traces' ? startTracing({ exporter: droppingExporter }) : undefined;
+  const tracing: Tracing | undefined = setting.startsWith('metrics+traces') ? startTracing({ exporter: droppingExporter, sampleRatio: setting.endsWith('@0.1') ? 0.1 : 1 }) : undefined;
   const observer = await openWorkerObserver({
     level: 'warn', format: 'text', write: () => {},
     ...(setting === 'off' ? {} : { metricsPort: 0 }),
     ...(tracing === undefined ? {} : { tracing }),
   });
-  const queue = `bench-obs-${round}-${setting.replace('+', '-')}`;
+  const queue = `bench-obs-${round}-${setting.replace(/[^a-z0-9]/g, '-')}`;
   const workers = Array.from({ length: shape.workers }, () =>
     startJobWorker({ redisUrl, queue, concurrency: shape.workerConcurrency, validate: validateOperation, ...observer.hooks(runOperation) }));
   const backend = new SimBackend(new World({ seed: 'bench-observability', grid: gridByName('small'), armDeviceFailures: false }));
@@ -108,6 +109,10 @@ await benchMain('observability', {
         metricsAndTracesOpsPerS: Math.round(opsPerS('metrics+traces')),
         metricsRatio: Number((opsPerS('metrics') / opsPerS('off')).toFixed(3)),
         metricsAndTracesRatio: Number((opsPerS('metrics+traces') / opsPerS('off')).toFixed(3)),
+        metricsAndSampledTracesOpsPerS: Math.round(opsPerS('metrics+traces@0.1')),
+        metricsAndSampledTracesRatio: Number((opsPerS('metrics+traces@0.1') / opsPerS('off')).toFixed(3)),
+        metricsAndSampledTracesCpuUsPerOp: Math.round(cpuUs('metrics+traces@0.1')),
+        cpuRatios: Object.fromEntries(settings.map((s) => [s, Number((cpuUs(s) / cpuUs('off')).toFixed(3))])),
         offCpuUsPerOp: Math.round(cpuUs('off')),
         metricsCpuUsPerOp: Math.round(cpuUs('metrics')),
         metricsAndTracesCpuUsPerOp: Math.round(cpuUs('metrics+traces')),
@@ -119,6 +124,8 @@ await benchMain('observability', {
         `  observability off: ${document.offOpsPerS} ops/s, ${document.offCpuUsPerOp} µs CPU per op`,
         `  metrics:           ${document.metricsOpsPerS} ops/s (ratio ${document.metricsRatio}), ${document.metricsCpuUsPerOp} µs CPU per op`,
         `  metrics + traces:  ${document.metricsAndTracesOpsPerS} ops/s (ratio ${document.metricsAndTracesRatio}), ${document.metricsAndTracesCpuUsPerOp} µs CPU per op`,
+        `  metrics + 10 % of traces: ${document.metricsAndSampledTracesOpsPerS} ops/s (ratio ${document.metricsAndSampledTracesRatio}), ${document.metricsAndSampledTracesCpuUsPerOp} µs CPU per op`,
+        '  (wall figures swing with the machine\'s other load; CPU per op is the steadier comparison)',
       ].join('\n');
       return { document, human };
     } finally {

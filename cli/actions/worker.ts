@@ -38,7 +38,9 @@ export async function runWorker(args: Args, context: CommandContext): Promise<nu
   // Before the host nodes start: a wrong address is the user's to fix, and said at once.
   await checkRedisFlag(redisUrl);
   // The OpenTelemetry SDK is loaded only when traces are asked for.
-  const tracing = otlpEndpoint === undefined ? undefined : (await import('../observability/tracing.js')).startTracing({ otlpEndpoint });
+  const sampleRatio = args.number('trace-sample', { min: 0, max: 1, default: 1 });
+  if (otlpEndpoint === undefined && args.has('trace-sample')) throw new InputError('command line', '--trace-sample', 'only applies with --otlp-endpoint');
+  const tracing = otlpEndpoint === undefined ? undefined : (await import('../observability/tracing.js')).startTracing({ otlpEndpoint, sampleRatio });
   const observer = await openWorkerObserver({
     level, format, write: (line) => out.progress(line),
     ...(metricsPort === undefined ? {} : { metricsPort }),

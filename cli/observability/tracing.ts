@@ -7,7 +7,7 @@ import { context, propagation, trace, SpanStatusCode, type Tracer } from '@opent
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Telemetry } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
 import type { JobWorkerOptions } from '../../scheduler/transports/bullmq/index.js';
@@ -26,7 +26,13 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-export type TraceTarget = { readonly otlpEndpoint: string } | { readonly exporter: SpanExporter };
+export type TraceTarget = ({ readonly otlpEndpoint: string } | { readonly exporter: SpanExporter }) & {
+  /**
+   * The fraction of traces recorded, decided where a trace starts (the owner's submit) and followed
+   * by every span under it, across processes. Default 1: every job.
+   */
+  readonly sampleRatio?: number;
+};
 
 /** Registers a tracer provider for this process and returns the hooks; one at a time per process. */
 export function startTracing(target: TraceTarget): Tracing {
@@ -37,7 +43,8 @@ export function startTracing(target: TraceTarget): Tracing {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   // Over the network spans leave in batches; in memory at once, so a test reads them as soon as they end.
   const processor = 'exporter' in target ? new SimpleSpanProcessor(target.exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: target.otlpEndpoint }));
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(target.sampleRatio ?? 1) });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor], sampler });
   trace.setGlobalTracerProvider(provider);
   const tracer: Tracer = provider.getTracer(tracerName);
   return {

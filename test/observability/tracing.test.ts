@@ -58,3 +58,23 @@ test.serial('one deployment.create: submit → process → handler → each back
     await tracing.shutdown();
   }
 });
+
+test.serial('with --trace-sample 0 the owner starts no recorded trace, and the worker follows its decision', async (t) => {
+  const exporter = new InMemorySpanExporter();
+  const tracing = startTracing({ exporter, sampleRatio: 0 });
+  const observer = await openWorkerObserver({ level: 'error', format: 'text', write: () => {}, tracing });
+  const queue = 'obs-trace-unsampled';
+  const jobs = startJobWorker({ redisUrl: t.context.redis.url, queue, validate: validateOperation, ...observer.hooks(runOperation) });
+  try {
+    await jobs.ready();
+    const op = opsFile('deployments.json').find((o) => o.kind === 'deployment.create')!;
+    const report = await runOps([op], { bullmq: { redisUrl: t.context.redis.url, queue, localWorkers: 0, telemetry: tracing.telemetry } });
+    t.is(report.results[0]!.state, 'ok');
+    const names = exporter.getFinishedSpans().map((s) => s.name);
+    t.false(names.some((n) => n.startsWith('handler ') || n.startsWith('backend ') || n.startsWith('add ') || n.startsWith('process ')), names.join(', '));
+  } finally {
+    await jobs.close();
+    await observer.close();
+    await tracing.shutdown();
+  }
+});
