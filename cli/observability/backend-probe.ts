@@ -4,7 +4,7 @@
 import type { Backend } from '../../workers/backend.js';
 import type { ZosMetrics } from './metrics.js';
 
-/** Starts one traced call; returns its end. Supplied by tracing.ts so this file needs no OpenTelemetry. */
+/** Starts one traced call under its handler's span; returns its end. From tracing.ts, so this file needs no OpenTelemetry. */
 export type CallSpan = (method: string) => (error?: unknown) => void;
 
 export function probeBackend(backend: Backend, metrics: ZosMetrics | undefined, span: CallSpan | undefined): Backend {

@@ -1,27 +1,34 @@
-// OpenTelemetry traces of jobs: BullMQ's own producer ('add') and consumer ('process') spans through
-// bullmq-otel, and under each 'process' span one span for the handler and one per backend call it
-// makes. The standard SDK (sdk-trace-base), exporting over OTLP/HTTP or, in tests, to memory.
-// Loaded only when traces are asked for: without the flag no provider is registered and nothing is traced.
+// OpenTelemetry traces of jobs: BullMQ's own producer ('add', the submit) and consumer ('process')
+// spans through bullmq-otel, and per job one span for the handler with one child per backend call.
+// The standard SDK (sdk-trace-base), exporting over OTLP/HTTP or, in tests, to memory.
+// Contexts are passed explicitly, not through a global context manager: on Node 20 an
+// AsyncLocalStorage context manager turns on promise hooks for every promise of the process, which
+// cost a worker more than the spans themselves (`bench observability`). So the handler span's
+// parent is the submit span, read from the job's propagated context, beside BullMQ's 'process' span.
+// Loaded only when traces are asked for: without the flag no provider is registered, nothing is traced.
 
-import { context, propagation, trace, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, propagation, ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Telemetry } from 'bullmq';
+import type { Job, Telemetry } from 'bullmq';
 import { BullMQOtel } from 'bullmq-otel';
-import type { JobWorkerOptions } from '../../scheduler/transports/bullmq/index.js';
+import type { Operation, OperationResult } from '../../workers/operations.js';
 import type { CallSpan } from './backend-probe.js';
 
 const tracerName = 'zos-testbed';
 
+/** One handler's span, and the backend-call spans under it. */
+export interface HandlerTrace {
+  readonly callSpan: CallSpan;
+  end(outcome: { readonly result: OperationResult } | { readonly error: unknown }): void;
+}
+
 export interface Tracing {
   /** For BullMQ's Queue and Worker options. */
   readonly telemetry: Telemetry;
-  /** One span per backend call, a child of whatever span is active (the handler's). */
-  readonly span: CallSpan;
-  /** `run` inside a handler span, so that backend-call spans nest under it. */
-  traceRun(run: JobWorkerOptions['run']): JobWorkerOptions['run'];
+  /** Starts the span of `op`'s handler, a child of the job's submit when the job carries its context. */
+  startHandler(op: Operation, job: Job | undefined): HandlerTrace;
   /** Exports what is left and unregisters the provider. */
   shutdown(): Promise<void>;
 }
@@ -34,11 +41,23 @@ export type TraceTarget = ({ readonly otlpEndpoint: string } | { readonly export
   readonly sampleRatio?: number;
 };
 
+/** The submit's context as BullMQ stored it in the job's options (bullmq-otel's W3C metadata). */
+function submitContext(job: Job | undefined): Context {
+  const metadata = (job?.opts as { telemetry?: { metadata?: unknown } } | undefined)?.telemetry?.metadata;
+  if (typeof metadata !== 'string') return ROOT_CONTEXT;
+  try {
+    return propagation.extract(ROOT_CONTEXT, JSON.parse(metadata) as Record<string, string>);
+  } catch {
+    return ROOT_CONTEXT;
+  }
+}
+
+function fail(span: Span, error: unknown): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
 /** Registers a tracer provider for this process and returns the hooks; one at a time per process. */
 export function startTracing(target: TraceTarget): Tracing {
-  // Spans of a job's async continuation find their parent through AsyncLocalStorage.
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
   // bullmq-otel carries a job's trace context in its options through the global propagator (W3C traceparent).
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   // Over the network spans leave in batches; in memory at once, so a test reads them as soon as they end.
@@ -49,27 +68,27 @@ export function startTracing(target: TraceTarget): Tracing {
   const tracer: Tracer = provider.getTracer(tracerName);
   return {
     telemetry: new BullMQOtel({ tracerName }),
-    span: (method) => {
-      const span = tracer.startSpan(`backend ${method}`, { attributes: { 'zos.backend.method': method } });
-      return (error) => {
-        if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-        span.end();
+    startHandler(op, job) {
+      const handler = tracer.startSpan(`handler ${op.kind}`, { attributes: { 'zos.operation.kind': op.kind, 'zos.job.id': job?.id ?? '' } }, submitContext(job));
+      const under = trace.setSpan(ROOT_CONTEXT, handler);
+      return {
+        callSpan: (method) => {
+          const span = tracer.startSpan(`backend ${method}`, { attributes: { 'zos.backend.method': method } }, under);
+          return (error) => {
+            if (error !== undefined) fail(span, error);
+            span.end();
+          };
+        },
+        end(outcome) {
+          if ('error' in outcome) fail(handler, outcome.error);
+          else {
+            handler.setAttribute('zos.operation.state', outcome.result.state);
+            if (outcome.result.state === 'failed') handler.setStatus({ code: SpanStatusCode.ERROR, message: outcome.result.error?.code ?? 'failed' });
+          }
+          handler.end();
+        },
       };
     },
-    traceRun: (run) => (op, backend) =>
-      tracer.startActiveSpan(`handler ${op.kind}`, { attributes: { 'zos.operation.kind': op.kind } }, async (span) => {
-        try {
-          const result = await run(op, backend);
-          span.setAttribute('zos.operation.state', result.state);
-          if (result.state === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: result.error?.code ?? 'failed' });
-          return result;
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-          throw error;
-        } finally {
-          span.end();
-        }
-      }),
     async shutdown() {
       await provider.shutdown();
       trace.disable();

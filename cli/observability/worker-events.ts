@@ -16,7 +16,7 @@ type Run = JobWorkerOptions['run'];
  */
 export function observeRun(run: Run, log: Logger, metrics: ZosMetrics | undefined): Run {
   if (metrics === undefined && !log.enabled('info')) return run;
-  return async (op, backend) => {
+  return async (op, backend, job) => {
     const startedMs = performance.now();
     const finished = (state: string, error?: string): void => {
       const seconds = (performance.now() - startedMs) / 1000;
@@ -25,7 +25,7 @@ export function observeRun(run: Run, log: Logger, metrics: ZosMetrics | undefine
       if (log.enabled('info')) log.log('info', `worker: ${op.kind} ${state}`, { ms: Math.round(seconds * 1000), error });
     };
     try {
-      const result = await run(op, backend);
+      const result = await run(op, backend, job);
       finished(result.state, result.error?.code);
       return result;
     } catch (error) {

@@ -17,7 +17,7 @@ export interface WorkerObserverOptions {
   /** Serve /metrics on this port (0: any free one); absent: no metrics at all. */
   readonly metricsPort?: number;
   /** Tracing hooks (tracing.ts), when traces were asked for. */
-  readonly tracing?: Pick<Tracing, 'telemetry' | 'span' | 'traceRun'>;
+  readonly tracing?: Pick<Tracing, 'telemetry' | 'startHandler'>;
 }
 
 export type ObservedHooks = Required<Pick<JobWorkerOptions, 'watch' | 'log' | 'run'>> & Pick<JobWorkerOptions, 'telemetry'>;
@@ -37,8 +37,7 @@ export async function openWorkerObserver(options: WorkerObserverOptions): Promis
   const metrics = options.metricsPort === undefined ? undefined : createMetrics();
   let server: MetricsServer | undefined;
   if (metrics !== undefined) server = await serveMetrics(metrics.registry, { port: options.metricsPort! });
-  const span = options.tracing?.span;
-  const traced = options.tracing?.traceRun ?? ((run: JobWorkerOptions['run']) => run);
+  const tracing = options.tracing;
   return {
     log,
     metrics,
@@ -47,9 +46,28 @@ export async function openWorkerObserver(options: WorkerObserverOptions): Promis
       watch: (worker) => watchWorkerEvents(worker, log, metrics),
       // job-worker.ts's own lines are failures, lost connections and the stop sequence.
       log: (line) => log.log(/stopping|stopped/.test(line) ? 'info' : 'warn', line),
-      run: observeRun(traced(metrics === undefined && span === undefined ? run : (op, backend) => run(op, probeBackend(backend, metrics, span))), log, metrics),
-      ...(options.tracing === undefined ? {} : { telemetry: options.tracing.telemetry }),
+      run: observeRun(instrument(run, metrics, tracing), log, metrics),
+      ...(tracing === undefined ? {} : { telemetry: tracing.telemetry }),
     }),
     close: async () => server?.close(),
+  };
+}
+
+type Run = JobWorkerOptions['run'];
+
+/** `run` with its backend calls timed and, when tracing, a handler span around them; `run` itself when neither. */
+function instrument(run: Run, metrics: ZosMetrics | undefined, tracing: Pick<Tracing, 'startHandler'> | undefined): Run {
+  if (metrics === undefined && tracing === undefined) return run;
+  if (tracing === undefined) return (op, backend, job) => run(op, probeBackend(backend, metrics, undefined), job);
+  return async (op, backend, job) => {
+    const handler = tracing.startHandler(op, job);
+    try {
+      const result = await run(op, probeBackend(backend, metrics, handler.callSpan), job);
+      handler.end({ result });
+      return result;
+    } catch (error) {
+      handler.end({ error });
+      throw error;
+    }
   };
 }

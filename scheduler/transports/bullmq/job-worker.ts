@@ -23,7 +23,8 @@ export interface JobWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** Checks the operation again (the payload is untrusted); throws InputError naming the field. */
   readonly validate: (raw: unknown, where: string) => Operation;
-  readonly run: (op: Operation, backend: Backend) => Promise<OperationResult>;
+  /** `job`: for observers only (a trace's context rides in its options); handlers ignore it. */
+  readonly run: (op: Operation, backend: Backend, job: Job) => Promise<OperationResult>;
   /** Warnings (a failed job, a lost connection); the worker keeps serving after each. */
   readonly log?: (line: string) => void;
   /** How calls reach the owner; default: over Redis, as from another process. */
@@ -94,7 +95,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       throw error;
     }
     if (options.backend !== undefined) {
-      const outcome = await runHandler(op, options.backend);
+      const outcome = await runHandler(op, options.backend, job);
       await client.done({ ...call, index: 0, method: doneMethod, args: [outcome] });
       return 'result' in outcome ? outcome.result.state : 'thrown';
     }
@@ -103,7 +104,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     if (closing !== 'no') remote.letGoWhenIdle();
     let first: WireOutcome | LetGo;
     try {
-      first = await Promise.race([runHandler(op, remote), remote.letGo]);
+      first = await Promise.race([runHandler(op, remote, job), remote.letGo]);
     } finally {
       live.delete(remote);
     }
@@ -119,9 +120,9 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     return 'result' in first ? first.result.state : 'thrown';
   };
 
-  const runHandler = async (op: Operation, backend: Backend): Promise<WireOutcome> => {
+  const runHandler = async (op: Operation, backend: Backend, job: Job): Promise<WireOutcome> => {
     try {
-      return { result: await options.run(op, backend) };
+      return { result: await options.run(op, backend, job) };
     } catch (error) {
       return { thrown: toWireError(error) };
     }
