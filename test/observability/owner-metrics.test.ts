@@ -4,6 +4,7 @@
 import test from 'ava';
 import { createMetrics } from '../../cli/observability/metrics.js';
 import { serveMetrics } from '../../cli/observability/metrics-server.js';
+import { countPlanRuns } from '../../cli/observability/plan-metrics.js';
 import { addWorldGauges, MetricsRunObserver, watchTestbed } from '../../cli/observability/owner-metrics.js';
 import { builtinScenario, compileBuiltin } from '../../scenarios/builtin/index.js';
 import { runScenario } from '../../scenarios/runner.js';
@@ -50,4 +51,16 @@ test('run: the observer counts every operation, the reconciler\'s replacements a
   t.is(sumOf(samples, 'zos_sim_nodes_up'), 100, 'every node is back up at the end');
   t.is(sumOf(samples, 'zos_sim_time_seconds'), summary.simulatedSeconds);
   t.is(sumOf(samples, 'zos_sim_deployments_available_ratio'), 1);
+});
+
+test('plan: each batch of runs is counted by outcome and timed', async (t) => {
+  const metrics = createMetrics();
+  const counted = countPlanRuns(async (tasks: readonly number[]) => tasks.map((x) => x * 2), metrics);
+  t.deepEqual(await counted([1, 2, 3]), [2, 4, 6]);
+  const failing = countPlanRuns(async (_tasks: readonly number[]): Promise<number[]> => Promise.reject(new Error('worker lost')), metrics);
+  await t.throwsAsync(failing([1, 2]), { message: 'worker lost' });
+  const samples = parsePromText(await metrics.registry.metrics());
+  t.is(sumOf(samples, 'zos_jobs_total', { kind: 'plan.run', state: 'ok' }), 3);
+  t.is(sumOf(samples, 'zos_jobs_total', { kind: 'plan.run', state: 'error' }), 2);
+  t.is(sumOf(samples, 'zos_job_duration_seconds_count', { kind: 'plan.batch' }), 2);
 });
