@@ -1,12 +1,12 @@
 // Everything a worker process observes about itself, built once from its flags: the logger, the
-// metrics and their server, and the hooks handed to startJobWorker. At --log-level warn and no other flag it adds
-// nothing per job but BullMQ event listeners: no registry, no server, no Proxy over the backend.
+// metrics and their server, and the hooks handed to startJobWorker. At --log-level warn and no other flag it
+// adds nothing per job but BullMQ event listeners: prom-client not loaded, no server, no Proxy over the backend.
 
 import type { JobWorkerOptions } from '../../scheduler/transports/bullmq/index.js';
 import { probeBackend } from './backend-probe.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
-import { createMetrics, type ZosMetrics } from './metrics.js';
-import { serveMetrics, type MetricsServer } from './metrics-server.js';
+import type { ZosMetrics } from './metrics.js';
+import type { MetricsServer } from './metrics-server.js';
 import type { Tracing } from './tracing.js';
 import { observeRun, watchWorkerEvents } from './worker-events.js';
 
@@ -34,9 +34,14 @@ export interface WorkerObserver {
 
 export async function openWorkerObserver(options: WorkerObserverOptions): Promise<WorkerObserver> {
   const log = createLogger(options);
-  const metrics = options.metricsPort === undefined ? undefined : createMetrics();
+  let metrics: ZosMetrics | undefined;
   let server: MetricsServer | undefined;
-  if (metrics !== undefined) server = await serveMetrics(metrics.registry, { port: options.metricsPort! });
+  if (options.metricsPort !== undefined) {
+    // prom-client is loaded only when metrics are asked for.
+    const [{ createMetrics }, { serveMetrics }] = await Promise.all([import('./metrics.js'), import('./metrics-server.js')]);
+    metrics = createMetrics();
+    server = await serveMetrics(metrics.registry, { port: options.metricsPort });
+  }
   const tracing = options.tracing;
   return {
     log,
