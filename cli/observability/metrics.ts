@@ -63,3 +63,17 @@ export function addGridGauges(metrics: ZosMetrics, fields: readonly (keyof GridG
     new Gauge({ name, help, registers, collect() { this.set(read()[field] ?? 0); } });
   }
 }
+
+/**
+ * Memoises prom-client's per-label-set children: `labels()` hashes its label values on every call,
+ * which a worker would otherwise pay per job and per backend call.
+ */
+export function childCache<C>(make: (...values: string[]) => C): (...values: string[]) => C {
+  const children = new Map<string, C>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let child = children.get(key);
+    if (child === undefined) children.set(key, (child = make(...values)));
+    return child;
+  };
+}

@@ -6,7 +6,7 @@
 import type { Worker } from 'bullmq';
 import type { JobWorkerOptions } from '../../scheduler/transports/bullmq/index.js';
 import type { Logger } from './log.js';
-import type { ZosMetrics } from './metrics.js';
+import { childCache, type ZosMetrics } from './metrics.js';
 
 type Run = JobWorkerOptions['run'];
 
@@ -16,12 +16,14 @@ type Run = JobWorkerOptions['run'];
  */
 export function observeRun(run: Run, log: Logger, metrics: ZosMetrics | undefined): Run {
   if (metrics === undefined && !log.enabled('info')) return run;
+  const jobs = metrics === undefined ? undefined : childCache((kind, state) => metrics.jobs.labels(kind!, state!));
+  const durations = metrics === undefined ? undefined : childCache((kind) => metrics.jobDurationS.labels(kind!));
   return async (op, backend, job) => {
     const startedMs = performance.now();
     const finished = (state: string, error?: string): void => {
       const seconds = (performance.now() - startedMs) / 1000;
-      metrics?.jobs.inc({ kind: op.kind, state });
-      metrics?.jobDurationS.observe({ kind: op.kind }, seconds);
+      jobs?.(op.kind, state).inc();
+      durations?.(op.kind).observe(seconds);
       if (log.enabled('info')) log.log('info', `worker: ${op.kind} ${state}`, { ms: Math.round(seconds * 1000), error });
     };
     try {
