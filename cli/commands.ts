@@ -4,6 +4,7 @@
 import type { Command } from './command.js';
 import { apply } from './commands/apply.js';
 import { bench } from './commands/bench/index.js';
+import { dashboard } from './commands/dashboard.js';
 import { demo } from './commands/demo.js';
 import { flist } from './commands/flist.js';
 import { help } from './commands/help.js';
@@ -22,4 +23,4 @@ import { zdb } from './commands/zdb.js';
 // Adding a command: write its spec in cli/commands/NAME.ts (name, usage, flags) with a run() that
 // imports its work when called (cli/actions/NAME.ts, or inline dynamic imports), then list it here.
 // Specs import nothing heavy, so `help` and `version` start in a few milliseconds of CPU.
-export const commands: readonly Command[] = [demo, run, scenarios, swarm, tui, sweep, plan, apply, worker, zdb, flist, hub, validate, bench, help, version];
+export const commands: readonly Command[] = [demo, run, scenarios, swarm, tui, sweep, plan, apply, worker, dashboard, zdb, flist, hub, validate, bench, help, version];

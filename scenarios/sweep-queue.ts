@@ -131,7 +131,7 @@ export async function runSweepTasksOnQueue(tasks: readonly SweepTask[], redisUrl
 }
 
 /** A process serving sweep jobs until `close()`; one job at a time, since each run is CPU-bound. */
-export function serveSweepTasks(redisUrl: string, queueName = sweepQueueName, log: (line: string) => void = () => {}): { ready(): Promise<void>; close(): Promise<void> } {
+export function serveSweepTasks(redisUrl: string, queueName = sweepQueueName, log: (line: string) => void = () => {}, watch?: (worker: Worker) => void): { ready(): Promise<void>; close(): Promise<void> } {
   const worker = new Worker(queueName, async (job) => runSweepTask(job.data as SweepTask), {
     connection: connectionOptions(redisUrl),
     concurrency: 1,
@@ -139,6 +139,8 @@ export function serveSweepTasks(redisUrl: string, queueName = sweepQueueName, lo
   });
   // Without a listener a lost connection would be printed as an unhandled error, stack and all.
   worker.on('error', (error) => log(`sweep worker: ${error.message}`));
+  // Observers (metrics) listen to the worker's events; the task path is unchanged.
+  watch?.(worker);
   return {
     ready: () => worker.waitUntilReady().then(() => undefined),
     close: () => worker.close(),

@@ -17,6 +17,8 @@ import { readJsonFile } from '../read-json.js';
 import type { CommandContext } from '../command.js';
 import { checkRedisFlag, redisFlag } from '../redis-flag.js';
 import { timeoutFlag, watchWait } from '../wait-watch.js';
+import { metricsFromFlag } from '../observability/owner-serve.js';
+import type { ZosMetrics } from '../observability/metrics.js';
 
 const transports = ['inprocess', 'bullmq'] as const;
 
@@ -42,9 +44,11 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
   // Before anything is built: an address nothing answers on is said at once, not retried in silence.
   if (redis !== undefined) await checkRedisFlag(redis);
   const queue: QueueRef = {};
+  const served = await metricsFromFlag(args, (line) => out.progress(line));
   const { testbed, close } = backend === 'host'
     ? await openHostTestbed(args, { seed, transport: choice, where: file, queue })
-    : { testbed: (await openSimTestbed({ seed, grid, transport: watched(choice, queue), where: file, reconcile })).testbed, close: async () => {} };
+    : await openSim({ seed, grid, transport: watched(choice, queue), where: file, reconcile }, served?.metrics);
+  if (served !== undefined) (await import('../observability/owner-metrics.js')).watchTestbed(testbed, served.metrics);
   try {
     const progress = new ApplyProgress(testbed);
     for (const op of ops) await testbed.submit(op);
@@ -60,8 +64,16 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
   } finally {
     await testbed.close();
     await close();
+    await served?.close();
   }
   return 0;
+}
+
+/** A simulated grid's Testbed; with metrics, its gauges read from the world. */
+async function openSim(options: Parameters<typeof openSimTestbed>[0], metrics: ZosMetrics | undefined): Promise<{ testbed: Testbed; close: () => Promise<void> }> {
+  const { testbed, world } = await openSimTestbed(options);
+  if (metrics !== undefined) (await import('../observability/owner-metrics.js')).addWorldGauges(metrics, world);
+  return { testbed, close: async () => {} };
 }
 
 /**

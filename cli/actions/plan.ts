@@ -6,11 +6,13 @@ import { InputError } from '../../sim/errors.js';
 import { plan, type PlanResult } from '../../scenarios/plan.js';
 import { loadRawScenario } from '../../scenarios/sweep-plan.js';
 import { runSweepTasks } from '../../scenarios/sweep-pool.js';
+import type { SweepTask, SweepTaskResult } from '../../scenarios/sweep-task.js';
 import { parseSlo } from '../../reports/sweep-slo.js';
 import { writePlanReports } from '../../reports/plan-write.js';
 import { checkSweepOutDir } from '../../reports/sweep-write.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkRedisFlag, redisFlag } from '../redis-flag.js';
+import { metricsFromFlag } from '../observability/owner-serve.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 import { scenarioTransport } from './scenario-transport.js';
@@ -36,10 +38,10 @@ export async function runPlan(args: Args, context: CommandContext): Promise<numb
   const queue = redisUrl === undefined ? undefined : await import('../../scenarios/sweep-queue.js');
   const baseSeed = args.string('seed') ?? String(scenario.seed ?? 1);
   out.progress(`seed: ${baseSeed}`);
-  const result = await plan(
-    { scenario, source, sizePath, demand, slo, seedCount, baseSeed, maxNodes, run },
-    (tasks) => (queue === undefined || redisUrl === undefined ? runSweepTasks(tasks, workers) : queue.runSweepTasksOnQueue(tasks, redisUrl)),
-  );
+  const runTasks = (tasks: readonly SweepTask[]): Promise<SweepTaskResult[]> => (queue === undefined || redisUrl === undefined ? runSweepTasks(tasks, workers) : queue.runSweepTasksOnQueue(tasks, redisUrl));
+  const served = await metricsFromFlag(args, (line) => out.progress(line));
+  const counted = served === undefined ? runTasks : (await import('../observability/plan-metrics.js')).countPlanRuns(runTasks, served.metrics);
+  const result = await plan({ scenario, source, sizePath, demand, slo, seedCount, baseSeed, maxNodes, run }, counted).finally(() => served?.close());
   const files = writePlanReports(result, sizePath, outDir, `zos-testbed plan — ${source}, ${sizePath}, seed ${baseSeed}`);
   const doc = { frontier: result.frontier.map(({ size: _s, samples: _samples, ...entry }) => entry), evaluatedRuns: result.evaluatedRuns, fullGridRuns: result.fullGridRuns, seeds: result.seeds, slo: slo.map((b) => `${b.metric}${b.op}${b.value}`), files };
   out.result(doc, () => human(result, files));

@@ -11,6 +11,9 @@ import { ExitCode, signalExitCode } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { watchStopSignals } from '../stop-signal.js';
 import { scenarioTransport } from './scenario-transport.js';
+import { metricsFromFlag } from '../observability/owner-serve.js';
+import type { RunObserver } from '../../scenarios/observer.js';
+import type { ZosMetrics } from '../observability/metrics.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
 
@@ -26,21 +29,30 @@ export async function runScenarioCommand(args: Args, context: CommandContext): P
   const bar = process.stderr.isTTY === true ? progressBar() : undefined;
   const outDir = args.string('out');
   const recorder = outDir === undefined ? undefined : new RunRecorder({ bucketS: bucketFor((untilS ?? scenario.durationS) + scenario.convergeWithinS), seed, scenario: scenario.name });
+  const served = await metricsFromFlag(args, (line) => out.progress(line));
+  const observer = served === undefined ? recorder : await metricsObserver(served.metrics, recorder);
   const startedMs = performance.now();
   const options: RunOptions = {
     seed,
     ...(await scenarioTransport(args)),
     ...(untilS === undefined ? {} : { untilS }),
     ...(bar === undefined ? {} : { onProgress: bar.update }),
-    ...(recorder === undefined ? {} : { observer: recorder }),
+    ...(observer === undefined ? {} : { observer }),
   };
-  const summary = await runUntilSignal(scenario, options, out, `zos-testbed run ${name} --seed ${seed}`).finally(() => bar?.done());
+  const summary = await runUntilSignal(scenario, options, out, `zos-testbed run ${name} --seed ${seed}`).finally(() => (bar?.done(), served?.close()));
   if (typeof summary === 'number') return summary;
   const wallSeconds = Number(((performance.now() - startedMs) / 1000).toFixed(3));
   const files = recorder === undefined || outDir === undefined ? [] : writeReports(recorder.finish(summary.simulatedSeconds), outDir);
   if (files.length > 0) out.progress(`reports: ${files.join(', ')}`);
   out.result({ ...summary, wallSeconds, eventsPerS: Math.round(summary.events / Math.max(wallSeconds, 1e-3)), files }, () => human(summary, wallSeconds, name));
   return summary.failed === 'safety' ? ExitCode.safety : summary.failed === 'liveness' ? ExitCode.liveness : ExitCode.ok;
+}
+
+/** The run's metrics observer, beside the report recorder when there is one; loaded only with --metrics-port. */
+async function metricsObserver(metrics: ZosMetrics, recorder: RunObserver | undefined): Promise<RunObserver> {
+  const { MetricsRunObserver, teeObserver } = await import('../observability/owner-metrics.js');
+  const observer = new MetricsRunObserver(metrics);
+  return recorder === undefined ? observer : teeObserver(recorder, observer);
 }
 
 /**

@@ -9,6 +9,10 @@ import type { Output } from '../output.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { checkRedisFlag } from '../redis-flag.js';
 import { watchWait, type WaitTimeout } from '../wait-watch.js';
+import type { Args } from '../args.js';
+import type { ZosMetrics } from '../observability/metrics.js';
+import { metricsFromFlag } from '../observability/owner-serve.js';
+import type { Worker } from 'bullmq';
 
 export { sweepQueueName };
 
@@ -41,13 +45,16 @@ function describeSweep(s: SweepQueueStatus, redisUrl: string): string {
   return `sweep: ${s.done} of ${s.total} runs done; queue ${sweepQueueName} at ${redisUrl}: ${s.active} running, ${s.waiting} waiting; ${workers}`;
 }
 
-export async function serve(redisUrl: string | undefined, out: Output): Promise<number> {
+export async function serve(redisUrl: string | undefined, out: Output, args: Args): Promise<number> {
   if (redisUrl === undefined) throw new InputError('command line', '--serve', 'needs --redis URL');
   await checkRedisFlag(redisUrl);
-  const server = serveSweepTasks(redisUrl, sweepQueueName, (line) => out.progress(line));
+  const served = await metricsFromFlag(args, (line) => out.progress(line));
+  const watch = served === undefined ? undefined : await sweepWatcher(served.metrics);
+  const server = serveSweepTasks(redisUrl, sweepQueueName, (line) => out.progress(line), watch);
   await server.ready();
   out.progress(`sweep worker: ready on ${redisUrl} queue ${sweepQueueName} (pid ${process.pid})`);
   await untilStopSignal();
+  await served?.close();
   // Closing waits for Redis; with Redis gone it would wait forever, so give up after a few seconds.
   const gaveUp = await Promise.race([server.close().then(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, 5000, true).unref())]);
   if (gaveUp) {
@@ -55,4 +62,10 @@ export async function serve(redisUrl: string | undefined, out: Output): Promise<
     process.exit(ExitCode.ok);
   }
   return ExitCode.ok;
+}
+
+/** The sweep worker's metrics listener, loaded only with --metrics-port. */
+async function sweepWatcher(metrics: ZosMetrics): Promise<(worker: Worker) => void> {
+  const { watchSweepWorker } = await import('../observability/sweep-events.js');
+  return (worker) => watchSweepWorker(worker, metrics);
 }

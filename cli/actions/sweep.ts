@@ -24,7 +24,8 @@ export async function runSweep(args: Args, context: CommandContext): Promise<num
   const { out } = context;
   const redisUrl = redisFlag(args);
   // BullMQ and ioredis load only for sweeps over Redis (./sweep-queue.ts).
-  if (args.boolean('serve')) return (await import('./sweep-queue.js')).serve(redisUrl, out);
+  if (args.boolean('serve')) return (await import('./sweep-queue.js')).serve(redisUrl, out, args);
+  if (args.has('metrics-port')) throw new InputError('command line', '--metrics-port', 'only applies with --serve');
   const name = args.positional(0, 'SCENARIO');
   const paramText = args.string('param');
   if (paramText === undefined) throw new InputError('command line', '--param', "is required: 'PATH=V1,V2,…'");

@@ -3,12 +3,13 @@
 // and what binds. This is its spec; the work is in cli/actions/plan.ts, loaded only when it runs.
 
 import type { Command } from '../command.js';
+import { metricsFlags } from './observability-flags.js';
 import { scenarioTransportFlags, tfrobotFlag } from './transport-flags.js';
 
 export const plan: Command = {
   name: 'plan',
   summary: 'capacity planning: the smallest grid meeting the SLO at each demand level, and what binds',
-  usage: "plan SCENARIO|FILE [--tfrobot FILE] --size PATH --demand X1,X2,… [--slo 'METRIC>=V,…'] [--seeds N] [--seed S] [--max-nodes N] [--workers N | --redis URL] [--out DIR] [--transport inprocess|bullmq] [--no-reconcile] [--json]",
+  usage: "plan SCENARIO|FILE [--tfrobot FILE] --size PATH --demand X1,X2,… [--slo 'METRIC>=V,…'] [--seeds N] [--seed S] [--max-nodes N] [--workers N | --redis URL] [--out DIR] [--transport inprocess|bullmq] [--no-reconcile] [--metrics-port P] [--json]",
   maxPositionals: 1,
   flags: {
     size: { kind: 'value', valueName: 'PATH', help: "the node count to size, a dotted path into the scenario, e.g. 'grid.farms[0].nodes[0].count'" },
@@ -23,6 +24,7 @@ export const plan: Command = {
     transport: { ...scenarioTransportFlags.transport, help: "how each run's scheduler jobs travel: in its process (default), or BullMQ on a private redis-server per run" },
     'no-reconcile': scenarioTransportFlags['no-reconcile'],
     tfrobot: tfrobotFlag,
+    ...metricsFlags,
   },
   run: (args, context) => import('../actions/plan.js').then((m) => m.runPlan(args, context)),
 };

@@ -3,12 +3,13 @@
 // This is its spec (usage, flags); the work is in cli/actions/run.ts, loaded only when it runs.
 
 import type { Command } from '../command.js';
+import { metricsFlags, metricsUsage } from './observability-flags.js';
 import { scenarioTransportFlags, scenarioTransportUsage, tfrobotFlag } from './transport-flags.js';
 
 export const run: Command = {
   name: 'run',
   summary: 'run a scenario headless: safety phase with faults, liveness phase without; exit 3/4 on violations',
-  usage: `run SCENARIO [--tfrobot FILE] [--seed S] [--until DURATION] [--out DIR] ${scenarioTransportUsage} [--json]`,
+  usage: `run SCENARIO [--tfrobot FILE] [--seed S] [--until DURATION] [--out DIR] ${scenarioTransportUsage} ${metricsUsage} [--json]`,
   maxPositionals: 1,
   flags: {
     seed: { kind: 'value', valueName: 'S', help: "seed; the same seed replays the same run (default: the scenario's, else 1)" },
@@ -16,6 +17,7 @@ export const run: Command = {
     out: { kind: 'value', valueName: 'DIR', help: 'write report files (CSV, HTML) into DIR' },
     ...scenarioTransportFlags,
     tfrobot: tfrobotFlag,
+    ...metricsFlags,
   },
   run: (args, context) => import('../actions/run.js').then((m) => m.runScenarioCommand(args, context)),
 };

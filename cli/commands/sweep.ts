@@ -5,12 +5,13 @@
 import { defaultSlo, parseSlo } from '../../reports/sweep-slo.js';
 import type { Command } from '../command.js';
 import { scenarioTransportFlags, tfrobotFlag } from './transport-flags.js';
+import { metricsFlags } from './observability-flags.js';
 import { timeoutFlagSpec } from './wait-flags.js';
 
 export const sweep: Command = {
   name: 'sweep',
   summary: 'capacity planning: run parameter combinations × seeds, write sweep.csv and the smallest configuration meeting the SLO',
-  usage: "sweep SCENARIO [--tfrobot FILE] --param 'PATH=V1,V2,…[;PATH=…]' [--seeds N] [--seed S] [--workers N | --redis URL [--timeout DURATION]] [--slo 'METRIC>=V,…'] [--out DIR] [--transport inprocess|bullmq] [--no-reconcile] [--json] | sweep --serve --redis URL",
+  usage: "sweep SCENARIO [--tfrobot FILE] --param 'PATH=V1,V2,…[;PATH=…]' [--seeds N] [--seed S] [--workers N | --redis URL [--timeout DURATION]] [--slo 'METRIC>=V,…'] [--out DIR] [--transport inprocess|bullmq] [--no-reconcile] [--json] | sweep --serve --redis URL [--metrics-port P]",
   maxPositionals: 1,
   flags: {
     transport: { ...scenarioTransportFlags.transport, help: 'how each run\'s scheduler jobs travel: in its process (default), or BullMQ on a private redis-server per run (--redis is the sweep\'s own queue)' },
@@ -25,6 +26,7 @@ export const sweep: Command = {
     timeout: { ...timeoutFlagSpec, help: `with --redis: ${timeoutFlagSpec.help}` },
     serve: { kind: 'boolean', help: 'with --redis: serve sweep jobs until SIGTERM/SIGINT instead of sweeping (no SCENARIO)' },
     out: { kind: 'value', valueName: 'DIR', help: 'directory for sweep.csv and recommendation.json (default out/sweep)' },
+    'metrics-port': { ...metricsFlags['metrics-port']!, help: 'with --serve: serve Prometheus metrics of the sweep runs this process serves at http://127.0.0.1:P/metrics' },
   },
   run: (args, context) => import('../actions/sweep.js').then((m) => m.runSweep(args, context)),
 };

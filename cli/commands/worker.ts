@@ -5,11 +5,12 @@
 
 import { defaultQueueName } from '../../scheduler/transports/bullmq/queue-name.js';
 import type { Command } from '../command.js';
+import { logFlags, logUsage, metricsFlags, metricsUsage, traceFlags, traceUsage } from './observability-flags.js';
 
 export const worker: Command = {
   name: 'worker',
   summary: 'a worker process: runs queued operations against the owner of a simulated grid over Redis, or against real nodes on this host',
-  usage: 'worker --redis URL [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--concurrency N] [--queue NAME] [--lock-ms MS]',
+  usage: `worker --redis URL [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--concurrency N] [--queue NAME] [--lock-ms MS] ${logUsage} ${metricsUsage} ${traceUsage}`,
   flags: {
     redis: { kind: 'value', valueName: 'URL', help: 'the Redis the owner uses, like redis://127.0.0.1:6379' },
     backend: { kind: 'value', valueName: 'sim|host', help: 'what answers backend calls: sim (the owner of a simulated grid; default) or host (real 0-db, zmount, flist, gateway processes of this worker)' },
@@ -20,6 +21,9 @@ export const worker: Command = {
     concurrency: { kind: 'value', valueName: 'N', help: 'jobs at once (default 256; a job mostly waits on the owner; with fewer slots than due jobs the owner parks waiting jobs and continues them later)' },
     queue: { kind: 'value', valueName: 'NAME', help: `the BullMQ queue (default ${defaultQueueName})` },
     'lock-ms': { kind: 'value', valueName: 'MS', help: 'job lock duration: a dead worker\'s job is re-delivered after it (default 30000)' },
+    ...logFlags,
+    ...metricsFlags,
+    ...traceFlags,
   },
   run: (args, context) => import('../actions/worker.js').then((m) => m.runWorker(args, context)),
 };

@@ -26,7 +26,7 @@ test('an unknown command exits 2, lists the valid ones, and prints no stack trac
   const { code, stdout, stderr } = await cli('no-such-command');
   t.is(code, 2);
   t.is(stdout, '');
-  t.regex(stderr, /^zos-testbed: .*unknown command 'no-such-command' \(valid: demo, run, scenarios, swarm, tui, sweep, plan, apply, worker, zdb, flist, hub, validate, bench, help, version\)/);
+  t.regex(stderr, /^zos-testbed: .*unknown command 'no-such-command' \(valid: demo, run, scenarios, swarm, tui, sweep, plan, apply, worker, dashboard, zdb, flist, hub, validate, bench, help, version\)/);
   t.notRegex(stderr, noStack);
 });
 

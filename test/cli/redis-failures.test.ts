@@ -25,6 +25,7 @@ const unreachable: Array<[string, string[]]> = [
   ['sweep', ['sweep', 'farm-partition', '--param', 'durationS=1h', '--seeds', '1', '--redis', nothing, '--out', join(dir, 'never')]],
   ['worker', ['worker', '--redis', nothing]],
   ['sweep --serve', ['sweep', '--serve', '--redis', nothing]],
+  ['dashboard', ['dashboard', '--redis', nothing, '--port', '0']],
 ];
 
 for (const [what, argv] of unreachable) {

@@ -107,6 +107,16 @@ export const benchSpecs = {
       rounds: { kind: 'value', valueName: 'N', help: 'runs of each side, interleaved; medians reported (default 3)' },
     },
   },
+  observability: {
+    summary: '`bench queue` operations served by worker-process job workers with metrics and tracing off, metrics on, and both on: ops/s and the ratios',
+    usage: 'bench observability [--ops N] [--concurrency N] [--workers N] [--rounds N] [--json]',
+    flags: {
+      ops: { kind: 'value', valueName: 'N', help: 'hub.up operations per measurement (default 3000)' },
+      concurrency: { kind: 'value', valueName: 'N', help: 'jobs in flight across the workers (default 256)' },
+      workers: { kind: 'value', valueName: 'N', help: 'job workers, each as one `zos-testbed worker` (default 4)' },
+      rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of the three settings after a warm-up; medians reported (default 5)' },
+    },
+  },
 } as const satisfies Record<string, BenchSpec>;
 
 export type BenchName = keyof typeof benchSpecs;

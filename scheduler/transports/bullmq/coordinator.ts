@@ -2,7 +2,7 @@
 // calls its worker sends over Redis, through that attempt's gated backend. Leaves out job rules.
 
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, type Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Backend } from '../../../workers/backend.js';
 import type { Operation, OperationResult } from '../../../workers/operations.js';
@@ -23,6 +23,8 @@ export interface CoordinatorOptions {
    */
   readonly connection?: Redis;
   readonly log?: (line: string) => void;
+  /** BullMQ's tracing hook (bullmq-otel): each add is a producer span whose context the job carries. */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -125,7 +127,7 @@ export class BullmqCoordinator {
     this.log = options.log ?? (() => {});
     // Not autopipelined: ioredis would hold each add for a setImmediate and build a Pipeline object
     // (a copy of every BullMQ script's method) per batch, and lockstep adds come a few at a time.
-    this.queue = new Queue(this.channel.queue, { connection: options.connection ?? connectionOptions(options.redisUrl) });
+    this.queue = new Queue(this.channel.queue, { connection: options.connection ?? connectionOptions(options.redisUrl), ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }) });
     this.listener = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
     this.replier = new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
     // A lost connection is retried by each client and reported by the commands that fail meanwhile

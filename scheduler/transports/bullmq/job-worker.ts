@@ -2,7 +2,7 @@
 // RemoteBackend, report the outcome to the owner. Leaves out the handlers themselves (injected).
 
 import { randomUUID } from 'node:crypto';
-import { WaitingError, Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job, type Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Backend } from '../../../workers/backend.js';
 import { InputError } from '../../../workers/errors.js';
@@ -23,7 +23,8 @@ export interface JobWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** Checks the operation again (the payload is untrusted); throws InputError naming the field. */
   readonly validate: (raw: unknown, where: string) => Operation;
-  readonly run: (op: Operation, backend: Backend) => Promise<OperationResult>;
+  /** `job`: for observers only (a trace's context rides in its options); handlers ignore it. */
+  readonly run: (op: Operation, backend: Backend, job: Job) => Promise<OperationResult>;
   /** Warnings (a failed job, a lost connection); the worker keeps serving after each. */
   readonly log?: (line: string) => void;
   /** How calls reach the owner; default: over Redis, as from another process. */
@@ -41,6 +42,10 @@ export interface JobWorkerOptions {
   readonly connection?: Redis;
   /** Awaited after a job reported to the owner and before BullMQ completes it (BullmqCoordinator.nextAdds). */
   readonly beforeComplete?: () => Promise<void>;
+  /** Observers (logs, metrics): given the BullMQ Worker once, to listen to its events; off the job path. */
+  readonly watch?: (worker: Worker) => void;
+  /** BullMQ's tracing hook (bullmq-otel); absent, BullMQ traces nothing. */
+  readonly telemetry?: Telemetry;
 }
 
 export interface JobWorker {
@@ -90,7 +95,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
       throw error;
     }
     if (options.backend !== undefined) {
-      const outcome = await runHandler(op, options.backend);
+      const outcome = await runHandler(op, options.backend, job);
       await client.done(doneRequest(call, 0, outcome));
       return 'result' in outcome ? outcome.result.state : 'thrown';
     }
@@ -101,7 +106,7 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     if (closing !== 'no') remote.letGoWhenIdle();
     let first: WireOutcome | LetGo;
     try {
-      first = await Promise.race([runHandler(op, remote), remote.letGo]);
+      first = await Promise.race([runHandler(op, remote, job), remote.letGo]);
     } finally {
       live.delete(remote);
     }
@@ -117,9 +122,9 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     return 'result' in first ? first.result.state : 'thrown';
   };
 
-  const runHandler = async (op: Operation, backend: Backend): Promise<WireOutcome> => {
+  const runHandler = async (op: Operation, backend: Backend, job: Job): Promise<WireOutcome> => {
     try {
-      return { result: await options.run(op, backend) };
+      return { result: await options.run(op, backend, job) };
     } catch (error) {
       return { thrown: toWireError(error) };
     }
@@ -133,7 +138,9 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
     // A job re-delivered after a crash is replayed from the owner's log, so several stalls are harmless.
     maxStalledCount: 10,
     removeOnFail: { count: 1000 },
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
   });
+  options.watch?.(worker);
   worker.on('failed', (job, error) => log(`worker: job ${job?.id ?? '?'} failed: ${error.message}`));
   worker.on('error', (error) => log(`worker: ${error.message}`));
 

@@ -8,6 +8,7 @@ import { validateOperation } from '../../operations/validate.js';
 import type { JobEvent, JobHandle, Transport } from '../../transport.js';
 import { InprocessTransport, type HandlerTable, type InprocessOptions } from '../inprocess.js';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Telemetry } from 'bullmq';
 import { connectionOptions } from './connection.js';
 import { BullmqCoordinator } from './coordinator.js';
 import { startJobWorker, type JobWorker } from './job-worker.js';
@@ -32,6 +33,8 @@ export interface BullmqTransportOptions extends Omit<InprocessOptions, 'handlers
   /** Concurrency of each local worker (default 256). Fewer slots than due jobs still make progress (the owner parks waiting jobs), at one more BullMQ job per parked call. */
   readonly workerConcurrency?: number;
   readonly log?: (line: string) => void;
+  /** BullMQ's tracing hook (bullmq-otel) for the owner's queue and its local workers; absent, nothing is traced. */
+  readonly telemetry?: Telemetry;
 }
 
 export class BullmqTransport implements Transport {
@@ -59,6 +62,7 @@ export class BullmqTransport implements Transport {
       redisUrl, log,
       ...(options.queue === undefined ? {} : { queue: options.queue }),
       ...(shared === undefined ? {} : { connection: shared }),
+      ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
     });
     // The in-process transport dispatches in attempt order and calls a handler once per attempt, in
     // that order; its 'active' events come in the same order, so they name each handler call's job.
@@ -69,7 +73,7 @@ export class BullmqTransport implements Transport {
       return coordinator.execute(++seq, event?.attempt ?? 1, op, backend);
     };
     const handlers = Object.fromEntries(operationKinds.map((kind) => [kind, remote])) as unknown as HandlerTable;
-    const { redisUrl: _r, queue: _q, localWorkers: _l, workerConcurrency: _c, log: _log, localBackend: _b, ...inprocess } = options;
+    const { redisUrl: _r, queue: _q, localWorkers: _l, workerConcurrency: _c, log: _log, localBackend: _b, telemetry: _t, ...inprocess } = options;
     const inner = new InprocessTransport({ ...inprocess, handlers });
     const stopListening = inner.onEvent((event) => {
       if (event.kind === 'active') starting.push(event);
@@ -84,6 +88,7 @@ export class BullmqTransport implements Transport {
         beforeComplete: () => coordinator.nextAdds(),
         ...(options.localBackend === undefined ? {} : { backend: options.localBackend }),
         ...(options.queue === undefined ? {} : { queue: options.queue }),
+        ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
       }));
     }
     await Promise.all(workers.map((worker) => worker.ready()));

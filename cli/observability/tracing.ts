@@ -1,0 +1,99 @@
+// OpenTelemetry traces of jobs: BullMQ's own producer ('add', the submit) and consumer ('process')
+// spans through bullmq-otel, and per job one span for the handler with one child per backend call.
+// The standard SDK (sdk-trace-base), exporting over OTLP/HTTP or, in tests, to memory.
+// Contexts are passed explicitly, not through a global context manager: on Node 20 an
+// AsyncLocalStorage context manager turns on promise hooks for every promise of the process, which
+// cost a worker more than the spans themselves (`bench observability`). So the handler span's
+// parent is the submit span, read from the job's propagated context, beside BullMQ's 'process' span.
+// Loaded only when traces are asked for: without the flag no provider is registered, nothing is traced.
+
+import { context, propagation, ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Job, Telemetry } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
+import type { Operation, OperationResult } from '../../workers/operations.js';
+import type { CallSpan } from './backend-probe.js';
+
+const tracerName = 'zos-testbed';
+
+/** One handler's span, and the backend-call spans under it. */
+export interface HandlerTrace {
+  readonly callSpan: CallSpan;
+  end(outcome: { readonly result: OperationResult } | { readonly error: unknown }): void;
+}
+
+export interface Tracing {
+  /** For BullMQ's Queue and Worker options. */
+  readonly telemetry: Telemetry;
+  /** Starts the span of `op`'s handler, a child of the job's submit when the job carries its context. */
+  startHandler(op: Operation, job: Job | undefined): HandlerTrace;
+  /** Exports what is left and unregisters the provider. */
+  shutdown(): Promise<void>;
+}
+
+export type TraceTarget = ({ readonly otlpEndpoint: string } | { readonly exporter: SpanExporter }) & {
+  /**
+   * The fraction of traces recorded, decided where a trace starts (the owner's submit) and followed
+   * by every span under it, across processes. Default 1: every job.
+   */
+  readonly sampleRatio?: number;
+};
+
+/** The submit's context as BullMQ stored it in the job's options (bullmq-otel's W3C metadata). */
+function submitContext(job: Job | undefined): Context {
+  const metadata = (job?.opts as { telemetry?: { metadata?: unknown } } | undefined)?.telemetry?.metadata;
+  if (typeof metadata !== 'string') return ROOT_CONTEXT;
+  try {
+    return propagation.extract(ROOT_CONTEXT, JSON.parse(metadata) as Record<string, string>);
+  } catch {
+    return ROOT_CONTEXT;
+  }
+}
+
+function fail(span: Span, error: unknown): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
+/** Registers a tracer provider for this process and returns the hooks; one at a time per process. */
+export function startTracing(target: TraceTarget): Tracing {
+  // bullmq-otel carries a job's trace context in its options through the global propagator (W3C traceparent).
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  // Over the network spans leave in batches; in memory at once, so a test reads them as soon as they end.
+  const processor = 'exporter' in target ? new SimpleSpanProcessor(target.exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: target.otlpEndpoint }));
+  const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(target.sampleRatio ?? 1) });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor], sampler });
+  trace.setGlobalTracerProvider(provider);
+  const tracer: Tracer = provider.getTracer(tracerName);
+  return {
+    telemetry: new BullMQOtel({ tracerName }),
+    startHandler(op, job) {
+      const handler = tracer.startSpan(`handler ${op.kind}`, { attributes: { 'zos.operation.kind': op.kind, 'zos.job.id': job?.id ?? '' } }, submitContext(job));
+      const under = trace.setSpan(ROOT_CONTEXT, handler);
+      return {
+        callSpan: (method) => {
+          const span = tracer.startSpan(`backend ${method}`, { attributes: { 'zos.backend.method': method } }, under);
+          return (error) => {
+            if (error !== undefined) fail(span, error);
+            span.end();
+          };
+        },
+        end(outcome) {
+          if ('error' in outcome) fail(handler, outcome.error);
+          else {
+            handler.setAttribute('zos.operation.state', outcome.result.state);
+            if (outcome.result.state === 'failed') handler.setStatus({ code: SpanStatusCode.ERROR, message: outcome.result.error?.code ?? 'failed' });
+          }
+          handler.end();
+        },
+      };
+    },
+    async shutdown() {
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
