@@ -64,7 +64,10 @@ behaviour('zdb: keys above 255 bytes: SET says Key too large, DEL says Invalid k
 behaviour('zdb: a payload of 8 MiB is stored, one byte more is refused', async (t, b) => {
   const ns = await userNamespace(t, b);
   t.is(await b.backend.zdbSet(ns, 'big', { sizeBytes: 8 * MiB }), 'big');
-  t.like(await refusal(t, b.backend.zdbSet(ns, 'bigger', { sizeBytes: 8 * MiB + 1 })), { zdbCode: ZdbErrorCode.payloadTooLarge });
+  const refused = await refusal(t, b.backend.zdbSet(ns, 'bigger', { sizeBytes: 8 * MiB + 1 }));
+  t.like(refused, { zdbCode: ZdbErrorCode.payloadTooLarge });
+  t.regex(refused.message, /^Payload too big/);
+  t.is(await b.backend.zdbGet(ns, 'bigger'), null, 'nothing was written, and the session still answers');
 });
 
 /** A user-mode namespace on node 2 (named so cases read alike). */

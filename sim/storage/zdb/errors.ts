@@ -31,7 +31,7 @@ export const ZdbErrorCode = {
   onlyUpdate: 'ZDB_ONLY_UPDATE',
   /** 0-db: DEL of a key that does not exist or is deleted already. */
   keyNotFound: 'ZDB_KEY_NOT_FOUND',
-  /** Ours: payload above 8 MiB (0-db refuses it while parsing the request). */
+  /** 0-db: payload above 8 MiB, refused while parsing the request (redis_handle_resp_header, REDIS_MAX_PAYLOAD). */
   payloadTooLarge: 'ZDB_PAYLOAD_TOO_LARGE',
   /** 0-db: SELECT with a wrong password, or a private namespace without one. */
   accessDenied: 'ZDB_ACCESS_DENIED',
@@ -58,7 +58,7 @@ const messages: Record<ZdbErrorCode, string> = {
   ZDB_KEY_NEEDED: 'Invalid argument, key needed',
   ZDB_ONLY_UPDATE: 'Invalid key, only update authorized',
   ZDB_KEY_NOT_FOUND: 'Key not found',
-  ZDB_PAYLOAD_TOO_LARGE: 'Payload too large',
+  ZDB_PAYLOAD_TOO_LARGE: 'Payload too big',
   ZDB_ACCESS_DENIED: 'Access denied',
   ZDB_NAMESPACE_NOT_FOUND: 'Namespace not found',
   ZDB_NAMESPACE_EXISTS: 'This namespace is not available',
