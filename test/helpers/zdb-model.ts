@@ -6,7 +6,7 @@ import type fc from 'fast-check';
 import type { SimEvent } from '../../sim/engine/events.js';
 import type { Simulation } from '../../sim/engine/simulation.js';
 import { ZdbError, ZdbErrorCode } from '../../sim/storage/zdb/errors.js';
-import type { NsSetProperty, ZdbValue } from '../../sim/storage/zdb/namespace.js';
+import { seqKey, type NsSetProperty, type ZdbValue } from '../../sim/storage/zdb/namespace.js';
 import type { ZdbServer, ZdbSession } from '../../sim/storage/zdb/server.js';
 import { settle } from './zdb.js';
 
@@ -65,11 +65,13 @@ export class SetCommand implements fc.Command<Model, Real> {
     if (m.maxsizeBytes > 0 && usedBytes(m) + this.value.sizeBytes > m.maxsizeBytes + (current?.sizeBytes ?? 0)) return { error: ZdbErrorCode.noSpace };
     let key = this.key;
     if (m.mode === 'seq') {
-      if (key !== '' && versions === undefined) return { error: ZdbErrorCode.onlyUpdate };
-      if (key === '') key = String(m.nextId++);
+      if (key !== '' && current === null) return { error: ZdbErrorCode.onlyUpdate };
+      if (key === '') key = seqKey(m.nextId);
     } else if (key === '') return { error: ZdbErrorCode.keyNeeded };
     if (current !== null && current.tag !== undefined && current.tag === this.value.tag && current.sizeBytes === this.value.sizeBytes) return { value: null };
     m.log.set(key, [...(m.log.get(key) ?? []), this.value]);
+    // A seq-mode write, new id or update, takes the next index slot (libzdb/index_set.c).
+    if (m.mode === 'seq') m.nextId++;
     return { value: key };
   }
   toString = () => `set(${JSON.stringify(this.key)},${this.value.sizeBytes}${this.value.tag ?? ''})`;
@@ -103,7 +105,7 @@ export class DelCommand implements fc.Command<Model, Real> {
     if (m.frozen) return { error: ZdbErrorCode.frozen };
     if (m.locked) return { error: ZdbErrorCode.locked };
     if (live(m, this.key) === null) return { error: ZdbErrorCode.keyNotFound };
-    if (m.worm) return { error: ZdbErrorCode.worm };
+    if (m.worm) return { error: ZdbErrorCode.wormDelete };
     m.log.get(this.key)!.push(null);
     return { value: undefined };
   }
@@ -114,7 +116,12 @@ export class HistoryCommand implements fc.Command<Model, Real> {
   constructor(readonly key: string) {}
   check = () => true;
   run(m: Model, real: Real): void {
-    const expected = m.frozen ? { error: ZdbErrorCode.frozen } : { value: [...(m.log.get(this.key) ?? [])].reverse() };
+    const versions = m.log.get(this.key) ?? [];
+    const expected = m.frozen
+      ? { error: ZdbErrorCode.frozen }
+      : live(m, this.key) === null
+        ? { error: ZdbErrorCode.keyNotFound }
+        : { value: versions.filter((v) => v !== null).reverse() };
     const event = real.session.history(this.key);
     const values = real.sim.event<(ZdbValue | null)[]>();
     // Timestamps are the simulator's; the model checks the values and their order.

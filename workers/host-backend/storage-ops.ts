@@ -4,6 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import { ZstorError } from '../../sim/storage/zstor/types.js';
+import { ZdbError, ZdbErrorCode } from '../../sim/storage/zdb/errors.js';
+import { maxPayloadBytes } from '../../sim/storage/zdb/namespace.js';
 import type { ZdbValue } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import type { HostNode } from './nodes.js';
@@ -21,6 +23,10 @@ export class HostStorageOps {
 
   async zdbSet(namespace: string, key: string, value: ZdbValue): Promise<string | null> {
     const at = this.session(namespace);
+    // 0-db answers an over-size payload while parsing and then stops reading the connection
+    // (zdbd/redis.c, REDIS_MAX_PAYLOAD), which leaves the client waiting: refuse it here, with
+    // the same error, before a byte is sent.
+    if (value.sizeBytes > maxPayloadBytes) throw new ZdbError(ZdbErrorCode.payloadTooLarge);
     const reply = await this.clients.call(at, 'SET', key, this.tags.encode(value));
     return reply === null ? null : (reply as Buffer).toString('latin1');
   }
@@ -34,7 +40,7 @@ export class HostStorageOps {
     await this.clients.call(this.session(namespace), 'DEL', key);
   }
 
-  /** Newest first, walking HISTORY's cursor; 0-db skips deletion markers (the simulator lists them). */
+  /** Newest first, walking HISTORY's cursor; deletion markers are skipped, on both backends. */
   async zdbHistory(namespace: string, key: string): Promise<readonly { value: ZdbValue | null; timestampS: number }[]> {
     const at = this.session(namespace);
     const out: { value: ZdbValue | null; timestampS: number }[] = [];

@@ -17,6 +17,10 @@ export const ZdbErrorCode = {
   frozen: 'ZDB_FROZEN',
   /** 0-db: overwrite or delete in a `worm` namespace. */
   worm: 'ZDB_WORM',
+  /** 0-db: DEL in a `worm` namespace (zdbd/commands_dataset.c, command_del). */
+  wormDelete: 'ZDB_WORM_DELETE',
+  /** 0-db: DEL with a key longer than 255 bytes (command_del says "Invalid key", not SET's text). */
+  invalidKey: 'ZDB_INVALID_KEY',
   /** 0-db: SET or DEL from a session that may only read (public namespace with a password). */
   readOnly: 'ZDB_READ_ONLY',
   /** 0-db: key longer than 255 bytes. */
@@ -27,7 +31,7 @@ export const ZdbErrorCode = {
   onlyUpdate: 'ZDB_ONLY_UPDATE',
   /** 0-db: DEL of a key that does not exist or is deleted already. */
   keyNotFound: 'ZDB_KEY_NOT_FOUND',
-  /** Ours: payload above 8 MiB (0-db refuses it while parsing the request). */
+  /** 0-db: payload above 8 MiB, refused while parsing the request (redis_handle_resp_header, REDIS_MAX_PAYLOAD). */
   payloadTooLarge: 'ZDB_PAYLOAD_TOO_LARGE',
   /** 0-db: SELECT with a wrong password, or a private namespace without one. */
   accessDenied: 'ZDB_ACCESS_DENIED',
@@ -47,12 +51,14 @@ const messages: Record<ZdbErrorCode, string> = {
   ZDB_LOCKED: 'Namespace is temporarily locked (read-only)',
   ZDB_FROZEN: 'Namespace is temporarily frozen (read-write disabled)',
   ZDB_WORM: 'Namespace is protected by worm mode',
+  ZDB_WORM_DELETE: 'Cannot delete a key when namespace is in worm mode',
+  ZDB_INVALID_KEY: 'Invalid key',
   ZDB_READ_ONLY: 'Namespace is in read-only mode',
   ZDB_KEY_TOO_LARGE: 'Key too large',
   ZDB_KEY_NEEDED: 'Invalid argument, key needed',
   ZDB_ONLY_UPDATE: 'Invalid key, only update authorized',
   ZDB_KEY_NOT_FOUND: 'Key not found',
-  ZDB_PAYLOAD_TOO_LARGE: 'Payload too large',
+  ZDB_PAYLOAD_TOO_LARGE: 'Payload too big',
   ZDB_ACCESS_DENIED: 'Access denied',
   ZDB_NAMESPACE_NOT_FOUND: 'Namespace not found',
   ZDB_NAMESPACE_EXISTS: 'This namespace is not available',

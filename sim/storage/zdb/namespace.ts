@@ -8,8 +8,19 @@ export const maxKeyBytes = 255;
 export const maxPayloadBytes = 8 * 1024 * 1024;
 /** Data-file entry header: key len 1, payload len 4, crc32 4, previous offset 4, flags 1, timestamp 4. */
 export const entryHeaderBytes = 18;
-/** A seq-mode key is a 32-bit little-endian id on disk. */
-export const seqKeyBytes = 4;
+/**
+ * A seq-mode key is 0-db's seqid_t, a uint64_t sent as its 8 little-endian bytes (libzdb/index.h,
+ * zdbd/commands_set.c). The port carries keys as latin1 strings, so an id is 8 latin1 characters,
+ * as the host backend answers it.
+ */
+export const seqKeyBytes = 8;
+
+/** The port's form of seq id `id`: its 8 little-endian bytes as latin1. */
+export function seqKey(id: number): string {
+  const bytes = Buffer.alloc(seqKeyBytes);
+  bytes.writeBigUInt64LE(BigInt(id));
+  return bytes.toString('latin1');
+}
 
 export type ZdbMode = 'user' | 'seq';
 
@@ -133,11 +144,15 @@ export class Namespace {
     if (limit > 0 && this.dataSizeBytes + value.sizeBytes > limit + floatingBytes) throw new ZdbError(ZdbErrorCode.noSpace);
     let written = key;
     if (this.settings.mode === 'seq') {
-      if (key !== '' && versions === undefined) throw new ZdbError(ZdbErrorCode.onlyUpdate);
-      if (key === '') written = String(this.nextSeqId++);
+      // index_get finds no deleted id either, so a deleted id cannot be updated (commands_set.c).
+      if (key !== '' && live === null) throw new ZdbError(ZdbErrorCode.onlyUpdate);
+      if (key === '') written = seqKey(this.nextSeqId);
     } else if (key === '') throw new ZdbError(ZdbErrorCode.keyNeeded);
     if (live !== null && sameData(live, value)) return null;
     this.append(written, value, nowS, place);
+    // 0-db's ids are index slots: a new id takes one, and an update appends a duplicate that takes
+    // the next slot too (libzdb/index_set.c, index_update_entry_sequential), so both use an id up.
+    if (this.settings.mode === 'seq') this.nextSeqId++;
     this.dataSizeBytes += value.sizeBytes - floatingBytes;
     if (live === null) this.liveKeys++;
     return written;
@@ -145,12 +160,13 @@ export class Namespace {
 
   /** DEL: appends a deletion marker; the old versions stay readable through HISTORY. */
   del(key: string, nowS: number, place: Place): void {
-    if (byteLength(key) > maxKeyBytes) throw new ZdbError(ZdbErrorCode.keyTooLarge);
+    // zdbd/commands_dataset.c (command_del) says "Invalid key" here, not SET's "Key too large".
+    if (byteLength(key) > maxKeyBytes) throw new ZdbError(ZdbErrorCode.invalidKey);
     this.mustBeWritable();
     const versions = this.log.get(key);
     const live = versions === undefined ? null : last(versions).value;
     if (live === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
-    if (this.settings.worm) throw new ZdbError(ZdbErrorCode.worm);
+    if (this.settings.worm) throw new ZdbError(ZdbErrorCode.wormDelete);
     this.append(key, null, nowS, place);
     this.dataSizeBytes -= live.sizeBytes;
     this.liveKeys--;
@@ -169,10 +185,16 @@ export class Namespace {
     return this.get(key) !== null;
   }
 
-  /** HISTORY: every version of the key, newest first, deletion markers included. */
+  /**
+   * HISTORY: the key's values, newest first, deletion markers skipped; a missing or deleted key is
+   * "Key not found", as the host server answers (workers/host/zdb/host-namespace.ts, after
+   * zdbd/commands_history.c, which starts from index_get's live entry).
+   */
   history(key: string): readonly ZdbVersion[] {
     this.mustBeReadable();
-    return [...(this.log.get(key) ?? [])].reverse();
+    const versions = this.log.get(key) ?? [];
+    if (versions.length === 0 || last(versions).value === null) throw new ZdbError(ZdbErrorCode.keyNotFound);
+    return versions.filter((v) => v.value !== null).reverse();
   }
 
   /** SCAN over live keys in first-write order; the cursor is the position to resume from. */

@@ -148,7 +148,7 @@ export class ZdbSession {
     return this.command((ns, sim) => sim.event<boolean>().succeed(ns.exists(key)));
   }
 
-  /** HISTORY: every version newest first; each entry is read from disk (the walk follows offsets back). */
+  /** HISTORY: every value newest first, deletions skipped; each is read from disk (the walk follows offsets back). */
   history(key: string): SimEvent<HistoryEntry[]> {
     return this.command((ns, sim, disk) => {
       const versions = ns.history(key);
@@ -159,7 +159,7 @@ export class ZdbSession {
 
   /**
    * Rollback as a 0-db client does it (0-db has no rollback command): read HISTORY, then append the
-   * version `versionsBack` steps before the current one again — or a deletion, if that one was.
+   * value `versionsBack` steps before the current one again. HISTORY skips deletions, so do we.
    * History only grows; succeeds with the value now current (null when that means deleted).
    */
   rollback(key: string, versionsBack = 1): SimEvent<ZdbValue | null> {
