@@ -7,6 +7,7 @@ import { DeviceFailedError } from '../../sim/hardware/storage-device.js';
 import { createDiskManagers } from '../../sim/storage/disk-managers.js';
 import { StorageRegistry } from '../../sim/storage/storage-registry.js';
 import { ZdbError, ZdbErrorCode } from '../../sim/storage/zdb/errors.js';
+import { seqKey } from '../../sim/storage/zdb/namespace.js';
 import { FakeGrid, type FakeNodeSpec } from '../helpers/fake-grid.js';
 import { catalog, must, settle } from '../helpers/zdb.js';
 
@@ -157,18 +158,18 @@ test('zdb: update grows maxsize, refuses shrink and mode change; pause locks, re
   t.regex(refused(settle(sim, managers.zdb.update!(ctx, deployment, zdb('db', 3 * GiB, 'seq'), zdb('db', 11 * GiB, 'seq')))), /not enough space/);
 
   const session = registry.zdb('7-42-db')!.server.select('7-42-db', 'new');
-  t.is(must(sim, session.set('', { sizeBytes: 10, tag: 'a' })), '0');
+  t.is(must(sim, session.set('', { sizeBytes: 10, tag: 'a' })), seqKey(0));
   must(sim, managers.zdb.pause!(ctx, deployment, zdb('db', 3 * GiB, 'seq')));
   const locked = settle(sim, session.set('', { sizeBytes: 10 }));
   t.true(!locked.ok && locked.error instanceof ZdbError && locked.error.zdbCode === ZdbErrorCode.locked);
-  t.deepEqual(must(sim, session.get('0')), { sizeBytes: 10, tag: 'a' }, 'a paused namespace still serves reads');
+  t.deepEqual(must(sim, session.get(seqKey(0))), { sizeBytes: 10, tag: 'a' }, 'a paused namespace still serves reads');
   must(sim, managers.zdb.resume!(ctx, deployment, zdb('db', 3 * GiB, 'seq')));
-  t.is(must(sim, session.set('', { sizeBytes: 10 })), '1');
+  t.is(must(sim, session.set('', { sizeBytes: 10 })), seqKey(1));
 
   must(sim, managers.zdb.deprovision(ctx, deployment, zdb('db', 3 * GiB, 'seq')));
   t.is(grid.hddUsed(0, 0), 0);
   t.is(registry.zdb('7-42-db'), undefined);
-  const gone = settle(sim, session.get('0'));
+  const gone = settle(sim, session.get(seqKey(0)));
   t.true(!gone.ok && gone.error instanceof ZdbError && gone.error.zdbCode === ZdbErrorCode.namespaceNotFound);
   must(sim, managers.zdb.deprovision(ctx, deployment, zdb('db', 3 * GiB, 'seq')));
   t.regex(refused(settle(sim, managers.zdb.pause!(ctx, deployment, zdb('db', 3 * GiB, 'seq')))), /does not exist/);

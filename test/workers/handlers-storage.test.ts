@@ -16,10 +16,13 @@ test('zdb set, get, history and del on a deployed namespace, in virtual time', a
     t.deepEqual((await handlers['zdb.set']({ kind: 'zdb.set', namespace, key: 'k', sizeBytes: 4096, tag: 'v1' }, backend)).value, { key: null });
     await handlers['zdb.set']({ kind: 'zdb.set', namespace, key: 'k', sizeBytes: 10, tag: 'v2' }, backend);
     t.deepEqual((await handlers['zdb.get']({ kind: 'zdb.get', namespace, key: 'k' }, backend)).value, { value: { sizeBytes: 10, tag: 'v2' } });
+    const history = (await handlers['zdb.history']({ kind: 'zdb.history', namespace, key: 'k' }, backend)).value as { versions: { value: unknown }[] };
+    t.deepEqual(history.versions.map((v) => v.value), [{ sizeBytes: 10, tag: 'v2' }, { sizeBytes: 4096, tag: 'v1' }]);
     t.is((await handlers['zdb.del']({ kind: 'zdb.del', namespace, key: 'k' }, backend)).state, 'ok');
     t.deepEqual((await handlers['zdb.get']({ kind: 'zdb.get', namespace, key: 'k' }, backend)).value, { value: null });
-    const history = (await handlers['zdb.history']({ kind: 'zdb.history', namespace, key: 'k' }, backend)).value as { versions: { value: unknown }[] };
-    t.deepEqual(history.versions.map((v) => v.value), [null, { sizeBytes: 10, tag: 'v2' }, { sizeBytes: 4096, tag: 'v1' }]);
+    // 0-db answers HISTORY of a deleted key as of a missing one (zdbd/commands_history.c).
+    const afterDelete = await handlers['zdb.history']({ kind: 'zdb.history', namespace, key: 'k' }, backend);
+    t.is(afterDelete.error?.message, 'Key not found');
     const missing = await handlers['zdb.del']({ kind: 'zdb.del', namespace, key: 'k' }, backend);
     t.deepEqual(missing.error, { code: 'E_BAD_INPUT', message: 'Key not found', retryable: false });
   });
