@@ -7,7 +7,7 @@
 // parent is the submit span, read from the job's propagated context, beside BullMQ's 'process' span.
 // Loaded only when traces are asked for: without the flag no provider is registered, nothing is traced.
 
-import { context, propagation, ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, SpanStatusCode, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -20,7 +20,8 @@ const tracerName = 'zos-testbed';
 
 /** One handler's span, and the backend-call spans under it. */
 export interface HandlerTrace {
-  readonly callSpan: CallSpan;
+  /** Absent when the trace is not recorded: the backend calls then need no span, nor a closure per call. */
+  readonly callSpan: CallSpan | undefined;
   end(outcome: { readonly result: OperationResult } | { readonly error: unknown }): void;
 }
 
@@ -33,7 +34,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-export type TraceTarget = ({ readonly otlpEndpoint: string } | { readonly exporter: SpanExporter }) & {
+export type TraceTarget = ({ readonly otlpEndpoint: string } | { readonly exporter: SpanExporter; readonly batch?: boolean }) & {
   /**
    * The fraction of traces recorded, decided where a trace starts (the owner's submit) and followed
    * by every span under it, across processes. Default 1: every job.
@@ -56,12 +57,23 @@ function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
+/** What an unsampled job's handler gets: nothing to record, nothing allocated per call. */
+const untraced: HandlerTrace = { callSpan: undefined, end: () => {} };
+
+/**
+ * Spans leave in batches of up to 512 every second at most; the queue holds a few seconds of a busy
+ * worker (some thousand spans a second) so a slow collector costs dropped spans, not memory or stalls.
+ */
+function batched(exporter: SpanExporter): BatchSpanProcessor {
+  return new BatchSpanProcessor(exporter, { maxQueueSize: 16_384, maxExportBatchSize: 512, scheduledDelayMillis: 1000 });
+}
+
 /** Registers a tracer provider for this process and returns the hooks; one at a time per process. */
 export function startTracing(target: TraceTarget): Tracing {
   // bullmq-otel carries a job's trace context in its options through the global propagator (W3C traceparent).
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  // Over the network spans leave in batches; in memory at once, so a test reads them as soon as they end.
-  const processor = 'exporter' in target ? new SimpleSpanProcessor(target.exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url: target.otlpEndpoint }));
+  // Over the network spans leave in batches; in memory at once (unless `batch`), so a test reads them as soon as they end.
+  const processor = 'otlpEndpoint' in target ? batched(new OTLPTraceExporter({ url: target.otlpEndpoint })) : target.batch === true ? batched(target.exporter) : new SimpleSpanProcessor(target.exporter);
   const sampler = new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(target.sampleRatio ?? 1) });
   const provider = new BasicTracerProvider({ spanProcessors: [processor], sampler });
   trace.setGlobalTracerProvider(provider);
@@ -69,11 +81,17 @@ export function startTracing(target: TraceTarget): Tracing {
   return {
     telemetry: new BullMQOtel({ tracerName }),
     startHandler(op, job) {
-      const handler = tracer.startSpan(`handler ${op.kind}`, { attributes: { 'zos.operation.kind': op.kind, 'zos.job.id': job?.id ?? '' } }, submitContext(job));
+      const parent = submitContext(job);
+      // The submit's decision holds for the whole trace: an unsampled job gets no span objects at all.
+      const submit = trace.getSpanContext(parent);
+      if (submit !== undefined && (submit.traceFlags & TraceFlags.SAMPLED) === 0) return untraced;
+      const handler = tracer.startSpan(`handler ${op.kind}`, { attributes: { 'zos.operation.kind': op.kind, 'zos.job.id': job?.id ?? '' } }, parent);
+      if (!handler.isRecording()) return untraced;
       const under = trace.setSpan(ROOT_CONTEXT, handler);
       return {
+        // The method is the span's name; an attribute repeating it would be copied and exported per call.
         callSpan: (method) => {
-          const span = tracer.startSpan(`backend ${method}`, { attributes: { 'zos.backend.method': method } }, under);
+          const span = tracer.startSpan(`backend ${method}`, undefined, under);
           return (error) => {
             if (error !== undefined) fail(span, error);
             span.end();

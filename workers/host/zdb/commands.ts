@@ -94,6 +94,13 @@ function resolve(word: Buffer): string | null {
   return lookup(word)?.[0] ?? null;
 }
 
+/** The name a request ran as, for metrics: its table name, one of our extensions, or `unknown`. */
+export function commandName(word: Buffer, executed: string | null): string {
+  if (executed !== null) return executed;
+  const upper = word.length <= cachedWordBytes ? word.toString('latin1').toUpperCase() : '';
+  return extensions.has(upper) ? upper : 'unknown';
+}
+
 /**
  * Runs one request. Counted as 0-db counts (zdbd/commands.c): commands_executed is every request
  * that reached a handler, refused or not; commands_failed is every "Command not supported".
