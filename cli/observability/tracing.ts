@@ -1,5 +1,6 @@
 // OpenTelemetry traces of jobs: BullMQ's own producer ('add', the submit) and consumer ('process')
-// spans through bullmq-otel, and per job one span for the handler with one child per backend call.
+// spans through bullmq-otel (with the cuts of bullmq-telemetry.ts), and per job one span for the
+// handler with one child per backend call.
 // The standard SDK (sdk-trace-base), exporting over OTLP/HTTP or, in tests, to memory.
 // Contexts are passed explicitly, not through a global context manager: on Node 20 an
 // AsyncLocalStorage context manager turns on promise hooks for every promise of the process, which
@@ -7,14 +8,14 @@
 // parent is the submit span, read from the job's propagated context, beside BullMQ's 'process' span.
 // Loaded only when traces are asked for: without the flag no provider is registered, nothing is traced.
 
-import { context, propagation, ROOT_CONTEXT, trace, SpanStatusCode, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Job, Telemetry } from 'bullmq';
-import { BullMQOtel } from 'bullmq-otel';
 import type { Operation, OperationResult } from '../../workers/operations.js';
 import type { CallSpan } from './backend-probe.js';
+import { jobTelemetry, unsampled, type JobTelemetry } from './bullmq-telemetry.js';
 
 const tracerName = 'zos-testbed';
 
@@ -43,14 +44,9 @@ export type TraceTarget = ({ readonly otlpEndpoint: string } | { readonly export
 };
 
 /** The submit's context as BullMQ stored it in the job's options (bullmq-otel's W3C metadata). */
-function submitContext(job: Job | undefined): Context {
+function submitContext(job: Job | undefined, parse: JobTelemetry['submitContext']): Context {
   const metadata = (job?.opts as { telemetry?: { metadata?: unknown } } | undefined)?.telemetry?.metadata;
-  if (typeof metadata !== 'string') return ROOT_CONTEXT;
-  try {
-    return propagation.extract(ROOT_CONTEXT, JSON.parse(metadata) as Record<string, string>);
-  } catch {
-    return ROOT_CONTEXT;
-  }
+  return typeof metadata === 'string' ? parse(metadata) : ROOT_CONTEXT;
 }
 
 function fail(span: Span, error: unknown): void {
@@ -78,13 +74,13 @@ export function startTracing(target: TraceTarget): Tracing {
   const provider = new BasicTracerProvider({ spanProcessors: [processor], sampler });
   trace.setGlobalTracerProvider(provider);
   const tracer: Tracer = provider.getTracer(tracerName);
+  const bullmq = jobTelemetry(tracerName);
   return {
-    telemetry: new BullMQOtel({ tracerName }),
+    telemetry: bullmq.telemetry,
     startHandler(op, job) {
-      const parent = submitContext(job);
+      const parent = submitContext(job, bullmq.submitContext);
       // The submit's decision holds for the whole trace: an unsampled job gets no span objects at all.
-      const submit = trace.getSpanContext(parent);
-      if (submit !== undefined && (submit.traceFlags & TraceFlags.SAMPLED) === 0) return untraced;
+      if (unsampled(parent)) return untraced;
       const handler = tracer.startSpan(`handler ${op.kind}`, { attributes: { 'zos.operation.kind': op.kind, 'zos.job.id': job?.id ?? '' } }, parent);
       if (!handler.isRecording()) return untraced;
       const under = trace.setSpan(ROOT_CONTEXT, handler);
