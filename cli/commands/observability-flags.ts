@@ -14,7 +14,7 @@ export const metricsFlags: FlagSpecs = {
 
 export const traceFlags: FlagSpecs = {
   'otlp-endpoint': { kind: 'value', valueName: 'URL', help: 'send OpenTelemetry traces of jobs to this OTLP/HTTP endpoint, like http://127.0.0.1:4318/v1/traces; off by default' },
-  'trace-sample': { kind: 'value', valueName: 'RATIO', help: 'with --otlp-endpoint: the fraction of traces that start here to record, 0 to 1 (default 1; tracing every job costs about a fifth of a worker\'s throughput, a tenth of them under 10 %: `bench observability`)' },
+  'trace-sample': { kind: 'value', valueName: 'RATIO', help: 'with --otlp-endpoint: the fraction of traces that start here to record, 0 to 1 (default 1; tracing every job costs about a sixth of the queue\'s throughput, a tenth of them about 2 %: `bench observability`)' },
 };
 
 export const logUsage = '[--log-level error|warn|info|debug] [--log-format text|json]';
