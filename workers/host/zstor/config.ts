@@ -1,7 +1,6 @@
 // A qsfs workload's zstor config (DOMAIN.md 1.5) validated once into the form the host zstor runs on.
 // Leaves out snappy (node:zlib deflate replaces it) and `max_zdb_data_dir_size` (no local cache here).
 
-import type { ZstorMetrics } from './metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { QsfsConfig, ZdbBackend } from '../../../sim/grid/deployment.js';
 import { InputError } from '../../../sim/errors.js';
@@ -36,8 +35,6 @@ export interface HostZstorOptions {
   readonly compressionLevel?: number;
   /** A backend with less free space than this is LowSpace: no new shards (zstor: 100 MiB). */
   readonly lowSpaceBytes?: number;
-  /** Count commands and read backends into these Prometheus metrics (metrics.ts), zstor's names; serve `metrics.registry` to expose them. */
-  readonly metrics?: ZstorMetrics;
 }
 
 export interface CompiledZstorConfig {

@@ -1,6 +1,6 @@
 // The host zstor's public API, re-exported by name (STYLE.md 12).
 
-export { HostZstor, type CheckReport, type ObjectHealth, type StoreResult } from './zstor.js';
+export { HostZstor, type HostZstorRunOptions, type CheckReport, type ObjectHealth, type StoreResult } from './zstor.js';
 export { compileZstorConfig, type CompiledZstorConfig, type HostZstorOptions, type ZstorEndpoint } from './config.js';
 export type { RepairReport } from './repair.js';
 export type { ShardStatus } from './object-io.js';

@@ -14,14 +14,14 @@
 // series: we run neither. One HostZstor per registry, as zstor is one per process.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ZstorEndpoint } from './config.js';
 import type { RepairReport } from './repair.js';
 
 export type ZstorCommand = 'store' | 'retrieve' | 'rebuild' | 'check';
 
 /** One backend as a scrape sees it: its NSINFO fields, or null when it did not answer. */
 export interface BackendReading {
-  readonly endpoint: ZstorEndpoint;
+  /** The backend's address and namespace, as the config names them (a ZstorEndpoint fits). */
+  readonly endpoint: { readonly address: string; readonly namespace: string };
   readonly type: 'data' | 'meta';
   readonly nsinfo: ReadonlyMap<string, number> | null;
 }

@@ -42,6 +42,11 @@ export interface CheckReport {
   readonly shards: readonly ShardStatus[];
 }
 
+export interface HostZstorRunOptions extends HostZstorOptions {
+  /** Count commands and read backends into these Prometheus metrics (metrics.ts, zstor's names); serve `metrics.registry` to expose them. */
+  readonly metrics?: ZstorMetrics;
+}
+
 export class HostZstor {
   // Private: it holds the AES keys, which must not end up in a log or a JSON dump.
   private readonly config: CompiledZstorConfig;
@@ -50,7 +55,7 @@ export class HostZstor {
   private closed = false;
 
   /** Validates `config` (a qsfs workload's zstor config) at once: errors name the field. */
-  constructor(config: QsfsConfig, options: HostZstorOptions = {}) {
+  constructor(config: QsfsConfig, options: HostZstorRunOptions = {}) {
     this.config = compileZstorConfig(config, options);
     const pool = new ZdbPool(this.config.opTimeoutMs);
     this.ctx = {
