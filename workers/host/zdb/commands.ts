@@ -94,9 +94,13 @@ function resolve(word: Buffer): string | null {
   return lookup(word)?.[0] ?? null;
 }
 
-/** The name a request ran as, for metrics: its table name, one of our extensions, or `unknown`. */
-export function commandName(word: Buffer, executed: string | null): string {
-  if (executed !== null) return executed;
+/**
+ * The name a request runs as, for metrics: its table name, one of our extensions, or `unknown`.
+ * Looked up again rather than read from the session, which a refused request may leave stale.
+ */
+export function commandName(word: Buffer): string {
+  const found = resolve(word);
+  if (found !== null) return found;
   const upper = word.length <= cachedWordBytes ? word.toString('latin1').toUpperCase() : '';
   return extensions.has(upper) ? upper : 'unknown';
 }

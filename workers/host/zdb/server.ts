@@ -266,7 +266,7 @@ export class ZdbHostServer {
       return reply;
     } finally {
       const outcome = reply === undefined || reply[0] === errorByte ? 'error' : 'ok';
-      observer(commandName(args[0]!, client.session.executed), outcome, (performance.now() - startedMs) / 1000);
+      observer(commandName(args[0]!), outcome, (performance.now() - startedMs) / 1000);
     }
   }
 
