@@ -2,7 +2,8 @@
 // (hub.up, its effect instant in virtual time, so the figure is the queue's own cost) through the
 // BullMQ transport, served by job workers wired as `zos-testbed worker` wires them (over the Redis
 // call channel), with observability off, with --metrics-port, and with --metrics-port and traces
-// (the SDK's full span work, exported to a sink that drops them), and with one trace in ten sampled.
+// (the SDK's full span work, batched as --otlp-endpoint batches them, to a sink that drops them),
+// and with one trace in ten sampled.
 // Rounds interleave the settings, rotating their order.
 
 import type { ExportResult } from '@opentelemetry/core';
@@ -42,7 +43,7 @@ interface Figures {
 
 /** `shape.ops` hub.up operations under one setting, on a fresh grid and queue. */
 async function timeSetting(redisUrl: string, setting: Setting, shape: Shape, round: number): Promise<Figures> {
-  const tracing: Tracing | undefined = setting.startsWith('metrics+traces') ? startTracing({ exporter: droppingExporter, sampleRatio: setting.endsWith('@0.1') ? 0.1 : 1 }) : undefined;
+  const tracing: Tracing | undefined = setting.startsWith('metrics+traces') ? startTracing({ exporter: droppingExporter, batch: true, sampleRatio: setting.endsWith('@0.1') ? 0.1 : 1 }) : undefined;
   const observer = await openWorkerObserver({
     level: 'warn', format: 'text', write: () => {},
     ...(setting === 'off' ? {} : { metricsPort: 0 }),

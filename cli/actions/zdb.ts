@@ -8,17 +8,27 @@ import { defaultZdbBind, defaultZdbPort } from '../../workers/host/listen-defaul
 import { untilStopSignal } from '../stop-signal.js';
 import type { Args } from '../args.js';
 import type { CommandContext } from '../command.js';
+import type { Registry } from 'prom-client';
+import { readMetricsPort } from '../commands/observability-flags.js';
+import type { MetricsServer } from '../observability/metrics-server.js';
 
 /** The work of `zdb`; its flags and usage are in cli/commands/zdb.ts. */
 export async function serveZdb(args: Args, context: CommandContext): Promise<number> {
   const { out } = context;
   const dataDir = args.required('data-dir');
   const options = serverOptions(args, dataDir);
-  let server: ZdbHostServer;
+  const metricsPort = readMetricsPort(args);
+  let server!: ZdbHostServer;
+  // prom-client is loaded only when metrics are asked for; the gauges read the server when scraped.
+  const metrics = metricsPort === undefined ? undefined : (await import('../../workers/host/zdb/metrics.js')).createZdbMetrics({
+    stats: () => server.counters,
+    store: () => server.store,
+    connectedClients: () => server.connectedClients,
+  });
   let stopped!: () => void;
   const stoppedByClient = new Promise<void>((resolve) => (stopped = resolve));
   try {
-    server = new ZdbHostServer({ ...options, onStop: () => stopped() });
+    server = new ZdbHostServer({ ...options, onStop: () => stopped(), ...(metrics === undefined ? {} : { observer: metrics.observer }) });
   } catch (error) {
     // An unreadable directory or a file that is not ours: the user's to fix, named plainly.
     throw new InputError('command line', '--data-dir', error instanceof Error ? error.message : String(error));
@@ -38,14 +48,26 @@ export async function serveZdb(args: Args, context: CommandContext): Promise<num
       out.progress(`zdb: namespace ${ns.name}: cut ${r.dataBytesCut} torn bytes from data, ${r.indexBytesCut} from index; ${r.entriesFromData} entries re-indexed from data`);
     }
   }
+  const scrape = metrics === undefined ? undefined : await serveZdbMetrics(metrics.registry, metricsPort!, server);
   const where = options.socketPath ?? `${bound.address}:${bound.port}`;
   const notes = [`data ${dataDir}`, `fsync ${options.fsync === false ? 'off' : 'per batch'}`, `mode ${options.mode ?? 'per namespace'}`];
   if (options.adminPassword !== undefined) notes.push(options.protect === true ? 'admin password set, default namespace protected' : 'admin password set');
+  if (scrape !== undefined) notes.push(`metrics ${scrape.url}`);
   out.progress(`zdb: ready on ${where} (${notes.join(', ')})`);
   // A STOP from an admin client ends the server as a signal does.
   await Promise.race([untilStopSignal(), stoppedByClient]);
-  await server.close();
+  await Promise.all([server.close(), scrape?.close()]);
   return 0;
+}
+
+/** /metrics on loopback; a taken port closes the zdb server again and names the flag. */
+async function serveZdbMetrics(registry: Registry, port: number, server: ZdbHostServer): Promise<MetricsServer> {
+  const { serveMetrics } = await import('../observability/metrics-server.js');
+  return serveMetrics(registry, { port }).catch(async (error: NodeJS.ErrnoException) => {
+    await server.close();
+    if (error.code === 'EADDRINUSE') throw new InputError('command line', '--metrics-port', `port ${port} is already in use`);
+    throw error;
+  });
 }
 
 /** 0-db's --datasize bounds (zdbd.c): at least 512 KiB, below 4 GiB. */

@@ -4,11 +4,12 @@
 
 import { defaultZdbBind, defaultZdbPort } from '../../workers/host/listen-defaults.js';
 import type { Command } from '../command.js';
+import { metricsUsage } from './observability-flags.js';
 
 export const zdb: Command = {
   name: 'zdb',
   summary: 'run a real Zero-DB server (RESP over TCP) on this host until SIGTERM',
-  usage: `zdb --data-dir DIR [--port P] [--bind ADDR | --socket PATH] [--mode user|seq] [--maxsize BYTES] [--admin PASS [--protect]] [--no-fsync | --sync] [--synctime S] [--datasize BYTES] [--hook PATH]`,
+  usage: `zdb --data-dir DIR [--port P] [--bind ADDR | --socket PATH] [--mode user|seq] [--maxsize BYTES] [--admin PASS [--protect]] [--no-fsync | --sync] [--synctime S] [--datasize BYTES] [--hook PATH] ${metricsUsage}`,
   flags: {
     'data-dir': { kind: 'value', valueName: 'DIR', help: 'where namespaces are stored (created if missing)' },
     port: { kind: 'value', valueName: 'P', help: `TCP port (default ${defaultZdbPort}; 0 picks a free one, shown in the ready line)` },
@@ -24,6 +25,7 @@ export const zdb: Command = {
     synctime: { kind: 'value', valueName: 'S', help: 'accepted for 0-db\'s --synctime; without effect, as every batch is synced before its reply' },
     datasize: { kind: 'value', valueName: 'BYTES', help: 'accepted and checked as 0-db\'s --datasize (512 KiB to 4 GiB); we keep one data file per namespace, never split' },
     hook: { kind: 'value', valueName: 'PATH', help: 'accepted for 0-db\'s --hook; hooks are not run (HOOKS lists none)' },
+    'metrics-port': { kind: 'value', valueName: 'P', help: 'serve Prometheus metrics (commands by name and outcome, their durations, bytes, clients, keys and bytes per namespace) at http://127.0.0.1:P/metrics (0: any free port, shown in the ready line); our addition, off by default' },
   },
   run: (args, context) => import('../actions/zdb.js').then((m) => m.serveZdb(args, context)),
 };

@@ -19,33 +19,44 @@ function callHistogram(metrics: ZosMetrics): (method: string) => { observe(secon
 export function probeBackend(backend: Backend, metrics: ZosMetrics | undefined, span: CallSpan | undefined): Backend {
   if (metrics === undefined && span === undefined) return backend;
   const histogram = metrics === undefined ? undefined : callHistogram(metrics);
+  // One wrapper per method and job, made at its first use: a handler calling a method often allocates it once.
+  const wrappers = new Map<string, (...args: unknown[]) => unknown>();
   return new Proxy(backend, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
       // nowS is a clock read, not a call to the grid: neither timed nor traced.
       if (property === 'nowS' || typeof property !== 'string') return value.bind(target);
-      const method = property;
-      return (...args: unknown[]) => {
-        const startedMs = performance.now();
-        const end = span?.(method);
-        const settle = (error?: unknown): void => {
-          histogram?.(method).observe((performance.now() - startedMs) / 1000);
-          end?.(error);
-        };
-        const out = (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (!(out instanceof Promise)) {
-          settle();
-          return out;
-        }
-        return out.then(
-          (result: unknown) => (settle(), result),
-          (error: unknown) => {
-            settle(error);
-            throw error;
-          },
-        );
-      };
+      let wrapper = wrappers.get(property);
+      if (wrapper === undefined) wrappers.set(property, (wrapper = timed(target, property, value as (...a: unknown[]) => unknown, histogram?.(property), span)));
+      return wrapper;
     },
   });
+}
+
+type Observe = { observe(seconds: number): void } | undefined;
+
+function finish(histogram: Observe, startedMs: number, end: ((error?: unknown) => void) | undefined, error?: unknown): void {
+  histogram?.observe((performance.now() - startedMs) / 1000);
+  end?.(error);
+}
+
+/** `fn` on `target`, observed into `histogram` and, when traced, a span per call. */
+function timed(target: Backend, method: string, fn: (...a: unknown[]) => unknown, histogram: Observe, span: CallSpan | undefined): (...args: unknown[]) => unknown {
+  return (...args) => {
+    const startedMs = performance.now();
+    const end = span?.(method);
+    const out = fn.apply(target, args);
+    if (!(out instanceof Promise)) {
+      finish(histogram, startedMs, end);
+      return out;
+    }
+    return out.then(
+      (result: unknown) => (finish(histogram, startedMs, end), result),
+      (error: unknown) => {
+        finish(histogram, startedMs, end, error);
+        throw error;
+      },
+    );
+  };
 }

@@ -2,12 +2,12 @@
 // authentication: it listens on loopback unless told otherwise, as the command's help says.
 
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { Queue } from 'bullmq';
 import { connectionOptions } from '../../scheduler/transports/bullmq/connection.js';
 import { HttpBoardAdapter } from './board-adapter.js';
+import { listenHttp } from './listen.js';
 
 export interface Dashboard {
   readonly url: string;
@@ -29,14 +29,9 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
   const adapter = new HttpBoardAdapter();
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter: adapter, options: { uiConfig: { boardTitle: 'zos-testbed queues' } } });
   const server = createServer(adapter.handle);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const base = await listenHttp(server, options.port, options.host);
   return {
-    url: `http://${host}:${port}/`,
+    url: `${base}/`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,8 +2,8 @@
 // name queues and nodes, which is not for every network.
 
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { listenHttp } from './listen.js';
 
 export interface MetricsServer {
   readonly url: string;
@@ -21,14 +21,14 @@ export async function serveMetrics(registry: Registry, options: { readonly port:
       (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(error)}\n`),
     );
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const base = await listenHttp(server, options.port, options.host);
   return {
-    url: `http://${host}:${port}/metrics`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: `${base}/metrics`,
+    close: () => {
+      // A scraper's keep-alive connection must not hold the process open.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
   };
 }

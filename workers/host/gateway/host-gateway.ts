@@ -10,6 +10,7 @@ import { compileHealthCheck, detectionBoundS, type HealthCheckPolicy } from '../
 import type { GatewayProxyType } from '../../../sim/network/gateway/validate.js';
 import { forward, gatewayReply } from './forward.js';
 import { BackendHealth, probeHttp } from './health-probe.js';
+import type { GatewayMetrics, ServerState } from './metrics.js';
 import { compileHostProxy } from './proxy-spec.js';
 
 export interface HostGatewayOptions {
@@ -35,6 +36,8 @@ export interface HostGatewayOptions {
   readonly healthPath?: string;
   /** A backend that has not answered after this long gets a 502; default 60 s. */
   readonly requestTimeoutS?: number;
+  /** Count requests and servers into these Prometheus metrics (metrics.ts, Traefik's names); serve `metrics.registry` to expose them. */
+  readonly metrics?: GatewayMetrics;
 }
 
 export interface BackendHealthView {
@@ -63,6 +66,7 @@ export class HostGateway {
     });
     this.policy = options.healthCheck === undefined ? undefined : compileHealthCheck('HostGateway healthCheck', options.healthCheck);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.route(req, res));
+    options.metrics?.watchServers(() => this.serverStates());
   }
 
   static async start(options: HostGatewayOptions = {}): Promise<HostGateway> {
@@ -121,6 +125,14 @@ export class HostGateway {
     await closed;
   }
 
+  /** Every proxy's backends and whether each is up (all up without health checks), for the metrics. */
+  private serverStates(): ServerState[] {
+    return this.node.hosts.flatMap((fqdn) => {
+      const checkers = this.health.get(fqdn.toLowerCase());
+      return (this.node.proxyFor(fqdn)?.spec.backends ?? []).map((b, i) => ({ service: fqdn, url: b.raw, up: checkers?.[i]?.healthy ?? true }));
+    });
+  }
+
   private add(workloadId: string, type: GatewayProxyType, data: unknown, twin: number): { fqdn: string } {
     const where = `gateway ${workloadId}`;
     const spec = compileHostProxy(where, type, data, this.options);
@@ -147,6 +159,7 @@ export class HostGateway {
   private route(req: IncomingMessage, res: ServerResponse): void {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const proxy = this.node.proxyFor(host);
+    this.options.metrics?.track(req, res, proxy?.fqdn);
     if (proxy === undefined) return gatewayReply(res, 404, `no gateway proxy for host '${host}'`);
     const checkers = this.health.get(proxy.fqdn.toLowerCase());
     // Without health checks zos forwards to its one backend whatever its state.

@@ -3,3 +3,5 @@
 
 export { HostGateway, type BackendHealthView, type HostGatewayOptions } from './host-gateway.js';
 export { compileHostProxy, type ProxySpecOptions } from './proxy-spec.js';
+// A type only: prom-client is loaded by whoever makes the metrics (import './metrics.js').
+export type { GatewayMetrics, ServerState } from './metrics.js';

@@ -95,6 +95,17 @@ function resolve(word: Buffer): string | null {
 }
 
 /**
+ * The name a request runs as, for metrics: its table name, one of our extensions, or `unknown`.
+ * Looked up again rather than read from the session, which a refused request may leave stale.
+ */
+export function commandName(word: Buffer): string {
+  const found = resolve(word);
+  if (found !== null) return found;
+  const upper = word.length <= cachedWordBytes ? word.toString('latin1').toUpperCase() : '';
+  return extensions.has(upper) ? upper : 'unknown';
+}
+
+/**
  * Runs one request. Counted as 0-db counts (zdbd/commands.c): commands_executed is every request
  * that reached a handler, refused or not; commands_failed is every "Command not supported".
  */

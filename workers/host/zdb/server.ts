@@ -11,13 +11,16 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ZdbMode } from '../../../sim/storage/zdb/namespace.js';
-import { CloseAfterReply, execute, newSession, type ServerConfig, type ServerStats, type Session } from './commands.js';
+import { CloseAfterReply, commandName, execute, newSession, type ServerConfig, type ServerStats, type Session } from './commands.js';
 import { noReply } from './commands-system.js';
 import { arrayReply, bulkReply, errorReply, integerReply, ProtocolError, RespParser, simpleReply, wedgeBufferBytes } from './resp.js';
 import { ZdbReplyError } from './reply-error.js';
 import { defaultNamespace, ZdbStore } from './store.js';
 
 import { defaultZdbBind, defaultZdbPort } from '../listen-defaults.js';
+
+/** RESP's first byte of an error reply, '-'. */
+const errorByte = 0x2d;
 
 export interface ZdbServerOptions {
   readonly dataDir: string;
@@ -46,7 +49,14 @@ export interface ZdbServerOptions {
   readonly onStop?: () => void;
   /** Where unexpected errors (disk failures) are reported; default stderr. */
   readonly onError?: (error: unknown) => void;
+  /** Told of every request run, for metrics (metrics.ts); absent: nothing timed. */
+  readonly observer?: CommandObserver;
 }
+
+/** `error` for any error reply (refusals included) or a request that failed inside the server. */
+export type CommandOutcome = 'ok' | 'error';
+/** `command` is the table name the request dispatched to, or `unknown`. */
+export type CommandObserver = (command: string, outcome: CommandOutcome, seconds: number) => void;
 
 interface Client {
   readonly socket: Socket;
@@ -110,6 +120,15 @@ export class ZdbHostServer {
       if (this.options.socketPath !== undefined) this.server.listen(this.options.socketPath, done);
       else this.server.listen(this.options.port ?? defaultZdbPort, this.options.bind ?? defaultZdbBind, done);
     });
+  }
+
+  /** INFO's counters: commands, clients since start, network bytes. */
+  get counters(): Readonly<ServerStats> {
+    return this.stats;
+  }
+
+  get connectedClients(): number {
+    return this.clients.size;
   }
 
   address(): { address: string; port: number } {
@@ -227,7 +246,7 @@ export class ZdbHostServer {
       if (id.length > 32 || args.length === 0) return;
       owner = Number.parseInt(id.toString('latin1'), 10) >>> 0;
     }
-    const reply = execute(this.store, client.session, args, this.stats, this.config);
+    const reply = this.options.observer === undefined ? execute(this.store, client.session, args, this.stats, this.config) : this.observed(client, args, this.options.observer);
     if (reply !== noReply) this.hold(client, reply);
     if (client.session.watch !== null && client.waitTimer === null) this.startWait(client);
     if (client.session.watch !== null || client.session.mirror) this.listeners.add(client);
@@ -236,6 +255,19 @@ export class ZdbHostServer {
       void this.stopAfterReply(client);
     }
     if (client.session.executed !== null && this.listeners.size > 0) this.notify(client, args, owner);
+  }
+
+  /** `execute`, timed and told to `observer`, thrown failures included (they become error replies in `work`). */
+  private observed(client: Client, args: Buffer[], observer: CommandObserver): Buffer {
+    const startedMs = performance.now();
+    let reply: Buffer | undefined;
+    try {
+      reply = execute(this.store, client.session, args, this.stats, this.config);
+      return reply;
+    } finally {
+      const outcome = reply === undefined || reply[0] === errorByte ? 'error' : 'ok';
+      observer(commandName(args[0]!), outcome, (performance.now() - startedMs) / 1000);
+    }
   }
 
   /**

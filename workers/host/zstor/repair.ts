@@ -21,6 +21,8 @@ export interface RepairReport {
   readonly worstMarginShards: number | null;
   /** Metadata records rewritten because one of their 4 pieces was missing or corrupt. */
   readonly metaRecordsRebuilt: number;
+  /** Distinct backends that records name but the config does not (zstor's fabric_unconfigured_backends). */
+  readonly unconfiguredBackends: number;
 }
 
 export async function repairSweep(ctx: ZstorContext): Promise<RepairReport> {
@@ -34,6 +36,7 @@ export async function repairSweep(ctx: ZstorContext): Promise<RepairReport> {
   let metaRecordsRebuilt = 0;
   const lostPaths: string[] = [];
   const failed: { path: string; reason: string }[] = [];
+  const unconfigured = new Set<string>();
   // One object at a time: a sweep must not starve the stores running beside it.
   for (const key of keys) {
     let found: { record: ObjectRecord; intactPieces: number } | undefined;
@@ -45,6 +48,7 @@ export async function repairSweep(ctx: ZstorContext): Promise<RepairReport> {
     }
     if (found === undefined) continue;
     const { record } = found;
+    for (const shard of record.shards) if (!ctx.endpoints.has(shard.backend)) unconfigured.add(shard.backend);
     try {
       const outcome = await repairObject(ctx, record);
       worst = worst === null ? outcome.marginShards : Math.min(worst, outcome.marginShards);
@@ -65,7 +69,7 @@ export async function repairSweep(ctx: ZstorContext): Promise<RepairReport> {
       failed.push({ path: record.path, reason: error.message });
     }
   }
-  return { objects: healthyObjects + repairedObjects + lostPaths.length + failed.length, healthyObjects, repairedObjects, repairedShards, lostPaths, failed, worstMarginShards: worst, metaRecordsRebuilt };
+  return { objects: healthyObjects + repairedObjects + lostPaths.length + failed.length, healthyObjects, repairedObjects, repairedShards, lostPaths, failed, worstMarginShards: worst, metaRecordsRebuilt, unconfiguredBackends: unconfigured.size };
 }
 
 type Outcome = { kind: 'healthy' | 'lost'; marginShards: number } | { kind: 'repaired'; marginShards: number; shards: number };

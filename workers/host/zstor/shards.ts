@@ -50,16 +50,19 @@ export async function deleteShard(pool: ZdbPool, backend: ZstorEndpoint | undefi
 
 /** Free bytes a backend reports (namespace limit and disk), or null when it does not answer. */
 export async function probeFreeBytes(pool: ZdbPool, backend: ZstorEndpoint): Promise<number | null> {
+  const info = await readNsinfo(pool, backend);
+  if (info === null) return null;
+  const limit = info.get('data_limits_bytes') ?? 0;
+  const used = info.get('data_size_bytes') ?? 0;
+  const disk = info.get('data_disk_freespace_bytes') ?? Number.POSITIVE_INFINITY;
+  return Math.min(disk, limit > 0 ? limit - used : Number.POSITIVE_INFINITY);
+}
+
+/** The numeric fields of the backend's NSINFO (`name: digits` lines), or null when it did not answer. */
+export async function readNsinfo(pool: ZdbPool, backend: ZstorEndpoint): Promise<Map<string, number> | null> {
   try {
     const text = String(await pool.call(backend, 'NSINFO', backend.namespace));
-    const field = (name: string): number | undefined => {
-      const m = new RegExp(`^${name}: (\\d+)`, 'm').exec(text);
-      return m === null ? undefined : Number(m[1]);
-    };
-    const limit = field('data_limits_bytes') ?? 0;
-    const used = field('data_size_bytes') ?? 0;
-    const disk = field('data_disk_freespace_bytes') ?? Number.POSITIVE_INFINITY;
-    return Math.min(disk, limit > 0 ? limit - used : Number.POSITIVE_INFINITY);
+    return new Map([...text.matchAll(/^(\w+): (\d+)\r?$/gm)].map((m) => [m[1]!, Number(m[2])]));
   } catch {
     return null;
   }

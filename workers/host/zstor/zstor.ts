@@ -1,5 +1,6 @@
 // A real zstor (0-stor v2, DOMAIN.md 1.5 and 3.2) against real 0-db servers: store, retrieve, check
-// and a repair sweep. Leaves out the daemon (timers, hooks, metrics): the caller decides when to sweep.
+// and a repair sweep, counted into zstor's Prometheus metrics when given some (metrics.ts). Leaves out
+// the daemon (timers, hooks, its HTTP server): the caller decides when to sweep and serves the metrics.
 
 import type { QsfsConfig } from '../../../sim/grid/deployment.js';
 import { Rng } from '../../../sim/engine/rng.js';
@@ -12,7 +13,8 @@ import { HostMetaStore, type ObjectRecord } from './metastore.js';
 import { gatherShards, joined, writeShards, type ShardStatus, type ZstorContext } from './object-io.js';
 import { HealthCache } from './placement.js';
 import { repairSweep, type RepairReport } from './repair.js';
-import { deleteShard } from './shards.js';
+import type { BackendReading, ZstorCommand, ZstorMetrics } from './metrics.js';
+import { deleteShard, readNsinfo } from './shards.js';
 import { ZdbPool } from './zdb-pool.js';
 
 export type ObjectHealth = 'healthy' | 'degraded' | 'lost';
@@ -40,13 +42,20 @@ export interface CheckReport {
   readonly shards: readonly ShardStatus[];
 }
 
+export interface HostZstorRunOptions extends HostZstorOptions {
+  /** Count commands and read backends into these Prometheus metrics (metrics.ts, zstor's names); serve `metrics.registry` to expose them. */
+  readonly metrics?: ZstorMetrics;
+}
+
 export class HostZstor {
   // Private: it holds the AES keys, which must not end up in a log or a JSON dump.
   private readonly config: CompiledZstorConfig;
   private readonly ctx: ZstorContext;
+  private readonly metrics: ZstorMetrics | undefined;
+  private closed = false;
 
   /** Validates `config` (a qsfs workload's zstor config) at once: errors name the field. */
-  constructor(config: QsfsConfig, options: HostZstorOptions = {}) {
+  constructor(config: QsfsConfig, options: HostZstorRunOptions = {}) {
     this.config = compileZstorConfig(config, options);
     const pool = new ZdbPool(this.config.opTimeoutMs);
     this.ctx = {
@@ -57,6 +66,8 @@ export class HostZstor {
       rng: new Rng(`zstor-placement:${this.config.seed}`),
       endpoints: new Map(this.config.groups.flat().map((e) => [e.id, e])),
     };
+    this.metrics = options.metrics;
+    this.metrics?.watchBackends(() => this.backendReadings());
   }
 
   /** k, k+m and the group rules, as validated. */
@@ -65,7 +76,36 @@ export class HostZstor {
   }
 
   /** Compresses, encrypts, erasure codes and writes `bytes`; replaces an earlier file at `path`. */
-  async store(path: string, bytes: Uint8Array): Promise<StoreResult> {
+  store(path: string, bytes: Uint8Array): Promise<StoreResult> {
+    return this.measured('store', () => this.storeFile(path, bytes), (r) => r.sizeBytes);
+  }
+
+  /** The file, byte-identical, from any k intact shards; ZstorError 'unreadable' with fewer. */
+  retrieve(path: string): Promise<Buffer> {
+    return this.measured('retrieve', () => this.retrieveFile(path), (b) => b.length);
+  }
+
+  /** Reads and verifies every shard: healthy (all n), degraded (k..n-1) or lost (< k). */
+  check(path: string): Promise<CheckReport> {
+    return this.measured('check', () => this.checkFile(path));
+  }
+
+  /**
+   * One repair sweep over every object in the metadata (zstor runs one every 10 minutes). Each object
+   * it rebuilds counts as a rebuild command, as zstor's repairer sends one per object; a lost object
+   * or one it could not repair as a failed one.
+   */
+  async repair(): Promise<RepairReport> {
+    const report = await repairSweep(this.ctx);
+    if (this.metrics !== undefined) {
+      for (let i = 0; i < report.repairedObjects; i++) this.metrics.commandFinished('rebuild', true);
+      for (let i = 0; i < report.lostPaths.length + report.failed.length; i++) this.metrics.commandFinished('rebuild', false);
+      this.metrics.sweepDone(report);
+    }
+    return report;
+  }
+
+  private async storeFile(path: string, bytes: Uint8Array): Promise<StoreResult> {
     checkPath(path, 'store');
     const plain = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const { dataShards: k, totalShards: n } = this.config.policy;
@@ -100,8 +140,7 @@ export class HostZstor {
     return { path, sizeBytes: plain.length, checksum: record.checksum, shardBytes: record.shardBytes, backends: written.map((s) => s.backend) };
   }
 
-  /** The file, byte-identical, from any k intact shards; ZstorError 'unreadable' with fewer. */
-  async retrieve(path: string): Promise<Buffer> {
+  private async retrieveFile(path: string): Promise<Buffer> {
     checkPath(path, 'retrieve');
     const record = await this.record(path);
     const got = await gatherShards(this.ctx, record, 'enough');
@@ -120,18 +159,13 @@ export class HostZstor {
     return plain;
   }
 
-  /** Reads and verifies every shard: healthy (all n), degraded (k..n-1) or lost (< k). */
-  async check(path: string): Promise<CheckReport> {
+  private async checkFile(path: string): Promise<CheckReport> {
     checkPath(path, 'check');
     const record = await this.record(path);
     const got = await gatherShards(this.ctx, record, 'all');
     return checkReport(record, got.statuses, got.intact);
   }
 
-  /** One repair sweep over every object in the metadata (zstor runs one every 10 minutes). */
-  async repair(): Promise<RepairReport> {
-    return repairSweep(this.ctx);
-  }
 
   /** Paths of every stored object (reads each record: a sweep's worth of metadata IO). */
   async list(): Promise<string[]> {
@@ -145,9 +179,33 @@ export class HostZstor {
     this.ctx.health.forget();
   }
 
-  /** Closes every zdb connection. */
+  /** Closes every zdb connection; a later scrape of the metrics shows no backends rather than dial them again. */
   close(): void {
+    this.closed = true;
     this.ctx.pool.close();
+  }
+
+  /** `run` counted as zstor counts a command: finished, with success or not; with its duration and bytes (ours). */
+  private async measured<T>(command: ZstorCommand, run: () => Promise<T>, fileBytes?: (result: T) => number): Promise<T> {
+    const metrics = this.metrics;
+    if (metrics === undefined) return run();
+    const startedMs = performance.now();
+    try {
+      const result = await run();
+      metrics.commandFinished(command, true, (performance.now() - startedMs) / 1000);
+      if (fileBytes !== undefined) metrics.fileBytes(command === 'store' ? 'stored' : 'retrieved', fileBytes(result));
+      return result;
+    } catch (error) {
+      metrics.commandFinished(command, false, (performance.now() - startedMs) / 1000);
+      throw error;
+    }
+  }
+
+  /** Every configured backend's NSINFO, data and meta, for the metrics' backend series. */
+  private async backendReadings(): Promise<BackendReading[]> {
+    if (this.closed) return [];
+    const backends = [...this.config.groups.flat().map((endpoint) => ({ endpoint, type: 'data' as const })), ...this.config.meta.map((endpoint) => ({ endpoint, type: 'meta' as const }))];
+    return Promise.all(backends.map(async (b) => ({ ...b, nsinfo: await readNsinfo(this.ctx.pool, b.endpoint) })));
   }
 
   private async record(path: string): Promise<ObjectRecord> {
