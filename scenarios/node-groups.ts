@@ -19,10 +19,17 @@ interface NodeFacts {
 
 export class NodeGroupPicker {
   private readonly chosen = new Map<string, { readonly nodes: readonly number[]; next: number }>();
-  private readonly facts: readonly NodeFacts[];
+  /** Built at the first pick: a run without node groups (most, and every large one) never needs it. */
+  private factsByNode: readonly NodeFacts[] | undefined;
 
-  constructor(private readonly world: World, grid: GridSpec) {
-    this.facts = grid.farms.flatMap((farm) => farm.nodes.flatMap((g) => Array.from({ length: g.count }, () => ({ region: farm.region, certified: g.certified === true }))));
+  constructor(
+    private readonly world: World,
+    private readonly grid: GridSpec,
+  ) {}
+
+  private get facts(): readonly NodeFacts[] {
+    this.factsByNode ??= this.grid.farms.flatMap((farm) => farm.nodes.flatMap((g) => Array.from({ length: g.count }, () => ({ region: farm.region, certified: g.certified === true }))));
+    return this.factsByNode;
   }
 
   /** The group's next node round robin; undefined when fewer than nodes_count nodes match (tfrobot fails the group). */

@@ -32,7 +32,16 @@ export interface ScenarioRunOptions {
   readonly reconcile?: boolean;
   /** Wraps the run's FaultInjector, every fault's one way to the grid (a test counting them). */
   readonly wrapFaults?: (faults: FaultInjector) => FaultInjector;
+  /**
+   * Finished operations (and reconciler audit entries) the Testbed keeps: `keptFinished` by default,
+   * since the harness learns every outcome from the event streams and a simulated year would
+   * otherwise hold every job it ever ran; Infinity keeps all (a test reading testbed.state()).
+   */
+  readonly keepFinished?: number;
 }
+
+/** Finished operations a scenario's Testbed keeps by default: a screenful for whoever inspects it. */
+export const keptFinished = 1000;
 
 /** What the reconciler did, counted from its audit log. */
 export interface HealingCounts {
@@ -69,6 +78,7 @@ export class ScenarioRun {
     const { testbed, world } = await openSimTestbed({
       seed, grid: scenario.grid, armDeviceFailures: scenario.armDeviceFailures, transport: options.transport ?? 'inprocess',
       reconcile: healing === undefined ? reconcile : { excludeNodesFor: healing.excludeNodesFor }, where: scenario.source,
+      keepFinished: options.keepFinished ?? keptFinished,
       ...(options.wrapFaults === undefined ? {} : { wrapFaults: options.wrapFaults }),
     });
     healing?.attach(world);

@@ -10,7 +10,7 @@ import type { FaultInjector } from '../workers/backend.js';
 import { SimBackend } from '../workers/sim-backend.js';
 import { baseFlistUrl, gridByName } from './grids.js';
 
-export interface SimTestbedOptions extends Pick<TestbedOptions, 'transport' | 'handlers' | 'concurrency' | 'where' | 'placement' | 'reconcile'> {
+export interface SimTestbedOptions extends Pick<TestbedOptions, 'transport' | 'handlers' | 'concurrency' | 'where' | 'placement' | 'reconcile' | 'keepFinished'> {
   readonly seed: string | number;
   /** A name from scenarios/grids.ts ('small' by default), or a grid spec. */
   readonly grid?: string | GridSpec;

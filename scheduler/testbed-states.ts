@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { OperationResult } from '../workers/operations.js';
 import type { JobEvent, JobEventKind } from './transport.js';
+import { NewestKept } from './transports/newest-kept.js';
 
 export interface OpState {
   readonly id: string;
@@ -17,9 +18,21 @@ export interface OpState {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
+interface Entry {
+  readonly state: OpState;
+  readonly result: OperationResult | undefined;
+}
+
 export class OpStates {
   /** Insertion order is submission order: every job is queued before anything else happens to it. */
-  private readonly byId = new Map<string, { state: OpState; result: OperationResult | undefined }>();
+  private readonly byId = new Map<string, Entry>();
+  /** With `keepFinished`, the finished entries kept: the oldest is forgotten past that many. */
+  private readonly finished: NewestKept<Entry> | undefined;
+
+  /** Finished operations kept beyond which the oldest are forgotten; all by default. */
+  constructor(keepFinished = Infinity) {
+    this.finished = keepFinished === Infinity ? undefined : new NewestKept(keepFinished);
+  }
 
   record(event: JobEvent): void {
     const error = event.result?.error;
@@ -32,8 +45,16 @@ export class OpStates {
       atS: event.atS,
       error: failing && error !== undefined ? { code: error.code, message: error.message } : null,
     };
-    this.byId.set(event.id, { state, result: event.result });
+    const entry: Entry = { state, result: event.result };
+    this.byId.set(event.id, entry);
+    if (this.finished !== undefined && (event.kind === 'completed' || event.kind === 'failed')) {
+      // An id used again since is not forgotten with its old entry.
+      this.finished.push(entry, (old) => {
+        if (this.byId.get(old.state.id) === old) this.byId.delete(old.state.id);
+      });
+    }
   }
+
 
   has(id: string): boolean {
     return this.byId.has(id);

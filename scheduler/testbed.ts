@@ -30,6 +30,8 @@ export interface TransportContext {
   readonly seed: string;
   readonly concurrency?: number;
   readonly where: string;
+  /** TestbedOptions.keepFinished: finished jobs a transport keeps at most (all when absent). */
+  readonly keepFinished?: number;
 }
 
 export type TransportFactory = (context: TransportContext) => Promise<Transport>;
@@ -58,6 +60,14 @@ export interface TestbedOptions {
   readonly handlers?: HandlerTable;
   /** Jobs running at once; unlimited by default. */
   readonly concurrency?: number;
+  /**
+   * Finished operations kept, beyond which the oldest are dropped, as BullMQ's `removeOnComplete:
+   * { count }` drops completed jobs: their states (state() lists and digests only those kept), their
+   * jobs (wait() them before they finish; their idempotency keys answer no more) and, as many, the
+   * reconciler's audit entries (auditLog keeps the newest; onAudit still hears every one). All by
+   * default; a scenario run keeps few, so that a simulated year's memory stays flat.
+   */
+  readonly keepFinished?: number;
   /** Names the source of operations in validation errors (a file name); `submit` by default. */
   readonly where?: string;
   /** Placement of deployments that name no node (needs a backend that is a GridObserver). */
@@ -85,7 +95,7 @@ export interface TestbedState {
 export class Testbed {
   /** Where the harness's faults go: scenarios, the TUI and fault operations all act through it. */
   readonly faults: FaultInjector;
-  private readonly states = new OpStates();
+  private readonly states: OpStates;
   private readonly faultOps: FaultOps;
   /** Ids of the fault operations, so that wait() knows which are not the transport's. */
   private readonly faultIds = new Set<string>();
@@ -110,6 +120,7 @@ export class Testbed {
   private accepting: Promise<void> = Promise.resolve();
   private acceptsPending = 0;
   private failure: { readonly error: unknown } | undefined;
+  private readonly keepFinished: number;
 
   private constructor(
     private readonly transport: Transport,
@@ -120,6 +131,8 @@ export class Testbed {
     readonly seed: string,
     options: TestbedOptions,
   ) {
+    this.states = new OpStates(options.keepFinished);
+    this.keepFinished = options.keepFinished ?? Infinity;
     this.faults = options.faults ?? (backend as Partial<{ faults: FaultInjector }>).faults ?? noFaults;
     this.faultOps = new FaultOps({
       faults: this.faults,
@@ -178,6 +191,7 @@ export class Testbed {
       seed,
       where,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.keepFinished === undefined ? {} : { keepFinished: options.keepFinished }),
     };
     const transport = await openTransport(options.transport ?? 'inprocess', context);
     try {
@@ -444,12 +458,13 @@ export class Testbed {
 
   /** Entries the reconciler added since the last call, to the audit listeners (results and steps add them). */
   private tellAudit(): void {
-    const log = this.loop?.auditLog;
-    if (log === undefined) return;
-    while (this.auditTold < log.length) {
-      const entry = log[this.auditTold++]!;
+    const reconciler = this.loop?.reconciler;
+    if (reconciler === undefined) return;
+    while (this.auditTold < reconciler.auditCount) {
+      const entry = reconciler.auditEntry(this.auditTold++)!;
       for (const listener of this.auditListeners) listener(entry);
     }
+    if (this.keepFinished !== Infinity) reconciler.dropAuditBefore(this.auditTold - this.keepFinished);
   }
 
   private deliver(event: JobEvent): void {

@@ -27,8 +27,12 @@ function nodeCapacity(world: World, node: number): NodeCapacityView {
   };
 }
 
+/** One empty list for every node without disks of a kind: a million nodes' views are held at once. */
+const noDisks: number[] = [];
+
 /** Each disk's free bytes, a failed one's as 0 (only a disk whose model exists can have failed). */
 function diskFreeBytes(world: World, node: number, kind: 'ssd' | 'hdd', free: Float64Array, start: number, count: number): number[] {
+  if (count === 0) return noDisks;
   const out = new Array<number>(count);
   for (let i = 0; i < count; i++) out[i] = world.grid.diskFailed(node, kind, i) ? 0 : free[start + i]!;
   return out;

@@ -64,7 +64,10 @@ export class Reconciler {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly busy = new Set<number>();
   private readonly actionTimesS: number[] = [];
-  private readonly log: AuditEntry[] = [];
+  /** The audit entries kept: all of them, unless the driver drops the old ones (dropAuditBefore). */
+  private log: AuditEntry[] = [];
+  /** Entries dropped from the front of the log: the first kept one is entry number `dropped`. */
+  private dropped = 0;
   private readonly znets: ZNetHealer;
   private seq = 0;
 
@@ -77,8 +80,33 @@ export class Reconciler {
     this.znets = new ZNetHealer(this.options.backoffBaseS, this.options.backoffMaxS, this.options.maxAttempts);
   }
 
+  /** The audit entries kept, oldest first (every entry unless dropAuditBefore was called). */
   get auditLog(): readonly AuditEntry[] {
     return this.log;
+  }
+
+  /** Audit entries written so far, kept or not. */
+  get auditCount(): number {
+    return this.dropped + this.log.length;
+  }
+
+  /** Entry number `n` (from 0), if still kept. */
+  auditEntry(n: number): AuditEntry | undefined {
+    return this.log[n - this.dropped];
+  }
+
+  /** Drops the entries numbered below `n`: a long run keeps its newest entries and counts the rest. */
+  dropAuditBefore(n: number): void {
+    const drop = n - this.dropped;
+    // Amortised: the array is cut once the dead prefix is as long as what is kept.
+    if (drop < 1024 || drop * 2 < this.log.length) return;
+    this.log = this.log.slice(drop);
+    this.dropped = n;
+  }
+
+  /** The entries from number `start` on (what one call added). */
+  private auditSince(start: number): readonly AuditEntry[] {
+    return this.log.slice(start - this.dropped);
   }
 
   /** Operations submitted whose result has not been reported yet. */
@@ -116,7 +144,7 @@ export class Reconciler {
 
   /** One control step at `nowS`; returns the audit entries it added. */
   tick(nowS: number): readonly AuditEntry[] {
-    const start = this.log.length;
+    const start = this.auditCount;
     const lost = this.lostNodes(nowS);
     for (const node of lost) this.onNodeLost(node, nowS);
     for (const network of this.znets.due({ has: (node) => this.isLost(node, nowS) }, nowS)) this.reapplyZNet(network, nowS);
@@ -136,7 +164,7 @@ export class Reconciler {
       if (this.actionTimesS.length >= this.options.maxActionsPerInterval) break;
       this.replace(contractId, t, nowS);
     }
-    return this.log.slice(start);
+    return this.auditSince(start);
   }
 
   /**
@@ -180,18 +208,18 @@ export class Reconciler {
 
   /** The driver reports an operation's outcome; returns the audit entries it added. */
   onResult(opId: string, result: OperationResult, nowS: number): readonly AuditEntry[] {
-    const start = this.log.length;
+    const start = this.auditCount;
     const job = this.inFlight.get(opId);
     if (job === undefined) return [];
     this.inFlight.delete(opId);
     if (job.kind === 'znet') {
       this.onZNetResult(job.network, result, nowS);
-      return this.log.slice(start);
+      return this.auditSince(start);
     }
     if (job.kind === 'delete') {
       const ok = result.state === 'ok';
       this.audit(nowS, ok ? 'delete-done' : 'delete-failed', ok ? 'old contract deleted' : `delete failed: ${result.error?.message ?? 'unknown'}`, [], job.contractId);
-      return this.log.slice(start);
+      return this.auditSince(start);
     }
     this.busy.delete(job.contractId);
     const value = result.value as { contractId?: unknown } | undefined;
@@ -206,7 +234,7 @@ export class Reconciler {
         const sent = this.send(cleanup, { kind: 'delete', contractId: newContract });
         this.audit(nowS, sent ? 'cleanup' : 'delete-failed', `cancel the failed copy, contract ${newContract}`, [cleanup], newContract);
       }
-      return this.log.slice(start);
+      return this.auditSince(start);
     }
     // The replacement runs: only now is the old contract given up (never before a copy exists).
     this.untrack(job.contractId);
@@ -220,7 +248,7 @@ export class Reconciler {
     const moved = newContract === undefined ? {} : { toContractId: newContract };
     if (this.send(del, { kind: 'delete', contractId: job.contractId })) this.audit(nowS, 'replaced', detail, [del], job.contractId, job.placement.node, undefined, moved);
     else this.audit(nowS, 'delete-failed', `${detail}; submitting the delete failed`, [del], job.contractId, job.placement.node, undefined, moved);
-    return this.log.slice(start);
+    return this.auditSince(start);
   }
 
   /**

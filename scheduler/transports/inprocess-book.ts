@@ -3,6 +3,7 @@
 
 import { InputError } from '../../workers/errors.js';
 import { nodeOf, type Operation, type OperationResult } from '../../workers/operations.js';
+import { NewestKept } from './newest-kept.js';
 import { attemptsOf, childFailedResult, IdempotencyBook, jobIdFor, priorityOf, type ReadyOrder } from './job-rules.js';
 
 /** `waiting-children`: a flow's parent; `delayed`: a delay or a backoff is running. */
@@ -37,9 +38,25 @@ export interface Settled {
 }
 
 export class JobBook {
+  /** Every job kept, in submission order (an id used again after its job was removed goes last, as it is newer). */
   private readonly byId = new Map<string, Job>();
-  /** Every job in submission order. */
-  readonly jobs: Job[] = [];
+  /** Jobs submitted so far: the next job's number is one more. */
+  private created = 0;
+  /**
+   * With `keepFinished`, the finished jobs still kept, oldest first: once more than that many have
+   * finished, the oldest is removed with its idempotency key's answer, as BullMQ's
+   * `removeOnComplete: { count }` removes completed jobs (a long run's books stay bounded).
+   */
+  private readonly finishedKept: NewestKept<Job> | undefined;
+
+  constructor(keepFinished = Infinity) {
+    this.finishedKept = keepFinished === Infinity ? undefined : new NewestKept(keepFinished);
+  }
+
+  /** Every job kept, in submission order: all of them unless `keepFinished` is finite. */
+  get jobs(): readonly Job[] {
+    return [...this.byId.values()];
+  }
   /**
    * Ready jobs in start order (priority, then readySeq), kept sorted as they arrive, from index
    * `readyHead` on. Jobs leave from the front: moving the head costs nothing, where a splice
@@ -74,7 +91,7 @@ export class JobBook {
   add(op: Operation, children: readonly Operation[] = [], where = 'submit'): { parent: Job; children: Job[] } {
     const ids = new Set<string>();
     [op, ...children].forEach((o, i) => {
-      const id = jobIdFor(o, this.jobs.length + 1 + i);
+      const id = jobIdFor(o, this.created + 1 + i);
       if (this.byId.has(id) || ids.has(id)) throw new InputError(where, 'id', `"${id}" is already used by another job`);
       ids.add(id);
     });
@@ -197,16 +214,16 @@ export class JobBook {
     job.status = 'completed';
     job.result = result;
     this.unfinishedCount--;
+    this.finished(job);
     return this.afterFinish(job, result);
   }
 
   private create(op: Operation, parent: Job | undefined): Job {
-    const seq = this.jobs.length + 1;
+    const seq = ++this.created;
     const job: Job = {
       seq, id: jobIdFor(op, seq), op, node: nodeOf(op), attempts: attemptsOf(op), parent, priority: priorityOf(op),
       status: 'delayed', readySeq: 0, attempt: 0, childrenLeft: 0, result: undefined,
     };
-    this.jobs.push(job);
     this.byId.set(job.id, job);
     this.unfinishedCount++;
     return job;
@@ -223,7 +240,16 @@ export class JobBook {
     job.result = result;
     this.unfinishedCount--;
     if (job.op.idempotencyKey !== undefined) this.keys.release(job.op.idempotencyKey, job.seq, result);
+    this.finished(job);
     return this.afterFinish(job, result);
+  }
+
+  /** Past `keepFinished` finished jobs, the oldest is removed (its id may then be used again). */
+  private finished(job: Job): void {
+    this.finishedKept?.push(job, (old) => {
+      if (this.byId.get(old.id) === old) this.byId.delete(old.id);
+      if (old.op.idempotencyKey !== undefined) this.keys.forget(old.op.idempotencyKey, old.result!);
+    });
   }
 
   private afterFinish(job: Job, result: OperationResult): Settled {

@@ -26,10 +26,15 @@ export interface InprocessOptions {
   readonly concurrency?: number;
   /** Names the source of operations in validation errors (a file, `submit`). */
   readonly where?: string;
+  /**
+   * Finished jobs kept (for wait() and idempotency keys) beyond which the oldest is removed, as
+   * BullMQ's `removeOnComplete: { count }`; all of them by default. Long runs keep their memory flat.
+   */
+  readonly keepFinished?: number;
 }
 
 export class InprocessTransport implements Transport {
-  private readonly book = new JobBook();
+  private readonly book: JobBook;
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private readonly gate: LockstepGate;
   private readonly driver: ClockDriver;
@@ -41,6 +46,7 @@ export class InprocessTransport implements Transport {
   private closed = false;
 
   constructor(private readonly options: InprocessOptions) {
+    this.book = new JobBook(options.keepFinished);
     this.gate = options.gate ?? new LockstepGate();
     this.concurrency = options.concurrency ?? Infinity;
     this.where = options.where ?? 'submit';
@@ -57,7 +63,7 @@ export class InprocessTransport implements Transport {
 
   async wait(handle: JobHandle): Promise<OperationResult> {
     const job = this.book.job(handle.id);
-    if (job === undefined) throw new Error(`no job ${handle.id} was submitted here`);
+    if (job === undefined) throw new Error(`no job ${handle.id} was submitted here${this.options.keepFinished === undefined ? '' : ', or it finished and was removed (keepFinished)'}`);
     await this.driver.until(() => job.result !== undefined);
     return job.result!;
   }

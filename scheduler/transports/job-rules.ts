@@ -108,4 +108,9 @@ export class IdempotencyBook {
     if (this.holders.get(key) === seq) this.holders.delete(key);
     if (result.state === 'ok' && !this.results.has(key)) this.results.set(key, result);
   }
+
+  /** The job that answered with `result` was removed: its key answers no more (BullMQ's removeOnComplete). */
+  forget(key: string, result: OperationResult): void {
+    if (this.results.get(key) === result) this.results.delete(key);
+  }
 }
