@@ -127,6 +127,8 @@ export class BullmqCoordinator {
   private dispatched = 0;
   private parked = 0;
   private foreseen = 0;
+  /** Foreseen calls a worker has asked for since (the rest: jobs not taken yet, or abandoned). */
+  private claimed = 0;
   /** Attempts on the queue that no worker has taken yet and virtual time waits for (AttemptLog.unseen, not foreseeing). */
   private blocking = 0;
   private readonly workers = new Map<string, WorkerSlots>();
@@ -155,8 +157,8 @@ export class BullmqCoordinator {
   }
 
   /** What the owner saw: calls applied, and duplicates answered from the log without applying them. */
-  stats(): { appliedCalls: number; replayedCalls: number; attempts: number; parkedCalls: number; foreseenCalls: number } {
-    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched, parkedCalls: this.parked, foreseenCalls: this.foreseen };
+  stats(): { appliedCalls: number; replayedCalls: number; attempts: number; parkedCalls: number; foreseenCalls: number; claimedCalls: number } {
+    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched, parkedCalls: this.parked, foreseenCalls: this.foreseen, claimedCalls: this.claimed };
   }
 
   /**
@@ -493,6 +495,7 @@ export class BullmqCoordinator {
       return this.abandon(key, attempt, entry, message);
     }
     entry.foreseen = undefined;
+    this.claimed++;
     if (waiter === undefined) return;
     if (entry.reply !== undefined) return waiter.deliver(entry.reply);
     this.addWaiter(entry, waiter);
