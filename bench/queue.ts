@@ -1,10 +1,9 @@
 // `bench queue`: our operations through the BullMQ transport, against raw BullMQ no-op jobs on the same
 // private Redis with the same workers and concurrency, in the same run. The default operation's effect
 // is instant in virtual time (hub.up), so the figure is the queue's own cost per operation; with
-// zdb.set each write ends at its own virtual instant, and lockstep needs one BullMQ hand-off per
-// instant (the next job starts there), which bounds that figure by latency, not by the queue: the
-// instant's work here, then Redis's, then here again, one after the other, where raw BullMQ keeps
-// both busy at once. The instants and each side's CPU per operation are printed beside the rates.
+// zdb.set each write ends at its own virtual instant and the next job starts there. The owner applies
+// each job's first call at dispatch (foreseen), so the clock does not wait for the job to come back
+// through Redis at each instant. The instants and each side's CPU per operation are printed beside the rates.
 
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -105,9 +104,9 @@ async function timeOps(open: Opener, ops: number, kind: Workload, meter: CpuMete
 }
 
 /**
- * The virtual instants at which jobs were dispatched: over BullMQ each is one Redis round trip the
- * clock waits for (the instant's adds, and the completions that take the added jobs), so with few
- * jobs per instant the figure is bounded by that latency, not by the queue's throughput.
+ * The virtual instants at which jobs were dispatched: over BullMQ each was one Redis round trip the
+ * clock waited for, until the owner foresaw first calls; a job whose first call is not foreseen
+ * (one that awaits something else first) still holds the clock for its round trip.
  */
 function countInstants(transport: Transport, into: Set<number>): void {
   transport.onEvent((event) => {
@@ -196,7 +195,7 @@ await benchMain('queue', {
         ops,
         concurrency,
         workers: workerCount,
-        // Dispatch instants of the timed operations, each one Redis round trip waited for over BullMQ.
+        // Dispatch instants of the timed operations (each was one Redis round trip waited for before foresight).
         lockstepInstants: instants.size,
         opsPerInstant: Number((ops / instants.size).toFixed(2)),
         // CPU of the median round per operation (per raw job): this process (owner and local
@@ -211,7 +210,7 @@ await benchMain('queue', {
       const human = [
         `${kind} through BullMQ: ${document.projectOpsPerS} ops/s; raw BullMQ no-op jobs: ${document.rawBullmqJobsPerS} jobs/s; ratio ${document.ratio}`,
         `the same operations in-process: ${document.inprocessOpsPerS} ops/s (${ops} each, concurrency ${concurrency})`,
-        `lockstep: ${instants.size} dispatch instants, ${document.opsPerInstant} operations each (one Redis round trip per instant over BullMQ)`,
+        `lockstep: ${instants.size} dispatch instants, ${document.opsPerInstant} operations each`,
         `CPU per operation: ours ${document.projectNodeCpuUsPerOp} µs here + ${document.projectRedisCpuUsPerOp} µs Redis; raw ${document.rawNodeCpuUsPerJob} + ${document.rawRedisCpuUsPerJob} µs; in-process ${document.inprocessNodeCpuUsPerOp} µs`,
       ].join('\n');
       return { document, human };

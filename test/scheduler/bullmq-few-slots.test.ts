@@ -157,10 +157,13 @@ test.serial('SIGTERM while jobs wait on the owner: the worker hands them back an
       for (const handle of handles) before.push(await transport.wait(handle));
     }
     held = true;
+    const claimedBefore = transport.stats().claimedCalls;
     const handles = [];
     for (const op of ops) handles.push(await transport.submit(op));
     const drained = transport.drain();
     await waitUntil('every read to be held at the owner', () => heldCalls, { until: (n) => n === ops.length, timeoutMs: 20_000 });
+    // The owner applies each read as it dispatches the job (foreseen): the worker waits on them once it asked.
+    await waitUntil('the worker to ask for every read', () => transport.stats().claimedCalls - claimedBefore, { until: (n) => n === ops.length, timeoutMs: 20_000 });
 
     const signalledMs = Date.now();
     child.kill('SIGTERM');

@@ -31,10 +31,12 @@ test('SIGKILL mid-job: the job is re-delivered to another worker, replayed, and 
   const first = await worker(t.context.redis.url, queue, 1000);
   let replacement: Promise<WorkerProcess> | undefined;
   const counts = new Map<string, number>();
-  // The first zdb write reaches the owner and is applied; its worker dies before it sees the reply,
-  // so that job (and every other job it held) is mid-handler with effects already applied.
+  // The first deployment's wait for its workloads reaches the owner and is applied; its worker dies
+  // before it sees the reply, so that job (and every other job it held) is mid-handler with effects
+  // already applied. A second call, as only a worker that holds the job sends it: the owner applies
+  // a job's first call itself at dispatch (foreseen), before any worker may have taken the job.
   const onCall = (method: string): void => {
-    if (method !== 'zdbSet' || replacement !== undefined) return;
+    if (method !== 'settled' || replacement !== undefined) return;
     process.kill(first.pid, 'SIGKILL');
     replacement = worker(t.context.redis.url, queue, 1000);
   };

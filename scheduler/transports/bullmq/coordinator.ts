@@ -8,6 +8,7 @@ import type { Backend } from '../../../workers/backend.js';
 import type { Operation, OperationResult } from '../../../workers/operations.js';
 import { isBackendCall } from '../gated-backend.js';
 import { connectionOptions } from './connection.js';
+import type { ForeseenCall } from './first-call.js';
 import { LocalCallChannel, type CallChannel } from './call-channel.js';
 import { fail, parseRequest, toOutcome } from './coordinator-wire.js';
 import { ListPopper } from './list-pop.js';
@@ -25,6 +26,13 @@ export interface CoordinatorOptions {
   readonly log?: (line: string) => void;
   /** BullMQ's tracing hook (bullmq-otel): each add is a producer span whose context the job carries. */
   readonly telemetry?: Telemetry;
+  /**
+   * A job's first backend call as its handler will make it (foreseeFirstCall), for the owner to apply
+   * at dispatch, in its lockstep place, instead of waiting for the worker to take the job and send it:
+   * virtual time then moves on while the job travels through Redis, and the jobs of many instants are
+   * in flight at once. Only where workers call this owner's backend (a simulated grid), never real hosts.
+   */
+  readonly foresee?: (op: Operation, nowS: number) => ForeseenCall | undefined;
 }
 
 /**
@@ -42,12 +50,15 @@ interface AttemptLog {
   /** What went on the queue, for continuations. */
   readonly payload: JobPayload;
   readonly kind: Operation['kind'];
+  /** Reported back, or abandoned (BullmqCoordinator.abandon): nothing it sends counts any more. */
   finished: boolean;
   /**
-   * On the queue (first delivery or a continuation) and not heard from since: the gate counts it as
-   * running, so virtual time waits for it, and it waits for a worker slot.
+   * On the queue (first delivery or a continuation) and not heard from since: it waits for a worker
+   * slot, and unless `foreseeing`, the gate counts it as running, so virtual time waits for it.
    */
   unseen: boolean;
+  /** Its foreseen first call is running: the gate lets virtual time move, wherever the job is. */
+  foreseeing: boolean;
   /** The first call index of the latest delivery: requests below it come from a stale one. */
   resumeFrom: number;
   settle: (outcome: WireOutcome) => void;
@@ -60,6 +71,10 @@ interface CallEntry {
   waiters: Waiter[];
   /** Its worker let go of the job: once the call settles, the job goes on as a continuation. */
   parked: boolean;
+  /** Applied by the owner at dispatch and not yet asked for by a worker: what the worker must ask. */
+  foreseen?: ForeseenCall | undefined;
+  /** A foreseen call's application, settled once its reply is stored. */
+  applying?: Promise<void>;
 }
 
 /** Whoever sent a call: delivers the encoded reply to a Redis reply list, or a local worker. */
@@ -111,8 +126,11 @@ export class BullmqCoordinator {
   private applied = 0;
   private dispatched = 0;
   private parked = 0;
-  /** Attempts on the queue that no worker has taken yet (AttemptLog.unseen). */
-  private unseen = 0;
+  private foreseen = 0;
+  /** Foreseen calls a worker has asked for since (the rest: jobs not taken yet, or abandoned). */
+  private claimed = 0;
+  /** Attempts on the queue that no worker has taken yet and virtual time waits for (AttemptLog.unseen, not foreseeing). */
+  private blocking = 0;
   private readonly workers = new Map<string, WorkerSlots>();
   private parkCheckPending = false;
   /** Requests so far, and as of the last watchdog tick: equal means nobody talked to the owner. */
@@ -139,8 +157,8 @@ export class BullmqCoordinator {
   }
 
   /** What the owner saw: calls applied, and duplicates answered from the log without applying them. */
-  stats(): { appliedCalls: number; replayedCalls: number; attempts: number; parkedCalls: number } {
-    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched, parkedCalls: this.parked };
+  stats(): { appliedCalls: number; replayedCalls: number; attempts: number; parkedCalls: number; foreseenCalls: number; claimedCalls: number } {
+    return { appliedCalls: this.applied, replayedCalls: this.replayed, attempts: this.dispatched, parkedCalls: this.parked, foreseenCalls: this.foreseen, claimedCalls: this.claimed };
   }
 
   /**
@@ -152,8 +170,11 @@ export class BullmqCoordinator {
     const outcome = await new Promise<WireOutcome>((settle) => {
       this.dispatched++;
       const data: JobPayload = { run: this.run, seq, attempt, nowS: backend.nowS(), op };
-      const log: AttemptLog = { backend, calls: [], payload: data, kind: op.kind, finished: false, unseen: false, resumeFrom: 0, settle };
-      this.attempts.set(`${seq}:${attempt}`, log);
+      const log: AttemptLog = { backend, calls: [], payload: data, kind: op.kind, finished: false, unseen: false, foreseeing: false, resumeFrom: 0, settle };
+      const key = `${seq}:${attempt}`;
+      this.attempts.set(key, log);
+      const first = this.options.foresee?.(op, data.nowS);
+      if (first !== undefined) this.applyForeseen(key, log, first);
       this.enqueue(log, `${this.run}-${seq}-${attempt}`, data);
     });
     if ('thrown' in outcome) throw fromWireError(outcome.thrown, 'worker');
@@ -288,11 +309,7 @@ export class BullmqCoordinator {
 
   /** Puts one delivery of an attempt on the queue; it counts as unseen until its worker calls. */
   private enqueue(attempt: AttemptLog, jobId: string, data: JobPayload): void {
-    if (!attempt.unseen) {
-      attempt.unseen = true;
-      this.unseen++;
-    }
-    this.watchdog ??= setInterval(() => this.tick(), stuckMs).unref();
+    this.mark(attempt, true, attempt.foreseeing);
     this.adds.push({ name: attempt.kind, data, opts: { jobId, removeOnComplete: true, removeOnFail: { count: 1000 } } });
     // One add per dispatch: the transport starts every attempt of an instant in one synchronous pass.
     this.flushing ??= Promise.resolve().then(() => this.flush());
@@ -300,8 +317,21 @@ export class BullmqCoordinator {
 
   private markSeen(attempt: AttemptLog, index: number): void {
     if (!attempt.unseen || index < attempt.resumeFrom) return;
-    attempt.unseen = false;
-    this.unseen--;
+    this.mark(attempt, false, attempt.foreseeing);
+  }
+
+  /**
+   * Sets an attempt's `unseen` and `foreseeing`, keeping count of those that virtual time waits for
+   * on the queue: the ones the watchdog and parking are about.
+   */
+  private mark(attempt: AttemptLog, unseen: boolean, foreseeing: boolean): void {
+    const was = attempt.unseen && !attempt.foreseeing;
+    attempt.unseen = unseen;
+    attempt.foreseeing = foreseeing;
+    const is = unseen && !foreseeing;
+    if (was === is) return;
+    this.blocking += is ? 1 : -1;
+    if (is) this.watchdog ??= setInterval(() => this.tick(), stuckMs).unref();
   }
 
   /**
@@ -318,7 +348,7 @@ export class BullmqCoordinator {
     // After the batch in hand: a wave's calls arrive together, and the last one may free no slot.
     setImmediate(() => {
       this.parkCheckPending = false;
-      if (this.unseen === 0 || this.workers.size === 0) return;
+      if (this.blocking === 0 || this.workers.size === 0) return;
       for (const worker of this.workers.values()) if (worker.waiting < worker.slots) return;
       this.parkWaiting();
     });
@@ -328,14 +358,14 @@ export class BullmqCoordinator {
   private tick(): void {
     const quiet = this.requests === this.requestsAtTick;
     this.requestsAtTick = this.requests;
-    if (this.unseen === 0) {
+    if (this.blocking === 0) {
       clearInterval(this.watchdog);
       this.watchdog = undefined;
       return;
     }
     if (quiet) {
       const count = this.parkWaiting();
-      if (count > 0) this.log(`owner: ${this.unseen} job(s) on the queue and no request for ${stuckMs} ms: let ${count} waiting job(s) go`);
+      if (count > 0) this.log(`owner: ${this.blocking} job(s) on the queue and no request for ${stuckMs} ms: let ${count} waiting job(s) go`);
     }
   }
 
@@ -395,10 +425,15 @@ export class BullmqCoordinator {
     const attempt = this.attempts.get(key);
     if (attempt === undefined) return deliver?.(fail(`job ${request.seq} attempt ${request.attempt} is not running (never dispatched, or already reported back)`));
     this.markSeen(attempt, request.index);
-    if (request.method === doneMethod) return this.finish(attempt, request.args[0], key);
+    if (request.method === doneMethod) {
+      if (attempt.finished) return;
+      if (attempt.calls[0]?.foreseen === undefined) return this.finish(attempt, request.args[0], key);
+      return this.abandon(key, attempt, attempt.calls[0], `job ${request.seq} ended without the call its owner foresaw and applied, ${describe(attempt.calls[0].foreseen)}; it reported ${JSON.stringify(request.args[0]).slice(0, 300)}`);
+    }
     const waiter: Waiter | undefined = deliver === undefined ? undefined : { deliver, worker: this.workerOf(request), tag: request.tag };
     const existing = attempt.calls[request.index];
     if (existing !== undefined) {
+      if (existing.foreseen !== undefined) return this.claim(key, attempt, existing, request, waiter);
       // A duplicate: a re-sent call, or a re-delivered job replaying. Answer it without applying it again.
       this.replayed++;
       if (waiter === undefined) return;
@@ -413,15 +448,66 @@ export class BullmqCoordinator {
     }
     const entry: CallEntry = { waiters: [], parked: false };
     if (waiter !== undefined) this.addWaiter(entry, waiter);
+    this.start(key, attempt, entry, request.method, request.args);
+  }
+
+  /** Applies the next call of an attempt; its waiters get the reply once it settles. */
+  private start(key: string, attempt: AttemptLog, entry: CallEntry, method: string, args: readonly unknown[]): Promise<void> {
+    const index = attempt.calls.length;
     attempt.calls.push(entry);
     this.applied++;
-    const index = request.index;
-    this.apply(attempt, request).then((reply) => {
+    return this.apply(attempt.backend, method, args).then((reply) => {
       entry.reply = reply;
       for (const waiter of entry.waiters) this.deliver(waiter, reply);
       entry.waiters = [];
       if (entry.parked) this.resume(key, attempt, index);
     });
+  }
+
+  /**
+   * The attempt's first call, applied now, as its worker will ask for it: in-process, the handler
+   * makes it in this same turn, so the gate starts it in the same place in (job, call) order and it
+   * ends at the same instant with the same reply. The JSON round trip gives the backend what a
+   * worker's request would. Until the call settles the gate does not wait for the job, wherever it is.
+   */
+  private applyForeseen(key: string, attempt: AttemptLog, call: ForeseenCall): void {
+    this.foreseen++;
+    const entry: CallEntry = { waiters: [], parked: false, foreseen: call };
+    this.mark(attempt, attempt.unseen, true);
+    entry.applying = this.start(key, attempt, entry, call.method, JSON.parse(call.argsText) as unknown[]).then(() => {
+      this.mark(attempt, attempt.unseen, false);
+      // The job runs again, maybe still on the queue behind slots that wait on calls: see checkParking.
+      if (attempt.unseen) this.checkParking();
+    });
+  }
+
+  /**
+   * A worker asks for the call its owner foresaw: from here on it is answered as any call already
+   * made. Any other call means the owner applied one the job does not make: the run cannot be the
+   * in-process one any more, and stops (a handler that is not a function of its operation and
+   * clock, or a worker running other handler code than its owner).
+   */
+  private claim(key: string, attempt: AttemptLog, entry: CallEntry, request: CallRequest, waiter: Waiter | undefined): void {
+    const foreseen = entry.foreseen!;
+    if (request.method !== foreseen.method || JSON.stringify(request.args) !== foreseen.argsText) {
+      const message = `job ${request.seq}'s first call ${describe({ method: request.method, argsText: JSON.stringify(request.args) })} is not the one its owner foresaw and applied, ${describe(foreseen)}`;
+      waiter?.deliver(fail(message));
+      return this.abandon(key, attempt, entry, message);
+    }
+    entry.foreseen = undefined;
+    this.claimed++;
+    if (waiter === undefined) return;
+    if (entry.reply !== undefined) return waiter.deliver(entry.reply);
+    this.addWaiter(entry, waiter);
+  }
+
+  /** The attempt fails as a programmer error, once its foreseen call has settled (the gate's order). */
+  private abandon(key: string, attempt: AttemptLog, entry: CallEntry, message: string): void {
+    if (attempt.finished) return;
+    entry.foreseen = undefined;
+    this.log(`owner: ${message}`);
+    void entry.applying!.then(() => this.finish(attempt, { thrown: { message } }, key));
+    attempt.finished = true;
   }
 
   /** A re-sent call (same tag) replaces its earlier waiter: one slot waits, however often it asks. */
@@ -434,16 +520,15 @@ export class BullmqCoordinator {
     entry.waiters.push(waiter);
     if (waiter.worker === undefined) return;
     waiter.worker.waiting++;
-    if (waiter.worker.waiting >= waiter.worker.slots && this.unseen > 0) this.checkParking();
+    if (waiter.worker.waiting >= waiter.worker.slots && this.blocking > 0) this.checkParking();
   }
 
   /** Runs the call through the gate: in (job, call) order, with virtual time held around it. */
-  private async apply(attempt: AttemptLog, request: CallRequest): Promise<string> {
-    const backend = attempt.backend;
-    if (!isBackendCall(request.method)) return fail(`unknown backend method ${JSON.stringify(request.method)}`);
+  private async apply(backend: Backend, method: string, args: readonly unknown[]): Promise<string> {
+    if (!isBackendCall(method)) return fail(`unknown backend method ${JSON.stringify(method)}`);
     try {
-      const fn = backend[request.method] as (...args: unknown[]) => Promise<unknown>;
-      const value = await fn.apply(backend, [...request.args]);
+      const fn = backend[method] as (...args: unknown[]) => Promise<unknown>;
+      const value = await fn.apply(backend, [...args]);
       return JSON.stringify({ ok: true, value, nowS: backend.nowS() });
     } catch (error) {
       return JSON.stringify({ ok: false, error: toWireError(error), nowS: backend.nowS() });
@@ -451,12 +536,9 @@ export class BullmqCoordinator {
   }
 
   private finish(attempt: AttemptLog, raw: unknown, key: string): void {
-    if (attempt.finished) return;
+    if (this.attempts.get(key) !== attempt) return;
     attempt.finished = true;
-    if (attempt.unseen) {
-      attempt.unseen = false;
-      this.unseen--;
-    }
+    this.mark(attempt, false, attempt.foreseeing);
     this.attempts.delete(key);
     attempt.settle(toOutcome(raw));
   }
@@ -465,4 +547,9 @@ export class BullmqCoordinator {
     void this.replier.rpush(to, encodeReply(tag, text)).catch((error: Error) => this.log(`owner: reply: ${error.message}`));
     void this.replier.expire(to, replyTtlS).catch(() => {});
   }
+}
+
+/** A call for a message: `zdbSet(["ns","k",{"sizeBytes":4096}])`, cut short. */
+function describe(call: ForeseenCall | { method: string; argsText: string }): string {
+  return `${call.method}(${call.argsText.length > 200 ? `${call.argsText.slice(0, 200)}…` : call.argsText})`;
 }

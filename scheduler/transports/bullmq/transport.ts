@@ -11,6 +11,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Telemetry } from 'bullmq';
 import { connectionOptions } from './connection.js';
 import { BullmqCoordinator } from './coordinator.js';
+import { foreseeFirstCall } from './first-call.js';
 import { startJobWorker, type JobWorker } from './job-worker.js';
 import { startPrivateRedis, type PrivateRedisServer } from './private-redis.js';
 
@@ -58,8 +59,12 @@ export class BullmqTransport implements Transport {
     // One connection for the owner's adds and every local worker's commands: see CoordinatorOptions.connection.
     const shared = localCount > 0 ? new Redis({ ...(connectionOptions(redisUrl) as RedisOptions) }) : undefined;
     shared?.on('error', () => {});
+    // Workers call this owner's backend only when it is a simulated grid: real hosts (a local backend,
+    // a wall-paced clock) are called by the workers themselves, so the owner must not call them first.
+    const foresee = options.localBackend === undefined && options.clock.realTime !== true;
     const coordinator = new BullmqCoordinator({
       redisUrl, log,
+      ...(foresee ? { foresee: (op: Operation, nowS: number) => foreseeFirstCall(runOperation, op, nowS) } : {}),
       ...(options.queue === undefined ? {} : { queue: options.queue }),
       ...(shared === undefined ? {} : { connection: shared }),
       ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
