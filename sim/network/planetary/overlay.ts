@@ -19,6 +19,8 @@ export interface PlanetaryOptions {
   readonly sim?: Simulation;
   /** How a node picks its parent (tree.ts): 'zos' (yggdrasil 0.5.4, the default) or 'ironwood' (since Sep 2024). */
   readonly parentRule?: ParentRule;
+  /** Our extension for measuring over roots: this node gets the smallest key, so it is the root. */
+  readonly rootNode?: number;
 }
 
 /** One failure or restore and how long the overlay took to settle after it. */
@@ -81,6 +83,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     this.timers = compileTimers(options.timers);
     this.parentRule = options.parentRule ?? 'zos';
     this.keys = drawKeys(n, options.seed);
+    if (options.rootNode !== undefined) this.keys[options.rootNode] = -1;
     const phaseS = new RngStreams(options.seed).stream('planetary/refresh-phase').next() * this.timers.routerRefreshS;
     this.softState = new SoftStateClock(this.sim, this.timers, phaseS, (waiting) => this.regrow(...waiting));
     this.nodeUp = new Uint8Array(n).fill(1);
