@@ -169,7 +169,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
    * A node comes back with its old key and attaches at once to the peer whose announcement reaches
    * it first. Peers under different roots: the best root's announcement spreads through x into the
    * other trees, which re-attach (their nodes only). Peers all cut off from a dead root: x waits for
-   * its record to expire with them. A key better than the root re-grows the whole tree (root churn).
+   * its record to expire with them. A key better than its peers' roots makes x the root of their trees.
    */
   restoreNode(x: number): void {
     if (this.nodeUp[x] === 1) return;
@@ -196,7 +196,13 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       return;
     }
     const best = [...roots].sort((a, b) => compareKeys(this.keys, a, b))[0] ?? -1;
-    if (best >= 0 && compareKeys(this.keys, x, best) < 0) return this.regrow(record);
+    if (best >= 0 && compareKeys(this.keys, x, best) < 0) {
+      // x's key wins: it roots the trees of all its peers, which re-attach under it (those trees only).
+      record.affectedNodes = 1;
+      record.convergedAtS = this.place({ node: x, parent: -1, depth: 0, arrivalS: 0 }, false);
+      this.reattach(subtreeList(this.topology, this.parent, [...roots], this.mark), [x], record);
+      return;
+    }
     if (best < 0) {
       // Only stale peers: x hears their dead root's records and re-elects with them at expiry.
       if (staleNear) return this.softState.expire(record);

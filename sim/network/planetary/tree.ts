@@ -63,7 +63,7 @@ export function attach(ctx: TreeContext, depth: Int32Array, pending: Uint8Array,
   const arrival = arrivalScratch;
   const via = viaScratch;
   const touched: number[] = [];
-  const heap = new MinHeap(256);
+  const heap = new MinHeap(16);
   const firstArrival = (ctx.parentRule ?? 'zos') === 'zos';
   const placed = (p: number): boolean => depth[p]! >= 0 && (stale === undefined || stale[p] === 0);
   const offer = (u: number, base: number): void => {
