@@ -6,17 +6,21 @@ import { RngStreams } from '../../engine/rng.js';
 import { SimulationError } from '../../errors.js';
 import { findEdge, type Topology } from '../topology/graph.js';
 import { routeGreedy, type RouteResult, type RoutingView } from './greedy.js';
-import { drawKeys } from './keys.js';
+import { compareKeys, drawKeys } from './keys.js';
 import { Sessions, type SendResult } from './sessions.js';
 import { SoftStateClock } from './soft-state.js';
 import { compileTimers, type PlanetaryTimers } from './timers.js';
-import { attach, growForest, subtreeOf, type Attachment, type TreeContext } from './tree.js';
+import { attach, growForest, subtreeList, type Attachment, type ParentRule, type TreeContext } from './tree.js';
 
 export interface PlanetaryOptions {
   readonly seed: string | number;
   readonly timers?: Partial<PlanetaryTimers>;
   /** The clock to run on; a private one when absent. */
   readonly sim?: Simulation;
+  /** How a node picks its parent (tree.ts): 'zos' (yggdrasil 0.5.4, the default) or 'ironwood' (since Sep 2024). */
+  readonly parentRule?: ParentRule;
+  /** Our extension for measuring over roots: this node gets the smallest key, so it is the root. */
+  readonly rootNode?: number;
 }
 
 /** One failure or restore and how long the overlay took to settle after it. */
@@ -44,6 +48,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
   readonly keys: Float64Array;
   readonly sim: Simulation;
   readonly timers: PlanetaryTimers;
+  readonly parentRule: ParentRule;
   readonly nodeUp: Uint8Array;
   /** Physically up: not failed, and both ends alive. */
   readonly linkUp: Uint8Array;
@@ -62,6 +67,9 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
   /** The sources' caches of looked-up coordinates. */
   readonly sessions: Sessions;
   private readonly linkFailed: Uint8Array;
+  /** Scratch, one byte per node, zero between operations (repairs touch their subtree only). */
+  private readonly mark: Uint8Array;
+  private readonly pendingMark: Uint8Array;
   private readonly applyGeneration: Int32Array;
   /** When each node's latest coordinates apply, so that a child's never overtake its parent's. */
   private readonly pendingApplyS: Float64Array;
@@ -73,7 +81,9 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     const n = topology.nodeCount;
     this.sim = options.sim ?? new Simulation();
     this.timers = compileTimers(options.timers);
+    this.parentRule = options.parentRule ?? 'zos';
     this.keys = drawKeys(n, options.seed);
+    if (options.rootNode !== undefined) this.keys[options.rootNode] = -1;
     const phaseS = new RngStreams(options.seed).stream('planetary/refresh-phase').next() * this.timers.routerRefreshS;
     this.softState = new SoftStateClock(this.sim, this.timers, phaseS, (waiting) => this.regrow(...waiting));
     this.nodeUp = new Uint8Array(n).fill(1);
@@ -84,6 +94,8 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     this.parent = new Int32Array(n).fill(-1);
     this.depth = new Int32Array(n).fill(-1);
     this.stale = new Uint8Array(n);
+    this.mark = new Uint8Array(n);
+    this.pendingMark = new Uint8Array(n);
     this.applyGeneration = new Int32Array(n);
     this.pendingApplyS = new Float64Array(n);
     this.sessions = new Sessions(this);
@@ -128,8 +140,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       // Back before its peers timed out: nobody noticed the blip.
       if (this.nodeUp[x] === 1) return void (record.convergedAtS = record.detectedAtS = this.sim.nowS);
       const wasRoot = this.parent[x] === -1 && this.depth[x] === 0;
-      const orphans = subtreeOf(this.parent, [x]);
-      orphans[x] = 0;
+      const orphans = subtreeList(this.topology, this.parent, [x], this.mark).slice(1);
       this.parent[x] = -1;
       this.depth[x] = -1;
       this.coords[x] = new Int32Array(0);
@@ -155,8 +166,10 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
   }
 
   /**
-   * A node comes back with its old key. It takes a parent at once if its peers share one root and its
-   * key is not better; a better key, or peers under different roots, re-grows the tree (root churn).
+   * A node comes back with its old key and attaches at once to the peer whose announcement reaches
+   * it first. Peers under different roots: the best root's announcement spreads through x into the
+   * other trees, which re-attach (their nodes only). Peers all cut off from a dead root: x waits for
+   * its record to expire with them. A key better than its peers' roots makes x the root of their trees.
    */
   restoreNode(x: number): void {
     if (this.nodeUp[x] === 1) return;
@@ -172,25 +185,59 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       this.linkUp[e] = this.linkFailed[e] === 0 && this.nodeUp[v] === 1 ? 1 : 0;
       this.linkKnownUp[e] = this.linkUp[e]!;
       if (this.linkUp[e] === 0) continue;
-      seeds.push(v);
-      roots.add(this.rootOf(v));
       if (this.stale[v] === 1) staleNear = true;
+      else if (this.depth[v]! >= 0) {
+        seeds.push(v);
+        roots.add(this.rootOf(v));
+      }
     }
     if (this.depth[x]! >= 0) {
       record.convergedAtS = this.sim.nowS;
       return;
     }
-    const root = [...roots][0] ?? -1;
-    if (roots.size !== 1 || staleNear || root < 0 || this.keys[x]! < this.keys[root]!) {
-      this.regrow(record);
+    const best = [...roots].sort((a, b) => compareKeys(this.keys, a, b))[0] ?? -1;
+    if (best >= 0 && compareKeys(this.keys, x, best) < 0) {
+      // x's key wins: it roots the trees of all its peers, which re-attach under it (those trees only).
+      record.affectedNodes = 1;
+      record.convergedAtS = this.place({ node: x, parent: -1, depth: 0, arrivalS: 0 }, false);
+      this.reattach(subtreeList(this.topology, this.parent, [...roots], this.mark), [x], record);
       return;
     }
-    const pending = new Uint8Array(this.topology.nodeCount);
-    pending[x] = 1;
-    const placed = Int32Array.from(this.depth, (d, i) => (this.stale[i] === 1 ? -1 : d));
-    for (const a of attach(this, placed, pending, seeds)) record.convergedAtS = this.place(a, false);
-    record.affectedNodes = 1;
-    this.softState.refresh(record);
+    if (best < 0) {
+      // Only stale peers: x hears their dead root's records and re-elects with them at expiry.
+      if (staleNear) return this.softState.expire(record);
+      record.affectedNodes = 1;
+      record.convergedAtS = this.place({ node: x, parent: -1, depth: 0, arrivalS: 0 }, false);
+      return;
+    }
+    const joining = seeds.filter((v) => this.rootOf(v) === best);
+    this.reattach([x], joining, record);
+    const others = [...roots].filter((r) => r !== best);
+    if (others.length > 0) this.reattach(subtreeList(this.topology, this.parent, others, this.mark), [x], record);
+    if (this.parentRule === 'ironwood') this.softState.refresh(record);
+  }
+
+  /**
+   * Attaches `nodes` (their depth reset) through `seeds`, in order of the announcement's arrival; any
+   * it cannot reach are cut off from their root and wait for expiry. Costs those nodes' links only.
+   */
+  private reattach(nodes: readonly number[], seeds: readonly number[], record: Reconvergence): void {
+    const pending = this.pendingMark;
+    for (const x of nodes) {
+      this.depth[x] = -1;
+      pending[x] = 1;
+    }
+    let doneS = Number.isNaN(record.convergedAtS) ? this.sim.nowS : Math.max(this.sim.nowS, record.convergedAtS);
+    const attached = attach(this, this.depth, pending, seeds, this.stale);
+    for (const a of attached) {
+      pending[a.node] = 0;
+      doneS = Math.max(doneS, this.place(a, false));
+    }
+    record.affectedNodes += attached.length;
+    record.convergedAtS = doneS;
+    const cutOff = nodes.filter((x) => pending[x] === 1);
+    for (const x of nodes) pending[x] = 0;
+    this.strand(cutOff, record);
   }
 
   private edge(a: number, b: number): number {
@@ -221,42 +268,40 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       record.convergedAtS = this.sim.nowS;
       return;
     }
-    this.repair(subtreeOf(this.parent, heads), record);
+    this.repair(subtreeList(this.topology, this.parent, heads, this.mark), record);
   }
 
   /**
    * Orphans re-attach through the rest of the tree at once (ironwood picks a new parent as soon as
    * the old one is gone); any that cannot reach it are cut off from the root and wait for expiry.
+   * The seeds are the orphans' peers outside the subtree: the work is the subtree and its border.
    */
-  private repair(orphans: Uint8Array, record: Reconvergence): void {
+  private repair(orphans: readonly number[], record: Reconvergence): void {
+    const { offsets, neighbours } = this.topology;
+    const mark = this.mark;
+    for (const x of orphans) mark[x] = 1;
     const seeds: number[] = [];
-    for (let x = 0; x < orphans.length; x++) {
-      if (orphans[x] === 1) this.depth[x] = -1;
+    for (const x of orphans) {
+      for (let h = offsets[x]!, end = offsets[x + 1]!; h < end; h++) {
+        const v = neighbours[h]!;
+        if (mark[v] !== 0 || this.depth[v]! < 0 || this.stale[v] === 1 || this.nodeUp[v] === 0) continue;
+        mark[v] = 2;
+        seeds.push(v);
+      }
     }
-    for (let x = 0; x < orphans.length; x++) {
-      if (orphans[x] === 0 && this.depth[x]! >= 0 && this.stale[x] === 0 && this.nodeUp[x] === 1) seeds.push(x);
-    }
+    for (const x of orphans) mark[x] = 0;
+    for (const v of seeds) mark[v] = 0;
     // Stale nodes hold coordinates under a root that is gone: no orphan may take one as its parent.
-    const placed = Int32Array.from(this.depth, (d, x) => (this.stale[x] === 1 ? -1 : d));
-    const attached = attach(this, placed, orphans, seeds);
-    let doneS = this.sim.nowS;
-    for (const a of attached) {
-      orphans[a.node] = 0;
-      doneS = Math.max(doneS, this.place(a, false));
-    }
-    record.affectedNodes += attached.length;
-    record.convergedAtS = doneS;
-    this.strand(orphans, record);
+    this.reattach(orphans, seeds, record);
   }
 
   /** Nodes cut off from their root keep stale coordinates until the root's record expires. */
-  private strand(cutOff: Uint8Array, record: Reconvergence): void {
+  private strand(cutOff: readonly number[], record: Reconvergence): void {
     let any = false;
-    for (let x = 0; x < cutOff.length; x++) {
-      if (cutOff[x] === 1 && this.nodeUp[x] === 1) {
-        this.stale[x] = 1;
-        any = true;
-      }
+    for (const x of cutOff) {
+      if (this.nodeUp[x] === 0) continue;
+      this.stale[x] = 1;
+      any = true;
     }
     if (any) this.softState.expire(record);
   }
@@ -271,20 +316,36 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       return;
     }
     record.convergedAtS = this.sim.nowS;
-    this.softState.refresh(record);
+    // yggdrasil 0.5.4 keeps a working parent at refresh; ironwood since ca35d0d may move to the new link.
+    if (this.parentRule === 'ironwood') this.softState.refresh(record);
   }
 
-  /** Regrows the whole forest from its smallest keys; coordinates reach each node with the announcement. */
+  /**
+   * Regrows the whole forest from its smallest keys; new coordinates reach each node with the
+   * announcement. Only nodes whose root path changed get an event: a regrow that moves few nodes
+   * schedules few.
+   */
   private regrow(...records: Reconvergence[]): void {
+    const oldParent = this.parent.slice();
+    const oldDepth = this.depth.slice();
+    const wasStale = this.stale.slice();
     this.depth.fill(-1);
     this.stale.fill(0);
     const { roots, attachments } = growForest(this);
+    const moved = this.mark;
     let changed = 0;
     let doneS = this.sim.nowS;
     for (const a of attachments) {
-      if (a.parent !== this.parent[a.node] || this.coords[a.node]!.length !== a.depth + 1) changed++;
+      const same = a.parent === oldParent[a.node] && a.depth === oldDepth[a.node] && wasStale[a.node] === 0 && (a.parent < 0 || moved[a.parent] === 0);
+      if (same) {
+        this.depth[a.node] = a.depth;
+        continue;
+      }
+      moved[a.node] = 1;
+      changed++;
       doneS = Math.max(doneS, this.place(a, false));
     }
+    for (const a of attachments) moved[a.node] = 0;
     for (const r of records) {
       r.affectedNodes += changed;
       r.convergedAtS = doneS;

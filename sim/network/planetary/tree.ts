@@ -1,18 +1,29 @@
-// Growing the Planetary Network's spanning tree: root = smallest key, parents by latency-weighted depth.
+// Growing the Planetary Network's spanning tree: root = smallest key, then one of two parent rules.
 // Leaves out the gossip itself: a node attaches when the root's announcement first reaches it.
 // The root is the smallest key as in v0.5/ironwood (DOMAIN 4, issue 6); ANCHORS 4.4's "highest TreeID" is v0.3.
-// ironwood's `router._fix` (network/router.go) keeps its parent until the refresh or the parent's loss,
-// then takes the same-root peer whose signed reply came back first: lowest RTT, blind to depth. Modelled
-// that way the tree grows deeper and stretch worse (seeds 1-5: Kdl 1.35-1.65, AS 1.13-1.30), so DOMAIN
-// 4's depth-weighted cost is kept; re-evaluating it at each refresh changes Kdl's stretch by at most 0.05.
+//
+// 'zos' (the default): yggdrasil 0.5.4, which zos pins, with the ironwood of that time (ironwood
+// `network/router.go` at 4972641, Nov 2023, unchanged in this respect until ca35d0d^). Its `_fix` keeps
+// the current parent while it leads to the best root; otherwise, among the peers with that root, it
+// prefers the one whose ancestry changed least recently (`ancSeqs`), then the one whose signed reply
+// came back first (`resSeqs`): never depth or link cost. A node therefore first attaches to the peer
+// whose announcement of the root reached it first, and keeps it: the tree follows the root's
+// announcement as it floods, a shortest-arrival tree (ties to the smaller key, our choice).
+// 'ironwood': ironwood since ca35d0d (Sep 2024): the least distance-to-root × link cost, here
+// (peer depth + 1) × link latency.
 
 import { MinHeap } from '../topology/shortest-paths.js';
 import type { Topology } from '../topology/graph.js';
 import { compareKeys } from './keys.js';
 
 /** What tree growth reads: the graph, the keys, and which nodes and links the routers believe up. */
+export const parentRules = ['zos', 'ironwood'] as const;
+export type ParentRule = (typeof parentRules)[number];
+
 export interface TreeContext {
   readonly topology: Topology;
+  /** 'zos' when absent (see the top of this file). */
+  readonly parentRule?: ParentRule;
   readonly keys: Float64Array;
   readonly nodeUp: Uint8Array;
   readonly linkKnownUp: Uint8Array;
@@ -27,50 +38,80 @@ export interface Attachment {
   readonly arrivalS: number;
 }
 
+/** Per-node scratch shared by all growths (never re-entered); only the entries a growth touched are reset. */
+let arrivalScratch = new Float64Array(0);
+let viaScratch = new Int32Array(0);
+
+function scratchFor(n: number): void {
+  if (arrivalScratch.length >= n) return;
+  arrivalScratch = new Float64Array(n).fill(Infinity);
+  viaScratch = new Int32Array(n).fill(-1);
+}
+
 /**
  * Attaches every `pending` node reachable from `seeds` (nodes already in the tree, depth ≥ 0 in
- * `depth`). Announcements spread at link latency, so nodes attach in order of arrival, each taking
- * among its already-attached peers the one with the least (peer depth + 1) × link latency — ironwood's
- * "distance to root × link cost" — ties to the smaller key. A peer attached earlier can never be a
- * descendant, so no choice makes a loop. Writes `depth`; returns attachments in order.
+ * `depth`; a node marked in `stale` counts as not placed). Announcements spread at link latency, so
+ * nodes attach in order of arrival. Under 'zos' each takes the peer its first announcement came from;
+ * under 'ironwood', among its already-placed peers, the one with the least (peer depth + 1) × link
+ * latency. Ties go to the smaller key. A peer attached earlier can never be a descendant, so no
+ * choice makes a loop. Writes `depth`; returns attachments in order. Costs the links of the seeds and
+ * of the nodes attached, never O(all nodes): a repair pays for the orphaned subtree and its border.
  */
-export function attach(ctx: TreeContext, depth: Int32Array, pending: Uint8Array, seeds: ArrayLike<number>): Attachment[] {
+export function attach(ctx: TreeContext, depth: Int32Array, pending: Uint8Array, seeds: ArrayLike<number>, stale?: Uint8Array): Attachment[] {
   const { offsets, neighbours, latencyS, edgeIds } = ctx.topology;
-  const heap = new MinHeap(256);
-  const arrival = new Float64Array(ctx.topology.nodeCount).fill(Infinity);
+  scratchFor(ctx.topology.nodeCount);
+  const arrival = arrivalScratch;
+  const via = viaScratch;
+  const touched: number[] = [];
+  const heap = new MinHeap(16);
+  const firstArrival = (ctx.parentRule ?? 'zos') === 'zos';
+  const placed = (p: number): boolean => depth[p]! >= 0 && (stale === undefined || stale[p] === 0);
   const offer = (u: number, base: number): void => {
     for (let h = offsets[u]!, end = offsets[u + 1]!; h < end; h++) {
       const v = neighbours[h]!;
       if (pending[v] === 0 || depth[v]! >= 0 || ctx.linkKnownUp[edgeIds[h]!] === 0 || ctx.nodeUp[v] === 0) continue;
       const t = base + latencyS[h]!;
       if (t < arrival[v]!) {
+        if (arrival[v] === Infinity) touched.push(v);
         arrival[v] = t;
+        via[v] = u;
         heap.push(t, v);
-      }
+      } else if (t === arrival[v] && compareKeys(ctx.keys, u, via[v]!) < 0) via[v] = u;
     }
   };
-  for (let i = 0; i < seeds.length; i++) offer(seeds[i]!, 0);
+  for (let i = 0; i < seeds.length; i++) if (placed(seeds[i]!)) offer(seeds[i]!, 0);
   const attached: Attachment[] = [];
   while (heap.size > 0) {
     const t = heap.peekPriority();
     const u = heap.pop();
     if (depth[u]! >= 0 || t > arrival[u]!) continue;
-    let parent = -1;
-    let bestCost = Infinity;
-    for (let h = offsets[u]!, end = offsets[u + 1]!; h < end; h++) {
-      const p = neighbours[h]!;
-      if (depth[p]! < 0 || ctx.linkKnownUp[edgeIds[h]!] === 0 || ctx.nodeUp[p] === 0) continue;
-      const cost = (depth[p]! + 1) * latencyS[h]!;
-      if (cost < bestCost || (cost === bestCost && compareKeys(ctx.keys, p, parent) < 0)) {
-        bestCost = cost;
-        parent = p;
-      }
-    }
+    const parent = firstArrival ? via[u]! : cheapestParent(ctx, depth, u, placed);
     depth[u] = depth[parent]! + 1;
     attached.push({ node: u, parent, depth: depth[u]!, arrivalS: t });
     offer(u, t);
   }
+  for (const v of touched) {
+    arrival[v] = Infinity;
+    via[v] = -1;
+  }
   return attached;
+}
+
+/** ironwood's rule since ca35d0d: the attached peer with the least (depth + 1) × link latency. */
+function cheapestParent(ctx: TreeContext, depth: Int32Array, u: number, placed: (p: number) => boolean): number {
+  const { offsets, neighbours, latencyS, edgeIds } = ctx.topology;
+  let parent = -1;
+  let bestCost = Infinity;
+  for (let h = offsets[u]!, end = offsets[u + 1]!; h < end; h++) {
+    const p = neighbours[h]!;
+    if (!placed(p) || ctx.linkKnownUp[edgeIds[h]!] === 0 || ctx.nodeUp[p] === 0) continue;
+    const cost = (depth[p]! + 1) * latencyS[h]!;
+    if (cost < bestCost || (cost === bestCost && compareKeys(ctx.keys, p, parent) < 0)) {
+      bestCost = cost;
+      parent = p;
+    }
+  }
+  return parent;
 }
 
 /** The whole forest: one tree per component of live nodes, each rooted at its smallest key. */
@@ -97,22 +138,28 @@ export function growForest(ctx: TreeContext): { roots: number[]; attachments: At
   return { roots, attachments };
 }
 
-/** Marks `heads` and every node whose parent chain passes through one of them (1 = inside). */
-export function subtreeOf(parent: Int32Array, heads: readonly number[]): Uint8Array {
-  const n = parent.length;
-  const state = new Int8Array(n); // 0 unknown, 1 inside, -1 outside
-  for (const h of heads) state[h] = 1;
-  const chain: number[] = [];
-  for (let x = 0; x < n; x++) {
-    let y = x;
-    while (state[y] === 0 && parent[y]! >= 0) {
-      chain.push(y);
-      y = parent[y]!;
-    }
-    const verdict = state[y] === 1 ? 1 : -1;
-    for (const c of chain) state[c] = verdict;
-    chain.length = 0;
-    if (state[x] === 0) state[x] = -1;
+/**
+ * `heads` and every node below them in the routers' tree, heads first. A child is always a peer, so
+ * the walk reads the subtree's links only: O(subtree), not O(all nodes). `mark` is scratch of one
+ * byte per node, all zero on entry and on return.
+ */
+export function subtreeList(topology: Topology, parent: Int32Array, heads: readonly number[], mark: Uint8Array): number[] {
+  const { offsets, neighbours } = topology;
+  const out: number[] = [];
+  for (const h of heads) {
+    if (mark[h] === 1) continue;
+    mark[h] = 1;
+    out.push(h);
   }
-  return Uint8Array.from(state, (s) => (s === 1 ? 1 : 0));
+  for (let i = 0; i < out.length; i++) {
+    const u = out[i]!;
+    for (let k = offsets[u]!, end = offsets[u + 1]!; k < end; k++) {
+      const v = neighbours[k]!;
+      if (parent[v] !== u || mark[v] === 1) continue;
+      mark[v] = 1;
+      out.push(v);
+    }
+  }
+  for (const x of out) mark[x] = 0;
+  return out;
 }
