@@ -518,8 +518,10 @@ export class MyceliumNetwork {
     }
     if (hopCount < 2) return;
     const visited = info !== undefined && this.nowS - info.lastSentS < seqnoBumpTimeoutS ? info.targets : [];
+    // The route list keeps the selected entry first (routing_table/route_list.rs), so it is tried first.
+    const candidates = sel === -1 ? this.entriesOf(u) : [sel, ...this.entriesOf(u).filter((r) => r !== sel)];
     for (const feasibleOnly of [true, false]) {
-      for (let r = this.topology.offsets[u]!; r < this.topology.offsets[u + 1]!; r++) {
+      for (const r of candidates) {
         if (t.present[r] === 0 || t.metric[r] === metricInfinite || r === h || this.peerAlive[r] === 0 || visited.includes(r)) continue;
         if (feasibleOnly && !this.feasible(t, u, t.metric[r]!, t.seqno[r]!, true)) continue;
         this.send(u, r, Kind.seqnoRequest, t, 0, want, true, hopCount - 1);
@@ -527,6 +529,12 @@ export class MyceliumNetwork {
         return;
       }
     }
+  }
+
+  private entriesOf(u: number): number[] {
+    const out: number[] = [];
+    for (let h = this.topology.offsets[u]!; h < this.topology.offsets[u + 1]!; h++) out.push(h);
+    return out;
   }
 
   // ---- route requests (router.rs handle_incoming_route_request, 0.6+) ------------------------------

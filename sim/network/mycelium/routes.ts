@@ -13,6 +13,8 @@ export interface FollowedRoute {
   readonly failure: 'none' | 'no-route' | 'link-down' | 'loop' | 'hop-limit';
   readonly hops: number;
   readonly latencyS: number;
+  /** The node where it stopped (the destination when delivered). */
+  readonly at: number;
 }
 
 const visitMark = new Map<number, Int32Array>();
@@ -31,15 +33,15 @@ export function followRoute(net: MyceliumNetwork, table: DestinationTable, sourc
   let hops = 0;
   let latencyS = 0;
   while (u !== table.dest) {
-    if (marks[u] === generation) return { delivered: false, failure: 'loop', hops, latencyS };
+    if (marks[u] === generation) return { delivered: false, failure: 'loop', hops, latencyS, at: u };
     marks[u] = generation;
     const h = table.selected[u]!;
-    if (h === -1) return { delivered: false, failure: 'no-route', hops, latencyS };
-    if (net.linkUp[topology.edgeIds[h]!] === 0) return { delivered: false, failure: 'link-down', hops, latencyS };
-    if (hops >= packetHopLimit) return { delivered: false, failure: 'hop-limit', hops, latencyS };
+    if (h === -1) return { delivered: false, failure: 'no-route', hops, latencyS, at: u };
+    if (net.linkUp[topology.edgeIds[h]!] === 0) return { delivered: false, failure: 'link-down', hops, latencyS, at: u };
+    if (hops >= packetHopLimit) return { delivered: false, failure: 'hop-limit', hops, latencyS, at: u };
     latencyS += topology.latencyS[h]!;
     hops++;
     u = topology.neighbours[h]!;
   }
-  return { delivered: true, failure: 'none', hops, latencyS };
+  return { delivered: true, failure: 'none', hops, latencyS, at: u };
 }
