@@ -117,6 +117,16 @@ export const benchSpecs = {
       rounds: { kind: 'value', valueName: 'N', help: 'interleaved rounds of the three settings after a warm-up; medians reported (default 5)' },
     },
   },
+  mycelium: {
+    summary: 'Mycelium routing: N nodes, D destinations in use, F link failures: CPU and peak RSS vs a Dijkstra per destination and failure',
+    usage: 'bench mycelium [--nodes N] [--destinations D] [--link-failures F] [--seed S] [--json]',
+    flags: {
+      nodes: { kind: 'value', valueName: 'N', help: 'nodes of the synthetic peering graph (default 10000)' },
+      destinations: { kind: 'value', valueName: 'D', help: 'destinations in use (default 256)' },
+      'link-failures': { kind: 'value', valueName: 'F', help: 'links failed one after another (default 100)' },
+      seed: { kind: 'value', valueName: 'S', help: 'seed of the graph, destinations and failures (default 1)' },
+    },
+  },
 } as const satisfies Record<string, BenchSpec>;
 
 export type BenchName = keyof typeof benchSpecs;

@@ -4,3 +4,4 @@
 export { bestPath, candidate, pathKinds, type BestPath, type PathCandidate, type PathEnv, type PathKind, type PlanetaryRouter } from './best-path.js';
 export { NicAllocator, type NicEnv, type NicRequest, type PrivateNic, type PublicNic, type ZMachineNics } from './nics.js';
 export { deviceName, formatIpv6, overlayPublicKey, planetaryIp, yggNodeAddress, yggNodeSubnet } from './planetary-address.js';
+export { blake3Small, myceliumAddress, myceliumSubnet, myceliumVmIp, nodeMyceliumKey, overlayNics, x25519PublicKey } from './mycelium-address.js';
