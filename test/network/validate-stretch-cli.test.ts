@@ -44,6 +44,17 @@ test('validate stretch is deterministic for a seed, and the summary (no --json) 
   t.regex(human.stdout, /over roots +p10 \d/);
 });
 
+test('validate stretch --overlay mycelium on Kdl: the same contract fields, latency stretch within 1.05, all delivered', async (t) => {
+  const r = await cli('validate', 'stretch', '--topology', topologyFile('zoo/Kdl.graphml'), '--overlay', 'mycelium', '--pairs', '500', '--seed', '1', '--json');
+  t.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown> & { meanLatencyStretch: number; deliveryRatio: number; roots: { median: number } };
+  t.deepEqual(Object.keys(doc).slice(0, contract.length), contract);
+  t.is(doc.overlay, 'mycelium');
+  t.is(doc.deliveryRatio, 1);
+  t.true(doc.meanLatencyStretch >= 1 && doc.meanLatencyStretch <= 1.05, String(doc.meanLatencyStretch));
+  t.true(doc.roots.median >= 1);
+});
+
 test('bad input exits 2 naming the flag or the file and line, with no stack trace', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'zos-stretch-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,7 +68,7 @@ test('bad input exits 2 naming the flag or the file and line, with no stack trac
     [['validate', 'stretch', '--pairs', '10'], '--topology'],
     [['validate', 'stretch', '--topology', join(dir, 'missing.graphml')], 'missing.graphml'],
     [['validate', 'stretch', '--topology', bad], `${bad}:3`],
-    [['validate', 'stretch', '--topology', kdl, '--overlay', 'mycelium'], 'mycelium: not built in this command yet'],
+    [['validate', 'stretch', '--topology', kdl, '--overlay', 'babel'], '--overlay'],
     [['validate', 'stretch', '--topology', kdl, '--parent-rule', 'shortest'], '--parent-rule'],
     [['validate', 'stretch', '--topology', kdl, '--roots', '0'], '--roots'],
   ] as const) {

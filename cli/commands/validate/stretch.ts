@@ -24,7 +24,7 @@ async function run(args: Args, { out }: CommandContext): Promise<number> {
   const file = args.required('topology');
   const pairs = args.number('pairs', { integer: true, min: 1, max: 10_000_000, default: 10_000 });
   const overlayName = args.string('overlay', 'yggdrasil');
-  if (overlayName === 'mycelium') throw new InputError('validate stretch', '--overlay', 'mycelium: not built in this command yet');
+  if (overlayName === 'mycelium') return runMycelium(file, pairs, seed, out);
   if (overlayName !== 'yggdrasil') throw new InputError('validate stretch', '--overlay', `must be yggdrasil or mycelium, got '${overlayName}'`);
   const parentRule = args.string('parent-rule', 'zos');
   // Listed here, not imported from tree.ts, so that help loads none of the model (test/cli/binary).
@@ -61,6 +61,14 @@ async function run(args: Args, { out }: CommandContext): Promise<number> {
     },
     () => summary(file, parentRule, report, recovery),
   );
+  return 0;
+}
+
+/** Mycelium's steady state (sim/network/mycelium/): same contract fields, `roots` spread over destinations. */
+async function runMycelium(file: string, pairs: number, seed: string, out: CommandContext['out']): Promise<number> {
+  const { myceliumStretch, myceliumStretchSummary } = await import('./stretch-mycelium.js');
+  const report = await myceliumStretch({ topology: file, pairs, seed });
+  out.result(report, () => myceliumStretchSummary(file, report));
   return 0;
 }
 
