@@ -61,6 +61,8 @@ test('start, list, logs, kill, clean through the API; errors as corex replies th
   // The operation's contract: an unknown pid is "no such process"; a machine that is down is unreachable.
   t.like(operationError(await t.throwsAsync(client.killPid(999_999))), { code: 'E_BAD_INPUT' });
   t.regex((await t.throwsAsync(client.killPid(999_999))).message, /corex: no process 999999/);
+  await client.killPid(mainPid);
+  t.like(operationError(await t.throwsAsync(client.processes())), { retryable: true }, 'killing the entrypoint takes the machine, and its CoreX, down');
 });
 
 test('a machine that is not running answers 503, which the client calls unreachable', async (t) => {

@@ -33,7 +33,7 @@ export interface CorexMachine {
 
 type State = 'running' | 'stopping' | 'stopped' | 'crashed';
 
-interface Record {
+interface ProcessRecord {
   readonly id: number;
   readonly pid: number;
   readonly command: string;
@@ -50,7 +50,7 @@ export interface CorexServerOptions {
 }
 
 const require = createRequire(import.meta.url);
-const xtermFiles: Readonly<globalThis.Record<string, [string, string]>> = {
+const xtermFiles: Readonly<Record<string, [string, string]>> = {
   '/xterm/xterm.js': [require.resolve('@xterm/xterm/lib/xterm.js'), 'application/javascript'],
   '/xterm/xterm.css': [require.resolve('@xterm/xterm/css/xterm.css'), 'text/css'],
 };
@@ -61,7 +61,7 @@ function shellWord(word: string): string {
 }
 
 export class CorexServer {
-  private readonly records = new Map<number, Record>();
+  private readonly records = new Map<number, ProcessRecord>();
   private nextId = 1;
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -169,7 +169,7 @@ export class CorexServer {
     });
   }
 
-  private withRecord(query: URLSearchParams, res: ServerResponse, then: (record: Record) => void): void {
+  private withRecord(query: URLSearchParams, res: ServerResponse, then: (record: ProcessRecord) => void): void {
     const id = query.get('id');
     if (id === null) return json(res, { status: 'error', reason: 'missing id' });
     this.sync();
@@ -186,7 +186,7 @@ export class CorexServer {
   }
 
   /** Merges the machine's process table into ours: new pids get ids, vanished ones are stopped. */
-  private sync(): Record[] {
+  private sync(): ProcessRecord[] {
     const live = this.machine.ps();
     const livePids = new Set(live.map((p) => p.pid));
     for (const record of this.records.values()) {
@@ -199,10 +199,10 @@ export class CorexServer {
     return [...this.records.values()];
   }
 
-  private adopt(pid: number, command: string, tty: PtyProcess | undefined): Record {
+  private adopt(pid: number, command: string, tty: PtyProcess | undefined): ProcessRecord {
     const existing = [...this.records.values()].find((r) => r.pid === pid && r.state !== 'stopped' && r.state !== 'crashed');
     if (existing !== undefined) return existing;
-    const record: Record = { id: this.nextId++, pid, command, tty, state: 'running' };
+    const record: ProcessRecord = { id: this.nextId++, pid, command, tty, state: 'running' };
     this.records.set(record.id, record);
     void tty?.exited.then((exit) => {
       record.exit = exit;
@@ -213,7 +213,7 @@ export class CorexServer {
 
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const match = /^\/ws\/(\d+)$/.exec(new URL(req.url ?? '/', 'http://corex').pathname);
-    let record: Record | undefined;
+    let record: ProcessRecord | undefined;
     try {
       this.sync();
       record = match === null ? undefined : this.records.get(Number(match[1]));
@@ -250,7 +250,7 @@ function terminalSession(ws: WebSocket, tty: PtyProcess, title: string): void {
   void tty.exited.then(() => ws.close(1000));
 }
 
-function describe(record: Record): object {
+function describe(record: ProcessRecord): object {
   const { exit } = record;
   const signal = exit?.signal === null || exit?.signal === undefined ? undefined : signalNumber(exit.signal);
   return {
@@ -265,7 +265,7 @@ function describe(record: Record): object {
 }
 
 function signalNumber(name: NodeJS.Signals): number | undefined {
-  return (osConstants.signals as globalThis.Record<string, number>)[name];
+  return (osConstants.signals as Record<string, number>)[name];
 }
 
 /** A machine that is not running (or gone) is unreachable, 503; bad input 400; anything else 500. */
