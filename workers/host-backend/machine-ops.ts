@@ -4,10 +4,19 @@
 // "CoreX unreachable" (E_NOT_READY, retryable) for CoreX calls.
 
 import { CorexUnreachableError } from '../../sim/grid/primitives/corex.js';
+import type { CorexClient } from '../host/corex/client.js';
+import { CorexEndpoints } from '../host/corex/endpoints.js';
+import { InputError } from '../../sim/errors.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import type { HostNode } from './nodes.js';
 
+/** corex.start takes a command line; corex's API takes argv, so the machine's shell runs the line. */
+const SHELL = ['/bin/sh', '-c'];
+
 export class HostMachineOps {
+  /** The CoreX calls go through each machine's CoreX HTTP API, as a user's would. */
+  private readonly corex = new CorexEndpoints();
+
   constructor(private readonly nodes: readonly HostNode[]) {}
 
   async zmachineStart(workloadId: string): Promise<void> {
@@ -18,22 +27,40 @@ export class HostMachineOps {
     await this.machineNode(workloadId).machines.stop(workloadId);
   }
 
+  /** The processes corex reports running, the line given to corex.start in place of `/bin/sh -c LINE`. */
   async corexList(workloadId: string): Promise<readonly { pid: number; command: string }[]> {
-    return this.corexNode(workloadId).machines.ps(workloadId).map((p) => ({ pid: p.pid, command: p.command }));
+    const shell = `${SHELL.join(' ')} `;
+    return (await (await this.corexClient(workloadId)).processes())
+      .filter((p) => p.state === 'running' || p.state === 'stopping')
+      .map((p) => ({ pid: p.pid, command: p.command.startsWith(shell) ? p.command.slice(shell.length) : p.command }));
   }
 
-  corexStart(workloadId: string, command: string): Promise<number> {
-    return this.corexNode(workloadId).machines.exec(workloadId, command);
+  async corexStart(workloadId: string, command: string): Promise<number> {
+    if (typeof command !== 'string' || command.trim() === '') throw new InputError('corex', 'command', 'must be a non-empty string');
+    return (await (await this.corexClient(workloadId)).start([...SHELL, command])).pid;
   }
 
   async corexKill(workloadId: string, pid: number): Promise<void> {
-    await this.corexNode(workloadId).machines.kill(workloadId, pid);
+    if (!Number.isInteger(pid) || pid <= 0) throw new InputError('corex', 'pid', 'must be a positive integer');
+    await (await this.corexClient(workloadId)).killPid(pid);
   }
 
-  private corexNode(workloadId: string): HostNode {
+  /** Where a browser reaches the machine's CoreX (its process list; /attach/<id> for a terminal). */
+  async corexUrl(workloadId: string): Promise<string> {
+    return (await this.corexClient(workloadId)).baseUrl;
+  }
+
+  /** Closes every CoreX server; the owner calls it on close. */
+  close(): Promise<void> {
+    return this.corex.close();
+  }
+
+  private async corexClient(workloadId: string): Promise<CorexClient> {
+    // A machine that left every node took its CoreX with it.
+    for (const id of this.corex.workloadIds) if (!this.nodes.some((n) => n.machineSet.has(id))) await this.corex.forget(id);
     const host = this.nodes.find((n) => n.machineSet.has(workloadId));
     if (host === undefined) throw new CorexUnreachableError(workloadId, 'no such machine');
-    return host;
+    return this.corex.client(workloadId, host.machines);
   }
 
   private machineNode(workloadId: string): HostNode {
