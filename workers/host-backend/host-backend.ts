@@ -78,6 +78,7 @@ export class HostBackend implements Backend, GridObserver {
   async close(): Promise<void> {
     this.registry.close();
     this.clients.close();
+    await this.machines.close(); // the machines' CoreX web servers
     await Promise.all(this.nodes.map((node) => node.stop(this.nowS())));
     await this.hubServer?.close();
   }
