@@ -13,6 +13,9 @@ busybox=$(command -v busybox || true)
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || { echo "a static busybox is missing: apt-get install -y busybox-static" >&2; exit 2; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# Test files build in parallel: one builder at a time, the others then find the cache fresh.
+exec 9>"$out/lock"
+command -v flock >/dev/null 2>&1 && flock 9
 
 find_kernel() {
   if [ -n "${VM_KERNEL:-}" ]; then echo "$VM_KERNEL"; return; fi

@@ -2,13 +2,15 @@
 // Debian kernel, a busybox initramfs, busybox as the root) into a cache folder and reuses it.
 
 import { execFileSync } from 'node:child_process';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url).href.replace(/\/dist\/$/, '/'));
+/** The repository, from the sources or from the build in dist/. */
+const TOP = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+const REPO = basename(TOP) === 'dist' ? dirname(TOP) : TOP;
 
 /** The repo's ignored cache folder for the guest. */
-export const DEFAULT_GUEST_CACHE = join(REPO.replace(/\/dist\/?$/, ''), '.cache', 'vm-guest');
+export const DEFAULT_GUEST_CACHE = join(REPO, '.cache', 'vm-guest');
 
 export interface VmGuest {
   /** A flist-like root: /boot/vmlinuz, /boot/initrd.img, /bin/busybox, /sbin/serve (httpd on 8080), /sbin/crash. */
@@ -17,7 +19,7 @@ export interface VmGuest {
 
 /** Builds (or reuses) the guest; the error says what is missing (a static busybox, a kernel). */
 export function ensureVmGuest(cacheDir = DEFAULT_GUEST_CACHE): VmGuest {
-  const script = join(REPO.replace(/\/dist\/?$/, ''), 'scripts', 'build-vm-guest.sh');
+  const script = join(REPO, 'scripts', 'build-vm-guest.sh');
   try {
     const out = execFileSync('/bin/sh', [script, cacheDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { rootDir: out.trim().split('\n').at(-1)! };
