@@ -1,10 +1,12 @@
-// One real container-mode zmachine on this host: its entrypoint as PID 1, vmd's crash-loop rule
-// (restart at the next monitor tick, decommission at 4 failures within 2 min), stop/start and CoreX.
+// One real zmachine on this host: in container mode its entrypoint as PID 1, in VM mode (the flist
+// brings a kernel) a qemu process booting it; vmd's crash-loop rule (restart at the next monitor tick,
+// decommission at 4 failures within 2 min) applies to either process; stop/start and CoreX.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { CRASH_LOOP_REASON, CrashLoopCounter } from '../../../sim/grid/primitives/crash-loop.js';
 import { CorexUnreachableError } from '../../../sim/grid/primitives/corex.js';
 import { WorkerError, WorkerErrorCode } from '../../errors.js';
+import { probeAccel, QEMU_OVERHEAD_BYTES, qemuLaunch, type Accel } from '../vm/qemu.js';
 import { createMachineCgroup, type CgroupRoots, type MachineCgroup } from './cgroup.js';
 import { HostCorex, type CorexProcessView } from './corex.js';
 import { mainLaunch, type Isolation } from './isolation.js';
@@ -27,6 +29,9 @@ export interface HostMachineStatus {
   readonly pid: number | undefined;
   readonly isolation: Isolation['mode'];
   readonly isolationReason: string;
+  /** 'vm' when the flist brings a kernel (zos's rule), with the accelerator qemu uses. */
+  readonly mode: 'container' | 'vm';
+  readonly accel: Accel | undefined;
   /** Where the limits are enforced, or "limits not enforced: …". */
   readonly limits: string;
   readonly logPath: string;
@@ -57,6 +62,7 @@ export class HostMachine {
   private epoch = 0;
   private readonly logFd: number;
   private readonly corex: HostCorex;
+  private readonly accel: Accel | undefined;
 
   constructor(
     readonly spec: CompiledSpec,
@@ -64,6 +70,7 @@ export class HostMachine {
   ) {
     this.logFd = openSync(runtime.logPath, 'a');
     this.corex = new HostCorex(spec, runtime.isolation, this.logFd);
+    this.accel = spec.boot.kind === 'kernel' ? probeAccel() : undefined;
   }
 
   /** Starts a stopped machine; a running or restarting one is left alone. */
@@ -74,8 +81,11 @@ export class HostMachine {
     }
     this.failures = new CrashLoopCounter();
     this.oomSeen = 0;
-    this.cgroup = createMachineCgroup(`${this.spec.workloadId}-${process.pid}`, this.spec, this.runtime.cgroupRoots);
-    this.note(`start (${this.runtime.isolation.mode}: ${this.runtime.isolation.reason}; ${this.cgroup.note})`);
+    // qemu needs room of its own besides the guest's RAM.
+    const limits = { cpu: this.spec.cpu, memoryBytes: this.spec.memoryBytes + (this.accel === undefined ? 0 : QEMU_OVERHEAD_BYTES) };
+    this.cgroup = createMachineCgroup(`${this.spec.workloadId}-${process.pid}`, limits, this.runtime.cgroupRoots);
+    const how = this.accel === undefined ? `${this.runtime.isolation.mode}: ${this.runtime.isolation.reason}` : `vm, ${this.accel.accel}: ${this.accel.reason}`;
+    this.note(`start (${how}; ${this.cgroup.note})`);
     try {
       await this.launchMain();
     } catch (error) {
@@ -111,6 +121,8 @@ export class HostMachine {
       pid: this.main?.pid,
       isolation: this.runtime.isolation.mode,
       isolationReason: this.runtime.isolation.reason,
+      mode: this.accel === undefined ? 'container' : 'vm',
+      accel: this.accel,
       limits: this.cgroup?.note ?? 'not started',
       logPath: this.runtime.logPath,
     };
@@ -124,6 +136,8 @@ export class HostMachine {
 
   async exec(commandLine: string): Promise<number> {
     const main = this.requireRunning();
+    // Our limitation: corex would run inside the guest, which the host cannot enter.
+    if (this.accel !== undefined) throw new CorexUnreachableError(this.spec.workloadId, 'CoreX inside a VM is not reachable from the host yet');
     return this.corex.start(commandLine, main.pid, this.cgroup!);
   }
 
@@ -147,7 +161,7 @@ export class HostMachine {
 
   /** False when a stop overtook the launch (the new process is already killed again). */
   private async launchMain(): Promise<boolean> {
-    const plan = mainLaunch(this.runtime.isolation, this.spec);
+    const plan = this.accel === undefined ? mainLaunch(this.runtime.isolation, this.spec) : qemuLaunch(this.spec, this.spec.nic, this.accel);
     const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...this.spec.env };
     const epoch = this.epoch;
     const launched = await launchGated(plan, env, this.logFd, this.cgroup!);

@@ -1,9 +1,12 @@
 // What a host zmachine runs (root directory, entrypoint, env, mounts, limits), checked once into a
-// compiled form whose errors name the field. Leaves out networking, GPUs and VM (image.raw) mode.
+// compiled form whose errors name the field. The flist decides container or VM mode as zos does
+// (workers/host/vm/flist-boot.ts); leaves out GPUs and disk-image (image.raw) VMs.
 
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { InputError } from '../../../sim/errors.js';
+import { detectFlistBoot, type FlistBoot } from '../vm/flist-boot.js';
+import { checkNic, type VmNic } from '../vm/nic.js';
 
 export interface HostMount {
   /** A directory on the host. */
@@ -25,6 +28,8 @@ export interface HostMachineSpec {
   readonly cpu?: number;
   /** Default 256 MiB; zos's node-side minimum (250 MiB) is not enforced so tests can OOM cheaply. */
   readonly memoryBytes?: number;
+  /** VM mode's NIC; default user-mode networking without forwarded ports. Ignored in container mode. */
+  readonly nic?: VmNic;
 }
 
 export interface CompiledSpec {
@@ -35,12 +40,17 @@ export interface CompiledSpec {
   readonly mounts: readonly HostMount[];
   readonly cpu: number;
   readonly memoryBytes: number;
+  /** Container (a host process) or VM (qemu with the flist's kernel). */
+  readonly boot: FlistBoot;
+  readonly nic: VmNic;
 }
 
 const WHERE = 'zmachine';
 const ID_PATTERN = /^[a-zA-Z0-9_-]{1,80}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
+/** Below this a Debian kernel does not get to its init. */
+const VM_MIN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 function isDir(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
@@ -83,6 +93,9 @@ export function compileSpec(spec: HostMachineSpec): CompiledSpec {
   if (!Number.isInteger(memoryBytes) || memoryBytes < 4 * 1024 * 1024) {
     throw new InputError(WHERE, 'memoryBytes', 'must be an integer ≥ 4 MiB');
   }
+  const boot = detectFlistBoot(spec.rootDir.replace(/\/+$/, ''));
+  if (boot.kind === 'disk') throw new InputError(WHERE, 'flist', 'holds /image.raw (a disk-image VM): not supported on hosts yet');
+  if (boot.kind === 'kernel') checkVm(cpu, memoryBytes);
   return {
     workloadId: spec.workloadId,
     rootDir: spec.rootDir.replace(/\/+$/, ''),
@@ -91,5 +104,12 @@ export function compileSpec(spec: HostMachineSpec): CompiledSpec {
     mounts: compileMounts(spec.mounts ?? []),
     cpu,
     memoryBytes,
+    boot,
+    nic: checkNic(spec.nic ?? { kind: 'user', forwards: [] }),
   };
+}
+
+function checkVm(cpu: number, memoryBytes: number): void {
+  if (!Number.isInteger(cpu)) throw new InputError(WHERE, 'cpu', 'must be a whole number of vCPUs for a VM');
+  if (memoryBytes < VM_MIN_MEMORY_BYTES) throw new InputError(WHERE, 'memoryBytes', 'must be ≥ 64 MiB for a VM');
 }
