@@ -48,9 +48,17 @@ export async function startWorker(redisUrl: string, flags: WorkerFlags = {}): Pr
   };
 }
 
+/**
+ * A worker whose Redis is already gone (a file's Redis hook may run first) waits in close for a second
+ * signal; after this grace the helper sends SIGKILL so that no test file is left unable to exit.
+ */
+const STOP_GRACE_MS = 10_000;
+
 function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
-  return exited;
+  const escalate = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  escalate.unref();
+  return exited.finally(() => clearTimeout(escalate));
 }

@@ -11,14 +11,15 @@ import { runScenario, type RunOptions } from '../../scenarios/runner.js';
 import type { TransportFactory } from '../../scheduler/testbed.js';
 
 const test = anyTest as TestFn<{ redis: PrivateRedis }>;
-useRedis(test);
 
 /** Started by the first test (before hooks run at once, and the Redis is useRedis's before hook's). */
 let workers: Promise<WorkerProcess[]> | undefined;
 
+// Registered before useRedis's hooks so that the workers stop while their Redis still answers.
 test.after.always(async () => {
   await Promise.all((await workers ?? []).map((w) => w.stop()));
 });
+useRedis(test);
 
 /** BullMQ on the test's Redis with no local worker: every job crosses to a worker process. */
 function remoteOnly(redisUrl: string): TransportFactory {
