@@ -7,6 +7,7 @@ import { components, largestComponent, type Topology } from '../topology/graph.j
 import { ShortestPaths } from '../topology/shortest-paths.js';
 import { MyceliumNetwork, type MyceliumVersion } from './router.js';
 import { followRoute } from './routes.js';
+import type { StretchFigures } from '../stretch-figures.js';
 
 export interface MyceliumStretchOptions {
   readonly pairs: number;
@@ -16,23 +17,13 @@ export interface MyceliumStretchOptions {
   readonly version?: MyceliumVersion;
 }
 
-export interface MyceliumStretchReport {
-  readonly nodes: number;
-  readonly edges: number;
+/**
+ * Mycelium has no root: each destination's selected routes form its own tree, so `roots` is the p10,
+ * median and p90 over destinations of each destination's mean hop stretch. Route entries count, per
+ * destination in use, a node's peers that advertised the route.
+ */
+export interface MyceliumStretchReport extends StretchFigures {
   readonly overlay: 'mycelium';
-  readonly meanStretch: number;
-  readonly p99Stretch: number;
-  readonly maxStretch: number;
-  readonly meanLatencyStretch: number | null;
-  readonly deliveryRatio: number;
-  /** Route entries a node holds per destination in use (its peers that advertised the route). */
-  readonly meanRoutingEntries: number;
-  readonly maxRoutingEntries: number;
-  /**
-   * Mycelium has no root: each destination's selected routes form its own tree. These are the p10,
-   * median and p90 over destinations of each destination's mean hop stretch.
-   */
-  readonly roots: { readonly p10: number; readonly median: number; readonly p90: number };
   readonly pairs: number;
   readonly destinations: number;
   readonly p99LatencyStretch: number | null;

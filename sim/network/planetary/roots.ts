@@ -6,6 +6,7 @@ import { components, largestComponent, type Topology } from '../topology/graph.j
 import { PlanetaryOverlay } from './overlay.js';
 import { measureStretch, type StretchReport } from './stretch.js';
 import type { ParentRule } from './tree.js';
+import type { StretchFigures } from '../stretch-figures.js';
 
 export interface RootsOptions {
   readonly roots: number;
@@ -14,19 +15,8 @@ export interface RootsOptions {
   readonly parentRule?: ParentRule;
 }
 
-export interface RootsReport {
-  readonly nodes: number;
-  readonly edges: number;
-  /** Mean over roots of each root's figure (p99 too); max and maxRoutingEntries over all roots; delivery over all pairs. */
-  readonly meanStretch: number;
-  readonly p99Stretch: number;
-  readonly maxStretch: number;
-  readonly meanLatencyStretch: number | null;
-  readonly deliveryRatio: number;
-  readonly meanRoutingEntries: number;
-  readonly maxRoutingEntries: number;
-  /** The distribution of each root's mean hop stretch (nearest-rank percentiles). */
-  readonly roots: { readonly p10: number; readonly median: number; readonly p90: number };
+/** Mean over roots of each root's figure (p99 too); max and maxRoutingEntries over all roots; delivery over all pairs; `roots` by nearest rank. */
+export interface RootsReport extends StretchFigures {
   /** The roots measured (node indices) and each one's mean hop stretch, in the same order. */
   readonly rootNodes: readonly number[];
   readonly rootMeans: readonly number[];
