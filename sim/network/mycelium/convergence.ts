@@ -8,7 +8,8 @@ import { helloBytes, helloIntervalS, ihuBytes, packetHeaderBytes, updateBytes, u
 import type { DestinationTable } from './destination-table.js';
 import { MyceliumNetwork, type FailureNotice, type MyceliumVersion } from './router.js';
 import { followRoute } from './routes.js';
-import { mean, percentile } from './stretch.js';
+import { percentile } from '../../engine/stats.js';
+import { mean } from './stretch.js';
 
 export interface ConvergenceOptions {
   readonly seed: string | number;

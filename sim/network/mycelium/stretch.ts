@@ -8,6 +8,7 @@ import { ShortestPaths } from '../topology/shortest-paths.js';
 import { MyceliumNetwork, type MyceliumVersion } from './router.js';
 import { followRoute } from './routes.js';
 import type { StretchFigures } from '../stretch-figures.js';
+import { percentile } from '../../engine/stats.js';
 
 export interface MyceliumStretchOptions {
   readonly pairs: number;
@@ -105,8 +106,3 @@ export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}

@@ -2,6 +2,7 @@
 // seed) says little. Leaves out root election: each measured root is forced (PlanetaryOptions.rootNode).
 
 import { RngStreams } from '../../engine/rng.js';
+import { percentile } from '../../engine/stats.js';
 import { components, largestComponent, type Topology } from '../topology/graph.js';
 import { PlanetaryOverlay } from './overlay.js';
 import { measureStretch, type StretchReport } from './stretch.js';
@@ -65,14 +66,8 @@ export function measureRoots(topology: Topology, options: RootsOptions): RootsRe
     deliveryRatio: pairs === 0 ? NaN : delivered / pairs,
     meanRoutingEntries: meanOf((r) => r.meanRoutingEntries),
     maxRoutingEntries: Math.max(...reports.map((r) => r.maxRoutingEntries)),
-    roots: { p10: rank(sorted, 0.1), median: rank(sorted, 0.5), p90: rank(sorted, 0.9) },
+    roots: { p10: percentile(sorted, 0.1), median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) },
     rootNodes,
     rootMeans,
   };
-}
-
-/** Nearest-rank percentile of an ascending array (NaN when empty). */
-function rank(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
