@@ -20,6 +20,7 @@ export function checkPrefix(prefix: string): string {
 }
 
 function name(prefix: string, letter: string, slot: number): string {
+  checkPrefix(prefix);
   if (!Number.isInteger(slot) || slot < 0 || slot > maxSlot) throw new InputError('znet', 'slot', `must be an integer 0..${maxSlot}, got ${slot}`);
   const text = `${prefix}${letter}${slot}`;
   if (text.length > maxIfaceNameLength) throw new InputError('znet', 'prefix', `'${text}' is longer than ${maxIfaceNameLength} characters`);
