@@ -5,7 +5,10 @@
 // member's new peers to its wireguard-go, with the members' own keys. Leaves out rewriting the
 // deployments (as the simulator: the mesh is pushed to the nodes) and latency-aware access choice.
 
+import { createHash } from 'node:crypto';
 import type { NetworkData } from '../../../sim/grid/deployment.js';
+import type { VmNic } from '../vm/nic.js';
+import { checkMachineIp } from './machine-nic.js';
 import { InputError } from '../../../sim/errors.js';
 import { NetworkRegistry, znetKey } from '../../../sim/network/grid-network-registry.js';
 import { ZNetBook } from '../../../sim/network/grid-network-znets.js';
@@ -91,9 +94,30 @@ export class HostGridNetworks {
     });
   }
 
-  /** The NR of Z-Net `<twin>/<name>` on `node`, for a machine's NIC. */
-  nrKeyOf(node: number, twin: number, name: string): string {
-    return nrKey(node, znetKey(twin, name));
+  /**
+   * A zmachine's private NIC in Z-Net `<twin>/<network>` on its node (zos's vm primitive takes one
+   * private network per machine: "only one private network is support"). A container gets a namespace of its own on the NR's
+   * bridge; a VM a tap on that bridge, qemu run in the node's namespace. `ip` '' takes the next free one.
+   */
+  async attachMachine(node: number, twin: number, network: string, workloadId: string, ip: string, vm: boolean): Promise<MachineNic> {
+    const key = nrKey(node, znetKey(twin, network));
+    const plan = this.deps.znet.applied(key);
+    if (plan === undefined) throw new InputError('zmachine', 'network.interfaces[0].network', `network '${network}' is not deployed on node ${node}`);
+    const address = ip === '' || ip === undefined ? this.deps.znet.freeMachineIp(key, workloadId) : checkMachineIp(plan, ip);
+    if (!vm) return { ip: address, netns: (await this.deps.znet.attachMachine(key, workloadId, address)).name };
+    const tap = await this.deps.znet.createTap(key, workloadId);
+    const mac = macOf(workloadId);
+    return { ip: address, nic: { kind: 'tap', ifname: tap, mac, netns: this.deps.nodeNamespace(node)!.name, ipCidr: `${address}/24`, gateway: plan.gateway } };
+  }
+
+  async detachMachine(workloadId: string): Promise<void> {
+    await this.deps.znet.detachMachine(workloadId);
+    await this.deps.znet.deleteTap(workloadId);
+  }
+
+  /** Removes every network resource and machine NIC (the owner calls it on close). */
+  close(): Promise<void> {
+    return this.deps.znet.close();
   }
 
   hashState(): unknown {
@@ -142,6 +166,20 @@ export class HostGridNetworks {
   private membersCutOff(key: string): number {
     return this.book.membersCutOff(key, { isUp: (n) => this.deps.isUp(n), latencyS: () => 0 });
   }
+}
+
+/** What a machine's Z-Net NIC is: a namespace to run a container in, or a tap for a VM. */
+export interface MachineNic {
+  readonly ip: string;
+  readonly netns?: string;
+  readonly nic?: VmNic;
+}
+
+/** A stable, locally administered unicast MAC per machine (zos: ifaceutil.HardwareAddrFromInputBytes). */
+function macOf(workloadId: string): string {
+  const bytes = createHash('sha256').update(`zmachine:${workloadId}`).digest().subarray(0, 6);
+  bytes[0] = (bytes[0]! & 0xfe) | 0x02;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
 function nrKey(node: number, key: string): string {

@@ -3,6 +3,7 @@
 // Leaves out persistence: after a crash of the owner, sweep.ts removes what it left.
 
 import type { NetworkData } from '../../../sim/grid/deployment.js';
+import { formatCidr, formatIpv4 } from '../../../sim/network/znet/index.js';
 import { compileNetworkDocument, type NrPlan } from './document.js';
 import { attachMachine, createTap, deleteTap, detachMachine } from './machine-nic.js';
 import { checkPrefix, machineNames, nrNames, tapName, type MachineNames } from './names.js';
@@ -19,7 +20,8 @@ export class HostZNet {
   private nextSlot = 0;
   private readonly resources = new Map<string, HostNetworkResource>();
   private readonly machines = new Map<string, MachineEntry>();
-  private readonly taps = new Map<string, { node: NodeNamespace; tap: string }>();
+  /** By machine id: the VM's tap and the NR it is on. */
+  private readonly taps = new Map<string, { node: NodeNamespace; tap: string; nr: string }>();
 
   constructor(readonly prefix: string) {
     checkPrefix(prefix);
@@ -53,7 +55,7 @@ export class HostZNet {
     const nr = this.resources.get(key);
     if (nr === undefined) return;
     for (const [id, m] of [...this.machines]) if (m.nr === key) await this.detachMachine(id);
-    for (const [id, t] of [...this.taps]) if (id.startsWith(`${key}#`)) await deleteTap(t.node, t.tap).then(() => this.taps.delete(id));
+    for (const [id, t] of [...this.taps]) if (t.nr === key) await this.deleteTap(id);
     this.resources.delete(key);
     await nr.teardown();
   }
@@ -82,15 +84,40 @@ export class HostZNet {
   /** A tap on the NR's bridge for a VM; answers its name (qemu runs in the node's namespace). */
   async createTap(key: string, machineId: string): Promise<string> {
     const nr = this.needResource(key);
+    await this.deleteTap(machineId);
     const tap = tapName(this.prefix, this.nextSlot++);
     await createTap(nr.node, nr.names.bridge, tap);
-    this.taps.set(`${key}#${machineId}`, { node: nr.node, tap });
+    this.taps.set(machineId, { node: nr.node, tap, nr: key });
     return tap;
+  }
+
+  async deleteTap(machineId: string): Promise<void> {
+    const t = this.taps.get(machineId);
+    if (t === undefined) return;
+    this.taps.delete(machineId);
+    await deleteTap(t.node, t.tap);
+  }
+
+  /** The lowest host address from .2 that no machine on the NR holds (zos reserves .1 for the NR). */
+  freeMachineIp(key: string, machineId: string): string {
+    const plan = this.needResource(key).applied!;
+    const taken = new Set([...this.machines].filter(([id, m]) => m.nr === key && id !== machineId).map(([, m]) => m.namespace.address));
+    for (let host = 2; host < 255; host++) {
+      const ip = formatIpv4(plan.subnet.base + host);
+      if (!taken.has(ip)) return ip;
+    }
+    throw new Error(`network resource ${key} has no free address left in ${formatCidr(plan.subnet)}`);
+  }
+
+  /** The document last applied on the NR `key`, if any. */
+  applied(key: string): NrPlan | undefined {
+    return this.resources.get(key)?.applied;
   }
 
   /** Removes every machine NIC and network resource this owner made. */
   async close(): Promise<void> {
     for (const id of [...this.machines.keys()]) await this.detachMachine(id);
+    for (const id of [...this.taps.keys()]) await this.deleteTap(id);
     for (const key of [...this.resources.keys()]) await this.removeNetwork(key);
   }
 
