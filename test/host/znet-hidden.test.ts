@@ -35,7 +35,7 @@ if (skip !== undefined) {
 
         // Power-off of the access node as the host backend does it: every process in its namespace dies.
         for (const pid of (await run(['ip', 'netns', 'pids', lab.nodes[0]!.name])).split('\n').filter((p) => p !== '')) process.kill(Number(pid), 'SIGKILL');
-        t.false(await tcpRoundTrip(hiddenM, '10.30.3.5', 9000, 4000), 'cut off while its access node is down');
+        t.false(await tcpRoundTrip(hiddenM, '10.30.3.5', 9000, 2500), 'cut off while its access node is down');
 
         // Re-apply on the members that are up: node 1 becomes the access node, peers are rewritten.
         const healed = reapply(net, { isUp: (n) => n !== 0 });

@@ -8,7 +8,7 @@ export { HostZNet } from './host-znet.js';
 export { isWgKey, peerPublicKeyOf, privateKeyOf, publicKeyOf } from './keys.js';
 export { checkMachineIp } from './machine-nic.js';
 export { checkPrefix, machineNames, maxIfaceNameLength, nrNames, tapName, type MachineNames, type NrNames } from './names.js';
-export { deleteNamespace, listNamespaces, pidsRunning } from './namespaces.js';
+export { deleteNamespace, killNamespacePids, listNamespaces, pidsRunning } from './namespaces.js';
 export { HostNetworkResource } from './network-resource.js';
 export { ipNetnsNamespace, type NodeNamespace } from './node-namespace.js';
 export { CommandError, run } from './run.js';
