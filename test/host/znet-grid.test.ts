@@ -6,7 +6,7 @@
 
 import test from 'ava';
 import { planZNet, networkWorkloads } from '../../sim/network/znet/index.js';
-import { HostGridNetworks, killNamespacePids } from '../../workers/host/znet/index.js';
+import { HostGridNetworks, killNamespacePids, listNamespaces, run, sweepOrphanRuns } from '../../workers/host/znet/index.js';
 import { createLab, echoServer, leftovers, reachesWithin, tcpRoundTrip, znetSkipReason } from '../helpers/znet.js';
 
 const skip = znetSkipReason();
@@ -57,5 +57,17 @@ if (skip !== undefined) {
       await lab.close();
     }
     t.deepEqual(await leftovers(lab.prefix), []);
+  });
+
+  test("a crashed backend's Z-Net namespaces are swept once its node namespaces are gone", async (t) => {
+    // A run id no netns run has (theirs are random [a-z0-9]{4}; 'q9q9' with no ztb-q9q9-* namespace).
+    const orphan = 'znq9q9-n0';
+    await run(['ip', 'netns', 'add', orphan]);
+    try {
+      t.true((await sweepOrphanRuns()).includes(orphan));
+      t.false((await listNamespaces()).includes(orphan));
+    } finally {
+      await run(['ip', 'netns', 'del', orphan]).catch(() => undefined);
+    }
   });
 }

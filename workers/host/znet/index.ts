@@ -12,5 +12,5 @@ export { deleteNamespace, killNamespacePids, listNamespaces, pidsRunning } from 
 export { HostNetworkResource } from './network-resource.js';
 export { ipNetnsNamespace, type NodeNamespace } from './node-namespace.js';
 export { CommandError, run } from './run.js';
-export { ownerPrefix, sweepDeadOwners } from './sweep.js';
+export { ownerPrefix, sweepDeadOwners, sweepOrphanRuns } from './sweep.js';
 export { wgSocketDir, wgSocketPath } from './wireguard-go.js';

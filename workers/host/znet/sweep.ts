@@ -37,3 +37,34 @@ export async function sweepDeadOwners(root: string): Promise<string[]> {
   }
   return removed;
 }
+
+/**
+ * A host backend's Z-Net names are `zn<run>-…` beside its nodes' `ztb-<run>-…` namespaces (the netns
+ * run, workers/host/netns/names.ts). The netns sweep removes a dead run's node namespaces (killing the
+ * wireguard-go processes in them); this removes the run's NR and machine namespaces and UAPI sockets
+ * once no `ztb-<run>-` namespace is left. A live run always has its node namespaces before its first NR.
+ */
+export async function sweepOrphanRuns(root = 'zn', nodeNamespacePrefix = 'ztb-'): Promise<string[]> {
+  const namespaces = await listNamespaces();
+  const runOf = (name: string) => new RegExp(`^${root}([a-z0-9]{4})-`).exec(name)?.[1];
+  const orphan = (name: string) => {
+    const run = runOf(name);
+    return run !== undefined && !namespaces.some((ns) => ns.startsWith(`${nodeNamespacePrefix}${run}-`));
+  };
+  const removed: string[] = [];
+  for (const ns of namespaces.filter(orphan)) {
+    await deleteNamespace(ns).catch(() => undefined);
+    removed.push(ns);
+  }
+  let sockets: string[] = [];
+  try {
+    sockets = readdirSync(wgSocketDir);
+  } catch {
+    // No wireguard-go ran yet.
+  }
+  for (const socket of sockets.filter(orphan)) {
+    rmSync(`${wgSocketDir}/${socket}`, { force: true });
+    removed.push(socket);
+  }
+  return removed;
+}
