@@ -1,9 +1,11 @@
 // How a host node runs its 0-db server: in this process (fast to start; a power-off closes it), or as
 // a `zos-testbed zdb` child process, so a crash is a real SIGKILL and recovery reads what reached disk.
 // Both keep the port of their first start, so clients and zstor configs stay valid across cycles.
+// With a node namespace (network 'netns') the process runs inside it, bound to the node's address.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { entryArgs, projectPath } from '../../sim/project-files.js';
+import type { NodeNamespace } from '../host/netns/index.js';
 import { ZdbHostServer } from '../host/zdb/server.js';
 
 export type ZdbMode = 'in-process' | 'process';
@@ -15,8 +17,10 @@ export interface ZdbRunner {
   stop(kill: boolean): Promise<void>;
 }
 
-export function zdbRunner(mode: ZdbMode, dataDir: string, fsync: boolean): ZdbRunner {
-  return mode === 'process' ? new ProcessZdb(dataDir, fsync) : new InProcessZdb(dataDir, fsync);
+/** `ns`: run inside this node namespace (a process only: this process cannot listen inside one). */
+export function zdbRunner(mode: ZdbMode, dataDir: string, fsync: boolean, ns?: NodeNamespace): ZdbRunner {
+  if (ns !== undefined && mode !== 'process') throw new Error(`zdb in ${ns.name} must run as a process, not ${mode}`);
+  return mode === 'process' ? new ProcessZdb(dataDir, fsync, ns) : new InProcessZdb(dataDir, fsync);
 }
 
 class InProcessZdb implements ZdbRunner {
@@ -48,11 +52,14 @@ class ProcessZdb implements ZdbRunner {
   private pid = 0;
   private exited: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dataDir: string, private readonly fsync: boolean) {}
+  constructor(private readonly dataDir: string, private readonly fsync: boolean, private readonly ns: NodeNamespace | undefined) {}
 
   async start(port: number): Promise<number> {
-    const args = [...entryArgs('cli/main'), 'zdb', '--port', String(port), '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
-    const child = spawn('sh', ['-c', watchdog, 'zdb-watchdog', process.execPath, ...args], { cwd: repoRoot, stdio: ['pipe', 'ignore', 'pipe'] });
+    const bind = this.ns === undefined ? [] : ['--bind', this.ns.address];
+    const args = [...entryArgs('cli/main'), 'zdb', '--port', String(port), ...bind, '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
+    const argv = ['sh', '-c', watchdog, 'zdb-watchdog', process.execPath, ...args];
+    const [command, ...rest] = this.ns === undefined ? argv : this.ns.exec(argv);
+    const child = spawn(command!, rest, { cwd: repoRoot, stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let err = '';

@@ -13,7 +13,7 @@
 import type { Server } from 'node:net';
 import { ip, ipBatch, killNamespacePids, namespacePids } from './ip.js';
 import { maxFarms, maxNodesPerFarm, newRunId, RunNames } from './names.js';
-import { claimSlot, removeOwnerRecord, sweepDeadRuns, writeOwnerRecord } from './owner-state.js';
+import { claimSlot, removeOwnerRecord, stateDir, sweepDeadRuns, writeOwnerRecord } from './owner-state.js';
 
 /** A node as a host: its namespace, its address on the farm LAN, and how to run a command inside. */
 export interface NodeNamespace {
@@ -34,6 +34,8 @@ class NodeNs implements NodeNamespace {
 export class NetnsGrid {
   readonly nodes: readonly NodeNamespace[];
   readonly farmCount: number;
+  /** Where this run's owner record lives; its unix sockets go here too (swept with the run's namespaces). */
+  readonly stateDir = stateDir;
   private closed = false;
 
   private constructor(
@@ -168,7 +170,9 @@ export class NetnsGrid {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.namespaces().map((ns) => killNamespacePids(ns)));
-    await ipBatch(this.namespaces().map((ns) => `netns del ${ns}`), { force: true });
+    // The owner's uplinks first: a deleted namespace's veths go asynchronously (the kernel's netns
+    // cleanup work), so the root-side ends would still be listed for a moment after `netns del`.
+    await ipBatch([...this.farms().map((f) => `link del ${this.names.iface('o', f)}`), ...this.namespaces().map((ns) => `netns del ${ns}`)], { force: true });
     removeOwnerRecord(this.names.run);
     this.slotLock.close();
   }

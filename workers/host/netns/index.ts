@@ -6,3 +6,4 @@ export { NetnsLinks, type LinkRef } from './links.js';
 export { netnsAvailable } from './available.js';
 export { sweepDeadRuns } from './owner-state.js';
 export { namespacePrefix, ourNamespacePattern } from './names.js';
+export { NamespaceRelay } from './relay.js';

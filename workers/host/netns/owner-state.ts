@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { killNamespacePids, listNamespaces, ipBatch } from './ip.js';
+import { ip, ipBatch, killNamespacePids, listNamespaces } from './ip.js';
 import { ourNamespacePattern, runIdPattern, slotCount } from './names.js';
 
 export const stateDir = '/run/zos-testbed/netns';
@@ -79,9 +79,19 @@ export async function sweepDeadRuns(): Promise<string[]> {
     const match = ourNamespacePattern.exec(name);
     return match !== null && !live.has(match[1]!);
   });
+  const deadRuns = new Set(dead.map((name) => ourNamespacePattern.exec(name)![1]!));
+  // The owner's uplinks (`zt<run>o<farm>`) in the root namespace would go with their farm namespaces,
+  // but asynchronously; delete them outright.
+  const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
   await Promise.all(dead.map((name) => killNamespacePids(name)));
-  await ipBatch(dead.map((name) => `netns del ${name}`), { force: true });
+  await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
+}
+
+/** Interface names in this (the root) namespace. */
+async function rootLinkNames(): Promise<string[]> {
+  const out = await ip(['-o', 'link', 'show']);
+  return out.split('\n').map((line) => line.split(': ')[1]?.split('@')[0] ?? '').filter((name) => name !== '');
 }
 
 /** Claims the first free address slot; release by closing the server. */
