@@ -28,10 +28,10 @@ export async function tcpServerIn(ns: NodeNamespace, port: number): Promise<{ ch
   return { child, stop: () => child.kill('SIGKILL') };
 }
 
-/** Whether a TCP connect to host:port succeeds and reads a greeting: from this process, or from inside `from`. */
+/** Whether a TCP connect to host:port succeeds: from this process, or from inside `from`. */
 export async function tcpReaches(host: string, port: number, from?: NodeNamespace): Promise<boolean> {
   if (from === undefined) return dialHere(host, port);
-  const script = `const s = require('node:net').connect(${port}, ${JSON.stringify(host)}); s.setTimeout(${dialTimeoutMs}, () => process.exit(3)); s.once('data', () => process.exit(0)); s.on('error', () => process.exit(2));`;
+  const script = `const s = require('node:net').connect(${port}, ${JSON.stringify(host)}); s.setTimeout(${dialTimeoutMs}, () => process.exit(3)); s.once('connect', () => process.exit(0)); s.on('error', () => process.exit(2));`;
   const [command, ...args] = from.exec([process.execPath, '-e', script]);
   return new Promise((resolve) => spawn(command!, args, { stdio: 'ignore' }).once('exit', (code) => resolve(code === 0)));
 }
