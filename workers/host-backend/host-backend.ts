@@ -32,7 +32,7 @@ import { ZdbTagRegistry } from './zdb-values.js';
 /** One namespace per node on its farm's LAN; the gateway relays' sockets sit next to the owner record. */
 async function attachNetns(nodes: readonly HostNode[]): Promise<{ grid: NetnsGrid; links: NetnsLinks }> {
   const grid = await NetnsGrid.create(nodes.map((n) => n.farm));
-  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, joinPath(grid.stateDir, `${grid.names.run}-gw${i}.sock`)));
+  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, joinPath(grid.stateDir, `${grid.names.run}-n${i}-`)));
   return { grid, links: new NetnsLinks(grid) };
 }
 

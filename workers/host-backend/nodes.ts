@@ -2,7 +2,8 @@
 // power cycles), a zmount pool, an flist cache, a zmachine manager and, once asked for, a Web Gateway.
 // Leaves out CPU/memory accounting: a host node admits what its processes can do.
 // With a namespace attached (network 'netns') it is a host of its own: 0-db runs inside it on the node's
-// address at 0-db's port, and the gateway answers there on port 80 (through a NamespaceRelay).
+// address at 0-db's port (a process inside it, or this process's server behind a NamespaceRelay), and
+// the gateway answers there on port 80 (through a relay).
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +42,8 @@ export class HostNode {
   zdbPort = 0;
   private zdb: ZdbRunner;
   private ns: NodeNamespace | undefined;
-  private relaySocketPath = '';
+  /** Unix socket paths of this node's relays: `${prefix}zdb.sock`, `${prefix}gw.sock`. */
+  private relaySocketPrefix = '';
   private gatewayRelay: NamespaceRelay | undefined;
   private pool: ZmountPool | undefined;
   private gatewayServer: HostGateway | undefined;
@@ -59,11 +61,11 @@ export class HostNode {
   }
 
   /** Makes this node a namespace of its own; before the first start. */
-  attachNamespace(ns: NodeNamespace, relaySocketPath: string): void {
+  attachNamespace(ns: NodeNamespace, relaySocketPrefix: string): void {
     if (this.up) throw new Error(`node ${this.node}: a namespace is attached before the node starts`);
     this.ns = ns;
-    this.relaySocketPath = relaySocketPath;
-    this.zdb = zdbRunner('process', this.zdbDir, this.options.fsync, ns);
+    this.relaySocketPrefix = relaySocketPrefix;
+    this.zdb = zdbRunner(this.options.zdbMode, this.zdbDir, this.options.fsync, { ns, relaySocketPath: `${relaySocketPrefix}zdb.sock` });
   }
 
   get namespace(): NodeNamespace | undefined {
@@ -135,7 +137,7 @@ export class HostNode {
     if (this.gatewayServer !== undefined) return this.gatewayServer;
     this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5 });
     this.gatewayPort = this.gatewayServer.port;
-    if (this.ns !== undefined) this.gatewayRelay = await NamespaceRelay.start(this.ns, gatewayHttpPort, this.gatewayPort, this.relaySocketPath);
+    if (this.ns !== undefined) this.gatewayRelay = await NamespaceRelay.start(this.ns, gatewayHttpPort, this.gatewayPort, `${this.relaySocketPrefix}gw.sock`);
     return this.gatewayServer;
   }
 

@@ -43,7 +43,8 @@ export interface HostBackendOptions {
   /**
    * 'loopback' (default): every node's servers share this host's loopback. 'netns' (root and iproute2
    * only): each node is a network namespace on its farm's LAN, farms joined by links that link faults
-   * cut (workers/host/netns/); 0-db then runs as a process inside the node.
+   * cut (workers/host/netns/); each node's 0-db answers on the node's address at port 9900, from a
+   * process inside the namespace (zdb 'process') or from this process through a relay in it.
    */
   readonly network?: HostNetwork;
 }
@@ -76,9 +77,8 @@ export function compileHostOptions(options: HostBackendOptions): CompiledHostOpt
   const ssdPoolBytes = options.ssdPoolBytes ?? 100 * GiB;
   if (!(Number.isSafeInteger(ssdPoolBytes) && ssdPoolBytes > 0)) throw new InputError(where, 'ssdPoolBytes', `must be a positive integer, got ${String(ssdPoolBytes)}`);
   const network = compileNetwork(options);
-  const zdbMode = options.zdb ?? (network === 'netns' ? 'process' : 'in-process');
+  const zdbMode = options.zdb ?? 'in-process';
   if (zdbMode !== 'in-process' && zdbMode !== 'process') throw new InputError(where, 'zdb', `must be in-process or process, got ${JSON.stringify(zdbMode)}`);
-  if (network === 'netns' && zdbMode !== 'process') throw new InputError(where, 'zdb', 'must be process with network netns: a server in this process cannot listen inside a node\'s namespace');
   const farmOf = farmsOf(count, options.farms);
   const allowLoopbackBackends = options.allowLoopbackBackends ?? false;
   mkdirSync(dataDir, { recursive: true });

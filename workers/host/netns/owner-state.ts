@@ -84,8 +84,22 @@ export async function sweepDeadRuns(): Promise<string[]> {
   // but asynchronously; delete them outright.
   const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
   await Promise.all(dead.map((name) => killNamespacePids(name)));
+  removeDeadSockets(live);
   await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
+}
+
+/** The relays' unix sockets (`<run>-*.sock`) of runs no longer alive. */
+function removeDeadSockets(live: ReadonlySet<string>): void {
+  let files: string[] = [];
+  try {
+    files = readdirSync(stateDir);
+  } catch {
+    return;
+  }
+  for (const file of files) {
+    if (file.endsWith('.sock') && !live.has(file.slice(0, 4))) rmSync(join(stateDir, file), { force: true });
+  }
 }
 
 /** Interface names in this (the root) namespace. */
