@@ -1,0 +1,120 @@
+// Nodes as network namespaces (issue 17): a grid of two farms of two nodes, TCP across farms, and the
+// faults as real link changes: a farm link cut or a partition stops traffic and healing restores it; a
+// power-off kills the node's processes and takes its link down. Close and the dead-owner sweep leave
+// nothing of a run behind. Skips unless root with iproute2.
+
+import test from 'ava';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NetnsGrid, NetnsLinks, sweepDeadRuns } from '../../workers/host/netns/index.js';
+import { stateDir } from '../../workers/host/netns/owner-state.js';
+import { leftoversOf, linkUp, netnsSkipReason, tcpReaches, tcpServerIn } from '../helpers/netns.js';
+
+const skip = netnsSkipReason();
+const maybe = skip === undefined ? test.serial : test.skip;
+if (skip !== undefined) test('netns grid', (t) => t.log(skip));
+
+// Underlay ids: nodes 0..3, then farm 0's router 4 and farm 1's router 5.
+const farmOfNode = [0, 0, 1, 1];
+const port = 7100;
+
+maybe('namespaces and links come up; a node reaches a node of the other farm over TCP, and the owner reaches both', async (t) => {
+  const grid = await NetnsGrid.create(farmOfNode);
+  try {
+    const n = grid.names;
+    t.deepEqual(grid.nodes.map((x) => x.address), [`${n.prefix16}.0.2`, `${n.prefix16}.0.3`, `${n.prefix16}.1.2`, `${n.prefix16}.1.3`]);
+    t.true(linkUp(n.nodeNs(0), n.iface('n', 0)));
+    t.true(linkUp(n.farmNs(0), n.iface('l', 0, 1)));
+    t.true(linkUp(n.farmNs(1), n.iface('l', 1, 0)));
+    t.true(grid.nodes.every((x) => x.name.length > 0 && x.exec(['true'])[3] === x.name));
+    const server = await tcpServerIn(grid.nodes[3]!, port);
+    try {
+      t.true(await tcpReaches(grid.nodes[3]!.address, port, grid.nodes[0]), 'node 0 (farm 0) → node 3 (farm 1)');
+      t.true(await tcpReaches(grid.nodes[3]!.address, port, grid.nodes[2]), 'node 2 → node 3 on one farm LAN');
+      t.true(await tcpReaches(grid.nodes[3]!.address, port), 'owner → node 3');
+    } finally {
+      server.stop();
+    }
+  } finally {
+    await grid.close();
+  }
+  t.deepEqual(leftoversOf(grid.names.run), []);
+});
+
+maybe('a farm link cut and a partition stop traffic across farms; healing restores it; a node link cut isolates one node', async (t) => {
+  const grid = await NetnsGrid.create(farmOfNode);
+  const links = new NetnsLinks(grid);
+  const server = await tcpServerIn(grid.nodes[3]!, port);
+  const [n0, n2, n3] = [grid.nodes[0]!, grid.nodes[2]!, grid.nodes[3]!];
+  try {
+    await links.setCut(4, 5, true);
+    t.false(await tcpReaches(n3.address, port, n0), 'cut farm link: no path between farms');
+    t.true(await tcpReaches(n3.address, port, n2), 'inside farm 1 still fine');
+    t.deepEqual(links.downLinks(), [[4, 5]]);
+    await links.setCut(5, 4, false);
+    t.true(await tcpReaches(n3.address, port, n0), 'healed');
+
+    await links.partition([1]);
+    t.false(await tcpReaches(n3.address, port, n0), 'partitioned');
+    await links.setCut(4, 5, false);
+    t.false(await tcpReaches(n3.address, port, n0), 'healing a link cut does not undo a partition');
+    await links.healPartition();
+    t.true(await tcpReaches(n3.address, port, n0), 'partition healed');
+
+    await links.setCut(3, 5, true);
+    t.false(await tcpReaches(n3.address, port, n2), 'node 3 cut off its LAN');
+    await links.setCut(3, 5, false);
+    t.true(await tcpReaches(n3.address, port, n2), 'node 3 back on its LAN');
+
+    t.throws(() => links.linkOf(0, 5), { message: /link 0-5.*no such link/ });
+    await t.throwsAsync(links.partition([7]), { message: /farms\[0\]/ });
+  } finally {
+    server.stop();
+    await grid.close();
+  }
+  t.deepEqual(leftoversOf(grid.names.run), []);
+});
+
+maybe('power-off kills the node\'s processes and takes its link down; power-on restores its link', async (t) => {
+  const grid = await NetnsGrid.create(farmOfNode);
+  const links = new NetnsLinks(grid);
+  try {
+    const server = await tcpServerIn(grid.nodes[3]!, port);
+    t.true((await grid.nodePids(3)).length > 0);
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    await links.setPower(3, false);
+    await exited;
+    t.deepEqual(await grid.nodePids(3), []);
+    t.false(linkUp(grid.names.nodeNs(3), grid.names.iface('n', 3)));
+    await links.setPower(3, true);
+    t.true(linkUp(grid.names.nodeNs(3), grid.names.iface('n', 3)));
+    const again = await tcpServerIn(grid.nodes[3]!, port);
+    try {
+      t.true(await tcpReaches(grid.nodes[3]!.address, port, grid.nodes[0]), 'reachable again across farms (default route restored)');
+    } finally {
+      again.stop();
+    }
+  } finally {
+    await grid.close();
+  }
+});
+
+maybe('the start-up sweep removes namespaces of a dead owner and keeps a live one\'s', async (t) => {
+  const live = await NetnsGrid.create([0]);
+  const dead = 'zzd0';
+  try {
+    // A run whose owner record names a pid that is gone, and one with no record at all.
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(join(stateDir, `${dead}.json`), JSON.stringify({ run: dead, pid: 2 ** 22 + 1, startTicks: '1' }));
+    execFileSync('ip', ['netns', 'add', `ztb-${dead}-n0`]);
+    execFileSync('ip', ['netns', 'add', 'ztb-zzn0-f0']);
+    const removed = await sweepDeadRuns();
+    t.true(removed.includes(`ztb-${dead}-n0`) && removed.includes('ztb-zzn0-f0'), removed.join(' '));
+    t.deepEqual([...leftoversOf(dead), ...leftoversOf('zzn0')], []);
+    t.true(leftoversOf(live.names.run).includes(live.nodes[0]!.name), 'the live run is kept');
+  } finally {
+    await live.close();
+  }
+  t.deepEqual(leftoversOf(live.names.run), []);
+});

@@ -1,0 +1,9 @@
+// Nodes as hosts (issue 17): each node a network namespace on its farm's LAN, farms joined by links
+// that faults take down. Public API, re-exported by name.
+
+export { NetnsGrid, type NodeNamespace } from './grid.js';
+export { NetnsLinks, type LinkRef } from './links.js';
+export { netnsAvailable } from './available.js';
+export { sweepDeadRuns } from './owner-state.js';
+export { namespacePrefix, ourNamespacePattern } from './names.js';
+export { NamespaceRelay } from './relay.js';
