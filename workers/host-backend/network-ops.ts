@@ -7,7 +7,8 @@ import type { NetworkData, Workload } from '../../sim/grid/deployment.js';
 import { InputError } from '../../sim/errors.js';
 import type { GatewayAnswerView, ZNetReapplyView } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
-import type { HostGridNetworks } from '../host/znet/index.js';
+import { PUBLIC_NODES_PER_FARM } from '../../sim/network/grid-network-public.js';
+import { HostGridNetworks, HostZNet } from '../host/znet/index.js';
 import type { KindContext, WorkloadKind } from './kinds.js';
 import type { HostNode } from './nodes.js';
 import type { HostRegistry } from './registry.js';
@@ -87,4 +88,19 @@ export async function hostZnetReapply(networks: HostGridNetworks | undefined, ne
   if (result.problem !== undefined) throw new WorkerError(WorkerErrorCode.nodeDown, result.problem, true);
   const { network: key, version, accessNode, previousAccessNode, updated, skipped, membersCutOff } = result;
   return { network: key, version, accessNode, previousAccessNode, updated, skipped, membersCutOff };
+}
+
+/**
+ * The Z-Nets of a backend whose nodes are namespaces of netns run `run`: NRs and machine NICs named
+ * `zn<run>-…` (swept with the run, workers/host/znet/sweep.ts). Public nodes as in simulation: the
+ * first PUBLIC_NODES_PER_FARM of each farm (sim/network/grid-network-public.ts), the others hidden.
+ */
+export function hostNetworks(nodes: readonly HostNode[], run: string): HostGridNetworks {
+  const indexInFarm = nodes.map((n) => nodes.filter((m) => m.farm === n.farm && m.node < n.node).length);
+  return new HostGridNetworks({
+    znet: new HostZNet(`zn${run}-`),
+    nodeNamespace: (node) => nodes[node]?.namespace,
+    isUp: (node) => nodes[node]?.up ?? false,
+    isPublic: (node) => (indexInFarm[node] ?? Infinity) < PUBLIC_NODES_PER_FARM,
+  });
 }
