@@ -135,3 +135,20 @@ export async function reachesWithin(ns: NodeNamespace, host: string, port: numbe
   }
   return false;
 }
+
+const httpCode = `const [u,t]=process.argv.slice(1);fetch(u,{signal:AbortSignal.timeout(Number(t))}).then(async(r)=>{process.stdout.write(await r.text());process.exit(r.status===200?0:4);},()=>process.exit(1));`;
+
+/** The body of a 200 answer to GET url from inside a namespace, retried until `totalMs`; undefined if none came. */
+export async function httpBodyWithin(ns: NodeNamespace, url: string, totalMs: number): Promise<string | undefined> {
+  const startMs = Date.now();
+  while (Date.now() - startMs < totalMs) {
+    const [file, ...args] = ns.exec([process.execPath, '-e', httpCode, url, '3000']);
+    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let body = '';
+    child.stdout!.on('data', (d: Buffer) => (body += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code === 0) return body;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return undefined;
+}
