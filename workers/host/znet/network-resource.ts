@@ -25,6 +25,8 @@ export class HostNetworkResource {
   private wgAlive = false;
   private laidOut = false;
   private plan: NrPlan | undefined;
+  /** One change at a time: a re-apply may come while the node's queue provisions the same NR. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly node: NodeNamespace, readonly names: NrNames) {}
 
@@ -39,7 +41,22 @@ export class HostNetworkResource {
   }
 
   /** Creates what is missing and configures WireGuard from the document; re-apply is the same call. */
-  async apply(plan: NrPlan): Promise<void> {
+  apply(plan: NrPlan): Promise<void> {
+    return this.serially(() => this.applyNow(plan));
+  }
+
+  /** Stops wireguard-go and removes the namespace, the bridge and their links. */
+  teardown(): Promise<void> {
+    return this.serially(() => this.teardownNow());
+  }
+
+  private serially<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(job, job);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyNow(plan: NrPlan): Promise<void> {
     if (!this.laidOut) await this.layOut();
     await this.setAddress(this.names.nrLeg, plan.gatewayCidr);
     if (!this.wgAlive || !(await succeeds(['ip', '-n', this.names.namespace, 'link', 'show', this.names.wg]))) await this.startWireguard();
@@ -47,8 +64,7 @@ export class HostNetworkResource {
     this.plan = plan;
   }
 
-  /** Stops wireguard-go and removes the namespace, the bridge and their links. */
-  async teardown(): Promise<void> {
+  private async teardownNow(): Promise<void> {
     await this.stopWireguard();
     await deleteNamespace(this.names.namespace);
     await run(this.node.exec(['ip', 'link', 'del', this.names.bridge])).catch(() => undefined);
