@@ -2,8 +2,13 @@
 // node on it (10.199.0.<i+1>/24), all named under this test process's prefix so parallel test files
 // never collide; TCP probes run inside namespaces (there is no ping here); and what we may leave behind.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Deployment } from '../../workers/operations.js';
+import { packDir, serializeFlist } from '../../workers/host/flist/index.js';
+import type { HostBackend } from '../../workers/host-backend/index.js';
+import { buildMinimalRoot } from '../../workers/host/zmachine/index.js';
 import type { NetworkData } from '../../sim/grid/deployment.js';
 import { networkWorkloads, planZNet, type ZNet, type ZNetInput } from '../../sim/network/znet/index.js';
 import { HostZNet, ipNetnsNamespace, listNamespaces, ownerPrefix, run, sweepDeadOwners, wgSocketDir, type NodeNamespace } from '../../workers/host/znet/index.js';
@@ -151,4 +156,46 @@ export async function httpBodyWithin(ns: NodeNamespace, url: string, totalMs: nu
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return undefined;
+}
+
+/** A deployment document of `twin` with these workloads (version 0). */
+export function deploymentOf(twin: number, workloads: readonly { name: string; type: string; data: unknown }[]): Deployment {
+  return {
+    version: 0, twin_id: twin, contract_id: 0, metadata: '', description: '',
+    workloads: workloads.map((w) => ({ version: 0, metadata: '', description: '', ...w })),
+  } as unknown as Deployment;
+}
+
+/** A zmachine workload with one private interface in Z-Net `network` at `ip` (256 MiB, zos's minimum). */
+export function zmachineIn(network: string, name: string, flist: string, ip: string, entrypoint: string): { name: string; type: string; data: unknown } {
+  return {
+    name, type: 'zmachine',
+    data: { flist, entrypoint, size: 0, env: {}, mounts: [], compute_capacity: { cpu: 1, memory: 256 * 2 ** 20 }, network: { public_ip: '', planetary: false, interfaces: [{ network, ip }] } },
+  };
+}
+
+/** The namespace of a host backend's machine holding `ip` (the backend names them zn<run>-m<slot>). */
+export async function machineNamespaceOf(run: string, ip: string): Promise<NodeNamespace> {
+  for (const ns of await listNamespaces()) {
+    if (!ns.startsWith(`zn${run}-m`)) continue;
+    if (execFileSync('ip', ['-n', ns, '-4', '-o', 'addr', 'show'], { encoding: 'utf8' }).includes(` ${ip}/`)) return ipNetnsNamespace(ns, ip);
+  }
+  throw new Error(`no machine namespace of run ${run} holds ${ip}`);
+}
+
+/** What of a host backend's run is left: its namespaces, UAPI sockets and wireguard-go processes. */
+export function runLeftovers(run: string): string[] {
+  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`zn${run}-`) || n.startsWith(`ztb-${run}-`));
+  const sockets = existsSync(wgSocketDir) ? readdirSync(wgSocketDir).filter((s) => s.startsWith(`zn${run}-`)) : [];
+  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`wireguard-go -f zn${run}-`));
+  return [...namespaces, ...sockets, ...processes];
+}
+
+/** Packs a minimal root of these host binaries onto the backend's hub as flist `name`; answers its URL. */
+export async function publishRoot(backend: HostBackend, dir: string, name: string, binaries: readonly string[]): Promise<string> {
+  const root = join(dir, `root-${name}`);
+  buildMinimalRoot(root, binaries);
+  const packed = await packDir(root, backend.hubServer!.hub);
+  await backend.hubServer!.hub.putFlist(name, Buffer.from(serializeFlist(packed.meta)));
+  return backend.flistUrl(name);
 }

@@ -5,51 +5,15 @@
 // again after znetReapply; a cut farm link stops the tunnel's traffic and healing restores it; a node
 // that boots again runs its old mesh (stale) until the next re-apply; close leaves nothing behind.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { networkWorkloads, planZNet } from '../../sim/network/znet/index.js';
-import type { Deployment } from '../../workers/operations.js';
-import { packDir, serializeFlist } from '../../workers/host/flist/index.js';
 import { HostBackend } from '../../workers/host-backend/index.js';
-import { buildMinimalRoot } from '../../workers/host/zmachine/index.js';
-import { ipNetnsNamespace, listNamespaces, wgSocketDir, type NodeNamespace } from '../../workers/host/znet/index.js';
-import { reachesWithin, tcpRoundTrip, znetSkipReason } from '../helpers/znet.js';
+import { deploymentOf, machineNamespaceOf, publishRoot, reachesWithin, runLeftovers, tcpRoundTrip, zmachineIn, znetSkipReason } from '../helpers/znet.js';
 
 const twin = 9;
-const MiB = 2 ** 20;
-
-function deployment(workloads: readonly { name: string; type: string; data: unknown }[]): Deployment {
-  return {
-    version: 0, twin_id: twin, contract_id: 0, metadata: '', description: '',
-    workloads: workloads.map((w) => ({ version: 0, metadata: '', description: '', ...w })),
-  } as unknown as Deployment;
-}
-
-function machine(name: string, flist: string, ip: string, entrypoint: string) {
-  return {
-    name, type: 'zmachine',
-    data: { flist, entrypoint, size: 0, env: {}, mounts: [], compute_capacity: { cpu: 1, memory: 256 * MiB }, network: { public_ip: '', planetary: false, interfaces: [{ network: 'znb', ip }] } },
-  };
-}
-
-/** The machine namespace holding `ip` (the backend names them zn<run>-m<slot>). */
-async function machineNamespace(run: string, ip: string): Promise<NodeNamespace> {
-  for (const ns of await listNamespaces()) {
-    if (!ns.startsWith(`zn${run}-m`)) continue;
-    if (execFileSync('ip', ['-n', ns, '-4', '-o', 'addr', 'show'], { encoding: 'utf8' }).includes(` ${ip}/`)) return ipNetnsNamespace(ns, ip);
-  }
-  throw new Error(`no machine namespace of run ${run} holds ${ip}`);
-}
-
-function ours(run: string): string[] {
-  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`zn${run}-`) || n.startsWith(`ztb-${run}-`));
-  const sockets = existsSync(wgSocketDir) ? readdirSync(wgSocketDir).filter((s) => s.startsWith(`zn${run}-`)) : [];
-  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`wireguard-go -f zn${run}-`));
-  return [...namespaces, ...sockets, ...processes];
-}
 
 const skip = znetSkipReason();
 if (skip !== undefined) {
@@ -61,11 +25,7 @@ if (skip !== undefined) {
     const backend = await HostBackend.open({ dataDir: join(dir, 'data'), nodes: 4, farms: [3, 1], network: 'netns' });
     const run = backend.netns!.grid.names.run;
     try {
-      const root = join(dir, 'root');
-      buildMinimalRoot(root, ['/bin/sh', '/bin/sleep', '/usr/bin/socat', '/bin/cat']);
-      const packed = await packDir(root, backend.hubServer!.hub);
-      await backend.hubServer!.hub.putFlist('znet-machine', Buffer.from(serializeFlist(packed.meta)));
-      const flist = backend.flistUrl('znet-machine');
+      const flist = await publishRoot(backend, dir, 'znet-machine', ['/bin/sh', '/bin/sleep', '/usr/bin/socat', '/bin/cat']);
 
       const isPublic = (n: number) => n !== 2;
       const net = planZNet({ name: 'znb', ip_range: '10.60.0.0/16', nodes: [0, 2, 3].map((node) => ({ node, wireguard_listen_port: 7500 + node })) }, { isPublic });
@@ -73,9 +33,9 @@ if (skip !== undefined) {
       const nw = (node: number) => ({ name: 'znb', type: 'network', data: docs.get(node)! });
       // Subnets in node order from x.y.2.0: node 0 10.60.2.0/24, node 2 10.60.3.0/24, node 3 10.60.4.0/24.
       const contracts = [
-        await backend.createDeployment(0, deployment([nw(0)])),
-        await backend.createDeployment(2, deployment([nw(2), machine('client', flist, '10.60.3.5', '/bin/sleep 1000')])),
-        await backend.createDeployment(3, deployment([nw(3), machine('server', flist, '10.60.4.5', '/usr/bin/socat TCP-LISTEN:7600,bind=10.60.4.5,reuseaddr,fork EXEC:/bin/cat')])),
+        await backend.createDeployment(0, deploymentOf(twin, [nw(0)])),
+        await backend.createDeployment(2, deploymentOf(twin, [nw(2), zmachineIn('znb', 'client', flist, '10.60.3.5', '/bin/sleep 1000')])),
+        await backend.createDeployment(3, deploymentOf(twin, [nw(3), zmachineIn('znb', 'server', flist, '10.60.4.5', '/usr/bin/socat TCP-LISTEN:7600,bind=10.60.4.5,reuseaddr,fork EXEC:/bin/cat')])),
       ];
       for (const { contractId } of contracts) {
         const workloads = await backend.settled(contractId, 120);
@@ -85,7 +45,7 @@ if (skip !== undefined) {
       t.like(server.data, { ip: '10.60.4.5' });
       t.deepEqual(await backend.znets(), [{ network: `${twin}/znb`, accessNode: 0, members: [0, 2, 3], staleMembers: [] }]);
 
-      const client = await machineNamespace(run, '10.60.3.5');
+      const client = await machineNamespaceOf(run, '10.60.3.5');
       t.true(await reachesWithin(client, '10.60.4.5', 7600), 'the hidden client machine reaches the server machine (farm 1) through the access node');
 
       await backend.faults.powerOff(0);
@@ -108,6 +68,6 @@ if (skip !== undefined) {
       await backend.close();
       rmSync(dir, { recursive: true, force: true });
     }
-    t.deepEqual(ours(run), [], 'no namespace, wireguard-go process or socket of the run remains');
+    t.deepEqual(runLeftovers(run), [], 'no namespace, wireguard-go process or socket of the run remains');
   });
 }
