@@ -11,7 +11,7 @@ import type { HostBackend } from '../../workers/host-backend/index.js';
 import { buildMinimalRoot } from '../../workers/host/zmachine/index.js';
 import type { NetworkData } from '../../sim/grid/deployment.js';
 import { networkWorkloads, planZNet, type ZNet, type ZNetInput } from '../../sim/network/znet/index.js';
-import { HostZNet, ipNetnsNamespace, listNamespaces, ownerPrefix, run, sweepDeadOwners, wgSocketDir, type NodeNamespace } from '../../workers/host/znet/index.js';
+import { dialerSocketDir, HostZNet, ipNetnsNamespace, listNamespaces, ownerPrefix, run, sweepDeadOwners, wgSocketDir, type NodeNamespace } from '../../workers/host/znet/index.js';
 
 /** Every znet test owner's names start with this, then its pid in base 36 and '-'. */
 export const znetTestRoot = 'zq';
@@ -94,7 +94,7 @@ export async function leftovers(prefix: string): Promise<string[]> {
     }
     if (cmdline.startsWith(`wireguard-go\0-f\0${prefix}`)) found.push(`wireguard-go pid ${entry}`);
   }
-  if (existsSync(wgSocketDir)) for (const s of readdirSync(wgSocketDir)) if (s.startsWith(prefix)) found.push(`socket ${s}`);
+  for (const dir of [wgSocketDir, dialerSocketDir]) if (existsSync(dir)) for (const s of readdirSync(dir)) if (s.startsWith(prefix)) found.push(`socket ${dir}/${s}`);
   return found;
 }
 

@@ -35,6 +35,15 @@ if (skip !== undefined) {
         await lab.znet.applyNetwork(lab.nodes[1]!, 'n1', doc1);
         t.is((await run(['wg', 'show', wg1, 'peers'])).trim().split('\n').length, 1, 'the stale peer is gone after re-apply');
         t.true(await reachesWithin(m0, '10.20.3.5', 8080), 'still reachable after re-apply');
+        // The owner process (a gateway's side) dials the machine from inside node 0's network resource.
+        const socket = await lab.znet.dial('n0', '10.20.3.5', 8080);
+        const echoed = await new Promise<string>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.once('data', (d) => resolve(String(d)));
+          socket.write('through the relay');
+        });
+        socket.destroy();
+        t.is(echoed, 'through the relay', 'owner → NR relay → WireGuard → machine and back');
       } finally {
         await server.stop();
       }

@@ -14,6 +14,7 @@ import { NetworkRegistry, znetKey } from '../../../sim/network/grid-network-regi
 import { ZNetBook } from '../../../sim/network/grid-network-znets.js';
 import { formatCidr, networkWorkloads, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
 import { withHostEndpoints, type EndpointEnv } from './endpoints.js';
+import type { NamespaceDialer } from './dialer.js';
 import type { HostZNet } from './host-znet.js';
 import { privateKeyOf, publicKeyOf } from './keys.js';
 import type { NodeNamespace } from './node-namespace.js';
@@ -108,6 +109,14 @@ export class HostGridNetworks {
     const tap = await this.deps.znet.createTap(key, workloadId);
     const mac = macOf(workloadId);
     return { ip: address, nic: { kind: 'tap', ifname: tap, mac, netns: this.deps.nodeNamespace(node)!.name, ipCidr: `${address}/24`, gateway: plan.gateway } };
+  }
+
+  /**
+   * For a gateway on `node` in front of a backend inside Z-Net `<twin>/<network>`: the relay that dials
+   * from the node's network resource of that Z-Net (its `connect` fits http's createConnection).
+   */
+  dialerFor(node: number, twin: number, network: string): Promise<NamespaceDialer> {
+    return this.deps.znet.dialerOf(nrKey(node, znetKey(twin, network)));
   }
 
   async detachMachine(workloadId: string): Promise<void> {

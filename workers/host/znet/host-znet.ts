@@ -8,7 +8,9 @@ import { compileNetworkDocument, type NrPlan } from './document.js';
 import { attachMachine, createTap, deleteTap, detachMachine } from './machine-nic.js';
 import { checkPrefix, machineNames, nrNames, tapName, type MachineNames } from './names.js';
 import { HostNetworkResource } from './network-resource.js';
-import type { NodeNamespace } from './node-namespace.js';
+import type { Socket } from 'node:net';
+import { dialerSocketDir, NamespaceDialer } from './dialer.js';
+import { ipNetnsNamespace, type NodeNamespace } from './node-namespace.js';
 
 interface MachineEntry {
   readonly names: MachineNames;
@@ -22,6 +24,8 @@ export class HostZNet {
   private readonly machines = new Map<string, MachineEntry>();
   /** By machine id: the VM's tap and the NR it is on. */
   private readonly taps = new Map<string, { node: NodeNamespace; tap: string; nr: string }>();
+  /** By NR key: the relay that dials from inside the NR (dialer.ts). */
+  private readonly dialers = new Map<string, NamespaceDialer>();
 
   constructor(readonly prefix: string) {
     checkPrefix(prefix);
@@ -57,6 +61,8 @@ export class HostZNet {
     for (const [id, m] of [...this.machines]) if (m.nr === key) await this.detachMachine(id);
     for (const [id, t] of [...this.taps]) if (t.nr === key) await this.deleteTap(id);
     this.resources.delete(key);
+    await this.dialers.get(key)?.stop();
+    this.dialers.delete(key);
     await nr.teardown();
   }
 
@@ -112,6 +118,25 @@ export class HostZNet {
   /** The document last applied on the NR `key`, if any. */
   applied(key: string): NrPlan | undefined {
     return this.resources.get(key)?.applied;
+  }
+
+  /**
+   * A TCP socket to host:port opened from inside the NR `key` (its Z-Net routes), for the owner
+   * process: a gateway in front of a Z-Net backend, a test. The relay starts on first use.
+   */
+  async dial(key: string, host: string, port: number): Promise<Socket> {
+    return (await this.dialerOf(key)).connect(host, port);
+  }
+
+  /** The NR's relay, started if needed; `connect` on it returns a socket at once (http's createConnection). */
+  async dialerOf(key: string): Promise<NamespaceDialer> {
+    const nr = this.needResource(key);
+    let dialer = this.dialers.get(key);
+    if (dialer === undefined || !dialer.running) {
+      dialer = await NamespaceDialer.start(ipNetnsNamespace(nr.names.namespace, nr.applied!.gateway), `${dialerSocketDir}/${nr.names.namespace}.sock`);
+      this.dialers.set(key, dialer);
+    }
+    return dialer;
   }
 
   /** Removes every machine NIC and network resource this owner made. */

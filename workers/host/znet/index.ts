@@ -4,6 +4,7 @@
 export { compileNetworkDocument, persistentKeepaliveS, wgConfigText, type NrPlan, type WgPeerPlan } from './document.js';
 export { HostGridNetworks, type GridNetworksDeps, type GridReapply, type MachineNic } from './grid-networks.js';
 export { hostEndpoint, withHostEndpoints, type EndpointEnv } from './endpoints.js';
+export { dialerSocketDir, NamespaceDialer } from './dialer.js';
 export { HostZNet } from './host-znet.js';
 export { isWgKey, peerPublicKeyOf, privateKeyOf, publicKeyOf } from './keys.js';
 export { checkMachineIp } from './machine-nic.js';

@@ -3,7 +3,24 @@
 
 import { readdirSync, rmSync } from 'node:fs';
 import { deleteNamespace, listNamespaces, pidAlive } from './namespaces.js';
+import { dialerSocketDir } from './dialer.js';
 import { wgSocketDir } from './wireguard-go.js';
+
+/** Sockets (wireguard-go's UAPI ones, the dialers') whose file name `dead` says belongs to no live owner. */
+function removeSockets(dead: (name: string) => boolean, removed: string[]): void {
+  for (const dir of [wgSocketDir, dialerSocketDir]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue; // Nothing ever made it.
+    }
+    for (const name of names.filter(dead)) {
+      rmSync(`${dir}/${name}`, { force: true });
+      removed.push(name);
+    }
+  }
+}
 
 /** `<root><pid in base 36>-`: the prefix an owner with this pid uses. */
 export function ownerPrefix(root: string, pid = process.pid): string {
@@ -24,17 +41,7 @@ export async function sweepDeadOwners(root: string): Promise<string[]> {
     await deleteNamespace(ns).catch(() => undefined);
     removed.push(ns);
   }
-  let sockets: string[] = [];
-  try {
-    sockets = readdirSync(wgSocketDir);
-  } catch {
-    // No wireguard-go ran yet.
-  }
-  for (const socket of sockets) {
-    if (!deadOwner(socket, root)) continue;
-    rmSync(`${wgSocketDir}/${socket}`, { force: true });
-    removed.push(socket);
-  }
+  removeSockets((name) => deadOwner(name, root), removed);
   return removed;
 }
 
@@ -56,15 +63,6 @@ export async function sweepOrphanRuns(root = 'zn', nodeNamespacePrefix = 'ztb-')
     await deleteNamespace(ns).catch(() => undefined);
     removed.push(ns);
   }
-  let sockets: string[] = [];
-  try {
-    sockets = readdirSync(wgSocketDir);
-  } catch {
-    // No wireguard-go ran yet.
-  }
-  for (const socket of sockets.filter(orphan)) {
-    rmSync(`${wgSocketDir}/${socket}`, { force: true });
-    removed.push(socket);
-  }
+  removeSockets(orphan, removed);
   return removed;
 }
