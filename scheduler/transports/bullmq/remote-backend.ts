@@ -1,7 +1,7 @@
 // A Backend whose every call travels to the owner of the simulated state and back: handlers run in
 // a worker process unchanged. Leaves out caching: the owner's answer is the only truth.
 
-import type { Backend, GatewayAnswerView, WorkloadView, ZdbValue, ZNetReapplyView } from '../../../workers/backend.js';
+import type { Backend, ConnectView, GatewayAnswerView, WorkloadView, ZdbValue, ZNetReapplyView } from '../../../workers/backend.js';
 import type { Deployment } from '../../../workers/operations.js';
 import type { BackendCall } from '../gated-backend.js';
 import { fromWireError, type CallReply } from './protocol.js';
@@ -92,6 +92,7 @@ export class RemoteBackend implements Backend {
   flistFetch(node: number, url: string) { return this.call<{ fetchedBytes: number }>('flistFetch', node, url); }
   znetReapply(network: string) { return this.call<ZNetReapplyView>('znetReapply', network); }
   gatewayRequest(host: string) { return this.call<GatewayAnswerView>('gatewayRequest', host); }
+  zmachineConnect(workloadId: string, address: string, port: number) { return this.call<ConnectView>('zmachineConnect', workloadId, address, port); }
   stateHash() { return this.call<string>('stateHash'); }
 
   private async call<T>(method: BackendCall, ...args: unknown[]): Promise<T> {
