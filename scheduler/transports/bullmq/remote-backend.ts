@@ -24,8 +24,14 @@ export interface Delivery {
 /** Why a worker lets go of a job without an outcome: the owner parked it, or the worker is closing. */
 export type LetGo = 'parked' | 'closing';
 
-/** What a handler awaits once its job is let go of: nothing more of it runs or reports. */
-const never = new Promise<never>(() => {});
+/**
+ * What a handler awaits once its job is let go of: nothing more of it runs or reports. A fresh promise
+ * each time: the suspended handler is then reachable from nothing and is collected, where one shared
+ * promise would keep every parked handler (and what it holds) alive for the worker's lifetime.
+ */
+function never(): Promise<never> {
+  return new Promise<never>(() => {});
+}
 
 export class RemoteBackend implements Backend {
   private index = 0;
@@ -111,13 +117,13 @@ export class RemoteBackend implements Backend {
         reply = await this.client.call(request, token);
       } catch (error) {
         // A job let go of while its call was out: the channel's closing error is nobody's outcome.
-        if (this.released !== undefined) return never;
+        if (this.released !== undefined) return never();
         throw error;
       } finally {
         this.waitingNow = false;
       }
     }
-    if (this.released !== undefined) return never;
+    if (this.released !== undefined) return never();
     if ('parked' in reply) return this.letGoNow('parked');
     this.clockS = reply.nowS;
     if (!reply.ok) throw fromWireError(reply.error, 'owner');
@@ -129,6 +135,6 @@ export class RemoteBackend implements Backend {
       this.released = why;
       this.release(why);
     }
-    return never;
+    return never();
   }
 }
