@@ -18,6 +18,7 @@ import { openBullmqTransport, startJobWorker, startPrivateRedis } from '../sched
 import { runOperation } from '../workers/handlers/index.js';
 import { SimBackend } from '../workers/sim-backend.js';
 import { benchMain } from './bench-main.js';
+import { median } from './child-cpu.js';
 
 type Setting = 'off' | 'metrics' | 'metrics+traces' | 'metrics+traces@0.1';
 const settings: readonly Setting[] = ['off', 'metrics', 'metrics+traces', 'metrics+traces@0.1'];
@@ -74,11 +75,6 @@ async function timeSetting(redisUrl: string, setting: Setting, shape: Shape, rou
     await observer.close();
     await tracing?.shutdown();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 await benchMain('observability', {

@@ -9,6 +9,7 @@ import type { Args } from '../cli/args.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { removeDataDir, startZdb, tempDataDir } from '../test/helpers/zdb-server.js';
 import { benchMain } from './bench-main.js';
+import { median } from './child-cpu.js';
 import { memoryAtKeys, unpipelined, type ConcurrentRates, type MemoryResult } from './zdb-load.js';
 
 interface Rates {
@@ -69,8 +70,8 @@ export async function benchZdbLoad(keys: number, valueBytes: number, clients: nu
     removeDataDir(zdb.dataDir);
   }
   const med = (runs: ConcurrentRates[]): ConcurrentRates => ({
-    setOpsPerS: median(runs.map((r) => r.setOpsPerS)),
-    getOpsPerS: median(runs.map((r) => r.getOpsPerS)),
+    setOpsPerS: medianRounded(runs.map((r) => r.setOpsPerS)),
+    getOpsPerS: medianRounded(runs.map((r) => r.getOpsPerS)),
     serverCpuUsPerOp: [...runs.map((r) => r.serverCpuUsPerOp)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!,
   });
   const z = med(zdbRuns);
@@ -98,9 +99,9 @@ async function timed(redis: Redis, ops: number, depth: number, build: (p: Return
   return ops / ((performance.now() - started) / 1000);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.floor(sorted.length / 2)]!);
+/** Ops/s figures are whole numbers. */
+function medianRounded(values: readonly number[]): number {
+  return Math.round(median(values));
 }
 
 export async function benchZdb(ops: number, valueBytes: number, depth: number, rounds: number): Promise<ZdbBench> {
@@ -138,7 +139,7 @@ export async function benchZdb(ops: number, valueBytes: number, depth: number, r
   }
   const rates = (name: Target['name']): Rates => {
     const t = targets.find((x) => x.name === name)!;
-    return { setOpsPerS: median(t.set), getOpsPerS: median(t.get) };
+    return { setOpsPerS: medianRounded(t.set), getOpsPerS: medianRounded(t.get) };
   };
   const r = { zdb: rates('zdb'), zdbNoFsync: rates('zdbNoFsync'), redis: rates('redis'), redisAof: rates('redisAof') };
   const ratio = (a: Rates, b: Rates): { set: number; get: number } => ({

@@ -8,6 +8,7 @@ import { HostZstor, startLocalZstorCluster, type LocalZdb } from '../workers/hos
 import { createNamespace } from '../workers/host/zstor/local-cluster.js';
 import { removeDataDir, startZdb } from '../test/helpers/zdb-server.js';
 import { benchMain } from './bench-main.js';
+import { median } from './child-cpu.js';
 
 export interface ZstorBench {
   /** File MB (10^6 bytes) per second through zstor, and through raw zdb SET/GET (the reference). */
@@ -64,11 +65,6 @@ async function rawRound(clients: readonly Redis[], bytes: Buffer, entryBytes: nu
   const getCpu = process.cpuUsage(readCpu);
   if (!Buffer.concat(parts).equals(bytes)) throw new Error('raw zdb round trip differs');
   return { setS, getS, setCpuUs: setCpu.user + setCpu.system, getCpuUs: getCpu.user + getCpu.system };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export async function benchZstor(sizeMiB: number, k: number, m: number, rounds: number, entryBytes: number, fsync: boolean): Promise<ZstorBench> {

@@ -47,6 +47,15 @@ export interface GatewayAnswerView {
   readonly backend: string | null;
 }
 
+/** A TCP connection attempted from inside a zmachine to an address of one of its Z-Nets. */
+export interface ConnectView {
+  readonly connected: boolean;
+  /** Why not, naming the hop or the end that failed; null when connected. */
+  readonly reason: string | null;
+  /** The handshake's round trip (SYN to SYN-ACK); null when not connected. */
+  readonly rttS: number | null;
+}
+
 export interface Backend {
   /** Seconds on the backend's clock (virtual in simulation, wall on hosts). */
   nowS(): number;
@@ -80,6 +89,8 @@ export interface Backend {
   /** Re-applies a Z-Net (`<name>` or `<twin>/<name>`), through another public access node if its own is down. */
   znetReapply(network: string): Promise<ZNetReapplyView>;
   gatewayRequest(host: string): Promise<GatewayAnswerView>;
+  /** Opens (and closes) a TCP connection from zmachine `workloadId` to `address:port` over its Z-Net. */
+  zmachineConnect(workloadId: string, address: string, port: number): Promise<ConnectView>;
 
   /** A digest of the whole observable state: equal digests mean equal grids (conformance tests). */
   stateHash(): Promise<string>;

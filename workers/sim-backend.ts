@@ -5,10 +5,11 @@ import type { Simulation } from '../sim/engine/simulation.js';
 import type { Deployment, Workload } from '../sim/grid/deployment.js';
 import type { ManagerContext } from '../sim/grid/provision/manager.js';
 import { parseWorkloadId, type World } from '../sim/grid/world.js';
-import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeWatch, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
+import type { Backend, ConnectView, GatewayAnswerView, GridObserver, NodeCapacityView, NodeWatch, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 import { simStateHash } from './sim-backend-hash.js';
 import { mustHaveNode, SimFaultInjector } from './sim-backend-faults.js';
+import { simZmachineConnect } from './sim-backend-connect.js';
 import { simGatewayRequest, simZnetReapply, simZnets } from './sim-backend-network.js';
 import { SettleWaiters } from './sim-backend-settle.js';
 import { simDeploymentSettled, simNodeCapacities, simNodeStatus, simWorkloadViews } from './sim-backend-views.js';
@@ -189,6 +190,10 @@ export class SimBackend implements Backend, GridObserver {
 
   async gatewayRequest(host: string): Promise<GatewayAnswerView> {
     return simGatewayRequest(this.world, host);
+  }
+
+  async zmachineConnect(workloadId: string, address: string, port: number): Promise<ConnectView> {
+    return simZmachineConnect(this.world, workloadId, address, port);
   }
 
   async stateHash(): Promise<string> {

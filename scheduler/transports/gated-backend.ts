@@ -13,7 +13,7 @@ export const backendCalls = [
   'zdbSet', 'zdbGet', 'zdbDel', 'zdbHistory',
   'zstorStore', 'zstorRetrieve', 'zstorCheck',
   'zmachineStart', 'zmachineStop', 'corexList', 'corexStart', 'corexKill', 'flistFetch',
-  'znetReapply', 'gatewayRequest',
+  'znetReapply', 'gatewayRequest', 'zmachineConnect',
   'stateHash',
 ] as const satisfies readonly BackendCall[];
 

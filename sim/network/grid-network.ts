@@ -18,7 +18,7 @@ import { buildGridUnderlay, LAN_LATENCY_S, type GridUnderlay } from './grid-netw
 import { ZNetBook } from './grid-network-znets.js';
 import { PlanetaryOverlay } from './planetary/overlay.js';
 import type { RequestRecord } from './gateway/service.js';
-import type { ReachEnv } from './znet/reach.js';
+import { znetPath, type ReachEnv, type ZNetPath } from './znet/reach.js';
 import { UnderlayLatency } from './znet/underlay.js';
 import type { ReapplyResult } from './znet/plan.js';
 
@@ -193,6 +193,12 @@ export class GridNetwork {
 
   znetMembersCutOff(network: string): number {
     return this.znets.membersCutOff(this.znets.resolve(network), this.reachEnv());
+  }
+
+  /** The path between two members of a Z-Net as the members' applied peers route it now. */
+  znetPath(key: string, from: number, to: number): ZNetPath {
+    const net = this.znets.get(key);
+    return net === undefined ? { reachable: false, reason: `no Z-Net '${key}'` } : znetPath(net, from, to, this.reachEnv());
   }
 
   gatewayRequest(host: string): RequestRecord {

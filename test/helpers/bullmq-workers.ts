@@ -49,8 +49,8 @@ export async function startWorker(redisUrl: string, flags: WorkerFlags = {}): Pr
 }
 
 /**
- * A worker whose Redis is already gone (a file's Redis hook may run first) waits in close for a second
- * signal; after this grace the helper sends SIGKILL so that no test file is left unable to exit.
+ * A safety net: a worker that has not exited this long after the signal is sent SIGKILL, so that no
+ * test file is left unable to exit (a worker with its Redis gone stops by itself: worker-redis-gone.test.ts).
  */
 const STOP_GRACE_MS = 10_000;
 

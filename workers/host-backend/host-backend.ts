@@ -5,7 +5,7 @@
 
 import { join } from 'node:path';
 import type { WorkloadType } from '../../sim/grid/deployment.js';
-import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue, ZNetReapplyView, ZNetView } from '../backend.js';
+import type { Backend, ConnectView, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue, ZNetReapplyView, ZNetView } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import { HubServer, mountFlist } from '../host/flist/index.js';
 import { NetnsGrid, NetnsLinks, type NodeNamespace } from '../host/netns/index.js';
@@ -224,6 +224,10 @@ export class HostBackend implements Backend, GridObserver {
 
   gatewayRequest(host: string): Promise<GatewayAnswerView> {
     return hostGatewayRequest(this.nodes, this.registry, host);
+  }
+
+  zmachineConnect(_workloadId: string, _address: string, _port: number): Promise<ConnectView> {
+    return Promise.reject(notSupportedOnHost('zmachine.connect'));
   }
 
   stateHash(): Promise<string> {

@@ -146,7 +146,12 @@ export function startJobWorker(options: JobWorkerOptions): JobWorker {
 
   return {
     ready: () => worker.waitUntilReady().then(() => undefined),
-    async close({ force = false } = {}) {
+    async close({ force: asked = false } = {}) {
+      // Redis unreachable: a graceful close would never end (BullMQ's QUIT waits in ioredis's offline
+      // queue until Redis is back), and there is nobody to hand jobs back to. Their locks expire instead.
+      const unreachable = !asked && pusher !== undefined && pusher.status !== 'ready';
+      if (unreachable) log('worker: Redis is unreachable: stopping without handing jobs back (their locks expire, then another worker takes them)');
+      const force = asked || unreachable;
       closing = force ? 'force' : 'graceful';
       const waiting = [...live].filter((remote) => remote.waiting).length;
       for (const remote of live) remote.letGoWhenIdle();

@@ -1,7 +1,7 @@
 // A Backend whose every call travels to the owner of the simulated state and back: handlers run in
 // a worker process unchanged. Leaves out caching: the owner's answer is the only truth.
 
-import type { Backend, GatewayAnswerView, WorkloadView, ZdbValue, ZNetReapplyView } from '../../../workers/backend.js';
+import type { Backend, ConnectView, GatewayAnswerView, WorkloadView, ZdbValue, ZNetReapplyView } from '../../../workers/backend.js';
 import type { Deployment } from '../../../workers/operations.js';
 import type { BackendCall } from '../gated-backend.js';
 import { fromWireError, type CallReply } from './protocol.js';
@@ -24,8 +24,14 @@ export interface Delivery {
 /** Why a worker lets go of a job without an outcome: the owner parked it, or the worker is closing. */
 export type LetGo = 'parked' | 'closing';
 
-/** What a handler awaits once its job is let go of: nothing more of it runs or reports. */
-const never = new Promise<never>(() => {});
+/**
+ * What a handler awaits once its job is let go of: nothing more of it runs or reports. A fresh promise
+ * each time: the suspended handler is then reachable from nothing and is collected, where one shared
+ * promise would keep every parked handler (and what it holds) alive for the worker's lifetime.
+ */
+function never(): Promise<never> {
+  return new Promise<never>(() => {});
+}
 
 export class RemoteBackend implements Backend {
   private index = 0;
@@ -92,6 +98,7 @@ export class RemoteBackend implements Backend {
   flistFetch(node: number, url: string) { return this.call<{ fetchedBytes: number }>('flistFetch', node, url); }
   znetReapply(network: string) { return this.call<ZNetReapplyView>('znetReapply', network); }
   gatewayRequest(host: string) { return this.call<GatewayAnswerView>('gatewayRequest', host); }
+  zmachineConnect(workloadId: string, address: string, port: number) { return this.call<ConnectView>('zmachineConnect', workloadId, address, port); }
   stateHash() { return this.call<string>('stateHash'); }
 
   private async call<T>(method: BackendCall, ...args: unknown[]): Promise<T> {
@@ -110,13 +117,13 @@ export class RemoteBackend implements Backend {
         reply = await this.client.call(request, token);
       } catch (error) {
         // A job let go of while its call was out: the channel's closing error is nobody's outcome.
-        if (this.released !== undefined) return never;
+        if (this.released !== undefined) return never();
         throw error;
       } finally {
         this.waitingNow = false;
       }
     }
-    if (this.released !== undefined) return never;
+    if (this.released !== undefined) return never();
     if ('parked' in reply) return this.letGoNow('parked');
     this.clockS = reply.nowS;
     if (!reply.ok) throw fromWireError(reply.error, 'owner');
@@ -128,6 +135,6 @@ export class RemoteBackend implements Backend {
       this.released = why;
       this.release(why);
     }
-    return never;
+    return never();
   }
 }

@@ -62,9 +62,12 @@ export class RpcClient implements CallChannel {
 
   async close(): Promise<void> {
     this.closed = true;
+    // A pop sent while Redis was unreachable waits in ioredis's offline queue, which a disconnect
+    // during its reconnect back-off never flushes: that pop, and the loop, never end. Do not wait for it.
+    const popCanEnd = this.listener.status === 'ready';
     // disconnect, not quit: the listener is blocked in BLPOP.
     this.listener.disconnect();
-    await this.loop;
+    if (popCanEnd) await this.loop;
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
       entry.reject(new Error('worker is closing'));

@@ -121,6 +121,11 @@ export class ZMachineManager implements WorkloadManager {
     return this.machines.get(workloadId);
   }
 
+  /** The machines on one node, in the order they were provisioned. */
+  machinesOn(node: number): ZMachineView[] {
+    return [...(this.onNode.get(node) ?? [])];
+  }
+
   provision(ctx: ManagerContext, deployment: Deployment, workload: Workload): SimEvent<unknown> {
     const id = ctx.workloadId(deployment, workload);
     const existing = this.machines.get(id);
