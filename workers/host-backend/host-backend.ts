@@ -17,7 +17,7 @@ import { gatewayKind, qsfsKind } from './kind-services.js';
 import { zmachineKind } from './kind-zmachine.js';
 import { hubUrlMapper } from './hub-map.js';
 import type { WorkloadKind } from './kinds.js';
-import { hostGatewayRequest, hostNetworks, hostZnetReapply, networkKind } from './network-ops.js';
+import { hostGatewayRequest, hostNetworks, hostZnetReapply, networkKind, notSupportedOnHost } from './network-ops.js';
 import { sweepOrphanRuns, type HostGridNetworks } from '../host/znet/index.js';
 import type { HostNode } from './nodes.js';
 import { compileHostOptions, type HostBackendOptions } from './options.js';
