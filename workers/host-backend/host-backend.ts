@@ -71,7 +71,7 @@ export class HostBackend implements Backend, GridObserver {
       ['gateway-name-proxy', gatewayKind], ['gateway-fqdn-proxy', gatewayKind],
     ]);
     this.deployments = new HostDeployments(nodes, this.registry, kinds, { allowLoopbackBackends });
-    this.machines = new HostMachineOps(nodes);
+    this.machines = new HostMachineOps(nodes, () => this.networks);
     this.faults = new HostFaults(nodes, this.deployments, this.clients, hubServer, () => this.nowS(), netns?.links);
     this.storage = new HostStorageOps(nodes, this.registry, this.clients, new ZdbTagRegistry(join(dataDir, 'zdb-tags.jsonl')));
   }

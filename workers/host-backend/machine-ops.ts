@@ -8,6 +8,7 @@ import type { CorexClient } from '../host/corex/client.js';
 import { CorexEndpoints } from '../host/corex/endpoints.js';
 import { InputError } from '../../sim/errors.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
+import type { HostGridNetworks } from '../host/znet/index.js';
 import type { HostNode } from './nodes.js';
 
 /** corex.start takes a command line; corex's API takes argv, so the machine's shell runs the line. */
@@ -17,7 +18,11 @@ export class HostMachineOps {
   /** The CoreX calls go through each machine's CoreX HTTP API, as a user's would. */
   private readonly corex = new CorexEndpoints();
 
-  constructor(private readonly nodes: readonly HostNode[]) {}
+  constructor(
+    private readonly nodes: readonly HostNode[],
+    /** With Z-Nets, a machine's CoreX answers at its Z-Net address and is reached through the Z-Net. */
+    private readonly networks: () => HostGridNetworks | undefined = () => undefined,
+  ) {}
 
   async zmachineStart(workloadId: string): Promise<void> {
     await this.machineNode(workloadId).machines.start(workloadId);
@@ -60,7 +65,7 @@ export class HostMachineOps {
     for (const id of this.corex.workloadIds) if (!this.nodes.some((n) => n.machineSet.has(id))) await this.corex.forget(id);
     const host = this.nodes.find((n) => n.machineSet.has(workloadId));
     if (host === undefined) throw new CorexUnreachableError(workloadId, 'no such machine');
-    return this.corex.client(workloadId, host.machines);
+    return this.corex.client(workloadId, host.machines, await this.networks()?.machineReach(workloadId));
   }
 
   private machineNode(workloadId: string): HostNode {

@@ -3,49 +3,15 @@
 // shows `hi`. The screenshot lands in COREX_SHOT (default the test's temp dir) and its path is logged.
 // Skipped where chromium is absent.
 
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { waitUntil } from '../../helpers/wait.js';
+import { hasChromium, launchChromium, screen } from './chromium.js';
 import { corexMachine } from './fixture.js';
 
-const executablePath = '/usr/bin/chromium';
-const withChromium = existsSync(executablePath) ? test.serial : test.skip;
-const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/**
- * The part of playwright-core used here. Its own .d.ts files need the DOM lib, which this Node project's
- * strict lib check does not load, so the module is imported untyped and described by this interface.
- */
-interface Page {
-  goto(url: string): Promise<unknown>;
-  title(): Promise<string>;
-  evaluate<T>(expression: string): Promise<T>;
-  waitForSelector(selector: string): Promise<unknown>;
-  locator(selector: string): { click(): Promise<void> };
-  keyboard: { type(text: string): Promise<void>; press(key: string): Promise<void> };
-  screenshot(options: { path: string }): Promise<unknown>;
-}
-interface Browser {
-  newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
-  close(): Promise<void>;
-}
-const playwrightModule: string = 'playwright-core';
-async function launchChromium(): Promise<Browser> {
-  const { chromium } = (await import(playwrightModule)) as { chromium: { launch(options: object): Promise<Browser> } };
-  return chromium.launch({ executablePath, args });
-}
-
-/** The terminal's screen as text, read from xterm's buffer (window.term, as corex's page exposes it). */
-function screen(page: Page): Promise<string> {
-  return page.evaluate<string>(`(() => {
-    const buffer = window.term.buffer.active;
-    const lines = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\\n');
-  })()`);
-}
+const withChromium = hasChromium() ? test.serial : test.skip;
 
 withChromium('the web terminal shows a process output and takes typed input', async (t) => {
   const { client } = await corexMachine(t, 'cx_web');

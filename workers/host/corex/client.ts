@@ -3,6 +3,7 @@
 // corex does not know is "no such process".
 
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { CorexNoSuchProcessError, CorexUnreachableError } from '../../../sim/grid/primitives/corex.js';
 
 export interface CorexApiProcess {
@@ -18,10 +19,15 @@ export interface CorexApiProcess {
 const TIMEOUT_MS = 10_000;
 const KILL_WAIT_MS = 10_000;
 
+/** Opens the TCP connection to host:port some other way: from inside a Z-Net (workers/host/znet/dialer.ts). */
+export type CorexDial = (host: string, port: number) => Socket;
+
 export class CorexClient {
   constructor(
     readonly baseUrl: string,
     private readonly workloadId: string,
+    /** Without it, connections are opened from this process's own network namespace. */
+    private readonly dial?: CorexDial,
   ) {}
 
   async processes(): Promise<CorexApiProcess[]> {
@@ -87,7 +93,11 @@ export class CorexClient {
   /** One request per connection, so no idle socket keeps a worker alive. */
   private get(path: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = request(`${this.baseUrl}${path}`, { agent: false, timeout: TIMEOUT_MS }, (res) => {
+      const url = new URL(`${this.baseUrl}${path}`);
+      const dial = this.dial;
+      // http uses createConnection only without an agent (agent: false makes a fresh one that ignores it).
+      const through = dial === undefined ? { agent: false as const } : { createConnection: () => dial(url.hostname, Number(url.port || 80)) };
+      const req = request(url, { timeout: TIMEOUT_MS, ...through }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

@@ -5,7 +5,7 @@
 // Our extensions: the machine's entrypoint is listed too (in zos corex replaces it); a machine that is
 // not running answers 503 with corex's error JSON; /xterm/* serves xterm.js from node_modules.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { constants as osConstants, hostname } from 'node:os';
@@ -44,9 +44,14 @@ interface ProcessRecord {
 
 export interface CorexServerOptions {
   readonly machine: CorexMachine;
-  /** The address to bind: the machine's Z-Net address, or loopback. */
-  readonly host: string;
+  /** The address to bind: a loopback standing in for the machine's address. */
+  readonly host?: string;
   readonly port?: number;
+  /**
+   * Or a unix socket to listen on instead, for a relay in the machine's network namespace that
+   * listens on its Z-Net address (znet-listener.ts). A stale file of that name is replaced.
+   */
+  readonly socketPath?: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -80,7 +85,9 @@ export class CorexServer {
     const server = new CorexServer(options.machine);
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
-      server.http.listen({ host: options.host, port: options.port ?? COREX_PORT }, () => {
+      const where = options.socketPath !== undefined ? { path: options.socketPath } : { host: options.host ?? '127.0.0.1', port: options.port ?? COREX_PORT };
+      if (options.socketPath !== undefined) rmSync(options.socketPath, { force: true });
+      server.http.listen(where, () => {
         server.http.off('error', reject);
         resolve();
       });
@@ -88,8 +95,11 @@ export class CorexServer {
     return server;
   }
 
+  /** The loopback URL, or `unix:<path>` when the server listens on a unix socket. */
   get url(): string {
-    const { address, port } = this.http.address() as AddressInfo;
+    const bound = this.http.address();
+    if (typeof bound === 'string') return `unix:${bound}`;
+    const { address, port } = bound as AddressInfo;
     return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   }
 
@@ -102,7 +112,10 @@ export class CorexServer {
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
     for (const socket of this.sockets) socket.destroy();
+    const bound = this.http.address();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // node removes its unix socket on close; a server that never listened left nothing.
+    if (typeof bound === 'string') rmSync(bound, { force: true });
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {

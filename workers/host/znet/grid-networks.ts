@@ -119,6 +119,11 @@ export class HostGridNetworks {
     return this.deps.znet.dialerOf(nrKey(node, znetKey(twin, network)));
   }
 
+  /** Where a container machine's CoreX answers in its Z-Net and how to dial it (workers/host/corex/endpoints.ts). */
+  machineReach(workloadId: string): ReturnType<HostZNet['machineReach']> {
+    return this.deps.znet.machineReach(workloadId);
+  }
+
   async detachMachine(workloadId: string): Promise<void> {
     await this.deps.znet.detachMachine(workloadId);
     await this.deps.znet.deleteTap(workloadId);

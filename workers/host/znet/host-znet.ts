@@ -80,6 +80,14 @@ export class HostZNet {
     return this.machines.get(machineId)?.namespace;
   }
 
+  /** A container machine's namespace and a TCP dial from its NR into the Z-Net (CoreX's clients use it). */
+  async machineReach(machineId: string): Promise<{ namespace: NodeNamespace; dial: (host: string, port: number) => Socket } | undefined> {
+    const m = this.machines.get(machineId);
+    if (m === undefined) return undefined;
+    const dialer = await this.dialerOf(m.nr);
+    return { namespace: m.namespace, dial: (host, port) => dialer.connect(host, port) };
+  }
+
   async detachMachine(machineId: string): Promise<void> {
     const m = this.machines.get(machineId);
     if (m === undefined) return;
