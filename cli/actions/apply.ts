@@ -8,7 +8,8 @@ import { WallPacedClock } from '../../sim/engine/realtime.js';
 import { Simulation } from '../../sim/engine/simulation.js';
 import { InputError } from '../../sim/errors.js';
 import { validateOperationList } from '../../scheduler/operations/validate.js';
-import { Testbed, type JobEvent, type TransportChoice, type TransportFactory } from '../../scheduler/testbed.js';
+import { Testbed, type JobEvent, type JobHandle, type TransportChoice, type TransportFactory } from '../../scheduler/testbed.js';
+import type { Operation } from '../../workers/operations.js';
 import type { BullmqTransport } from '../../scheduler/transports/bullmq/index.js';
 import type { Backend } from '../../workers/backend.js';
 import { gridByName, gridNames } from '../../scenarios/grids.js';
@@ -38,20 +39,21 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
   const choice = transport === 'bullmq' && redis !== undefined ? { redis } : transport;
   const reconcile = args.has('reconcile');
   const backend = args.oneOf('backend', ['sim', 'host'] as const, 'sim');
-  for (const flag of ['data-dir', 'nodes', 'hub', 'zdb'] as const) {
+  for (const flag of ['data-dir', 'nodes', 'hub', 'zdb', 'host-network'] as const) {
     if (backend === 'sim' && args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend host');
   }
   // Before anything is built: an address nothing answers on is said at once, not retried in silence.
   if (redis !== undefined) await checkRedisFlag(redis);
   const queue: QueueRef = {};
   const served = await metricsFromFlag(args, (line) => out.progress(line));
-  const { testbed, close } = backend === 'host'
+  const { testbed, close, backend: used } = backend === 'host'
     ? await openHostTestbed(args, { seed, transport: choice, where: file, queue })
     : await openSim({ seed, grid, transport: watched(choice, queue), where: file, reconcile }, served?.metrics);
   if (served !== undefined) (await import('../observability/owner-metrics.js')).watchTestbed(testbed, served.metrics);
   try {
     const progress = new ApplyProgress(testbed);
-    for (const op of ops) await testbed.submit(op);
+    const handles: JobHandle[] = [];
+    for (const op of ops) handles.push(await testbed.submit(op));
     await watchWait(testbed.run(), {
       timeout,
       status: () => progress.describe(queue.transport),
@@ -59,6 +61,7 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
     });
     const state = await testbed.state();
     const report: Report = { stateHash: state.stateHash, ops: state.ops.map(({ id, state: s, error }) => ({ id, state: s, error })) };
+    if (args.has('workloads')) report.workloads = await finalWorkloads(testbed, used, ops, handles);
     if (reconcile) report.audit = (state.audit ?? []).map(({ atS, reason, contractId, node, detail }) => ({ atS, reason, contractId: contractId ?? null, node: node ?? null, detail }));
     out.result(report, () => summary(report));
   } finally {
@@ -70,32 +73,62 @@ export async function applyCommand(args: Args, context: CommandContext): Promise
 }
 
 /** A simulated grid's Testbed; with metrics, its gauges read from the world. */
-async function openSim(options: Parameters<typeof openSimTestbed>[0], metrics: ZosMetrics | undefined): Promise<{ testbed: Testbed; close: () => Promise<void> }> {
-  const { testbed, world } = await openSimTestbed(options);
+async function openSim(options: Parameters<typeof openSimTestbed>[0], metrics: ZosMetrics | undefined): Promise<OpenTestbed> {
+  const { testbed, world, backend } = await openSimTestbed(options);
   if (metrics !== undefined) (await import('../observability/owner-metrics.js')).addWorldGauges(metrics, world);
-  return { testbed, close: async () => {} };
+  return { testbed, backend, close: async () => {} };
+}
+
+interface OpenTestbed {
+  readonly testbed: Testbed;
+  /** The backend the testbed runs on, for `--workloads` (the workloads' states once the run ended). */
+  readonly backend: Backend;
+  close(): Promise<void>;
+}
+
+/**
+ * Every deployment a `deployment.create` made, with each workload's state once the run has ended (not
+ * as it settled): `--workloads`, e.g. to compare `--backend host` with `--backend sim` for one file.
+ */
+async function finalWorkloads(testbed: Testbed, backend: Backend, ops: readonly Operation[], handles: readonly JobHandle[]): Promise<WorkloadsReport> {
+  const out: WorkloadsReport = [];
+  for (const [i, op] of ops.entries()) {
+    if (op.kind !== 'deployment.create') continue;
+    const value = (await testbed.wait(handles[i]!)).value as { contractId?: unknown } | undefined;
+    if (typeof value?.contractId !== 'number') continue;
+    const deployment = await backend.deployment(value.contractId);
+    out.push({
+      op: handles[i]!.id,
+      contractId: value.contractId,
+      node: deployment?.node ?? null,
+      workloads: (deployment?.workloads ?? []).map(({ name, type, state }) => ({ name, type, state })),
+    });
+  }
+  return out;
 }
 
 /**
  * A Testbed over a HostBackend: the owner's clock is wall-paced (delays and backoffs take real time);
  * BullMQ's local workers call the host directly, as a `worker --backend host` process would.
  */
-async function openHostTestbed(args: Args, options: { seed: string; transport: TransportChoice; where: string; queue: QueueRef }): Promise<{ testbed: Testbed; close: () => Promise<void> }> {
+async function openHostTestbed(args: Args, options: { seed: string; transport: TransportChoice; where: string; queue: QueueRef }): Promise<OpenTestbed> {
   for (const flag of ['grid', 'reconcile'] as const) {
     if (args.has(flag)) throw new InputError('command line', `--${flag}`, 'only applies to --backend sim');
   }
   const dataDir = args.required('data-dir');
   const nodes = args.number('nodes', { integer: true, min: 1, max: 256, default: 8 });
   const zdb = args.oneOf('zdb', ['in-process', 'process'] as const, 'in-process');
+  // netns: nodes as network namespaces, networks as real WireGuard (root and `ip` needed; HostBackend says why not).
+  const network = args.oneOf('host-network', ['loopback', 'netns'] as const, 'loopback');
   // Real hosts bring ioredis (the zdb client) and the host modules: loaded only for --backend host.
   const { HostBackend } = await import('../../workers/host-backend/index.js');
-  const host = await HostBackend.open({ dataDir, nodes, zdb, ...hubOption(args.string('hub')) });
+  const host = await HostBackend.open({ dataDir, nodes, zdb, network, ...hubOption(args.string('hub')) });
   const clock = new WallPacedClock(new Simulation());
   const transport = watched(options.transport, options.queue, host);
   try {
     const testbed = await Testbed.open({ backend: host, clock, seed: options.seed, transport, where: options.where });
     // Stopping the clock first: after a --timeout, delayed jobs still wait on it in wall time.
-    return { testbed, close: () => (clock.stop(), host.close()) };
+    return { testbed, backend: host, close: () => (clock.stop(), host.close()) };
   } catch (error) {
     await host.close();
     throw error;
@@ -148,8 +181,11 @@ class ApplyProgress {
   }
 }
 
+type WorkloadsReport = { op: string; contractId: number; node: number | null; workloads: { name: string; type: string; state: string }[] }[];
+
 type Report = {
   stateHash: string;
+  workloads?: WorkloadsReport;
   ops: { id: string; state: string; error: { code: string; message: string } | null }[];
   audit?: { atS: number; reason: string; contractId: number | null; node: number | null; detail: string }[];
 };
@@ -159,7 +195,8 @@ function summary(report: Report): string {
   const lines = report.ops.map((op) => `${op.id.padEnd(width)}  ${op.state.padEnd(9)}${op.error === null ? '' : `  ${op.error.code}: ${op.error.message}`}`);
   const failed = report.ops.filter((op) => op.state === 'failed').length;
   const audit = (report.audit ?? []).map((e) => `${e.atS.toFixed(3)} s  reconciler ${e.reason}: ${e.detail}`);
-  return [...lines, ...audit, `${report.ops.length} operations, ${failed} failed; state hash ${report.stateHash}`].join('\n');
+  const workloads = (report.workloads ?? []).map((d) => `contract ${d.contractId} (${d.op}) on node ${d.node ?? 'none'}: ${d.workloads.map((w) => `${w.name} ${w.type} ${w.state}`).join(', ')}`);
+  return [...lines, ...workloads, ...audit, `${report.ops.length} operations, ${failed} failed; state hash ${report.stateHash}`].join('\n');
 }
 
 /** `--hub` as HostBackend's option: absent means the backend serves DATA-DIR/hub itself. */

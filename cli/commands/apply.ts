@@ -11,7 +11,7 @@ import { timeoutFlagSpec } from './wait-flags.js';
 export const apply: Command = {
   name: 'apply',
   summary: 'apply a JSON list of operations to a simulated grid or to real nodes on this host; print the state hash and each outcome',
-  usage: `apply FILE [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--transport inprocess|bullmq] [--redis URL] [--seed S] [--grid NAME] [--reconcile] [--timeout DURATION] ${metricsUsage} [--json]`,
+  usage: `apply FILE [--backend sim|host] [--data-dir DIR] [--nodes N] [--hub DIR|URL] [--zdb in-process|process] [--host-network loopback|netns] [--transport inprocess|bullmq] [--redis URL] [--seed S] [--grid NAME] [--reconcile] [--workloads] [--timeout DURATION] ${metricsUsage} [--json]`,
   maxPositionals: 1,
   flags: {
     transport: { kind: 'value', valueName: 'inprocess|bullmq', help: 'how jobs travel: in this process, or BullMQ queues on Redis (default inprocess)' },
@@ -25,6 +25,8 @@ export const apply: Command = {
     nodes: { kind: 'value', valueName: 'N', help: 'with --backend host: how many nodes to run (default 8)' },
     hub: { kind: 'value', valueName: 'DIR|URL', help: 'with --backend host: the flist hub, a directory served by this process (default DATA-DIR/hub) or the URL of a `zos-testbed hub`' },
     zdb: { kind: 'value', valueName: 'in-process|process', help: 'with --backend host: run each node\'s 0-db in this process (default) or as a child process, so node.crash is a real SIGKILL' },
+    'host-network': { kind: 'value', valueName: 'loopback|netns', help: "with --backend host: loopback (default) runs every node on this host's loopback and records networks; netns makes each node a network namespace on its farm's LAN and each network workload real WireGuard (needs root, ip and wireguard-go)" },
+    workloads: { kind: 'boolean', help: "add each deployment.create's contract, node and every workload's state once the run has ended (to compare --backend host with sim)" },
     ...metricsFlags,
   },
   run: (args, context) => import('../actions/apply.js').then((m) => m.applyCommand(args, context)),
