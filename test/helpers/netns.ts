@@ -16,7 +16,7 @@ const dialTimeoutMs = 2_000;
 
 /** An echo-once TCP server inside the namespace on its address; stop() kills it. */
 export async function tcpServerIn(ns: NodeNamespace, port: number): Promise<{ child: ChildProcess; stop: () => void }> {
-  const script = `require('node:net').createServer((c) => c.end('hello from ${ns.name}\\n')).listen(${port}, ${JSON.stringify(ns.address)}, () => console.log('listening'));`;
+  const script = `require('node:net').createServer((c) => { c.on('error', () => {}); c.end('hello from ${ns.name}\\n'); }).listen(${port}, ${JSON.stringify(ns.address)}, () => console.log('listening'));`;
   const [command, ...args] = ns.exec([process.execPath, '-e', script]);
   const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {

@@ -7,3 +7,4 @@ export { netnsAvailable } from './available.js';
 export { sweepDeadRuns } from './owner-state.js';
 export { namespacePrefix, ourNamespacePattern } from './names.js';
 export { NamespaceRelay } from './relay.js';
+export { NamespaceDialer } from './dialer.js';

@@ -70,7 +70,9 @@ function liveRuns(): Set<string> {
 /**
  * Removes the namespaces of runs whose owner is gone (or that have no record: a run writes its record
  * before its first namespace). Deleting a namespace destroys its veths and their peers, the owner's
- * uplinks in the root namespace included; its processes are killed first, as `ip netns del` leaves them.
+ * uplinks in the root namespace included; its processes are killed first, because `ip netns del` only
+ * unmounts and unlinks the name (iproute2 ip/ipnetns.c, netns_delete): a process inside would keep the
+ * namespace, and its links, alive.
  * Answers the namespaces removed.
  */
 export async function sweepDeadRuns(): Promise<string[]> {
