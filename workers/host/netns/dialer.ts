@@ -72,9 +72,13 @@ export class NamespaceDialer {
         socket.off('close', onClose);
         const line = head.subarray(0, nl).toString();
         if (line !== 'ok') return fail(new Error(`dial ${host}:${port} from ${this.ns.name}: ${line.replace(/^error /, '')}`));
+        // Held until the caller has had its turn to listen: bytes that came with `ok` (a server that
+        // speaks first) would otherwise be emitted to nobody.
+        socket.pause();
         const rest = head.subarray(nl + 1);
         if (rest.length > 0) socket.unshift(rest);
         resolve(socket);
+        setImmediate(() => socket.resume());
       };
       const onClose = () => fail(new Error(`dial ${host}:${port} from ${this.ns.name}: the dialer is gone (node off?)`));
       socket.on('data', onData);

@@ -169,7 +169,7 @@ export class NetnsGrid {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.namespaces().map((ns) => killNamespacePids(ns)));
+    await killNamespacePids(...this.namespaces());
     // The owner's uplinks first: a deleted namespace's veths go asynchronously (the kernel's netns
     // cleanup work), so the root-side ends would still be listed for a moment after `netns del`.
     await ipBatch([...this.farms().map((f) => `link del ${this.names.iface('o', f)}`), ...this.namespaces().map((ns) => `netns del ${ns}`)], { force: true });

@@ -85,7 +85,7 @@ export async function sweepDeadRuns(): Promise<string[]> {
   // The owner's uplinks (`zt<run>o<farm>`) in the root namespace would go with their farm namespaces,
   // but asynchronously; delete them outright.
   const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
-  await Promise.all(dead.map((name) => killNamespacePids(name)));
+  await killNamespacePids(...dead);
   removeDeadSockets(live);
   await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
