@@ -14,7 +14,8 @@ import type { Deployment } from '../../workers/operations.js';
 import { leftoversOf, netnsSkipReason, tcpReaches } from '../helpers/netns.js';
 
 const skip = netnsSkipReason();
-const maybe = skip === undefined ? test.serial : test.skip;
+// Concurrent: every grid has its own run id, address slot and namespaces.
+const maybe = skip === undefined ? test : test.skip;
 if (skip !== undefined) test('netns backend', (t) => t.log(skip));
 
 const dir = mkdtempSync(join(tmpdir(), 'netns-backend-'));

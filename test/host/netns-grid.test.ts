@@ -12,6 +12,7 @@ import { stateDir } from '../../workers/host/netns/owner-state.js';
 import { leftoversOf, linkUp, netnsSkipReason, tcpReaches, tcpServerIn } from '../helpers/netns.js';
 
 const skip = netnsSkipReason();
+// Concurrent: every grid has its own run id, address slot and namespaces.
 const maybe = skip === undefined ? test.serial : test.skip;
 if (skip !== undefined) test('netns grid', (t) => t.log(skip));
 
