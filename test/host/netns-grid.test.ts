@@ -4,8 +4,10 @@
 // nothing of a run behind. Skips unless root with iproute2.
 
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { loaderArgs, modulePath } from '../../sim/project-files.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NamespaceDialer, NetnsGrid, NetnsLinks, sweepDeadRuns } from '../../workers/host/netns/index.js';
 import { stateDir } from '../../workers/host/netns/owner-state.js';
@@ -149,3 +151,38 @@ maybe('a dialer runs this process\'s connections from inside a node: across farm
   }
   t.deepEqual(leftoversOf(grid.names.run), []);
 });
+
+maybe('an owner killed with SIGKILL leaves namespaces and a process inside; the next start\'s sweep removes both', async (t) => {
+  // The owner: a grid of two farms and a `sleep` inside node 0, then it waits to be killed.
+  const url = pathToFileURL(modulePath('workers/host/netns/index')).href;
+  const code = `const m = await import(${JSON.stringify(url)}); const g = await m.NetnsGrid.create([0, 1]);
+    const { spawn } = await import('node:child_process'); const [c, ...a] = g.nodes[0].exec(['sleep', '600']);
+    const s = spawn(c, a, { stdio: 'ignore', detached: true }); s.unref();
+    setTimeout(() => console.log(g.names.run + ' ' + s.pid), 300); setInterval(() => {}, 1000);`;
+  const owner = spawn(process.execPath, [...loaderArgs(), '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  owner.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  const line = await new Promise<string>((resolve, reject) => {
+    owner.stdout.once('data', (c: Buffer) => resolve(c.toString().trim()));
+    owner.once('exit', (code) => reject(new Error(`owner exited (${String(code)}): ${err}`)));
+  });
+  const [run, sleepPid] = line.split(' ') as [string, string];
+  t.true(leftoversOf(run).length > 0, 'the owner made its namespaces');
+  const gone = new Promise((resolve) => owner.once('exit', resolve));
+  owner.kill('SIGKILL');
+  await gone;
+  t.true(runs(Number(sleepPid)), 'the process in the namespace outlives its owner');
+  await sweepDeadRuns();
+  t.deepEqual(leftoversOf(run), []);
+  t.false(runs(Number(sleepPid)), 'and the sweep killed it');
+});
+
+/** Alive and not a zombie (a killed orphan may wait a while for its new parent to reap it). */
+function runs(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
