@@ -28,6 +28,20 @@ export async function tcpServerIn(ns: NodeNamespace, port: number): Promise<{ ch
   return { child, stop: () => child.kill('SIGKILL') };
 }
 
+/** An HTTP server inside the namespace on its address answering 200 and the namespace's name; stop() kills it. */
+export async function httpServerIn(ns: NodeNamespace, port: number): Promise<{ stop: () => void }> {
+  const script = `require('node:http').createServer((q, r) => r.end('hello from ${ns.name}\\n')).listen(${port}, ${JSON.stringify(ns.address)}, () => console.log('listening'));`;
+  const [command, ...args] = ns.exec([process.execPath, '-e', script]);
+  const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`HTTP server in ${ns.name} exited (${String(code)}): ${err}`)));
+  });
+  return { stop: () => child.kill('SIGKILL') };
+}
+
 /** Whether a TCP connect to host:port succeeds: from this process, or from inside `from`. */
 export async function tcpReaches(host: string, port: number, from?: NodeNamespace): Promise<boolean> {
   if (from === undefined) return dialHere(host, port);
