@@ -39,8 +39,11 @@ function get(host: string, port: number, hostHeader: string): Promise<number | n
   });
 }
 
-test('network: an unknown value is refused naming the field', async (t) => {
+test('bad network options are refused naming the field', async (t) => {
   await t.throwsAsync(HostBackend.open({ dataDir: join(dir, 'bad'), nodes: 1, network: 'vlan' as never }), { message: /field network: must be loopback or netns/ });
+  if (skip === undefined) {
+    await t.throwsAsync(HostBackend.open({ dataDir: join(dir, 'bad'), nodes: 256, network: 'netns' }), { message: /field farms: .*at most 252 nodes, got 256/ });
+  }
 });
 
 maybe('nodes as hosts: 0-db at the node address, power and link faults are real, the gateway answers on port 80, close leaves nothing', async (t) => {
