@@ -87,6 +87,7 @@ export async function sweepDeadRuns(): Promise<string[]> {
   const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
   await killNamespacePids(...dead);
   removeDeadSockets(live);
+  removeWireguardSockets(deadRuns);
   await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
 }
@@ -101,6 +102,27 @@ function removeDeadSockets(live: ReadonlySet<string>): void {
   }
   for (const file of files) {
     if (file.endsWith('.sock') && !live.has(file.slice(0, 4))) rmSync(join(stateDir, file), { force: true });
+  }
+}
+
+/** wireguard-go's UAPI sockets directory: machine-wide, not per namespace (NOTES.md). */
+const wireguardSocketDir = '/var/run/wireguard';
+
+/**
+ * UAPI sockets of WireGuard interfaces named `zt<run>…` inside a swept run's namespaces: wireguard-go
+ * killed with SIGKILL leaves its socket behind. Only runs whose namespaces were just swept: an
+ * interface of a run we know nothing about is not ours to judge.
+ */
+function removeWireguardSockets(deadRuns: ReadonlySet<string>): void {
+  if (deadRuns.size === 0) return;
+  let files: string[] = [];
+  try {
+    files = readdirSync(wireguardSocketDir);
+  } catch {
+    return;
+  }
+  for (const file of files) {
+    if (/^zt[a-z0-9]{4}.*\.sock$/.test(file) && deadRuns.has(file.slice(2, 6))) rmSync(join(wireguardSocketDir, file), { force: true });
   }
 }
 
