@@ -76,8 +76,13 @@ function liveRuns(): Set<string> {
  * Answers the namespaces removed.
  */
 export async function sweepDeadRuns(): Promise<string[]> {
+  // Look first, judge after: a run writes its record before it makes anything, so whatever these
+  // listings show of a live run, its record is already there when the records are read below. Read
+  // the records first instead and a run starting in between would be swept half-built.
+  const namespaces = await listNamespaces();
+  const sockets = stateSockets();
   const live = liveRuns();
-  const dead = (await listNamespaces()).filter((name) => {
+  const dead = namespaces.filter((name) => {
     const match = ourNamespacePattern.exec(name);
     return match !== null && !live.has(match[1]!);
   });
@@ -86,22 +91,18 @@ export async function sweepDeadRuns(): Promise<string[]> {
   // but asynchronously; delete them outright.
   const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
   await killNamespacePids(...dead);
-  removeDeadSockets(live);
+  for (const file of sockets) if (!live.has(file.slice(0, 4))) rmSync(join(stateDir, file), { force: true });
   removeWireguardSockets(deadRuns);
   await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
 }
 
-/** The relays' unix sockets (`<run>-*.sock`) of runs no longer alive. */
-function removeDeadSockets(live: ReadonlySet<string>): void {
-  let files: string[] = [];
+/** The relays' unix sockets (`<run>-*.sock`) in the state directory. */
+function stateSockets(): string[] {
   try {
-    files = readdirSync(stateDir);
+    return readdirSync(stateDir).filter((file) => file.endsWith('.sock'));
   } catch {
-    return;
-  }
-  for (const file of files) {
-    if (file.endsWith('.sock') && !live.has(file.slice(0, 4))) rmSync(join(stateDir, file), { force: true });
+    return [];
   }
 }
 
