@@ -1,11 +1,14 @@
 // Faults on host nodes, as real events: power off / crash kill a node's processes (0-db server,
 // machines, gateway) and keep its files; power on / repair start them again from those files; a failed
 // HDD deletes 0-db's data files; the hub goes down by closing its HTTP server. Link faults and
-// partitions need an underlay one host does not have: they refuse with E_NOT_SUPPORTED.
+// partitions need an underlay: with network 'netns' they take real links down (workers/host/netns/links.ts),
+// and a power-off also kills whatever still runs in the node's namespace and takes its LAN link down;
+// on loopback they refuse with E_NOT_SUPPORTED.
 
 import type { FaultInjector } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import type { HubServer } from '../host/flist/index.js';
+import type { NetnsLinks } from '../host/netns/index.js';
 import type { HostDeployments } from './deployments.js';
 import { notSupportedOnHost } from './network-ops.js';
 import type { HostNode } from './nodes.js';
@@ -21,6 +24,8 @@ export class HostFaults implements FaultInjector {
     /** Undefined when the hub runs elsewhere: this backend cannot take it down. */
     private readonly hub: HubServer | undefined,
     private readonly nowS: () => number,
+    /** With network 'netns': the real links. */
+    private readonly links?: NetnsLinks,
   ) {}
 
   /** `crash`: 0-db gets SIGKILL (when it runs as a process) instead of a clean shutdown. */
@@ -28,12 +33,14 @@ export class HostFaults implements FaultInjector {
     const host = this.mustHaveNode(node);
     this.clients.dropNode(node);
     await host.stop(this.nowS(), crash);
+    await this.links?.setPower(node, false);
   }
 
   /** 0-db reopens its files; then deletions that waited run, and proxies and machines come back. */
   async powerOn(node: number): Promise<void> {
     const host = this.mustHaveNode(node);
     if (host.up) return;
+    await this.links?.setPower(node, true);
     await host.start(this.nowS());
     await this.deployments.afterBoot(node);
   }
@@ -70,20 +77,26 @@ export class HostFaults implements FaultInjector {
     this.hubUp = up;
   }
 
-  cutLink(_a: number, _b: number): Promise<void> {
-    return Promise.reject(notSupportedOnHost('link.cut'));
+  async cutLink(a: number, b: number): Promise<void> {
+    await this.mustHaveLinks('link.cut').setCut(a, b, true);
   }
 
-  healLink(_a: number, _b: number): Promise<void> {
-    return Promise.reject(notSupportedOnHost('link.heal'));
+  async healLink(a: number, b: number): Promise<void> {
+    await this.mustHaveLinks('link.heal').setCut(a, b, false);
   }
 
-  partitionFarms(_farms: readonly number[]): Promise<void> {
-    return Promise.reject(notSupportedOnHost('a farm partition'));
+  async partitionFarms(farms: readonly number[]): Promise<void> {
+    await this.mustHaveLinks('a farm partition').partition(farms);
   }
 
-  healPartition(): Promise<void> {
-    return Promise.reject(notSupportedOnHost('healing a farm partition'));
+  async healPartition(): Promise<void> {
+    await this.mustHaveLinks('healing a farm partition').healPartition();
+  }
+
+  private mustHaveLinks(what: string): NetnsLinks {
+    // The words the loopback host always used (the behaviour suite matches them); netns is the option that lifts it.
+    if (this.links === undefined) throw notSupportedOnHost(what);
+    return this.links;
   }
 
   mustHaveNode(node: number): HostNode {

@@ -1,12 +1,14 @@
 // The Backend port answered by real processes on this Linux host: N "nodes" under a data dir, each
 // with its own 0-db server, zmount pool, flist cache, machines and gateway; a hub served over HTTP.
 // Waits are in wall time. Leaves out networks (recorded only), CPU/memory admission and billing.
+// With `network: 'netns'` each node is a network namespace (workers/host/netns/) reached at its address.
 
 import { join } from 'node:path';
 import type { WorkloadType } from '../../sim/grid/deployment.js';
 import type { Backend, ConnectView, GatewayAnswerView, GridObserver, NodeCapacityView, NodeStatusView, WorkloadView, ZdbValue, ZNetReapplyView, ZNetView } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import { HubServer, mountFlist } from '../host/flist/index.js';
+import { NetnsGrid, NetnsLinks, type NodeNamespace } from '../host/netns/index.js';
 import type { Deployment } from '../operations.js';
 import { HostDeployments } from './deployments.js';
 import { zdbKind, zmountKind } from './kind-storage.js';
@@ -26,10 +28,17 @@ import { hostNodeCapacities, hostNodeStatus, hostZnets } from './views.js';
 import { ZdbClients } from './zdb-client.js';
 import { ZdbTagRegistry } from './zdb-values.js';
 
+/** One namespace per node on its farm's LAN; the gateway relays' sockets sit next to the owner record. */
+async function attachNetns(nodes: readonly HostNode[]): Promise<{ grid: NetnsGrid; links: NetnsLinks }> {
+  const grid = await NetnsGrid.create(nodes.map((n) => n.farm));
+  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, join(grid.stateDir, `${grid.names.run}-n${i}-`)));
+  return { grid, links: new NetnsLinks(grid) };
+}
+
 export class HostBackend implements Backend, GridObserver {
   private readonly startMs = performance.now();
   private readonly registry = new HostRegistry();
-  private readonly clients = new ZdbClients();
+  private readonly clients: ZdbClients;
   private readonly deployments: HostDeployments;
   private readonly storage: HostStorageOps;
   private readonly machines: HostMachineOps;
@@ -46,14 +55,17 @@ export class HostBackend implements Backend, GridObserver {
     allowLoopbackBackends: boolean,
     /** Real hub URLs → this backend's hub (hub-map.ts). */
     private readonly localFlistUrl: (url: string) => string,
+    /** The nodes' namespaces and links with network 'netns'. */
+    readonly netns: { readonly grid: NetnsGrid; readonly links: NetnsLinks } | undefined,
   ) {
+    this.clients = new ZdbClients((node) => nodes[node]!.address);
     const kinds = new Map<WorkloadType, WorkloadKind>([
       ['zdb', zdbKind], ['zmount', zmountKind], ['qsfs', qsfsKind(nodes)], ['zmachine', zmachineKind(localFlistUrl)],
       ['gateway-name-proxy', gatewayKind], ['gateway-fqdn-proxy', gatewayKind],
     ]);
     this.deployments = new HostDeployments(nodes, this.registry, kinds, { allowLoopbackBackends });
     this.machines = new HostMachineOps(nodes);
-    this.faults = new HostFaults(nodes, this.deployments, this.clients, hubServer, () => this.nowS());
+    this.faults = new HostFaults(nodes, this.deployments, this.clients, hubServer, () => this.nowS(), netns?.links);
     this.storage = new HostStorageOps(nodes, this.registry, this.clients, new ZdbTagRegistry(join(dataDir, 'zdb-tags.jsonl')));
   }
 
@@ -63,7 +75,14 @@ export class HostBackend implements Backend, GridObserver {
     const hub = compiled.hubDir === undefined ? undefined : new HubServer({ dir: compiled.hubDir, port: 0 });
     await hub?.listen();
     const hubUrl = hub?.url ?? compiled.hubUrl!;
-    const backend = new HostBackend(compiled.dataDir, compiled.nodes, hub, hubUrl, compiled.allowLoopbackBackends, hubUrlMapper(hubUrl, compiled.hubAliases));
+    let netns: { grid: NetnsGrid; links: NetnsLinks } | undefined;
+    try {
+      netns = compiled.network === 'netns' ? await attachNetns(compiled.nodes) : undefined;
+    } catch (error) {
+      await hub?.close();
+      throw error;
+    }
+    const backend = new HostBackend(compiled.dataDir, compiled.nodes, hub, hubUrl, compiled.allowLoopbackBackends, hubUrlMapper(hubUrl, compiled.hubAliases), netns);
     try {
       // At once: a 0-db run as a process takes a second or two to start.
       await Promise.all(compiled.nodes.map((node) => node.start(0)));
@@ -81,6 +100,12 @@ export class HostBackend implements Backend, GridObserver {
     await this.machines.close(); // the machines' CoreX web servers
     await Promise.all(this.nodes.map((node) => node.stop(this.nowS())));
     await this.hubServer?.close();
+    await this.netns?.grid.close();
+  }
+
+  /** The node's namespace with network 'netns' (run commands inside with its exec); else undefined. */
+  nodeNamespace(node: number): NodeNamespace | undefined {
+    return this.mustHaveNode(node).namespace;
   }
 
   nowS(): number {

@@ -6,13 +6,13 @@ import type { QsfsConfig, QsfsData, Workload, ZdbBackend } from '../../sim/grid/
 import { HostZstor } from '../host/zstor/index.js';
 import type { HostNode } from './nodes.js';
 import type { KindContext, WorkloadKind } from './kinds.js';
-import { hostZdbIp, hostZdbNode } from './zdb-address.js';
+import { hostZdbNode } from './zdb-address.js';
 
-/** Short enough that a dead backend costs a store little; a dial to a stopped loopback port fails at once anyway. */
+/** Short enough that a dead backend costs a store little; a dial to a stopped port fails at once anyway. */
 const zstorOpTimeoutS = 2;
 
 /**
- * The config with every backend pointing at the loopback port of the node holding it. An address
+ * The config with every backend pointing at the 0-db of the node holding it (its address and port). An address
  * that names one of this backend's 0-dbs (a zdb result's IPs and Port) must hold the namespace, as
  * zstor selects it there; any other address (a made-up or real-grid one) is found by namespace id,
  * the same rule as the simulated qsfs manager's (sim/storage/qsfs-manager.ts backendAt).
@@ -25,7 +25,7 @@ function hostConfig(config: QsfsConfig, nodes: readonly HostNode[], ctx: KindCon
       // The simulated manager's words, so a refusal reads the same on both backends.
       throw new Error(`failed to start zstor: zstor noPlacement: backend ${b.address}/${b.namespace} unreachable`);
     }
-    return { ...b, address: `${hostZdbIp}:${nodes[ns.node]!.zdbPort}` };
+    return { ...b, address: `${nodes[ns.node]!.address}:${nodes[ns.node]!.zdbPort}` };
   };
   return {
     ...config,

@@ -4,11 +4,10 @@
 import type { DiskData, Workload, ZdbData } from '../../sim/grid/deployment.js';
 import type { KindContext, WorkloadKind } from './kinds.js';
 import { ZdbClients } from './zdb-client.js';
-import { hostZdbIp } from './zdb-address.js';
 
 /** Admin commands on the default namespace (no password: the server binds loopback only). */
 async function admin(ctx: KindContext, ...args: string[]): Promise<void> {
-  const clients = new ZdbClients();
+  const clients = new ZdbClients(() => ctx.node.address);
   try {
     await clients.call({ node: ctx.node.node, port: ctx.node.zdbPort, namespace: 'default', password: '' }, args[0]!, ...args.slice(1));
   } finally {
@@ -22,7 +21,7 @@ async function admin(ctx: KindContext, ...args: string[]): Promise<void> {
  * loopback, so the result names the node's own port: a client that copies it into a qsfs reaches it.
  */
 function zdbResult(ctx: KindContext): unknown {
-  return { Namespace: ctx.workloadId, IPs: [hostZdbIp], Port: ctx.node.zdbPort };
+  return { Namespace: ctx.workloadId, IPs: [ctx.node.address], Port: ctx.node.zdbPort };
 }
 
 export const zdbKind: WorkloadKind = {

@@ -1,14 +1,24 @@
 // One real "node" of a HostBackend: a directory with its own 0-db server (a loopback port kept across
 // power cycles), a zmount pool, an flist cache, a zmachine manager and, once asked for, a Web Gateway.
 // Leaves out CPU/memory accounting: a host node admits what its processes can do.
+// With a namespace attached (network 'netns') it is a host of its own: 0-db runs inside it on the node's
+// address at 0-db's port (a process inside it, or this process's server behind a NamespaceRelay), and
+// the gateway answers there on port 80 (through a relay) and reaches its backends from inside it (a dialer).
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeFlistStore } from '../host/flist/index.js';
 import { HostGateway } from '../host/gateway/index.js';
+import { NamespaceDialer, NamespaceRelay, type NodeNamespace } from '../host/netns/index.js';
 import { HostZmachine } from '../host/zmachine/index.js';
 import { ZmountPool } from '../host/zmount/index.js';
+import { defaultZdbPort } from '../host/listen-defaults.js';
 import { zdbRunner, type ZdbMode, type ZdbRunner } from './zdb-runner.js';
+
+/** Loopback: where a node without a namespace is reached. */
+const loopback = '127.0.0.1';
+/** A gateway's HTTP port on its node's address, as on the grid. */
+export const gatewayHttpPort = 80;
 
 export interface HostNodeOptions {
   readonly node: number;
@@ -30,7 +40,13 @@ export class HostNode {
   /** Wall seconds (since the backend opened) of the last power change. */
   sinceS = 0;
   zdbPort = 0;
-  private readonly zdb: ZdbRunner;
+  private zdb: ZdbRunner;
+  private ns: NodeNamespace | undefined;
+  /** Unix socket paths of this node's relays: `${prefix}zdb.sock`, `${prefix}gw.sock`. */
+  private relaySocketPrefix = '';
+  private gatewayRelay: NamespaceRelay | undefined;
+  /** The gateway's way out: its backend connections start inside the node's namespace. */
+  private gatewayDialer: NamespaceDialer | undefined;
   private pool: ZmountPool | undefined;
   private gatewayServer: HostGateway | undefined;
   private gatewayPort = 0;
@@ -44,6 +60,29 @@ export class HostNode {
     mkdirSync(this.zdbDir, { recursive: true });
     this.zdb = zdbRunner(options.zdbMode, this.zdbDir, options.fsync);
     this.machines = new HostZmachine({ stateDir: join(options.dir, 'machines'), monitorEveryS: 1, stopGraceS: 2 });
+  }
+
+  /** Makes this node a namespace of its own; before the first start. */
+  attachNamespace(ns: NodeNamespace, relaySocketPrefix: string): void {
+    if (this.up) throw new Error(`node ${this.node}: a namespace is attached before the node starts`);
+    this.ns = ns;
+    this.relaySocketPrefix = relaySocketPrefix;
+    this.zdb = zdbRunner(this.options.zdbMode, this.zdbDir, this.options.fsync, { ns, relaySocketPath: `${relaySocketPrefix}zdb.sock` });
+  }
+
+  get namespace(): NodeNamespace | undefined {
+    return this.ns;
+  }
+
+  /** The IP the node's servers answer on: its farm LAN address, or loopback without a namespace. */
+  get address(): string {
+    return this.ns?.address ?? loopback;
+  }
+
+  /** Where a client reaches the gateway: the node's address and port 80 with a namespace, else its loopback port. */
+  gatewayEndpoint(): { host: string; port: number } | undefined {
+    if (this.gatewayServer === undefined) return undefined;
+    return this.gatewayRelay === undefined ? { host: loopback, port: this.gatewayServer.port } : { host: this.address, port: gatewayHttpPort };
   }
 
   get zdbDir(): string {
@@ -67,7 +106,8 @@ export class HostNode {
   /** Starts the 0-db server (on its old port after the first start) and opens the zmount pool. */
   async start(nowS: number): Promise<void> {
     if (this.up) return;
-    this.zdbPort = await this.zdb.start(this.zdbPort);
+    // Every namespace has its own ports: each node's 0-db takes 0-db's own, as on the grid.
+    this.zdbPort = await this.zdb.start(this.zdbPort !== 0 ? this.zdbPort : this.ns !== undefined ? defaultZdbPort : 0);
     try {
       this.pool = await ZmountPool.open({ dataDir: join(this.options.dir, 'ssd'), poolSizeBytes: this.options.ssdPoolBytes });
     } catch (error) {
@@ -97,12 +137,20 @@ export class HostNode {
   /** The gateway, started on first use (and after a power cycle, on its old port). */
   async ensureGateway(): Promise<HostGateway> {
     if (this.gatewayServer !== undefined) return this.gatewayServer;
-    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5 });
+    if (this.ns !== undefined) this.gatewayDialer = await NamespaceDialer.start(this.ns, `${this.relaySocketPrefix}gw-out.sock`);
+    const dialer = this.gatewayDialer;
+    const connect = dialer === undefined ? {} : { connect: (host: string, port: number) => dialer.dial(host, port) };
+    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5, ...connect });
     this.gatewayPort = this.gatewayServer.port;
+    if (this.ns !== undefined) this.gatewayRelay = await NamespaceRelay.start(this.ns, gatewayHttpPort, this.gatewayPort, `${this.relaySocketPrefix}gw.sock`);
     return this.gatewayServer;
   }
 
   async closeGateway(): Promise<void> {
+    await this.gatewayRelay?.stop();
+    this.gatewayRelay = undefined;
+    await this.gatewayDialer?.stop();
+    this.gatewayDialer = undefined;
     await this.gatewayServer?.close();
     this.gatewayServer = undefined;
   }

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { gatewayDomain } from '../../sim/network/grid-network-public.js';
 import { realHubHosts } from '../../sim/storage/flist/hub-url.js';
 import { InputError } from '../errors.js';
+import { maxNodesPerFarm, netnsAvailable } from '../host/netns/index.js';
 import { HostNode } from './nodes.js';
 import type { ZdbMode } from './zdb-runner.js';
 
@@ -39,7 +40,16 @@ export interface HostBackendOptions {
    * child process, so crash() is a real SIGKILL.
    */
   readonly zdb?: ZdbMode;
+  /**
+   * 'loopback' (default): every node's servers share this host's loopback. 'netns' (root and iproute2
+   * only): each node is a network namespace on its farm's LAN, farms joined by links that link faults
+   * cut (workers/host/netns/); each node's 0-db answers on the node's address at port 9900, from a
+   * process inside the namespace (zdb 'process') or from this process through a relay in it.
+   */
+  readonly network?: HostNetwork;
 }
+
+export type HostNetwork = 'loopback' | 'netns';
 
 export interface CompiledHostOptions {
   readonly dataDir: string;
@@ -49,6 +59,7 @@ export interface CompiledHostOptions {
   readonly hubUrl: string | undefined;
   readonly hubAliases: readonly string[];
   readonly allowLoopbackBackends: boolean;
+  readonly network: HostNetwork;
 }
 
 export function compileHostOptions(options: HostBackendOptions): CompiledHostOptions {
@@ -65,9 +76,14 @@ export function compileHostOptions(options: HostBackendOptions): CompiledHostOpt
   }
   const ssdPoolBytes = options.ssdPoolBytes ?? 100 * GiB;
   if (!(Number.isSafeInteger(ssdPoolBytes) && ssdPoolBytes > 0)) throw new InputError(where, 'ssdPoolBytes', `must be a positive integer, got ${String(ssdPoolBytes)}`);
+  const network = compileNetwork(options);
   const zdbMode = options.zdb ?? 'in-process';
   if (zdbMode !== 'in-process' && zdbMode !== 'process') throw new InputError(where, 'zdb', `must be in-process or process, got ${JSON.stringify(zdbMode)}`);
   const farmOf = farmsOf(count, options.farms);
+  const biggestFarm = Math.max(...farmOf.map((f) => farmOf.filter((g) => g === f).length));
+  if (network === 'netns' && biggestFarm > maxNodesPerFarm) {
+    throw new InputError(where, 'farms', `with network netns a farm LAN (a /24) holds at most ${maxNodesPerFarm} nodes, got ${biggestFarm} in one farm`);
+  }
   const allowLoopbackBackends = options.allowLoopbackBackends ?? false;
   mkdirSync(dataDir, { recursive: true });
   const nodes = Array.from({ length: count }, (_, node) => new HostNode({
@@ -76,7 +92,17 @@ export function compileHostOptions(options: HostBackendOptions): CompiledHostOpt
   }));
   const hubDir = hubIsUrl ? undefined : (options.hub ?? join(dataDir, 'hub'));
   const hubUrl = hubIsUrl ? options.hub!.replace(/\/*$/, '/') : undefined;
-  return { dataDir, nodes, hubDir, hubUrl, hubAliases, allowLoopbackBackends };
+  return { dataDir, nodes, hubDir, hubUrl, hubAliases, allowLoopbackBackends, network };
+}
+
+function compileNetwork(options: HostBackendOptions): HostNetwork {
+  const network = options.network ?? 'loopback';
+  if (network !== 'loopback' && network !== 'netns') throw new InputError('HostBackend', 'network', `must be loopback or netns, got ${JSON.stringify(network)}`);
+  if (network === 'netns') {
+    const available = netnsAvailable();
+    if (!available.ok) throw new InputError('HostBackend', 'network', `netns is not possible here: ${available.reason}`);
+  }
+  return network;
 }
 
 function farmsOf(count: number, farms: readonly number[] | undefined): number[] {

@@ -35,6 +35,9 @@ interface Conn {
 export class ZdbClients {
   private readonly conns = new Map<string, Conn>();
 
+  /** `hostOf`: the IP a node's 0-db answers on (its namespace's address with network 'netns'). */
+  constructor(private readonly hostOf: (node: number) => string = () => '127.0.0.1') {}
+
   /** Runs one command in `at`'s namespace; answers the raw reply (Buffers for bulk strings). */
   async call(at: NamespaceAddress, command: string, ...args: (string | Buffer)[]): Promise<unknown> {
     const conn = this.conn(at);
@@ -62,7 +65,7 @@ export class ZdbClients {
     const key = `${at.node}/${at.namespace}`;
     const existing = this.conns.get(key);
     if (existing !== undefined) return existing;
-    const redis = new Redis({ host: '127.0.0.1', port: at.port, protocol: 2, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true });
+    const redis = new Redis({ host: this.hostOf(at.node), port: at.port, protocol: 2, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true });
     // Failures surface on the commands; the event would only be noise.
     redis.on('error', () => {});
     const args = at.password === '' ? [at.namespace] : [at.namespace, at.password];

@@ -1,9 +1,12 @@
 // How a host node runs its 0-db server: in this process (fast to start; a power-off closes it), or as
 // a `zos-testbed zdb` child process, so a crash is a real SIGKILL and recovery reads what reached disk.
 // Both keep the port of their first start, so clients and zstor configs stay valid across cycles.
+// With a node namespace (network 'netns') the process runs inside it, bound to the node's address at
+// 0-db's port; in-process, a NamespaceRelay listens there instead and pipes to the server here.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { entryArgs, projectPath } from '../../sim/project-files.js';
+import { NamespaceRelay, type NodeNamespace } from '../host/netns/index.js';
 import { ZdbHostServer } from '../host/zdb/server.js';
 
 export type ZdbMode = 'in-process' | 'process';
@@ -15,23 +18,40 @@ export interface ZdbRunner {
   stop(kill: boolean): Promise<void>;
 }
 
-export function zdbRunner(mode: ZdbMode, dataDir: string, fsync: boolean): ZdbRunner {
-  return mode === 'process' ? new ProcessZdb(dataDir, fsync) : new InProcessZdb(dataDir, fsync);
+/** Where a node with a namespace answers: inside it, and the unix socket its relay pipes through. */
+export interface ZdbNamespace {
+  readonly ns: NodeNamespace;
+  readonly relaySocketPath: string;
+}
+
+export function zdbRunner(mode: ZdbMode, dataDir: string, fsync: boolean, netns?: ZdbNamespace): ZdbRunner {
+  return mode === 'process' ? new ProcessZdb(dataDir, fsync, netns?.ns) : new InProcessZdb(dataDir, fsync, netns);
 }
 
 class InProcessZdb implements ZdbRunner {
   private server: ZdbHostServer | undefined;
+  private relay: NamespaceRelay | undefined;
 
-  constructor(private readonly dataDir: string, private readonly fsync: boolean) {}
+  constructor(private readonly dataDir: string, private readonly fsync: boolean, private readonly netns: ZdbNamespace | undefined) {}
 
+  /** With a namespace, `port` is the one on the node's address; the server here takes any loopback port. */
   async start(port: number): Promise<number> {
-    const server = new ZdbHostServer({ dataDir: this.dataDir, port, fsync: this.fsync, onError: () => {} });
+    const server = new ZdbHostServer({ dataDir: this.dataDir, port: this.netns === undefined ? port : 0, fsync: this.fsync, onError: () => {} });
     const bound = (await server.listen()).port;
     this.server = server;
-    return bound;
+    if (this.netns === undefined) return bound;
+    try {
+      this.relay = await NamespaceRelay.start(this.netns.ns, port, bound, this.netns.relaySocketPath);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    return port;
   }
 
   async stop(): Promise<void> {
+    await this.relay?.stop();
+    this.relay = undefined;
     await this.server?.close();
     this.server = undefined;
   }
@@ -48,11 +68,14 @@ class ProcessZdb implements ZdbRunner {
   private pid = 0;
   private exited: Promise<void> = Promise.resolve();
 
-  constructor(private readonly dataDir: string, private readonly fsync: boolean) {}
+  constructor(private readonly dataDir: string, private readonly fsync: boolean, private readonly ns: NodeNamespace | undefined) {}
 
   async start(port: number): Promise<number> {
-    const args = [...entryArgs('cli/main'), 'zdb', '--port', String(port), '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
-    const child = spawn('sh', ['-c', watchdog, 'zdb-watchdog', process.execPath, ...args], { cwd: repoRoot, stdio: ['pipe', 'ignore', 'pipe'] });
+    const bind = this.ns === undefined ? [] : ['--bind', this.ns.address];
+    const args = [...entryArgs('cli/main'), 'zdb', '--port', String(port), ...bind, '--data-dir', this.dataDir, ...(this.fsync ? [] : ['--no-fsync'])];
+    const argv = ['sh', '-c', watchdog, 'zdb-watchdog', process.execPath, ...args];
+    const [command, ...rest] = this.ns === undefined ? argv : this.ns.exec(argv);
+    const child = spawn(command!, rest, { cwd: repoRoot, stdio: ['pipe', 'ignore', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let err = '';
