@@ -9,7 +9,6 @@ import type { Backend, GatewayAnswerView, GridObserver, NodeCapacityView, NodeSt
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import { HubServer, mountFlist } from '../host/flist/index.js';
 import { NetnsGrid, NetnsLinks, type NodeNamespace } from '../host/netns/index.js';
-import { join as joinPath } from 'node:path';
 import type { Deployment } from '../operations.js';
 import { HostDeployments } from './deployments.js';
 import { zdbKind, zmountKind } from './kind-storage.js';
@@ -34,7 +33,7 @@ import { ZdbTagRegistry } from './zdb-values.js';
 async function attachNetns(nodes: readonly HostNode[]): Promise<{ grid: NetnsGrid; links: NetnsLinks }> {
   const grid = await NetnsGrid.create(nodes.map((n) => n.farm));
   await sweepOrphanRuns(); // Z-Net namespaces of runs whose node namespaces that create() just swept
-  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, joinPath(grid.stateDir, `${grid.names.run}-n${i}-`)));
+  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, join(grid.stateDir, `${grid.names.run}-n${i}-`)));
   return { grid, links: new NetnsLinks(grid) };
 }
 

@@ -70,7 +70,9 @@ function liveRuns(): Set<string> {
 /**
  * Removes the namespaces of runs whose owner is gone (or that have no record: a run writes its record
  * before its first namespace). Deleting a namespace destroys its veths and their peers, the owner's
- * uplinks in the root namespace included; its processes are killed first, as `ip netns del` leaves them.
+ * uplinks in the root namespace included; its processes are killed first, because `ip netns del` only
+ * unmounts and unlinks the name (iproute2 ip/ipnetns.c, netns_delete): a process inside would keep the
+ * namespace, and its links, alive.
  * Answers the namespaces removed.
  */
 export async function sweepDeadRuns(): Promise<string[]> {
@@ -83,7 +85,7 @@ export async function sweepDeadRuns(): Promise<string[]> {
   // The owner's uplinks (`zt<run>o<farm>`) in the root namespace would go with their farm namespaces,
   // but asynchronously; delete them outright.
   const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
-  await Promise.all(dead.map((name) => killNamespacePids(name)));
+  await killNamespacePids(...dead);
   removeDeadSockets(live);
   await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
