@@ -63,13 +63,21 @@ function get(port: number, host: string): Promise<number | null> {
  */
 export function networkKind(networks: () => HostGridNetworks | undefined): WorkloadKind {
   const apply = async (ctx: KindContext, workload: Workload): Promise<null> => {
-    await networks()?.provision(ctx.node.node, ctx.twin, workload.name, ctx.workloadId, workload.data as NetworkData);
+    const grid = networks();
+    if (grid === undefined) return null;
+    await grid.provision(ctx.node.node, ctx.twin, workload.name, ctx.workloadId, workload.data as NetworkData);
+    // The node's gateway may now front backends inside this network (zos's gateway `network` check).
+    if (!ctx.node.zNetNames.includes(workload.name)) ctx.node.zNetNames.push(workload.name);
     return null;
   };
   return {
     provision: apply,
     update: (ctx, _previous, next) => apply(ctx, next),
-    deprovision: async (ctx, workload) => networks()?.deprovision(ctx.node.node, ctx.twin, workload.name),
+    async deprovision(ctx, workload) {
+      const names = ctx.node.zNetNames;
+      if (names.includes(workload.name)) names.splice(names.indexOf(workload.name), 1);
+      await networks()?.deprovision(ctx.node.node, ctx.twin, workload.name);
+    },
     restore: async (ctx, workload) => networks()?.restore(ctx.node.node, ctx.twin, workload.name, workload.data as NetworkData),
   };
 }
@@ -97,10 +105,12 @@ export async function hostZnetReapply(networks: HostGridNetworks | undefined, ne
  */
 export function hostNetworks(nodes: readonly HostNode[], run: string): HostGridNetworks {
   const indexInFarm = nodes.map((n) => nodes.filter((m) => m.farm === n.farm && m.node < n.node).length);
-  return new HostGridNetworks({
+  const grid = new HostGridNetworks({
     znet: new HostZNet(`zn${run}-`),
     nodeNamespace: (node) => nodes[node]?.namespace,
     isUp: (node) => nodes[node]?.up ?? false,
     isPublic: (node) => (indexInFarm[node] ?? Infinity) < PUBLIC_NODES_PER_FARM,
   });
+  for (const n of nodes) n.zNetConnect = grid.connectFrom(n.node);
+  return grid;
 }

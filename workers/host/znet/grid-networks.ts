@@ -12,7 +12,8 @@ import { checkMachineIp } from './machine-nic.js';
 import { InputError } from '../../../sim/errors.js';
 import { NetworkRegistry, znetKey } from '../../../sim/network/grid-network-registry.js';
 import { ZNetBook } from '../../../sim/network/grid-network-znets.js';
-import { formatCidr, networkWorkloads, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
+import type { Socket } from 'node:net';
+import { cidrContainsIp, formatCidr, networkWorkloads, parseIpv4, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
 import { withHostEndpoints, type EndpointEnv } from './endpoints.js';
 import type { NamespaceDialer } from './dialer.js';
 import type { HostZNet } from './host-znet.js';
@@ -117,6 +118,18 @@ export class HostGridNetworks {
    */
   dialerFor(node: number, twin: number, network: string): Promise<NamespaceDialer> {
     return this.deps.znet.dialerOf(nrKey(node, znetKey(twin, network)));
+  }
+
+  /**
+   * How a gateway on `node` dials an address inside one of the node's Z-Nets (from that network
+   * resource, as zos's gateway reaches a private backend); undefined for any other address.
+   */
+  connectFrom(node: number): (host: string, port: number) => Promise<Socket> | undefined {
+    return (host, port) => {
+      const ip = parseIpv4(host);
+      const key = this.deps.znet.resourceKeys().find((k) => k.startsWith(`${node}/`) && ip >= 0 && cidrContainsIp(this.deps.znet.applied(k)!.ipRange, ip));
+      return key === undefined ? undefined : this.deps.znet.dialerOf(key).then((d) => d.connect(host, port));
+    };
   }
 
   async detachMachine(workloadId: string): Promise<void> {

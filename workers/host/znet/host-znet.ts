@@ -50,6 +50,11 @@ export class HostZNet {
     return plan;
   }
 
+  /** Keys of the network resources applied here. */
+  resourceKeys(): string[] {
+    return [...this.resources.keys()].filter((k) => this.resources.get(k)!.applied !== undefined);
+  }
+
   resource(key: string): HostNetworkResource | undefined {
     return this.resources.get(key);
   }
