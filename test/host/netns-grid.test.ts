@@ -7,9 +7,10 @@ import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { loaderArgs, modulePath } from '../../sim/project-files.js';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NamespaceDialer, NetnsGrid, NetnsLinks, sweepDeadRuns } from '../../workers/host/netns/index.js';
+import { newRunId } from '../../workers/host/netns/names.js';
 import { stateDir } from '../../workers/host/netns/owner-state.js';
 import { leftoversOf, linkUp, netnsSkipReason, tcpReaches, tcpServerIn } from '../helpers/netns.js';
 
@@ -21,6 +22,7 @@ if (skip !== undefined) test('netns grid', (t) => t.log(skip));
 // Underlay ids: nodes 0..3, then farm 0's router 4 and farm 1's router 5.
 const farmOfNode = [0, 0, 1, 1];
 const port = 7100;
+const wireguardDir = '/var/run/wireguard';
 
 maybe('namespaces and links come up; a node reaches a node of the other farm over TCP, and the owner reaches both', async (t) => {
   const grid = await NetnsGrid.create(farmOfNode);
@@ -109,19 +111,27 @@ maybe('power-off kills the node\'s processes and takes its link down; power-on r
 
 maybe('the start-up sweep removes namespaces of a dead owner and keeps a live one\'s', async (t) => {
   const live = await NetnsGrid.create([0]);
-  const dead = 'zzd0';
+  // Run ids of this test process only: another copy of this file may be sweeping at the same time.
+  const [dead, unrecorded, unknown] = [newRunId(), newRunId(), newRunId()];
   try {
     // A run whose owner record names a pid that is gone, and one with no record at all.
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(join(stateDir, `${dead}.json`), JSON.stringify({ run: dead, pid: 2 ** 22 + 1, startTicks: '1' }));
     execFileSync('ip', ['netns', 'add', `ztb-${dead}-n0`]);
-    execFileSync('ip', ['netns', 'add', 'ztb-zzn0-f0']);
+    execFileSync('ip', ['netns', 'add', `ztb-${unrecorded}-f0`]);
+    // A WireGuard UAPI socket left by the dead run, and one of a run we know nothing about.
+    mkdirSync(wireguardDir, { recursive: true });
+    writeFileSync(join(wireguardDir, `zt${dead}w1.sock`), '');
+    writeFileSync(join(wireguardDir, `zt${unknown}w1.sock`), '');
     // Not the list sweepDeadRuns answers: a test file starting in parallel may sweep them first.
     await sweepDeadRuns();
-    t.deepEqual([...leftoversOf(dead), ...leftoversOf('zzn0')], []);
+    t.deepEqual([...leftoversOf(dead), ...leftoversOf(unrecorded)], []);
     t.false(existsSync(join(stateDir, `${dead}.json`)), 'the dead owner\'s record is gone');
+    t.false(existsSync(join(wireguardDir, `zt${dead}w1.sock`)), 'the dead run\'s WireGuard socket is gone');
+    t.true(existsSync(join(wireguardDir, `zt${unknown}w1.sock`)), 'a socket of an unknown run is not ours to judge');
     t.true(leftoversOf(live.names.run).includes(live.nodes[0]!.name), 'the live run is kept');
   } finally {
+    rmSync(join(wireguardDir, `zt${unknown}w1.sock`), { force: true });
     await live.close();
   }
   t.deepEqual(leftoversOf(live.names.run), []);

@@ -122,7 +122,7 @@ export class NetnsGrid {
       ...this.farms().filter((g) => g !== f).flatMap((g) => this.farmLinkLines(f, g, true)),
     ], { netns: n.farmNs(f) });
     // The farm namespace routes between its LAN, its farm links and the owner's uplink, and answers
-    // every packet it cannot route with ICMP (no rate limit: each dial across a cut is told at once).
+    // every packet it cannot route with ICMP (icmp_ratelimit 0: each dial across a cut is told).
     await ip(['netns', 'exec', n.farmNs(f), 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward; echo 0 > /proc/sys/net/ipv4/icmp_ratelimit']);
   }
 
@@ -140,7 +140,8 @@ export class NetnsGrid {
     const dev = n.iface('l', f, g);
     // Down, a `prohibit` route answers each SYN with ICMP "administratively prohibited", which TCP takes
     // as fatal (the kernel's icmp_err_convert; "net unreachable" is only a soft error, retried until the
-    // connect times out), so a client across a cut fails at once rather than after its timeout.
+    // connect times out), so a client across a cut fails within about a second (the kernel's per-source
+    // ICMP token bucket, ip_error, holds the first answer back) rather than after its own timeout.
     return up
       ? [`link set ${dev} up`, `route replace ${n.farmCidr(g)} via ${n.farmGateway(g)} dev ${dev} onlink`]
       : [`link set ${dev} down`, `route replace prohibit ${n.farmCidr(g)}`];

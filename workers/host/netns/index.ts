@@ -5,6 +5,6 @@ export { NetnsGrid, type NodeNamespace } from './grid.js';
 export { NetnsLinks, type LinkRef, type LinkTarget } from './links.js';
 export { netnsAvailable } from './available.js';
 export { sweepDeadRuns } from './owner-state.js';
-export { maxNodesPerFarm, namespacePrefix, ourNamespacePattern } from './names.js';
+export { maxNodesPerFarm, namespacePrefix, ourNamespacePattern, runOfNamespace } from './names.js';
 export { NamespaceRelay } from './relay.js';
 export { NamespaceDialer } from './dialer.js';
