@@ -16,7 +16,8 @@ import { gatewayKind, qsfsKind } from './kind-services.js';
 import { zmachineKind } from './kind-zmachine.js';
 import { hubUrlMapper } from './hub-map.js';
 import type { WorkloadKind } from './kinds.js';
-import { hostGatewayRequest, notSupportedOnHost } from './network-ops.js';
+import { hostGatewayRequest, hostNetworks, hostZnetReapply, networkKind } from './network-ops.js';
+import { sweepOrphanRuns, type HostGridNetworks } from '../host/znet/index.js';
 import type { HostNode } from './nodes.js';
 import { compileHostOptions, type HostBackendOptions } from './options.js';
 import { HostRegistry } from './registry.js';
@@ -31,6 +32,7 @@ import { ZdbTagRegistry } from './zdb-values.js';
 /** One namespace per node on its farm's LAN; the gateway relays' sockets sit next to the owner record. */
 async function attachNetns(nodes: readonly HostNode[]): Promise<{ grid: NetnsGrid; links: NetnsLinks }> {
   const grid = await NetnsGrid.create(nodes.map((n) => n.farm));
+  await sweepOrphanRuns(); // Z-Net namespaces of runs whose node namespaces that create() just swept
   nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, join(grid.stateDir, `${grid.names.run}-n${i}-`)));
   return { grid, links: new NetnsLinks(grid) };
 }
@@ -42,6 +44,8 @@ export class HostBackend implements Backend, GridObserver {
   private readonly deployments: HostDeployments;
   private readonly storage: HostStorageOps;
   private readonly machines: HostMachineOps;
+  /** The Z-Nets as real WireGuard, with network 'netns' (workers/host/znet/). */
+  private readonly networks: HostGridNetworks | undefined;
   /** The harness's faults on these nodes (the owner's, never the handlers'): Testbed takes it from here. */
   readonly faults: HostFaults;
 
@@ -59,8 +63,10 @@ export class HostBackend implements Backend, GridObserver {
     readonly netns: { readonly grid: NetnsGrid; readonly links: NetnsLinks } | undefined,
   ) {
     this.clients = new ZdbClients((node) => nodes[node]!.address);
+    this.networks = netns === undefined ? undefined : hostNetworks(nodes, netns.grid.names.run);
     const kinds = new Map<WorkloadType, WorkloadKind>([
-      ['zdb', zdbKind], ['zmount', zmountKind], ['qsfs', qsfsKind(nodes)], ['zmachine', zmachineKind(localFlistUrl)],
+      ['zdb', zdbKind], ['zmount', zmountKind], ['qsfs', qsfsKind(nodes)], ['zmachine', zmachineKind(localFlistUrl, () => this.networks)],
+      ['network', networkKind(() => this.networks)],
       ['gateway-name-proxy', gatewayKind], ['gateway-fqdn-proxy', gatewayKind],
     ]);
     this.deployments = new HostDeployments(nodes, this.registry, kinds, { allowLoopbackBackends });
@@ -99,6 +105,7 @@ export class HostBackend implements Backend, GridObserver {
     this.clients.close();
     await this.machines.close(); // the machines' CoreX web servers
     await Promise.all(this.nodes.map((node) => node.stop(this.nowS())));
+    await this.networks?.close(); // before the node namespaces its wireguard-go processes run in
     await this.hubServer?.close();
     await this.netns?.grid.close();
   }
@@ -210,8 +217,8 @@ export class HostBackend implements Backend, GridObserver {
 
   // Network ---------------------------------------------------------------------------------
 
-  znetReapply(_network: string): Promise<ZNetReapplyView> {
-    return Promise.reject(notSupportedOnHost('znet.reapply'));
+  znetReapply(network: string): Promise<ZNetReapplyView> {
+    return hostZnetReapply(this.networks, network);
   }
 
   gatewayRequest(host: string): Promise<GatewayAnswerView> {
@@ -237,7 +244,7 @@ export class HostBackend implements Backend, GridObserver {
   }
 
   async znets(): Promise<readonly ZNetView[]> {
-    return hostZnets();
+    return this.networks?.views() ?? hostZnets();
   }
 
   // ----------------------------------------------------------------------------------------------

@@ -1,10 +1,15 @@
 // The port's network calls on one real host: gateway requests go over HTTP to the node's HostGateway;
-// Z-Net re-applies (and the injector's link faults, faults.ts) need an underlay and a mesh this host
-// does not have, so they refuse.
+// `network` workloads and Z-Net re-applies are real WireGuard when nodes are namespaces (network
+// 'netns', workers/host/znet/), and refuse without (no underlay, no mesh to act on).
 
 import { request } from 'node:http';
-import type { GatewayAnswerView } from '../backend.js';
+import type { NetworkData, Workload } from '../../sim/grid/deployment.js';
+import { InputError } from '../../sim/errors.js';
+import type { GatewayAnswerView, ZNetReapplyView } from '../backend.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
+import { PUBLIC_NODES_PER_FARM } from '../../sim/network/grid-network-public.js';
+import { HostGridNetworks, HostZNet } from '../host/znet/index.js';
+import type { KindContext, WorkloadKind } from './kinds.js';
 import type { HostNode } from './nodes.js';
 import type { HostRegistry } from './registry.js';
 
@@ -50,4 +55,62 @@ function get(port: number, host: string): Promise<number | null> {
     req.on('error', () => resolve(null));
     req.end();
   });
+}
+
+/**
+ * `network` workloads: with nodes as namespaces, a real network resource (workers/host/znet/); without,
+ * recorded only, as before. The Z-Net is named per twin (`<twin>/<name>`), as zos's NetworkID.
+ */
+export function networkKind(networks: () => HostGridNetworks | undefined): WorkloadKind {
+  const apply = async (ctx: KindContext, workload: Workload): Promise<null> => {
+    const grid = networks();
+    if (grid === undefined) return null;
+    await grid.provision(ctx.node.node, ctx.twin, workload.name, ctx.workloadId, workload.data as NetworkData);
+    // The node's gateway may now front backends inside this network (zos's gateway `network` check).
+    if (!ctx.node.zNetNames.includes(workload.name)) ctx.node.zNetNames.push(workload.name);
+    return null;
+  };
+  return {
+    provision: apply,
+    update: (ctx, _previous, next) => apply(ctx, next),
+    async deprovision(ctx, workload) {
+      const names = ctx.node.zNetNames;
+      if (names.includes(workload.name)) names.splice(names.indexOf(workload.name), 1);
+      await networks()?.deprovision(ctx.node.node, ctx.twin, workload.name);
+    },
+    restore: async (ctx, workload) => networks()?.restore(ctx.node.node, ctx.twin, workload.name, workload.data as NetworkData),
+  };
+}
+
+/** znet.reapply on hosts: the simulator's re-apply pushed to the real members that are up. */
+export async function hostZnetReapply(networks: HostGridNetworks | undefined, network: string): Promise<ZNetReapplyView> {
+  if (networks === undefined) throw notSupportedOnHost("znet.reapply without network 'netns'");
+  let result;
+  try {
+    result = await networks.reapply(network);
+  } catch (error) {
+    if (error instanceof InputError) throw new WorkerError(WorkerErrorCode.notFound, `no Z-Net '${network}' is deployed: ${error.message}`);
+    throw error;
+  }
+  // No public member up: nothing was applied; one may come back, so another attempt may help (as SimBackend).
+  if (result.problem !== undefined) throw new WorkerError(WorkerErrorCode.nodeDown, result.problem, true);
+  const { network: key, version, accessNode, previousAccessNode, updated, skipped, membersCutOff } = result;
+  return { network: key, version, accessNode, previousAccessNode, updated, skipped, membersCutOff };
+}
+
+/**
+ * The Z-Nets of a backend whose nodes are namespaces of netns run `run`: NRs and machine NICs named
+ * `zn<run>-…` (swept with the run, workers/host/znet/sweep.ts). Public nodes as in simulation: the
+ * first PUBLIC_NODES_PER_FARM of each farm (sim/network/grid-network-public.ts), the others hidden.
+ */
+export function hostNetworks(nodes: readonly HostNode[], run: string): HostGridNetworks {
+  const indexInFarm = nodes.map((n) => nodes.filter((m) => m.farm === n.farm && m.node < n.node).length);
+  const grid = new HostGridNetworks({
+    znet: new HostZNet(`zn${run}-`),
+    nodeNamespace: (node) => nodes[node]?.namespace,
+    isUp: (node) => nodes[node]?.up ?? false,
+    isPublic: (node) => (indexInFarm[node] ?? Infinity) < PUBLIC_NODES_PER_FARM,
+  });
+  for (const n of nodes) n.zNetConnect = grid.connectFrom(n.node);
+  return grid;
 }

@@ -6,6 +6,7 @@
 // the gateway answers there on port 80 (through a relay) and reaches its backends from inside it (a dialer).
 
 import { mkdirSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { NodeFlistStore } from '../host/flist/index.js';
 import { HostGateway } from '../host/gateway/index.js';
@@ -47,6 +48,12 @@ export class HostNode {
   private gatewayRelay: NamespaceRelay | undefined;
   /** The gateway's way out: its backend connections start inside the node's namespace. */
   private gatewayDialer: NamespaceDialer | undefined;
+  /**
+   * Z-Nets this node is a member of, by workload name (a proxy with `network` needs its gateway in it),
+   * and how to dial an address inside one: both kept by the Z-Net side (network-ops.ts, workers/host/znet).
+   */
+  readonly zNetNames: string[] = [];
+  zNetConnect: ((host: string, port: number) => Promise<Socket> | undefined) | undefined;
   private pool: ZmountPool | undefined;
   private gatewayServer: HostGateway | undefined;
   private gatewayPort = 0;
@@ -139,8 +146,9 @@ export class HostNode {
     if (this.gatewayServer !== undefined) return this.gatewayServer;
     if (this.ns !== undefined) this.gatewayDialer = await NamespaceDialer.start(this.ns, `${this.relaySocketPrefix}gw-out.sock`);
     const dialer = this.gatewayDialer;
-    const connect = dialer === undefined ? {} : { connect: (host: string, port: number) => dialer.dial(host, port) };
-    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5, ...connect });
+    // A backend inside a Z-Net is dialled from the node's network resource of it, any other from the node.
+    const connect = dialer === undefined ? {} : { connect: (host: string, port: number) => this.zNetConnect?.(host, port) ?? dialer.dial(host, port) };
+    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5, networks: this.zNetNames, ...connect });
     this.gatewayPort = this.gatewayServer.port;
     if (this.ns !== undefined) this.gatewayRelay = await NamespaceRelay.start(this.ns, gatewayHttpPort, this.gatewayPort, `${this.relaySocketPrefix}gw.sock`);
     return this.gatewayServer;

@@ -68,18 +68,29 @@ export function mainLaunch(iso: Isolation, spec: CompiledSpec): LaunchPlan {
   if (iso.mode === 'plain') {
     preparePlainMounts(spec);
     const [program, ...rest] = spec.argv;
-    return { command: join(spec.rootDir, program), args: rest, cwd: spec.rootDir };
+    return inNetns(spec, { command: join(spec.rootDir, program), args: rest, cwd: spec.rootDir });
   }
   const mountArgs = spec.mounts.flatMap((m) => [m.hostPath, m.mountpoint]);
   const args = ['--mount', '--pid', '--fork', '--kill-child', '--', '/bin/sh', '-c', INIT_SCRIPT, 'zmachine-init'];
   args.push(iso.tools.mount, iso.tools.chroot, spec.rootDir, ...mountArgs, '--', ...spec.argv);
-  return { command: iso.tools.unshare, args, cwd: '/' };
+  return inNetns(spec, { command: iso.tools.unshare, args, cwd: '/' });
+}
+
+/**
+ * A machine with a Z-Net NIC starts inside its network namespace: `ip netns exec` enters it and execs
+ * the plan, so the pid the cgroup gate sees is still the machine's (iproute2 ip/ipnetns.c netns_exec).
+ */
+function inNetns(spec: CompiledSpec, plan: LaunchPlan): LaunchPlan {
+  if (spec.netns === undefined || spec.boot.kind === 'kernel') return plan;
+  return { command: 'ip', args: ['netns', 'exec', spec.netns, plan.command, ...plan.args], cwd: plan.cwd };
 }
 
 /** A command line run by the machine's /bin/sh, inside its namespaces and root when it has them. */
 export function execLaunch(iso: Isolation, spec: CompiledSpec, innerPid: number, commandLine: string): LaunchPlan {
-  if (iso.mode === 'plain') return { command: '/bin/sh', args: ['-c', commandLine], cwd: spec.rootDir };
-  const args = ['--target', String(innerPid), '--mount', '--pid', '--root', '--wd', '--', '/bin/sh', '-c', commandLine];
+  if (iso.mode === 'plain') return inNetns(spec, { command: '/bin/sh', args: ['-c', commandLine], cwd: spec.rootDir });
+  // A machine in a Z-Net: its CoreX processes share its network namespace (--net).
+  const net = spec.netns !== undefined ? ['--net'] : [];
+  const args = ['--target', String(innerPid), '--mount', '--pid', ...net, '--root', '--wd', '--', '/bin/sh', '-c', commandLine];
   return { command: iso.tools.nsenter, args, cwd: '/' };
 }
 

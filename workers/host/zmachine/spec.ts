@@ -30,6 +30,11 @@ export interface HostMachineSpec {
   readonly memoryBytes?: number;
   /** VM mode's NIC; default user-mode networking without forwarded ports. Ignored in container mode. */
   readonly nic?: VmNic;
+  /**
+   * Container mode's network namespace (its Z-Net NIC, workers/host/znet/machine-nic.ts): the machine's
+   * processes start inside it. Default: the owner's. Ignored in VM mode (the tap `nic` carries the Z-Net).
+   */
+  readonly netns?: string;
 }
 
 export interface CompiledSpec {
@@ -43,6 +48,7 @@ export interface CompiledSpec {
   /** Container (a host process) or VM (qemu with the flist's kernel). */
   readonly boot: FlistBoot;
   readonly nic: VmNic;
+  readonly netns: string | undefined;
 }
 
 const WHERE = 'zmachine';
@@ -106,7 +112,15 @@ export function compileSpec(spec: HostMachineSpec): CompiledSpec {
     memoryBytes,
     boot,
     nic: checkNic(spec.nic ?? { kind: 'user', forwards: [] }),
+    netns: checkNetns(spec.netns),
   };
+}
+
+function checkNetns(netns: string | undefined): string | undefined {
+  if (netns !== undefined && (typeof netns !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(netns))) {
+    throw new InputError(WHERE, 'netns', `must be a network namespace name, got ${JSON.stringify(netns)}`);
+  }
+  return netns;
 }
 
 function checkVm(cpu: number, memoryBytes: number): void {
