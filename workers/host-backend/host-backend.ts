@@ -16,6 +16,7 @@ import { gatewayKind, qsfsKind } from './kind-services.js';
 import { zmachineKind } from './kind-zmachine.js';
 import { hubUrlMapper } from './hub-map.js';
 import type { WorkloadKind } from './kinds.js';
+import { hostZmachineConnect } from './connect-ops.js';
 import { hostGatewayRequest, hostNetworks, hostZnetReapply, networkKind } from './network-ops.js';
 import { sweepOrphanRuns, type HostGridNetworks } from '../host/znet/index.js';
 import type { HostNode } from './nodes.js';
@@ -225,8 +226,8 @@ export class HostBackend implements Backend, GridObserver {
     return hostGatewayRequest(this.nodes, this.registry, host);
   }
 
-  zmachineConnect(_workloadId: string, _address: string, _port: number): Promise<ConnectView> {
-    return Promise.reject(notSupportedOnHost('zmachine.connect'));
+  zmachineConnect(workloadId: string, address: string, port: number): Promise<ConnectView> {
+    return hostZmachineConnect(this.nodes, this.networks, workloadId, address, port);
   }
 
   stateHash(): Promise<string> {

@@ -13,7 +13,7 @@ import { InputError } from '../../../sim/errors.js';
 import { NetworkRegistry, znetKey } from '../../../sim/network/grid-network-registry.js';
 import { ZNetBook } from '../../../sim/network/grid-network-znets.js';
 import type { Socket } from 'node:net';
-import { cidrContainsIp, formatCidr, networkWorkloads, parseIpv4, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
+import { cidrContainsIp, formatCidr, networkWorkloads, parseIpv4, type Cidr, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
 import { withHostEndpoints, type EndpointEnv } from './endpoints.js';
 import type { NamespaceDialer } from './dialer.js';
 import type { HostZNet } from './host-znet.js';
@@ -130,6 +130,11 @@ export class HostGridNetworks {
       const key = this.deps.znet.resourceKeys().find((k) => k.startsWith(`${node}/`) && ip >= 0 && cidrContainsIp(this.deps.znet.applied(k)!.ipRange, ip));
       return key === undefined ? undefined : this.deps.znet.dialerOf(key).then((d) => d.connect(host, port));
     };
+  }
+
+  /** Where a container machine's Z-Net traffic starts (zmachine.connect), and the range it reaches. */
+  machineNet(workloadId: string): { readonly namespace: NodeNamespace; readonly ipRange: Cidr } | undefined {
+    return this.deps.znet.machineNet(workloadId);
   }
 
   async detachMachine(workloadId: string): Promise<void> {
