@@ -28,10 +28,11 @@ export async function hostGatewayRequest(nodes: readonly HostNode[], registry: H
   const name = host.toLowerCase();
   const record = [...registry.gateways.values()].find((g) => g.fqdn.toLowerCase() === name);
   if (record === undefined) return { host, status: null, outcome: 'unknown-host', latencyS: null, gateway: null, backend: null };
-  const gateway = nodes[record.node]!.up ? nodes[record.node]!.gateway : undefined;
-  if (gateway === undefined) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
+  // With nodes as namespaces, at the node's address: a cut or partition is then on the client's way too.
+  const endpoint = nodes[record.node]!.up ? nodes[record.node]!.gatewayEndpoint() : undefined;
+  if (endpoint === undefined) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
   const startedMs = performance.now();
-  const status = await get(gateway.port, host);
+  const status = await get(endpoint, host);
   if (status === null) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
   const latencyS = (performance.now() - startedMs) / 1000;
   return { host, status, outcome: outcomeOf(status), latencyS, gateway: record.node, backend: record.backend };
@@ -45,9 +46,9 @@ function outcomeOf(status: number): string {
 }
 
 /** One GET with the Host header; null when the gateway does not answer in time. */
-function get(port: number, host: string): Promise<number | null> {
+function get(endpoint: { host: string; port: number }, host: string): Promise<number | null> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: clientTimeoutS * 1000, agent: false }, (res) => {
+    const req = request({ host: endpoint.host, port: endpoint.port, path: '/', headers: { host }, timeout: clientTimeoutS * 1000, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? null));
     });
