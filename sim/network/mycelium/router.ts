@@ -544,14 +544,14 @@ export class MyceliumNetwork {
     if (at === undefined) return 'none';
     const age = this.nowS - at;
     if (age < routeQueryTimeoutS) return 'queried';
-    if (age < routeQueryTimeoutS + noRouteExpirationS) return 'no-route';
+    if (age < routeQueryTimeoutS + noRouteExpirationS[this.version]) return 'no-route';
     t.queriedAtS.delete(u);
     return 'none';
   }
 
   private routeRequestCache(t: DestinationTable, u: number) {
     const cached = t.routeRequests.get(u);
-    if (cached !== undefined && this.nowS - cached.sentS >= routeRequestCacheS) {
+    if (cached !== undefined && this.nowS - cached.sentS >= routeRequestCacheS[this.version]) {
       t.routeRequests.delete(u);
       return undefined;
     }
