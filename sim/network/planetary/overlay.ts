@@ -369,9 +369,22 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     // Same-time events run in scheduling order, so a parent scheduled first also applies first.
     const atS = Math.max(this.sim.nowS + a.arrivalS, a.parent >= 0 ? this.pendingApplyS[a.parent]! : 0);
     this.pendingApplyS[a.node] = atS;
-    this.sim.scheduleAt(atS, () => this.applyGeneration[a.node] === generation && this.applyCoords(a.node, a.parent));
+    // One number as the event's argument, no closure: a churn run schedules hundreds of thousands.
+    this.sim.scheduleAt(atS, this.applyPending, generation * this.topology.nodeCount + a.node);
     return atS;
   }
+
+  /**
+   * A scheduled coordinate update, `generation × nodeCount + node`: applies only if no later place()
+   * or failure superseded it. Only place() writes a live node's parent, and it bumps the generation,
+   * so the parent now is the one that place() recorded.
+   */
+  private readonly applyPending = (packed: unknown): void => {
+    const n = this.topology.nodeCount;
+    const node = (packed as number) % n;
+    const generation = ((packed as number) - node) / n;
+    if (this.applyGeneration[node] === generation) this.applyCoords(node, this.parent[node]!);
+  };
 
   private applyCoords(node: number, parent: number): void {
     if (parent < 0) {
