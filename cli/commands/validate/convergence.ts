@@ -42,6 +42,12 @@ async function run(args: Args, { out }: CommandContext): Promise<number> {
   return 0;
 }
 
+/** Where the pairs still lost at the end stop, e.g. " (no-route 3, hop-limit 2)". */
+function stuck(r: ConvergenceReport): string {
+  const causes = Object.entries(r.undeliveredAtEndBy).filter(([, n]) => n > 0);
+  return causes.length === 0 ? '' : ` (${causes.map(([cause, n]) => `${cause} ${n}`).join(', ')})`;
+}
+
 function summary(file: string, r: ConvergenceReport): string {
   const f = (x: number | null, digits = 2): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
   const bytes = (k: 'leaf' | 'hub'): string => {
@@ -52,7 +58,7 @@ function summary(file: string, r: ConvergenceReport): string {
     `${file}: ${r.nodes} nodes, ${r.edges} links; mycelium ${r.version}, ${r.notice} failures, ${r.destinations} destinations, ${r.pairs} pairs`,
     `  ${r.linkFailures} link failures: detection p50 ${f(r.detectionS.p50)} s p99 ${f(r.detectionS.p99)} s; quiet again p50 ${f(r.convergenceS.p50)} s p99 ${f(r.convergenceS.p99)} s`,
     `  pairs lost ${r.pairsLost} (${f(r.lostPairSeconds, 0)} pair-seconds); back p50 ${f(r.pairConvergenceS.p50)} s p99 ${f(r.pairConvergenceS.p99)} s after the failure`,
-    `  within detection + ${r.boundAfterDetectionS} s: ${f(r.withinBoundRatio * 100, 1)} % of lost pairs; still lost at the end: ${r.pairsUndeliveredAtEnd}`,
+    `  within detection + ${r.boundAfterDetectionS} s: ${f(r.withinBoundRatio * 100, 1)} % of lost pairs; still lost at the end: ${r.pairsUndeliveredAtEnd}${stuck(r)}`,
     `  control bytes per node per minute: ${bytes('leaf')}`,
     `                                     ${bytes('hub')}`,
   ].join('\n');

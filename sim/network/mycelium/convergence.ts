@@ -7,7 +7,7 @@ import { components, largestComponent, type Topology } from '../topology/graph.j
 import { helloBytes, helloIntervalS, ihuBytes, packetHeaderBytes, updateBytes, updateIntervalS } from './constants.js';
 import type { DestinationTable } from './destination-table.js';
 import { MyceliumNetwork, type FailureNotice, type MyceliumVersion } from './router.js';
-import { followRoute } from './routes.js';
+import { followRoute, type FollowedRoute } from './routes.js';
 import { percentile } from '../../engine/stats.js';
 import { mean } from './stretch.js';
 
@@ -64,6 +64,13 @@ export interface ConvergenceReport {
   readonly withinBoundRatio: number;
   /** Pairs still undeliverable at the end (must be 0: every failure leaves the graph connected). */
   readonly pairsUndeliveredAtEnd: number;
+  /**
+   * Why, by where their packet stops: 'no-route' (a node with no selected route: its route requests
+   * die out within 16 generations, or it waits for an answer), 'hop-limit' (a stale selected path
+   * longer than the 64-hop limit: 0.7.x re-announces selected routes only on a change), 'loop',
+   * 'link-down'.
+   */
+  readonly undeliveredAtEndBy: Readonly<Record<FollowedRoute['failure'], number>>;
   readonly controlBytesPerNodePerMinute: {
     readonly leaf: ControlBytes;
     readonly hub: ControlBytes;
@@ -110,7 +117,13 @@ export function measureMyceliumConvergence(topology: Topology, options: Converge
     failures.push(observeFailure(net, pairs, delivering, edge, notice, boundS));
   }
   let undelivered = 0;
-  for (const p of pairs) if (!followRoute(net, p.table, p.source).delivered) undelivered++;
+  const undeliveredAtEndBy: Record<FollowedRoute['failure'], number> = { none: 0, 'no-route': 0, 'link-down': 0, loop: 0, 'hop-limit': 0 };
+  for (const p of pairs) {
+    const route = followRoute(net, p.table, p.source);
+    if (route.delivered) continue;
+    undelivered++;
+    undeliveredAtEndBy[route.failure]++;
+  }
   const minutes = Math.max(1e-9, (net.nowS - startS) / 60);
   const lost = failures.flatMap((f) => (f.pairsLost > 0 ? [f] : []));
   const lostPairs = failures.reduce((a, f) => a + f.pairsLost, 0);
@@ -136,6 +149,7 @@ export function measureMyceliumConvergence(topology: Topology, options: Converge
     boundAfterDetectionS: boundS,
     withinBoundRatio: lostPairs === 0 ? 1 : within / lostPairs,
     pairsUndeliveredAtEnd: undelivered,
+    undeliveredAtEndBy,
     controlBytesPerNodePerMinute: controlBytes(net, minutes),
     failures,
   };
