@@ -6,7 +6,7 @@ import { RngStreams } from '../../engine/rng.js';
 import { components, largestComponent, type Topology } from '../topology/graph.js';
 import { helloBytes, helloIntervalS, ihuBytes, packetHeaderBytes, updateBytes, updateIntervalS } from './constants.js';
 import type { DestinationTable } from './destination-table.js';
-import { MyceliumNetwork, type FailureNotice, type MyceliumVersion } from './router.js';
+import { MyceliumNetwork, type FailureNotice, type MyceliumVersion, type SeqnoRequestRule } from './router.js';
 import { followRoute, type FollowedRoute } from './routes.js';
 import { percentile } from '../../engine/stats.js';
 import { mean } from './stretch.js';
@@ -19,6 +19,8 @@ export interface ConvergenceOptions {
   readonly sourcesPerDestination?: number;
   readonly notice?: FailureNotice;
   readonly version?: MyceliumVersion;
+  /** 'mycelium' (default) or our 'rfc8966' proposal (router.ts SeqnoRequestRule). */
+  readonly seqnoRequests?: SeqnoRequestRule;
   /** 'flood': each destination announces and its update flood runs; 'steady': the quiet-start fixed point (fast). */
   readonly setup?: 'flood' | 'steady';
   /** Virtual seconds from one failure to the next (default 120), at least until the network is quiet. */
@@ -49,6 +51,7 @@ export interface ConvergenceReport {
   readonly edges: number;
   readonly overlay: 'mycelium';
   readonly version: MyceliumVersion;
+  readonly seqnoRequests: SeqnoRequestRule;
   readonly notice: FailureNotice;
   readonly destinations: number;
   readonly pairs: number;
@@ -98,7 +101,7 @@ interface Pair {
 
 export function measureMyceliumConvergence(topology: Topology, options: ConvergenceOptions): ConvergenceReport {
   const notice = options.notice ?? 'silent';
-  const net = new MyceliumNetwork(topology, { seed: options.seed, ...(options.version && { version: options.version }) });
+  const net = new MyceliumNetwork(topology, { seed: options.seed, ...(options.version && { version: options.version }), ...(options.seqnoRequests && { seqnoRequests: options.seqnoRequests }) });
   const streams = new RngStreams(options.seed);
   const rng = streams.stream('mycelium/convergence');
   const members = largestComponent(components(topology));
@@ -137,6 +140,7 @@ export function measureMyceliumConvergence(topology: Topology, options: Converge
     edges: topology.edgeCount,
     overlay: 'mycelium',
     version: net.version,
+    seqnoRequests: net.seqnoRequests,
     notice,
     destinations: net.tables.size,
     pairs: pairs.length,
