@@ -1,6 +1,7 @@
 // Who re-elects when a dead root's record expires, and under which root: the nodes still cut off (and
 // restored nodes that waited with them), one group per connected piece. Yggdrasil keeps a working
-// parent, so nodes under a live root stay where they are; a piece joins the one live tree it touches,
+// parent (ironwood network/router.go `_fix` at 4972641, read for tree.ts: the current parent stays while
+// it leads to the best root), so nodes under a live root stay where they are; a piece joins the one live tree it touches,
 // or elects its own smallest key when it touches none. When that would move a live tree (the piece
 // touches two trees, or holds a key better than the tree's root, whose announcement would re-root it),
 // the caller regrows the whole forest instead. Costs the pieces and their border, not the whole graph.
