@@ -8,7 +8,8 @@ import type { ZMachineData } from '../sim/grid/deployment.js';
 import { znetKey } from '../sim/network/grid-network-registry.js';
 import { cidrContainsIp, parseIpv4 } from '../sim/network/znet/ipv4.js';
 import type { ConnectView } from './backend.js';
-import { InputError, WorkerError, WorkerErrorCode } from './errors.js';
+import { checkConnectTarget } from './connect-target.js';
+import { WorkerError, WorkerErrorCode } from './errors.js';
 
 interface MachineNic {
   readonly key: string;
@@ -16,7 +17,7 @@ interface MachineNic {
 }
 
 export function simZmachineConnect(world: World, workloadId: string, address: string, port: number): ConnectView {
-  checkTarget(address, port);
+  checkConnectTarget(address, port);
   const from = world.zmachines.machine(workloadId);
   if (from === undefined || from.state === 'decommissioned') throw new WorkerError(WorkerErrorCode.notFound, `zmachine ${workloadId} not found`);
   if (from.state !== 'running') return refused(`zmachine ${workloadId} is ${from.state}`);
@@ -34,14 +35,6 @@ export function simZmachineConnect(world: World, workloadId: string, address: st
 
 function refused(reason: string): ConnectView {
   return { connected: false, reason, rttS: null };
-}
-
-function checkTarget(address: string, port: number): void {
-  const bad = (field: string, problem: string): never => {
-    throw new InputError('zmachine.connect', field, problem);
-  };
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address) || address.split('.').some((part) => Number(part) > 255)) bad('address', `must be an IPv4 address, got ${JSON.stringify(address)}`);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) bad('port', `must be a whole number from 1 to 65535, got ${port}`);
 }
 
 /** The machine's Z-Net interfaces as its workload asks for them. */

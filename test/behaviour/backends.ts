@@ -27,6 +27,8 @@ export type BackendName = (typeof backendNames)[number];
 
 /** Same node count as the small World: node numbers in cases mean the same on both. */
 export const nodeCount = 7;
+/** The small World's farms: farm-a holds nodes 0–4, farm-b nodes 5 and 6. */
+const smallWorldFarms = [5, 2];
 
 export interface BackendUnderTest {
   readonly name: BackendName;
@@ -58,18 +60,21 @@ export interface BackendUnderTest {
 
 type Body<T = void> = (t: ExecutionContext, b: BackendUnderTest) => Promise<T>;
 
-export function behaviour(title: string, body: Body): void {
-  behaviourOn(backendNames, title, body);
+/**
+ * How the host grid is built. `netns`: every node a network namespace on its farm's LAN, farms of 5 and
+ * 2 nodes as the small World's (needs root; slower to open, so only the cases that need a network).
+ */
+export interface GridOptions {
+  readonly hostNetwork?: 'loopback' | 'netns';
 }
 
-/** A case on some backends only, while the others cannot run it yet (say why where it is used). */
-export function behaviourOn(names: readonly BackendName[], title: string, body: Body): void {
-  for (const name of names) test(`${name} › ${title}`, (t) => withBackend(name, t, body));
+export function behaviour(title: string, body: Body, options: GridOptions = {}): void {
+  for (const name of backendNames) test(`${name} › ${title}`, (t) => withBackend(name, t, body, options));
 }
 
 /** Runs `body` on a fresh backend of the kind named, closing it (and deleting its files) after. */
-export function withBackend<T>(name: BackendName, t: ExecutionContext, body: Body<T>): Promise<T> {
-  return name === 'sim' ? runSim(t, body) : runHost(t, body);
+export function withBackend<T>(name: BackendName, t: ExecutionContext, body: Body<T>, options: GridOptions = {}): Promise<T> {
+  return name === 'sim' ? runSim(t, body) : runHost(t, body, options);
 }
 
 async function runSim<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
@@ -97,9 +102,10 @@ async function runSim<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
   return inSim(world, () => body(t, fixture));
 }
 
-async function runHost<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
+async function runHost<T>(t: ExecutionContext, body: Body<T>, options: GridOptions): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'zos-testbed-behaviour-'));
-  const backend = await HostBackend.open({ dataDir: join(dir, 'data'), nodes: nodeCount, allowLoopbackBackends: true });
+  const network = options.hostNetwork === 'netns' ? { network: 'netns' as const, farms: smallWorldFarms } : {};
+  const backend = await HostBackend.open({ dataDir: join(dir, 'data'), nodes: nodeCount, allowLoopbackBackends: true, ...network });
   const servers: Server[] = [];
   const fixture: BackendUnderTest = {
     name: 'host',
@@ -123,10 +129,18 @@ async function runHost<T>(t: ExecutionContext, body: Body<T>): Promise<T> {
       await backend.hubServer!.hub.putFlist('machine', Buffer.from(serializeFlist(packed.meta)));
       return { url: backend.flistUrl('machine'), entrypoint: '/bin/sleep 1000' };
     },
-    async serverFlist() {
-      throw new Error('Z-Net machines on hosts need the netns host network (issue 17): not wired yet');
+    async serverFlist(port) {
+      // busybox's httpd (Debian's busybox-static) serving one page: it answers 200 on the machine's addresses.
+      const tree = join(dir, 'trees', `server-${port}`);
+      buildMinimalRoot(tree, ['/bin/busybox']);
+      mkdirSync(join(tree, 'www'), { recursive: true });
+      writeFileSync(join(tree, 'www', 'index.html'), 'hello from inside the Z-Net\n');
+      const packed = await packDir(tree, backend.hubServer!.hub);
+      await backend.hubServer!.hub.putFlist(`server-${port}`, Buffer.from(serializeFlist(packed.meta)));
+      return { url: backend.flistUrl(`server-${port}`), entrypoint: `/bin/busybox httpd -f -p ${port} -h /www` };
     },
-    nodeNet: { isPublic: (node) => [0, 1, 5, 6].includes(node), publicIpv4: () => '127.0.0.1' },
+    // As in simulation (the first two nodes of each farm are public); the host maps the stand-in addresses onto its nodes'.
+    nodeNet: { isPublic: (node) => [0, 1, 5, 6].includes(node), publicIpv4: publicIpv4Of },
     async realHubImage(url) {
       const tree = join(dir, 'trees', 'real-hub-image');
       buildMinimalRoot(tree, ['/bin/sh', '/bin/sleep']);

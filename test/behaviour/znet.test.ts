@@ -7,10 +7,10 @@ import type { ExecutionContext } from 'ava';
 import { planZNet } from '../../sim/network/znet/plan.js';
 import { networkWorkloads } from '../../sim/network/znet/workloads.js';
 import type { NetworkData } from '../../sim/grid/deployment.js';
-import { behaviourOn, deploy, doc, MiB, type BackendUnderTest } from './backends.js';
+import { behaviour as onEveryBackend, deploy, doc, MiB, type BackendUnderTest } from './backends.js';
 
-// Hosts join these cases once their nodes run as network namespaces with WireGuard (issue 17).
-const behaviour = (title: string, body: Parameters<typeof behaviourOn>[2]) => behaviourOn(['sim'], title, body);
+// On hosts every node is a network namespace and the Z-Net runs on wireguard-go (issue 17).
+const behaviour = (title: string, body: Parameters<typeof onEveryBackend>[1]) => onEveryBackend(title, body, { hostNetwork: 'netns' });
 
 const twin = 80;
 const port = 8080;

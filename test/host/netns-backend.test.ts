@@ -2,7 +2,7 @@
 // node's namespace on the node's address, the owner reaches it there; a power-off kills the node's
 // processes and takes its link down, power-on brings it back with its data; a cut between farms stops
 // node-to-node traffic across it (the owner keeps its own uplinks); the gateway answers on the node's
-// address, port 80; close leaves nothing. Skips unless root with iproute2.
+// address, port 80, and reaches its backend from inside its node; close leaves nothing. Skips unless root with iproute2.
 
 import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostBackend } from '../../workers/host-backend/index.js';
 import type { Deployment } from '../../workers/operations.js';
-import { leftoversOf, netnsSkipReason, tcpReaches } from '../helpers/netns.js';
+import { gatewayDomain } from '../../sim/network/grid-network-public.js';
+import { httpServerIn, leftoversOf, netnsSkipReason, tcpReaches } from '../helpers/netns.js';
 
 const skip = netnsSkipReason();
-const maybe = skip === undefined ? test.serial : test.skip;
+// Concurrent: every grid has its own run id, address slot and namespaces.
+const maybe = skip === undefined ? test : test.skip;
 if (skip !== undefined) test('netns backend', (t) => t.log(skip));
 
 const dir = mkdtempSync(join(tmpdir(), 'netns-backend-'));
@@ -37,8 +39,11 @@ function get(host: string, port: number, hostHeader: string): Promise<number | n
   });
 }
 
-test('network: an unknown value is refused naming the field', async (t) => {
+test('bad network options are refused naming the field', async (t) => {
   await t.throwsAsync(HostBackend.open({ dataDir: join(dir, 'bad'), nodes: 1, network: 'vlan' as never }), { message: /field network: must be loopback or netns/ });
+  if (skip === undefined) {
+    await t.throwsAsync(HostBackend.open({ dataDir: join(dir, 'bad'), nodes: 256, network: 'netns' }), { message: /field farms: .*at most 252 nodes, got 256/ });
+  }
 });
 
 maybe('nodes as hosts: 0-db at the node address, power and link faults are real, the gateway answers on port 80, close leaves nothing', async (t) => {
@@ -74,12 +79,25 @@ maybe('nodes as hosts: 0-db at the node address, power and link faults are real,
     await backend.faults.powerOn(1);
     t.like(await backend.zdbGet(namespace, 'k'), { tag: 'v1' }, 'back with its data');
 
-    // Node 2's gateway answers on its own address, port 80 (a 404 for a name it does not proxy).
-    const { contractId: gw } = await backend.createDeployment(2, doc(70, [{ name: 'web', type: 'gateway-name-proxy', data: { name: 'app', tls_passthrough: false, backends: [`http://${ns0!.address}:8080`] } }]));
-    t.deepEqual((await backend.settled(gw, 60)).map((w) => w.state), ['ok']);
-    t.is(await get(ns2!.address, 80, 'nobody.example.org'), 404, 'the gateway answers at the node address');
-    await backend.faults.powerOff(2);
-    t.is(await get(ns2!.address, 80, 'nobody.example.org'), null, 'and not once its node is off');
+    // Node 2's gateway (farm 1) answers on its own address, port 80, and proxies to a web server in
+    // node 0 (farm 0) from inside node 2: a partition cuts its way there although this process still
+    // reaches both nodes through its uplinks.
+    const web = await httpServerIn(ns0!, 8080);
+    try {
+      const { contractId: gw } = await backend.createDeployment(2, doc(70, [{ name: 'web', type: 'gateway-name-proxy', data: { name: 'app', tls_passthrough: false, backends: [`http://${ns0!.address}:8080`] } }]));
+      t.deepEqual((await backend.settled(gw, 60)).map((w) => w.state), ['ok']);
+      const app = `app.${gatewayDomain(2)}`;
+      t.is(await get(ns2!.address, 80, app), 200, 'the gateway at the node address proxies to node 0');
+      t.is(await get(ns2!.address, 80, 'nobody.example.org'), 404);
+      await backend.faults.partitionFarms([0]);
+      t.is(await get(ns2!.address, 80, app), 502, 'the gateway\'s way to its backend starts in node 2 and crosses the cut');
+      await backend.faults.healPartition();
+      t.is(await get(ns2!.address, 80, app), 200);
+      await backend.faults.powerOff(2);
+      t.is(await get(ns2!.address, 80, app), null, 'nothing answers once the gateway\'s node is off');
+    } finally {
+      web.stop();
+    }
   } finally {
     await backend.close();
   }

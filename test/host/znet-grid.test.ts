@@ -1,12 +1,13 @@
 // The grid's Z-Nets on host nodes through HostGridNetworks, the piece the host backend drives: documents
 // as the simulator writes them (stand-in keys, 198.18.x.y endpoints) become working WireGuard between
-// node namespaces; a re-apply after the access node went down moves access to another public member,
+// node namespaces; the hidden member has one tunnel, to the access node, and is cut off with it; a
+// re-apply after the access node went down moves access to another public member,
 // pushes the new mesh to the members that are up and reconnects the hidden one; a member that was down
 // comes back stale and the next re-apply refreshes it.
 
 import test from 'ava';
 import { planZNet, networkWorkloads } from '../../sim/network/znet/index.js';
-import { HostGridNetworks, killNamespacePids, listNamespaces, run, sweepOrphanRuns } from '../../workers/host/znet/index.js';
+import { HostGridNetworks, killNamespacePids, listNamespaces, privateKeyOf, publicKeyOf, run, sweepOrphanRuns } from '../../workers/host/znet/index.js';
 import { createLab, echoServer, leftovers, reachesWithin, tcpRoundTrip, znetSkipReason } from '../helpers/znet.js';
 
 const skip = znetSkipReason();
@@ -32,11 +33,17 @@ if (skip !== undefined) {
       const echo = await echoServer(serverNs, '10.50.3.5', 7400);
       try {
         t.true(await reachesWithin(clientNs, '10.50.3.5', 7400), 'hidden member reaches through the access node');
+        // Only through it: the public member has no tunnel to the hidden one, the hidden one only to the access node.
+        const key = (node: number) => publicKeyOf(privateKeyOf(`wg-key:gnet:${node}`));
+        const peers = async (nr: string) => (await run(['wg', 'show', lab.znet.resource(nr)!.names.wg, 'peers'])).trim().split('\n').sort();
+        t.deepEqual(await peers('1/9/gnet'), [key(0)]);
+        t.deepEqual(await peers('2/9/gnet'), [key(0)]);
 
         await killNamespacePids(lab.nodes[0]!.name);
         up.delete(0);
         t.false(await tcpRoundTrip(clientNs, '10.50.3.5', 7400, 2500), 'cut off with its access node');
         const healed = await grid.reapply('gnet');
+        t.deepEqual(await peers('2/9/gnet'), [key(1)], "the stale access node left the hidden member's peers");
         t.like(healed, { network: '9/gnet', accessNode: 1, previousAccessNode: 0, updated: [1, 2], skipped: [0], membersCutOff: 0 });
         t.true(await reachesWithin(clientNs, '10.50.3.5', 7400), 'reaches again through the new access node');
 

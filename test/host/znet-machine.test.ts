@@ -1,6 +1,6 @@
 // A container-mode zmachine with a Z-Net NIC: its process starts inside the machine's namespace (the
 // zmachine launch path: cgroup gate, unshare + chroot, `ip netns exec`), binds its Z-Net address, and
-// a machine on another node reaches it through WireGuard.
+// a machine on another node reaches it through WireGuard; so does a process CoreX starts in it.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,9 @@ if (skip !== undefined) {
       });
       t.is(status.state, 'running');
       t.true(await reachesWithin(client, '10.40.3.9', 7100), 'the machine answers on its Z-Net address from the other node');
+      // A process CoreX starts inside the machine shares its network namespace (nsenter --net).
+      await machines.exec('znet_server', '/usr/bin/socat TCP-LISTEN:7101,bind=10.40.3.9,reuseaddr,fork EXEC:/bin/cat');
+      t.true(await reachesWithin(client, '10.40.3.9', 7101), 'a CoreX process listens on the Z-Net address too');
     } finally {
       await machines.close();
       await lab.close();

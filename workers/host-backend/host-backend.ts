@@ -9,7 +9,6 @@ import type { Backend, ConnectView, GatewayAnswerView, GridObserver, NodeCapacit
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import { HubServer, mountFlist } from '../host/flist/index.js';
 import { NetnsGrid, NetnsLinks, type NodeNamespace } from '../host/netns/index.js';
-import { join as joinPath } from 'node:path';
 import type { Deployment } from '../operations.js';
 import { HostDeployments } from './deployments.js';
 import { zdbKind, zmountKind } from './kind-storage.js';
@@ -17,7 +16,8 @@ import { gatewayKind, qsfsKind } from './kind-services.js';
 import { zmachineKind } from './kind-zmachine.js';
 import { hubUrlMapper } from './hub-map.js';
 import type { WorkloadKind } from './kinds.js';
-import { hostGatewayRequest, hostNetworks, hostZnetReapply, networkKind, notSupportedOnHost } from './network-ops.js';
+import { hostZmachineConnect } from './connect-ops.js';
+import { hostGatewayRequest, hostNetworks, hostZnetReapply, networkKind } from './network-ops.js';
 import { sweepOrphanRuns, type HostGridNetworks } from '../host/znet/index.js';
 import type { HostNode } from './nodes.js';
 import { compileHostOptions, type HostBackendOptions } from './options.js';
@@ -34,7 +34,7 @@ import { ZdbTagRegistry } from './zdb-values.js';
 async function attachNetns(nodes: readonly HostNode[]): Promise<{ grid: NetnsGrid; links: NetnsLinks }> {
   const grid = await NetnsGrid.create(nodes.map((n) => n.farm));
   await sweepOrphanRuns(); // Z-Net namespaces of runs whose node namespaces that create() just swept
-  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, joinPath(grid.stateDir, `${grid.names.run}-n${i}-`)));
+  nodes.forEach((n, i) => n.attachNamespace(grid.nodes[i]!, join(grid.stateDir, `${grid.names.run}-n${i}-`)));
   return { grid, links: new NetnsLinks(grid) };
 }
 
@@ -226,8 +226,8 @@ export class HostBackend implements Backend, GridObserver {
     return hostGatewayRequest(this.nodes, this.registry, host);
   }
 
-  zmachineConnect(_workloadId: string, _address: string, _port: number): Promise<ConnectView> {
-    return Promise.reject(notSupportedOnHost('zmachine.connect'));
+  zmachineConnect(workloadId: string, address: string, port: number): Promise<ConnectView> {
+    return hostZmachineConnect(this.nodes, this.networks, workloadId, address, port);
   }
 
   stateHash(): Promise<string> {

@@ -28,10 +28,11 @@ export async function hostGatewayRequest(nodes: readonly HostNode[], registry: H
   const name = host.toLowerCase();
   const record = [...registry.gateways.values()].find((g) => g.fqdn.toLowerCase() === name);
   if (record === undefined) return { host, status: null, outcome: 'unknown-host', latencyS: null, gateway: null, backend: null };
-  const gateway = nodes[record.node]!.up ? nodes[record.node]!.gateway : undefined;
-  if (gateway === undefined) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
+  // With nodes as namespaces, at the node's address: a cut or partition is then on the client's way too.
+  const endpoint = nodes[record.node]!.up ? nodes[record.node]!.gatewayEndpoint() : undefined;
+  if (endpoint === undefined) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
   const startedMs = performance.now();
-  const status = await get(gateway.port, host);
+  const status = await get(endpoint, host);
   if (status === null) return { host, status: null, outcome: 'no-answer', latencyS: null, gateway: null, backend: null };
   const latencyS = (performance.now() - startedMs) / 1000;
   return { host, status, outcome: outcomeOf(status), latencyS, gateway: record.node, backend: record.backend };
@@ -45,9 +46,9 @@ function outcomeOf(status: number): string {
 }
 
 /** One GET with the Host header; null when the gateway does not answer in time. */
-function get(port: number, host: string): Promise<number | null> {
+function get(endpoint: { host: string; port: number }, host: string): Promise<number | null> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: clientTimeoutS * 1000, agent: false }, (res) => {
+    const req = request({ host: endpoint.host, port: endpoint.port, path: '/', headers: { host }, timeout: clientTimeoutS * 1000, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? null));
     });
@@ -63,13 +64,21 @@ function get(port: number, host: string): Promise<number | null> {
  */
 export function networkKind(networks: () => HostGridNetworks | undefined): WorkloadKind {
   const apply = async (ctx: KindContext, workload: Workload): Promise<null> => {
-    await networks()?.provision(ctx.node.node, ctx.twin, workload.name, ctx.workloadId, workload.data as NetworkData);
+    const grid = networks();
+    if (grid === undefined) return null;
+    await grid.provision(ctx.node.node, ctx.twin, workload.name, ctx.workloadId, workload.data as NetworkData);
+    // The node's gateway may now front backends inside this network (zos's gateway `network` check).
+    if (!ctx.node.zNetNames.includes(workload.name)) ctx.node.zNetNames.push(workload.name);
     return null;
   };
   return {
     provision: apply,
     update: (ctx, _previous, next) => apply(ctx, next),
-    deprovision: async (ctx, workload) => networks()?.deprovision(ctx.node.node, ctx.twin, workload.name),
+    async deprovision(ctx, workload) {
+      const names = ctx.node.zNetNames;
+      if (names.includes(workload.name)) names.splice(names.indexOf(workload.name), 1);
+      await networks()?.deprovision(ctx.node.node, ctx.twin, workload.name);
+    },
     restore: async (ctx, workload) => networks()?.restore(ctx.node.node, ctx.twin, workload.name, workload.data as NetworkData),
   };
 }
@@ -97,10 +106,12 @@ export async function hostZnetReapply(networks: HostGridNetworks | undefined, ne
  */
 export function hostNetworks(nodes: readonly HostNode[], run: string): HostGridNetworks {
   const indexInFarm = nodes.map((n) => nodes.filter((m) => m.farm === n.farm && m.node < n.node).length);
-  return new HostGridNetworks({
+  const grid = new HostGridNetworks({
     znet: new HostZNet(`zn${run}-`),
     nodeNamespace: (node) => nodes[node]?.namespace,
     isUp: (node) => nodes[node]?.up ?? false,
     isPublic: (node) => (indexInFarm[node] ?? Infinity) < PUBLIC_NODES_PER_FARM,
   });
+  for (const n of nodes) n.zNetConnect = grid.connectFrom(n.node);
+  return grid;
 }

@@ -3,13 +3,14 @@
 // Leaves out CPU/memory accounting: a host node admits what its processes can do.
 // With a namespace attached (network 'netns') it is a host of its own: 0-db runs inside it on the node's
 // address at 0-db's port (a process inside it, or this process's server behind a NamespaceRelay), and
-// the gateway answers there on port 80 (through a relay).
+// the gateway answers there on port 80 (through a relay) and reaches its backends from inside it (a dialer).
 
 import { mkdirSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { NodeFlistStore } from '../host/flist/index.js';
 import { HostGateway } from '../host/gateway/index.js';
-import { NamespaceRelay, type NodeNamespace } from '../host/netns/index.js';
+import { NamespaceDialer, NamespaceRelay, type NodeNamespace } from '../host/netns/index.js';
 import { HostZmachine } from '../host/zmachine/index.js';
 import { ZmountPool } from '../host/zmount/index.js';
 import { defaultZdbPort } from '../host/listen-defaults.js';
@@ -45,6 +46,14 @@ export class HostNode {
   /** Unix socket paths of this node's relays: `${prefix}zdb.sock`, `${prefix}gw.sock`. */
   private relaySocketPrefix = '';
   private gatewayRelay: NamespaceRelay | undefined;
+  /** The gateway's way out: its backend connections start inside the node's namespace. */
+  private gatewayDialer: NamespaceDialer | undefined;
+  /**
+   * Z-Nets this node is a member of, by workload name (a proxy with `network` needs its gateway in it),
+   * and how to dial an address inside one: both kept by the Z-Net side (network-ops.ts, workers/host/znet).
+   */
+  readonly zNetNames: string[] = [];
+  zNetConnect: ((host: string, port: number) => Promise<Socket> | undefined) | undefined;
   private pool: ZmountPool | undefined;
   private gatewayServer: HostGateway | undefined;
   private gatewayPort = 0;
@@ -135,7 +144,11 @@ export class HostNode {
   /** The gateway, started on first use (and after a power cycle, on its old port). */
   async ensureGateway(): Promise<HostGateway> {
     if (this.gatewayServer !== undefined) return this.gatewayServer;
-    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5 });
+    if (this.ns !== undefined) this.gatewayDialer = await NamespaceDialer.start(this.ns, `${this.relaySocketPrefix}gw-out.sock`);
+    const dialer = this.gatewayDialer;
+    // A backend inside a Z-Net is dialled from the node's network resource of it, any other from the node.
+    const connect = dialer === undefined ? {} : { connect: (host: string, port: number) => this.zNetConnect?.(host, port) ?? dialer.dial(host, port) };
+    this.gatewayServer = await HostGateway.start({ port: this.gatewayPort, domain: this.options.gatewayDomain, allowLoopbackBackends: this.options.allowLoopbackBackends, requestTimeoutS: 5, networks: this.zNetNames, ...connect });
     this.gatewayPort = this.gatewayServer.port;
     if (this.ns !== undefined) this.gatewayRelay = await NamespaceRelay.start(this.ns, gatewayHttpPort, this.gatewayPort, `${this.relaySocketPrefix}gw.sock`);
     return this.gatewayServer;
@@ -144,6 +157,8 @@ export class HostNode {
   async closeGateway(): Promise<void> {
     await this.gatewayRelay?.stop();
     this.gatewayRelay = undefined;
+    await this.gatewayDialer?.stop();
+    this.gatewayDialer = undefined;
     await this.gatewayServer?.close();
     this.gatewayServer = undefined;
   }

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { gatewayDomain } from '../../sim/network/grid-network-public.js';
 import { realHubHosts } from '../../sim/storage/flist/hub-url.js';
 import { InputError } from '../errors.js';
-import { netnsAvailable } from '../host/netns/index.js';
+import { maxNodesPerFarm, netnsAvailable } from '../host/netns/index.js';
 import { HostNode } from './nodes.js';
 import type { ZdbMode } from './zdb-runner.js';
 
@@ -80,6 +80,10 @@ export function compileHostOptions(options: HostBackendOptions): CompiledHostOpt
   const zdbMode = options.zdb ?? 'in-process';
   if (zdbMode !== 'in-process' && zdbMode !== 'process') throw new InputError(where, 'zdb', `must be in-process or process, got ${JSON.stringify(zdbMode)}`);
   const farmOf = farmsOf(count, options.farms);
+  const biggestFarm = Math.max(...farmOf.map((f) => farmOf.filter((g) => g === f).length));
+  if (network === 'netns' && biggestFarm > maxNodesPerFarm) {
+    throw new InputError(where, 'farms', `with network netns a farm LAN (a /24) holds at most ${maxNodesPerFarm} nodes, got ${biggestFarm} in one farm`);
+  }
   const allowLoopbackBackends = options.allowLoopbackBackends ?? false;
   mkdirSync(dataDir, { recursive: true });
   const nodes = Array.from({ length: count }, (_, node) => new HostNode({

@@ -53,7 +53,8 @@ export class UnderlayPathProvider {
 
   /** Drops cached searches; needed after the masks change. */
   invalidate(): void {
-    this.cache.clear();
+    // Every power change calls this; V8's Map#clear allocates a fresh table even when empty.
+    if (this.cache.size > 0) this.cache.clear();
   }
 
   private latenciesFrom(source: number): Float64Array {

@@ -101,6 +101,11 @@ export class GatewayService {
     for (const gateway of this.gateways.values()) if (gateway.up) listener.boot(gateway.node);
   }
 
+  /** The node's gateway, or undefined: for callers on hot paths (every power change) where a miss is normal. */
+  gatewayIfAny(node: number): GatewayNode | undefined {
+    return this.gateways.get(node);
+  }
+
   gateway(node: number): GatewayNode {
     const gateway = this.gateways.get(node);
     if (gateway === undefined) throw new InputError('gateway service', 'node', `node ${node} is not a gateway`);

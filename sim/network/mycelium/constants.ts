@@ -29,11 +29,21 @@ export const retractedHoldS = 6;
 export const routeHoldFactor = 3.5;
 /** Route requests at generation 16 are no longer forwarded (router.rs MAX_RR_GENERATION). */
 export const maxRouteRequestGeneration = 16;
-/** A queried subnet waits 15 s for an answer (router.rs ROUTE_QUERY_TIMEOUT), then is "no route" for 5 s (routing_table.rs NO_ROUTE_EXPIRATION). */
+/** A queried subnet waits 15 s for an answer (router.rs ROUTE_QUERY_TIMEOUT). */
 export const routeQueryTimeoutS = 15;
-export const noRouteExpirationS = 5;
-/** Route request cache: cleaned every 5 s (rr_cache.rs CACHE_CLEANING_INTERVAL). */
-export const routeRequestCacheS = 5;
+/**
+ * Then 0.7.3 marks it "no route" for 5 s (routing_table.rs NO_ROUTE_EXPIRATION), answering route
+ * requests with a retraction; 0.7.5 dropped that state (commit 430b7f9, "Remove NoRoute status for
+ * subnets"): the subnet is unknown again at once and the next packet asks anew.
+ */
+export const noRouteExpirationS = { '0.7.3': 5, '0.7.5': 0 } as const;
+/**
+ * How long a route request cache entry stops repeats to the same peers (rr_cache.rs). 0.7.3 cleans
+ * every 5 s (CACHE_CLEANING_INTERVAL) with its retain test inverted: an entry younger than 15 s is
+ * dropped at the next clean, so it lives at most 5 s. 0.7.5 keeps it 15 s (ROUTE_QUERY_TIMEOUT,
+ * commit 6e805f1, and `info` filters expired entries).
+ */
+export const routeRequestCacheS = { '0.7.3': 5, '0.7.5': 15 } as const;
 /** Source table entries live 30 min without refresh (source_table.rs SOURCE_HOLD_DURATION). */
 export const sourceHoldS = 30 * 60;
 

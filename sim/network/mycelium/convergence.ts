@@ -6,8 +6,8 @@ import { RngStreams } from '../../engine/rng.js';
 import { components, largestComponent, type Topology } from '../topology/graph.js';
 import { helloBytes, helloIntervalS, ihuBytes, packetHeaderBytes, updateBytes, updateIntervalS } from './constants.js';
 import type { DestinationTable } from './destination-table.js';
-import { MyceliumNetwork, type FailureNotice, type MyceliumVersion } from './router.js';
-import { followRoute } from './routes.js';
+import { MyceliumNetwork, type FailureNotice, type MyceliumVersion, type SeqnoRequestRule } from './router.js';
+import { followRoute, type FollowedRoute } from './routes.js';
 import { percentile } from '../../engine/stats.js';
 import { mean } from './stretch.js';
 
@@ -19,6 +19,8 @@ export interface ConvergenceOptions {
   readonly sourcesPerDestination?: number;
   readonly notice?: FailureNotice;
   readonly version?: MyceliumVersion;
+  /** 'mycelium' (default) or our 'rfc8966' proposal (router.ts SeqnoRequestRule). */
+  readonly seqnoRequests?: SeqnoRequestRule;
   /** 'flood': each destination announces and its update flood runs; 'steady': the quiet-start fixed point (fast). */
   readonly setup?: 'flood' | 'steady';
   /** Virtual seconds from one failure to the next (default 120), at least until the network is quiet. */
@@ -49,6 +51,7 @@ export interface ConvergenceReport {
   readonly edges: number;
   readonly overlay: 'mycelium';
   readonly version: MyceliumVersion;
+  readonly seqnoRequests: SeqnoRequestRule;
   readonly notice: FailureNotice;
   readonly destinations: number;
   readonly pairs: number;
@@ -64,6 +67,13 @@ export interface ConvergenceReport {
   readonly withinBoundRatio: number;
   /** Pairs still undeliverable at the end (must be 0: every failure leaves the graph connected). */
   readonly pairsUndeliveredAtEnd: number;
+  /**
+   * Why, by where their packet stops: 'no-route' (a node with no selected route: its route requests
+   * die out within 16 generations, or it waits for an answer), 'hop-limit' (a stale selected path
+   * longer than the 64-hop limit: 0.7.x re-announces selected routes only on a change), 'loop',
+   * 'link-down'.
+   */
+  readonly undeliveredAtEndBy: Readonly<Record<FollowedRoute['failure'], number>>;
   readonly controlBytesPerNodePerMinute: {
     readonly leaf: ControlBytes;
     readonly hub: ControlBytes;
@@ -91,7 +101,7 @@ interface Pair {
 
 export function measureMyceliumConvergence(topology: Topology, options: ConvergenceOptions): ConvergenceReport {
   const notice = options.notice ?? 'silent';
-  const net = new MyceliumNetwork(topology, { seed: options.seed, ...(options.version && { version: options.version }) });
+  const net = new MyceliumNetwork(topology, { seed: options.seed, ...(options.version && { version: options.version }), ...(options.seqnoRequests && { seqnoRequests: options.seqnoRequests }) });
   const streams = new RngStreams(options.seed);
   const rng = streams.stream('mycelium/convergence');
   const members = largestComponent(components(topology));
@@ -110,7 +120,13 @@ export function measureMyceliumConvergence(topology: Topology, options: Converge
     failures.push(observeFailure(net, pairs, delivering, edge, notice, boundS));
   }
   let undelivered = 0;
-  for (const p of pairs) if (!followRoute(net, p.table, p.source).delivered) undelivered++;
+  const undeliveredAtEndBy: Record<FollowedRoute['failure'], number> = { none: 0, 'no-route': 0, 'link-down': 0, loop: 0, 'hop-limit': 0 };
+  for (const p of pairs) {
+    const route = followRoute(net, p.table, p.source);
+    if (route.delivered) continue;
+    undelivered++;
+    undeliveredAtEndBy[route.failure]++;
+  }
   const minutes = Math.max(1e-9, (net.nowS - startS) / 60);
   const lost = failures.flatMap((f) => (f.pairsLost > 0 ? [f] : []));
   const lostPairs = failures.reduce((a, f) => a + f.pairsLost, 0);
@@ -124,6 +140,7 @@ export function measureMyceliumConvergence(topology: Topology, options: Converge
     edges: topology.edgeCount,
     overlay: 'mycelium',
     version: net.version,
+    seqnoRequests: net.seqnoRequests,
     notice,
     destinations: net.tables.size,
     pairs: pairs.length,
@@ -136,6 +153,7 @@ export function measureMyceliumConvergence(topology: Topology, options: Converge
     boundAfterDetectionS: boundS,
     withinBoundRatio: lostPairs === 0 ? 1 : within / lostPairs,
     pairsUndeliveredAtEnd: undelivered,
+    undeliveredAtEndBy,
     controlBytesPerNodePerMinute: controlBytes(net, minutes),
     failures,
   };

@@ -46,9 +46,26 @@ import { addMetric, steadyLinkCosts } from './link-cost.js';
 export type MyceliumVersion = '0.7.3' | '0.7.5';
 export const myceliumVersions: readonly MyceliumVersion[] = ['0.7.3', '0.7.5'];
 
+/**
+ * How seqno requests travel. 'mycelium' is router.rs as released (0.7.3 and 0.7.5 alike): a node that
+ * loses its route asks only the peers it holds entries from, and a relay passes an answer on only if
+ * its seqno is exactly the one requested. 'rfc8966' is ours, a proposal for upstream: the node asks
+ * every peer (RFC 8966 3.8.2.1 lets a starving node send its request to all neighbours), and a relay
+ * passes on any answer with a seqno at least the one requested (an answer "satisfies" a request,
+ * RFC 8966 3.8.1.2). On a ring-like map the first lets the request leave the lost subtree, the
+ * second lets a bump that overtook the request come back.
+ */
+export type SeqnoRequestRule = 'mycelium' | 'rfc8966';
+export const seqnoRequestRules: readonly SeqnoRequestRule[] = ['mycelium', 'rfc8966'];
+
+/** Seqnos below an update's that a relay still treats as answered by it ('rfc8966'): requests ask FD + 1. */
+const answeredWindow = 4;
+
 export interface MyceliumOptions {
   readonly seed: string | number;
   readonly version?: MyceliumVersion;
+  /** 'mycelium' (default) or our 'rfc8966' proposal; see SeqnoRequestRule. */
+  readonly seqnoRequests?: SeqnoRequestRule;
   readonly transport?: PeerTransport;
   /** Per-message processing time added to the link latency (default 0.1 ms). */
   readonly processingDelayS?: number;
@@ -89,6 +106,7 @@ export interface LinkFailure {
 export class MyceliumNetwork {
   readonly sim: Simulation;
   readonly version: MyceliumVersion;
+  readonly seqnoRequests: SeqnoRequestRule;
   readonly halves: HalfEdges;
   /** Per half-edge: the link cost the owner sees towards that peer. */
   readonly linkCost: Uint16Array;
@@ -112,6 +130,7 @@ export class MyceliumNetwork {
   ) {
     this.sim = options.sim ?? new Simulation();
     this.version = options.version ?? '0.7.3';
+    this.seqnoRequests = options.seqnoRequests ?? 'mycelium';
     this.processingDelayS = options.processingDelayS ?? 0.0001;
     this.halves = halfEdges(topology);
     this.linkCost = steadyLinkCosts(topology, options.transport ?? 'tcp6');
@@ -341,7 +360,7 @@ export class MyceliumNetwork {
   private handleUpdate(t: DestinationTable, h: number, metric: number, seqno: number, fromSource: boolean): void {
     const u = this.halves.owner[h]!;
     if (u === t.dest) return; // own subnet (is_static_subnet)
-    const interested = fromSource ? t.seqnoCache.get(this.cacheKey(u, seqno))?.sources : undefined;
+    const interested = fromSource ? this.interestedPeers(t, u, seqno) : undefined;
     const feasible = this.feasible(t, u, metric, seqno, fromSource);
     if (t.entryCount[u] === 0) {
       if (!feasible || metric === metricInfinite) {
@@ -442,6 +461,20 @@ export class MyceliumNetwork {
 
   // ---- seqno requests -----------------------------------------------------------------------------
 
+  /** The peers that asked u for this update's seqno (router.rs: seqno_cache.get of the exact seqno), or, under 'rfc8966', for any it answers. */
+  private interestedPeers(t: DestinationTable, u: number, seqno: number): readonly number[] | undefined {
+    const exact = t.seqnoCache.get(this.cacheKey(u, seqno))?.sources;
+    if (this.seqnoRequests === 'mycelium') return exact;
+    let out: number[] | undefined = exact === undefined ? undefined : [...exact];
+    for (let back = 1; back <= answeredWindow; back++) {
+      const more = t.seqnoCache.get(this.cacheKey(u, seqno - back))?.sources;
+      if (more === undefined) continue;
+      out ??= [];
+      for (const h of more) if (!out.includes(h)) out.push(h);
+    }
+    return out;
+  }
+
   private cacheKey(u: number, seqno: number): number {
     return u * 65536 + (seqno & 0xffff);
   }
@@ -476,7 +509,7 @@ export class MyceliumNetwork {
     if (to !== -1) targets = [to];
     else {
       const sent = info !== undefined && this.nowS - info.lastSentS < seqnoBumpTimeoutS ? info.targets : [];
-      if (t.entryCount[u] === 0 && origin === -1) targets = this.alivePeers(u);
+      if (origin === -1 && (t.entryCount[u] === 0 || this.seqnoRequests === 'rfc8966')) targets = this.alivePeers(u);
       else {
         targets = [];
         for (let h = this.topology.offsets[u]!; h < this.topology.offsets[u + 1]!; h++) if (t.present[h] === 1 && !sent.includes(h)) targets.push(h);
@@ -544,14 +577,14 @@ export class MyceliumNetwork {
     if (at === undefined) return 'none';
     const age = this.nowS - at;
     if (age < routeQueryTimeoutS) return 'queried';
-    if (age < routeQueryTimeoutS + noRouteExpirationS) return 'no-route';
+    if (age < routeQueryTimeoutS + noRouteExpirationS[this.version]) return 'no-route';
     t.queriedAtS.delete(u);
     return 'none';
   }
 
   private routeRequestCache(t: DestinationTable, u: number) {
     const cached = t.routeRequests.get(u);
-    if (cached !== undefined && this.nowS - cached.sentS >= routeRequestCacheS) {
+    if (cached !== undefined && this.nowS - cached.sentS >= routeRequestCacheS[this.version]) {
       t.routeRequests.delete(u);
       return undefined;
     }

@@ -3,11 +3,17 @@
 
 import type { Topology } from '../topology/graph.js';
 
+/**
+ * A node's coordinates: its root path, root first. A plain array: a churn run builds hundreds of
+ * thousands, and a small typed array costs an off-heap buffer each.
+ */
+export type TreeCoords = readonly number[];
+
 /** What forwarding reads: coordinates (root path, root first) and what is up, believed and real. */
 export interface RoutingView {
   readonly topology: Topology;
   readonly keys: Float64Array;
-  readonly coords: readonly Int32Array[];
+  readonly coords: readonly TreeCoords[];
   readonly nodeUp: Uint8Array;
   readonly linkUp: Uint8Array;
   readonly linkKnownUp: Uint8Array;
@@ -34,7 +40,7 @@ export interface RouteResult {
  * Hops between two tree positions through their lowest common ancestor. Coordinates under different
  * roots share no ancestor: no peer is closer, so greedy forwarding treats them as unreachable.
  */
-export function treeDistance(a: Int32Array, b: Int32Array): number {
+export function treeDistance(a: TreeCoords, b: TreeCoords): number {
   if (a.length === 0 || b.length === 0 || a[0] !== b[0]) return Infinity;
   const common = Math.min(a.length, b.length);
   let i = 1;
@@ -54,7 +60,7 @@ export function treeDistance(a: Int32Array, b: Int32Array): number {
  * path: v0.5's pathfinder (network/pathfinder.go) returns the destination's coordinates, not a
  * source route, so the delivered path is the greedy one.
  */
-export function routeGreedy(view: RoutingView, src: number, dst: number, target: Int32Array, path?: Int32Array): RouteResult {
+export function routeGreedy(view: RoutingView, src: number, dst: number, target: TreeCoords, path?: Int32Array): RouteResult {
   const { offsets, neighbours, edgeIds, latencyS } = view.topology;
   let u = src;
   let hops = 0;

@@ -5,11 +5,12 @@ import { Simulation } from '../../engine/simulation.js';
 import { RngStreams } from '../../engine/rng.js';
 import { SimulationError } from '../../errors.js';
 import { findEdge, type Topology } from '../topology/graph.js';
-import { routeGreedy, type RouteResult, type RoutingView } from './greedy.js';
+import { routeGreedy, type RouteResult, type RoutingView, type TreeCoords } from './greedy.js';
 import { compareKeys, drawKeys } from './keys.js';
 import { Sessions, type SendResult } from './sessions.js';
 import { SoftStateClock } from './soft-state.js';
 import { compileTimers, type PlanetaryTimers } from './timers.js';
+import { planReelection } from './reelect.js';
 import { attach, growForest, subtreeList, type Attachment, type ParentRule, type TreeContext } from './tree.js';
 
 export interface PlanetaryOptions {
@@ -55,7 +56,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
   /** Up as the routers believe: a failure counts only after the peer timeout. */
   readonly linkKnownUp: Uint8Array;
   /** Each node's root path (root first, itself last) as the rest of the network sees it. */
-  readonly coords: Int32Array[];
+  readonly coords: TreeCoords[];
   /** The routers' parent choices (-1 for roots and dead nodes); coordinates follow with a delay. */
   readonly parent: Int32Array;
   readonly depth: Int32Array;
@@ -73,6 +74,8 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
   private readonly applyGeneration: Int32Array;
   /** When each node's latest coordinates apply, so that a child's never overtake its parent's. */
   private readonly pendingApplyS: Float64Array;
+  /** Nodes waiting for a root record to expire since the last expiry (filtered when it comes). */
+  private waitingExpiry: number[] = [];
 
   constructor(
     readonly topology: Topology,
@@ -85,12 +88,12 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     this.keys = drawKeys(n, options.seed);
     if (options.rootNode !== undefined) this.keys[options.rootNode] = -1;
     const phaseS = new RngStreams(options.seed).stream('planetary/refresh-phase').next() * this.timers.routerRefreshS;
-    this.softState = new SoftStateClock(this.sim, this.timers, phaseS, (waiting) => this.regrow(...waiting));
+    this.softState = new SoftStateClock(this.sim, this.timers, phaseS, (waiting) => this.regrow(...waiting), (waiting) => this.reelect(waiting));
     this.nodeUp = new Uint8Array(n).fill(1);
     this.linkUp = new Uint8Array(topology.edgeCount).fill(1);
     this.linkKnownUp = new Uint8Array(topology.edgeCount).fill(1);
     this.linkFailed = new Uint8Array(topology.edgeCount);
-    this.coords = new Array<Int32Array>(n).fill(new Int32Array(0));
+    this.coords = new Array<TreeCoords>(n).fill([]);
     this.parent = new Int32Array(n).fill(-1);
     this.depth = new Int32Array(n).fill(-1);
     this.stale = new Uint8Array(n);
@@ -143,7 +146,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       const orphans = subtreeList(this.topology, this.parent, [x], this.mark).slice(1);
       this.parent[x] = -1;
       this.depth[x] = -1;
-      this.coords[x] = new Int32Array(0);
+      this.coords[x] = [];
       this.applyGeneration[x]!++;
       for (const e of edges) this.linkKnownUp[e] = 0;
       record.detectedAtS = this.sim.nowS;
@@ -205,7 +208,10 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     }
     if (best < 0) {
       // Only stale peers: x hears their dead root's records and re-elects with them at expiry.
-      if (staleNear) return this.softState.expire(record);
+      if (staleNear) {
+        this.waitingExpiry.push(x);
+        return this.softState.expire(record);
+      }
       record.affectedNodes = 1;
       record.convergedAtS = this.place({ node: x, parent: -1, depth: 0, arrivalS: 0 }, false);
       return;
@@ -301,6 +307,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     for (const x of cutOff) {
       if (this.nodeUp[x] === 0) continue;
       this.stale[x] = 1;
+      this.waitingExpiry.push(x);
       any = true;
     }
     if (any) this.softState.expire(record);
@@ -354,6 +361,37 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
   }
 
   /**
+   * A dead root's record expired: the nodes still cut off re-elect (reelect.ts), piece by piece, the
+   * rest of the forest staying as it is; the whole forest regrows only if a live tree would move.
+   */
+  private reelect(records: readonly Reconvergence[]): void {
+    const waiting = this.waitingExpiry;
+    this.waitingExpiry = [];
+    const plan = planReelection(this, waiting, this.mark);
+    if (plan === 'regrow') return this.regrow(...records);
+    // Gathers what the pieces did; the waiting records are the ones reported.
+    const scratch: Reconvergence = { cause: 're-election', atS: this.sim.nowS, detectedAtS: this.sim.nowS, convergedAtS: NaN, affectedNodes: 0, newRoot: -1 };
+    const newRoots: number[] = [];
+    for (const piece of plan) {
+      if (piece.root >= 0) {
+        this.reattach(piece.nodes, piece.seeds, scratch);
+        continue;
+      }
+      const [root, ...rest] = piece.nodes;
+      newRoots.push(root!);
+      scratch.affectedNodes++;
+      scratch.convergedAtS = Math.max(Number.isNaN(scratch.convergedAtS) ? this.sim.nowS : scratch.convergedAtS, this.place({ node: root!, parent: -1, depth: 0, arrivalS: 0 }, false));
+      if (rest.length > 0) this.reattach(rest, [root!], scratch);
+    }
+    newRoots.sort((a, b) => compareKeys(this.keys, a, b));
+    for (const r of records) {
+      r.affectedNodes += scratch.affectedNodes;
+      r.convergedAtS = Number.isNaN(scratch.convergedAtS) ? this.sim.nowS : scratch.convergedAtS;
+      r.newRoot = newRoots[0] ?? -1;
+    }
+  }
+
+  /**
    * Records a parent choice; the coordinates follow when the announcement arrives, and never before
    * the parent's own pending coordinates, which they extend. Returns when they apply.
    */
@@ -369,19 +407,24 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     // Same-time events run in scheduling order, so a parent scheduled first also applies first.
     const atS = Math.max(this.sim.nowS + a.arrivalS, a.parent >= 0 ? this.pendingApplyS[a.parent]! : 0);
     this.pendingApplyS[a.node] = atS;
-    this.sim.scheduleAt(atS, () => this.applyGeneration[a.node] === generation && this.applyCoords(a.node, a.parent));
+    // One number as the event's argument, no closure: a churn run schedules hundreds of thousands.
+    this.sim.scheduleAt(atS, this.applyPending, generation * this.topology.nodeCount + a.node);
     return atS;
   }
 
+  /**
+   * A scheduled coordinate update, `generation × nodeCount + node`: applies only if no later place()
+   * or failure superseded it. Only place() writes a live node's parent, and it bumps the generation,
+   * so the parent now is the one that place() recorded.
+   */
+  private readonly applyPending = (packed: unknown): void => {
+    const n = this.topology.nodeCount;
+    const node = (packed as number) % n;
+    const generation = ((packed as number) - node) / n;
+    if (this.applyGeneration[node] === generation) this.applyCoords(node, this.parent[node]!);
+  };
+
   private applyCoords(node: number, parent: number): void {
-    if (parent < 0) {
-      this.coords[node] = Int32Array.of(node);
-      return;
-    }
-    const up = this.coords[parent]!;
-    const mine = new Int32Array(up.length + 1);
-    mine.set(up);
-    mine[up.length] = node;
-    this.coords[node] = mine;
+    this.coords[node] = parent < 0 ? [node] : [...this.coords[parent]!, node];
   }
 }

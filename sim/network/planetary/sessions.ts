@@ -3,7 +3,7 @@
 // Leaves out bloom-filter false positives (extra lookup traffic, never a wrong answer) and the 1 s path throttle.
 
 import { findEdge } from '../topology/graph.js';
-import { routeGreedy, RouteStatus, type RouteResult, type RoutingView } from './greedy.js';
+import { routeGreedy, RouteStatus, type RouteResult, type RoutingView, type TreeCoords } from './greedy.js';
 
 /** What sessions read from the overlay: its routing view, its clock and its path timeout. */
 export interface SessionView extends RoutingView {
@@ -19,7 +19,7 @@ export interface SendResult extends RouteResult {
 }
 
 interface CachedPath {
-  readonly coords: Int32Array;
+  readonly coords: TreeCoords;
   readonly atS: number;
 }
 
@@ -84,7 +84,7 @@ export class Sessions {
   }
 
   /** Whether the nodes of `path` from index `from` to its end, and the links between them, are up. */
-  private branchUp(path: Int32Array, from: number): boolean {
+  private branchUp(path: ArrayLike<number>, from: number): boolean {
     const overlay = this.overlay;
     for (let i = from; i < path.length; i++) {
       if (overlay.nodeUp[path[i]!] === 0) return false;
@@ -96,7 +96,7 @@ export class Sessions {
   }
 
   /** One-way latency along the tree between two positions under the same root. */
-  private treeLatencyS(a: Int32Array, b: Int32Array): number {
+  private treeLatencyS(a: TreeCoords, b: TreeCoords): number {
     const fork = commonPrefix(a, b) - 1;
     let total = 0;
     for (const path of [a, b]) {
@@ -109,7 +109,7 @@ export class Sessions {
   }
 }
 
-function commonPrefix(a: Int32Array, b: Int32Array): number {
+function commonPrefix(a: TreeCoords, b: TreeCoords): number {
   const limit = Math.min(a.length, b.length);
   let i = 0;
   while (i < limit && a[i] === b[i]) i++;

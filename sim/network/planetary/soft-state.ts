@@ -25,6 +25,8 @@ export class SoftStateClock<W extends Waiting> {
     /** The phase of the refresh period, drawn once per run so that expiry times vary with the seed. */
     readonly refreshPhaseS: number,
     private readonly regrow: (waiting: W[]) => void,
+    /** What runs when a record expires (the stranded nodes re-elect); `regrow` when absent. */
+    private readonly onExpiry: (waiting: W[]) => void = regrow,
   ) {}
 
   /**
@@ -42,7 +44,7 @@ export class SoftStateClock<W extends Waiting> {
     const lastRefreshS = this.refreshPhaseS + Math.floor((now - this.refreshPhaseS) / R) * R;
     this.sim.scheduleAt(Math.max(now, lastRefreshS + this.timers.routerTimeoutS), () => {
       this.expiryPending = false;
-      this.regrow(this.expiryQueue.splice(0));
+      this.onExpiry(this.expiryQueue.splice(0));
     });
   }
 

@@ -166,7 +166,7 @@ export function routingState(overlay: PlanetaryOverlay): { meanPeers: number; me
     live++;
     let mine = 0;
     let known = 0;
-    const count = (path: Int32Array): void => {
+    const count = (path: ArrayLike<number>): void => {
       for (let i = 0; i < path.length; i++) {
         if (stamp[path[i]!] === u) continue;
         stamp[path[i]!] = u;

@@ -41,6 +41,8 @@ export interface Attachment {
 /** Per-node scratch shared by all growths (never re-entered); only the entries a growth touched are reset. */
 let arrivalScratch = new Float64Array(0);
 let viaScratch = new Int32Array(0);
+/** attach()'s heap, empty between calls: one per churn event would be two typed arrays each. */
+const attachHeap = new MinHeap(1024);
 
 function scratchFor(n: number): void {
   if (arrivalScratch.length >= n) return;
@@ -63,7 +65,8 @@ export function attach(ctx: TreeContext, depth: Int32Array, pending: Uint8Array,
   const arrival = arrivalScratch;
   const via = viaScratch;
   const touched: number[] = [];
-  const heap = new MinHeap(16);
+  const heap = attachHeap;
+  heap.size = 0;
   const firstArrival = (ctx.parentRule ?? 'zos') === 'zos';
   const placed = (p: number): boolean => depth[p]! >= 0 && (stale === undefined || stale[p] === 0);
   const offer = (u: number, base: number): void => {

@@ -55,7 +55,7 @@ export class UnderlayLatency {
   }
 
   invalidate(): void {
-    this.rows.clear();
+    if (this.rows.size > 0) this.rows.clear(); // called on every power change; Map#clear allocates even when empty
   }
 }
 

@@ -4,7 +4,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 
-import { MyceliumNetwork, type MyceliumVersion } from '../../../sim/network/mycelium/router.js';
+import { MyceliumNetwork, type MyceliumVersion, type SeqnoRequestRule } from '../../../sim/network/mycelium/router.js';
 import { followRoute } from '../../../sim/network/mycelium/routes.js';
 import { components } from '../../../sim/network/topology/graph.js';
 import { connectedGraph, topologyOf } from '../../helpers/network-graphs.js';
@@ -15,9 +15,9 @@ const params = { seed, numRuns: 60 };
 test('after a link failure: loop-free at every event, seqnos never decrease, cut-off prefixes withdrawn in time', (t) => {
   t.log(`fast-check seed ${seed}`);
   fc.assert(
-    fc.property(connectedGraph(24), fc.nat(), fc.nat(), fc.constantFrom<MyceliumVersion>('0.7.3', '0.7.5'), fc.boolean(), (spec, destPick, edgePick, version, error) => {
+    fc.property(connectedGraph(24), fc.nat(), fc.nat(), fc.constantFrom<MyceliumVersion>('0.7.3', '0.7.5'), fc.boolean(), fc.constantFrom<SeqnoRequestRule>('mycelium', 'rfc8966'), (spec, destPick, edgePick, version, error, seqnoRequests) => {
       const topo = topologyOf(spec);
-      const net = new MyceliumNetwork(topo, { seed: destPick, version });
+      const net = new MyceliumNetwork(topo, { seed: destPick, version, seqnoRequests });
       const dest = destPick % topo.nodeCount;
       const table = net.announce(dest);
       net.run();

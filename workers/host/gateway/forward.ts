@@ -1,7 +1,8 @@
 // One proxied HTTP exchange: the client's request streamed to a backend and its answer streamed back,
 // with X-Forwarded-* headers; a clear 502 when the backend fails before answering.
 
-import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request, type IncomingMessage, type RequestOptions, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { BackendAddress } from '../../../sim/network/gateway/backend-address.js';
 
 /** A short text answer from the gateway itself (404, 502, 503), so users can tell it from a backend's. */
@@ -29,10 +30,23 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string | string[
   return headers;
 }
 
-export function forward(req: IncomingMessage, res: ServerResponse, backend: BackendAddress, timeoutS: number): void {
-  // agent: false: a fresh connection per request, so a backend that goes away leaves no pooled socket behind.
+/** How the gateway opens a connection to a backend when not from this process's own network (a node namespace's dialer). */
+export type BackendConnect = (host: string, port: number) => Promise<Socket>;
+
+/** agent: false: a fresh connection per request, so a backend that goes away leaves no pooled socket behind. */
+export function connectOptions(connect: BackendConnect | undefined, host: string, port: number): RequestOptions {
+  if (connect === undefined) return { agent: false };
+  // Without an agent, Node's ClientRequest calls createConnection and takes the socket from the callback.
+  const createConnection = (_options: unknown, done: (error: Error | null, socket?: Socket) => void): undefined => {
+    connect(host, port).then((socket) => done(null, socket), (error: Error) => done(error));
+    return undefined;
+  };
+  return { createConnection: createConnection as unknown as RequestOptions['createConnection'] };
+}
+
+export function forward(req: IncomingMessage, res: ServerResponse, backend: BackendAddress, timeoutS: number, connect?: BackendConnect): void {
   const upstream = request(
-    { host: backend.ip, port: backend.port, method: req.method, path: req.url, headers: forwardedHeaders(req), agent: false },
+    { host: backend.ip, port: backend.port, method: req.method, path: req.url, headers: forwardedHeaders(req), ...connectOptions(connect, backend.ip, backend.port) },
     (answer) => {
       const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
       res.writeHead(answer.statusCode ?? 502, headers as Record<string, string | string[]>);

@@ -3,6 +3,7 @@
 
 import { request } from 'node:http';
 import { RiseFall, type HealthCheckPolicy } from '../../../sim/network/gateway/health.js';
+import { connectOptions, type BackendConnect } from './forward.js';
 
 export interface HealthTransitionMs {
   readonly atMs: number;
@@ -10,9 +11,9 @@ export interface HealthTransitionMs {
 }
 
 /** One GET; resolves true on any answer below 500 within `timeoutS`, false on error, timeout or 5xx. */
-export function probeHttp(host: string, port: number, path: string, timeoutS: number): Promise<boolean> {
+export function probeHttp(host: string, port: number, path: string, timeoutS: number, connect?: BackendConnect): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'zos-testbed-gateway-health' } }, (res) => {
+    const req = request({ host, port, path, method: 'GET', ...connectOptions(connect, host, port), headers: { 'user-agent': 'zos-testbed-gateway-health' } }, (res) => {
       res.resume();
       resolve((res.statusCode ?? 500) < 500);
       req.destroy();

@@ -8,7 +8,7 @@ import { InputError } from '../../../sim/errors.js';
 import { GatewayNode } from '../../../sim/network/gateway/gateway-node.js';
 import { compileHealthCheck, detectionBoundS, type HealthCheckPolicy } from '../../../sim/network/gateway/health.js';
 import type { GatewayProxyType } from '../../../sim/network/gateway/validate.js';
-import { forward, gatewayReply } from './forward.js';
+import { forward, gatewayReply, type BackendConnect } from './forward.js';
 import { BackendHealth, probeHttp } from './health-probe.js';
 import type { GatewayMetrics, ServerState } from './metrics.js';
 import { compileHostProxy } from './proxy-spec.js';
@@ -36,6 +36,8 @@ export interface HostGatewayOptions {
   readonly healthPath?: string;
   /** A backend that has not answered after this long gets a 502; default 60 s. */
   readonly requestTimeoutS?: number;
+  /** Opens connections to backends (health probes too); default: from this process (a node namespace's dialer with network netns). */
+  readonly connect?: BackendConnect;
   /** Count requests and servers into these Prometheus metrics (metrics.ts, Traefik's names); serve `metrics.registry` to expose them. */
   readonly metrics?: GatewayMetrics;
 }
@@ -150,7 +152,7 @@ export class HostGateway {
     if (this.policy !== undefined && !this.health.has(key)) {
       const policy = this.policy;
       const path = this.options.healthPath ?? '/';
-      const checkers = spec.backends.map((b) => new BackendHealth(b.raw, () => probeHttp(b.ip, b.port, path, policy.timeoutS), policy));
+      const checkers = spec.backends.map((b) => new BackendHealth(b.raw, () => probeHttp(b.ip, b.port, path, policy.timeoutS, this.options.connect), policy));
       this.health.set(key, checkers);
     }
     return { fqdn: result.fqdn };
@@ -169,6 +171,6 @@ export class HostGateway {
       const tried = proxy.spec.backends.map((b) => b.raw).join(', ');
       return gatewayReply(res, 503, `service unavailable: no healthy backend for ${proxy.fqdn} (all failing health checks: ${tried})`);
     }
-    forward(req, res, backend, this.options.requestTimeoutS ?? 60);
+    forward(req, res, backend, this.options.requestTimeoutS ?? 60, this.options.connect);
   }
 }

@@ -53,9 +53,8 @@ export class NetnsGrid {
   static async create(farmOfNode: readonly number[]): Promise<NetnsGrid> {
     checkShape(farmOfNode);
     await sweepDeadRuns();
-    const run = newRunId();
     // The record before anything it names: a sweep in between must see this run as alive.
-    writeOwnerRecord(run);
+    const run = claimRunId();
     let lock: Server | undefined;
     try {
       const claimed = await claimSlot();
@@ -122,8 +121,9 @@ export class NetnsGrid {
       `route replace ${n.ownerCidr} via ${n.ownerAddress} dev ${n.iface('u', f)} onlink`,
       ...this.farms().filter((g) => g !== f).flatMap((g) => this.farmLinkLines(f, g, true)),
     ], { netns: n.farmNs(f) });
-    // The farm namespace routes between its LAN, its farm links and the owner's uplink.
-    await ip(['netns', 'exec', n.farmNs(f), 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward']);
+    // The farm namespace routes between its LAN, its farm links and the owner's uplink, and answers
+    // every packet it cannot route with ICMP (icmp_ratelimit 0: each dial across a cut is told).
+    await ip(['netns', 'exec', n.farmNs(f), 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward; echo 0 > /proc/sys/net/ipv4/icmp_ratelimit']);
   }
 
   /** In the node's namespace: its end of the veth, and the default route a link-down drops. */
@@ -138,7 +138,13 @@ export class NetnsGrid {
   private farmLinkLines(f: number, g: number, up: boolean): string[] {
     const n = this.names;
     const dev = n.iface('l', f, g);
-    return up ? [`link set ${dev} up`, `route replace ${n.farmCidr(g)} via ${n.farmGateway(g)} dev ${dev} onlink`] : [`link set ${dev} down`];
+    // Down, a `prohibit` route answers each SYN with ICMP "administratively prohibited", which TCP takes
+    // as fatal (the kernel's icmp_err_convert; "net unreachable" is only a soft error, retried until the
+    // connect times out), so a client across a cut fails within about a second (the kernel's per-source
+    // ICMP token bucket, ip_error, holds the first answer back) rather than after its own timeout.
+    return up
+      ? [`link set ${dev} up`, `route replace ${n.farmCidr(g)} via ${n.farmGateway(g)} dev ${dev} onlink`]
+      : [`link set ${dev} down`, `route replace prohibit ${n.farmCidr(g)}`];
   }
 
   /** Both ends of a node's LAN link. */
@@ -169,12 +175,25 @@ export class NetnsGrid {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.namespaces().map((ns) => killNamespacePids(ns)));
+    await killNamespacePids(...this.namespaces());
     // The owner's uplinks first: a deleted namespace's veths go asynchronously (the kernel's netns
     // cleanup work), so the root-side ends would still be listed for a moment after `netns del`.
     await ipBatch([...this.farms().map((f) => `link del ${this.names.iface('o', f)}`), ...this.namespaces().map((ns) => `netns del ${ns}`)], { force: true });
     removeOwnerRecord(this.names.run);
     this.slotLock.close();
+  }
+}
+
+/** A fresh run id with its owner record written; a clash with a live run's id (1 in 1.7 M) draws again. */
+function claimRunId(): string {
+  for (let attempt = 0; ; attempt++) {
+    const run = newRunId();
+    try {
+      writeOwnerRecord(run);
+      return run;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 4) throw error;
+    }
   }
 }
 

@@ -2,8 +2,9 @@
 // that faults take down. Public API, re-exported by name.
 
 export { NetnsGrid, type NodeNamespace } from './grid.js';
-export { NetnsLinks, type LinkRef } from './links.js';
+export { NetnsLinks, type LinkRef, type LinkTarget } from './links.js';
 export { netnsAvailable } from './available.js';
 export { sweepDeadRuns } from './owner-state.js';
-export { namespacePrefix, ourNamespacePattern } from './names.js';
+export { maxNodesPerFarm, namespacePrefix, ourNamespacePattern, runOfNamespace } from './names.js';
 export { NamespaceRelay } from './relay.js';
+export { NamespaceDialer } from './dialer.js';

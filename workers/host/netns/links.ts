@@ -8,6 +8,9 @@
 import { InputError } from '../../../sim/errors.js';
 import type { NetnsGrid } from './grid.js';
 
+/** What the links act on: a NetnsGrid (a recording fake in tests that need no root). */
+export type LinkTarget = Pick<NetnsGrid, 'farmOfNode' | 'farmCount' | 'farmPairs' | 'setNodeLink' | 'setFarmLink' | 'killNodeProcesses'>;
+
 export type LinkRef = { readonly kind: 'node'; readonly node: number } | { readonly kind: 'farms'; readonly a: number; readonly b: number };
 
 export class NetnsLinks {
@@ -16,7 +19,7 @@ export class NetnsLinks {
   private readonly cutFarms = new Set<string>();
   private readonly partitioned = new Set<string>();
 
-  constructor(private readonly grid: NetnsGrid) {}
+  constructor(private readonly grid: LinkTarget) {}
 
   /** The link between two underlay ids; bad input naming the link when there is none. */
   linkOf(a: number, b: number): LinkRef {

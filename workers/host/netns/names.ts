@@ -1,6 +1,8 @@
 // Names and addresses of one netns grid run. Namespaces are `ztb-<run>-f<farm>` / `ztb-<run>-n<node>`;
 // interfaces start `zt<run>` so that nothing of ours is mistaken for the probe's (`zt-probe-*`) or
-// another helper's, and stay within Linux's IFNAMSIZ (15 characters and the NUL).
+// another helper's, and stay within Linux's IFNAMSIZ (15 characters and the NUL). WireGuard interfaces
+// made in a run's namespaces should start `zt<run>` too (runOfNamespace): the sweep then removes their
+// machine-wide UAPI sockets with the run.
 // Addresses: run slot s owns 100.(64+s).0.0/16 of the shared address space (RFC 6598's 100.64.0.0/10,
 // 64 slots), away from the 10/8 ranges Z-Net documents use; farm f's LAN is 100.(64+s).f.0/24 with the
 // farm namespace's bridge at .1 and the farm's k-th node at .(k+2); the owner (this process, in the
@@ -20,6 +22,11 @@ export const maxFarms = 250;
 /** Hosts .2 to .253 of a farm LAN. */
 export const maxNodesPerFarm = 252;
 export const ownerThirdOctet = 254;
+
+/** The run id of one of our namespaces (`ztb-<run>-n3` → `<run>`), or undefined for any other name. */
+export function runOfNamespace(name: string): string | undefined {
+  return ourNamespacePattern.exec(name)?.[1];
+}
 
 export function newRunId(): string {
   // Random, not derived from the pid: two backends in one test process must differ.

@@ -70,12 +70,19 @@ function liveRuns(): Set<string> {
 /**
  * Removes the namespaces of runs whose owner is gone (or that have no record: a run writes its record
  * before its first namespace). Deleting a namespace destroys its veths and their peers, the owner's
- * uplinks in the root namespace included; its processes are killed first, as `ip netns del` leaves them.
+ * uplinks in the root namespace included; its processes are killed first, because `ip netns del` only
+ * unmounts and unlinks the name (iproute2 ip/ipnetns.c, netns_delete): a process inside would keep the
+ * namespace, and its links, alive.
  * Answers the namespaces removed.
  */
 export async function sweepDeadRuns(): Promise<string[]> {
+  // Look first, judge after: a run writes its record before it makes anything, so whatever these
+  // listings show of a live run, its record is already there when the records are read below. Read
+  // the records first instead and a run starting in between would be swept half-built.
+  const namespaces = await listNamespaces();
+  const sockets = stateSockets();
   const live = liveRuns();
-  const dead = (await listNamespaces()).filter((name) => {
+  const dead = namespaces.filter((name) => {
     const match = ourNamespacePattern.exec(name);
     return match !== null && !live.has(match[1]!);
   });
@@ -83,22 +90,40 @@ export async function sweepDeadRuns(): Promise<string[]> {
   // The owner's uplinks (`zt<run>o<farm>`) in the root namespace would go with their farm namespaces,
   // but asynchronously; delete them outright.
   const uplinks = (await rootLinkNames()).filter((name) => /^zt[a-z0-9]{4}o\d+$/.test(name) && deadRuns.has(name.slice(2, 6)));
-  await Promise.all(dead.map((name) => killNamespacePids(name)));
-  removeDeadSockets(live);
+  await killNamespacePids(...dead);
+  for (const file of sockets) if (!live.has(file.slice(0, 4))) rmSync(join(stateDir, file), { force: true });
+  removeWireguardSockets(deadRuns);
   await ipBatch([...uplinks.map((name) => `link del ${name}`), ...dead.map((name) => `netns del ${name}`)], { force: true });
   return dead;
 }
 
-/** The relays' unix sockets (`<run>-*.sock`) of runs no longer alive. */
-function removeDeadSockets(live: ReadonlySet<string>): void {
+/** The relays' unix sockets (`<run>-*.sock`) in the state directory. */
+function stateSockets(): string[] {
+  try {
+    return readdirSync(stateDir).filter((file) => file.endsWith('.sock'));
+  } catch {
+    return [];
+  }
+}
+
+/** wireguard-go's UAPI sockets directory: machine-wide, not per namespace (NOTES.md). */
+const wireguardSocketDir = '/var/run/wireguard';
+
+/**
+ * UAPI sockets of WireGuard interfaces named `zt<run>…` inside a swept run's namespaces: wireguard-go
+ * killed with SIGKILL leaves its socket behind. Only runs whose namespaces were just swept: an
+ * interface of a run we know nothing about is not ours to judge.
+ */
+function removeWireguardSockets(deadRuns: ReadonlySet<string>): void {
+  if (deadRuns.size === 0) return;
   let files: string[] = [];
   try {
-    files = readdirSync(stateDir);
+    files = readdirSync(wireguardSocketDir);
   } catch {
     return;
   }
   for (const file of files) {
-    if (file.endsWith('.sock') && !live.has(file.slice(0, 4))) rmSync(join(stateDir, file), { force: true });
+    if (/^zt[a-z0-9]{4}.*\.sock$/.test(file) && deadRuns.has(file.slice(2, 6))) rmSync(join(wireguardSocketDir, file), { force: true });
   }
 }
 

@@ -12,7 +12,8 @@ import { checkMachineIp } from './machine-nic.js';
 import { InputError } from '../../../sim/errors.js';
 import { NetworkRegistry, znetKey } from '../../../sim/network/grid-network-registry.js';
 import { ZNetBook } from '../../../sim/network/grid-network-znets.js';
-import { formatCidr, networkWorkloads, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
+import type { Socket } from 'node:net';
+import { cidrContainsIp, formatCidr, networkWorkloads, parseIpv4, type Cidr, type NodeNetInfo, type ZNet } from '../../../sim/network/znet/index.js';
 import { withHostEndpoints, type EndpointEnv } from './endpoints.js';
 import type { NamespaceDialer } from './dialer.js';
 import type { HostZNet } from './host-znet.js';
@@ -122,6 +123,23 @@ export class HostGridNetworks {
   /** Where a container machine's CoreX answers in its Z-Net and how to dial it (workers/host/corex/endpoints.ts). */
   machineReach(workloadId: string): ReturnType<HostZNet['machineReach']> {
     return this.deps.znet.machineReach(workloadId);
+  }
+
+  /**
+   * How a gateway on `node` dials an address inside one of the node's Z-Nets (from that network
+   * resource, as zos's gateway reaches a private backend); undefined for any other address.
+   */
+  connectFrom(node: number): (host: string, port: number) => Promise<Socket> | undefined {
+    return (host, port) => {
+      const ip = parseIpv4(host);
+      const key = this.deps.znet.resourceKeys().find((k) => k.startsWith(`${node}/`) && ip >= 0 && cidrContainsIp(this.deps.znet.applied(k)!.ipRange, ip));
+      return key === undefined ? undefined : this.deps.znet.dialerOf(key).then((d) => d.connect(host, port));
+    };
+  }
+
+  /** Where a container machine's Z-Net traffic starts (zmachine.connect), and the range it reaches. */
+  machineNet(workloadId: string): { readonly namespace: NodeNamespace; readonly ipRange: Cidr } | undefined {
+    return this.deps.znet.machineNet(workloadId);
   }
 
   async detachMachine(workloadId: string): Promise<void> {

@@ -3,7 +3,7 @@
 // Leaves out persistence: after a crash of the owner, sweep.ts removes what it left.
 
 import type { NetworkData } from '../../../sim/grid/deployment.js';
-import { formatCidr, formatIpv4 } from '../../../sim/network/znet/index.js';
+import { formatCidr, formatIpv4, type Cidr } from '../../../sim/network/znet/index.js';
 import { compileNetworkDocument, type NrPlan } from './document.js';
 import { attachMachine, createTap, deleteTap, detachMachine } from './machine-nic.js';
 import { checkPrefix, machineNames, nrNames, tapName, type MachineNames } from './names.js';
@@ -50,6 +50,11 @@ export class HostZNet {
     return plan;
   }
 
+  /** Keys of the network resources applied here. */
+  resourceKeys(): string[] {
+    return [...this.resources.keys()].filter((k) => this.resources.get(k)!.applied !== undefined);
+  }
+
   resource(key: string): HostNetworkResource | undefined {
     return this.resources.get(key);
   }
@@ -86,6 +91,13 @@ export class HostZNet {
     if (m === undefined) return undefined;
     const dialer = await this.dialerOf(m.nr);
     return { namespace: m.namespace, dial: (host, port) => dialer.connect(host, port) };
+  }
+
+  /** A container machine's namespace and the Z-Net range its NIC reaches (its NR's ip_range). */
+  machineNet(machineId: string): { readonly namespace: NodeNamespace; readonly ipRange: Cidr } | undefined {
+    const m = this.machines.get(machineId);
+    const plan = m === undefined ? undefined : this.applied(m.nr);
+    return m === undefined || plan === undefined ? undefined : { namespace: m.namespace, ipRange: plan.ipRange };
   }
 
   async detachMachine(machineId: string): Promise<void> {

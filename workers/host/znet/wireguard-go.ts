@@ -48,7 +48,10 @@ export async function startWireguardGo(iface: string, enter: (argv: readonly str
   failed.catch(() => {});
   const startedMs = performance.now();
   while (!existsSync(wgSocketPath(iface))) {
-    if (gone) throw new Error(`wireguard-go for ${iface} exited before its socket appeared: ${output.trim() || '(no output)'}`);
+    if (gone) {
+      const missing = /No such file|not found/i.test(output) ? ' (is wireguard-go installed? apt-get install wireguard-go wireguard-tools)' : '';
+      throw new Error(`wireguard-go for ${iface} exited before its socket appeared: ${output.trim() || '(no output)'}${missing}`);
+    }
     if (performance.now() - startedMs > startTimeoutMs) {
       await kill(child, exited);
       throw new Error(`wireguard-go for ${iface}: no UAPI socket ${wgSocketPath(iface)} after ${startTimeoutMs / 1000} s`);

@@ -1,0 +1,13 @@
+// The target of a zmachine.connect, checked the same on every backend before anything is tried.
+
+import { InputError } from './errors.js';
+
+export function checkConnectTarget(address: string, port: number): void {
+  const bad = (field: string, problem: string): never => {
+    throw new InputError('zmachine.connect', field, problem);
+  };
+  if (typeof address !== 'string' || !/^\d{1,3}(\.\d{1,3}){3}$/.test(address) || address.split('.').some((part) => Number(part) > 255)) {
+    bad('address', `must be an IPv4 address, got ${JSON.stringify(address)}`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) bad('port', `must be a whole number from 1 to 65535, got ${port}`);
+}
