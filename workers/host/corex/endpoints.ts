@@ -4,7 +4,7 @@
 // Any other machine's listens on corex's port 7681 at its own loopback address (127.A.B.C: all of
 // 127/8 is on `lo`), which stands in for an address the machine does not have.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { NodeNamespace } from '../znet/node-namespace.js';
 import type { HostZmachine } from '../zmachine/host-zmachine.js';
 import { CorexClient, type CorexDial } from './client.js';
@@ -20,6 +20,18 @@ export interface CorexZnetReach {
   readonly namespace: NodeNamespace;
   /** A connection from inside the Z-Net (e.g. its network resource's NamespaceDialer.connect). */
   readonly dial: CorexDial;
+}
+
+/**
+ * Removes the sockets of machines whose namespace is gone: an owner killed before its close left them
+ * (the netns and Z-Net sweeps remove its namespaces; a live owner's socket always has its namespace,
+ * which is made before the socket and deleted after it). Answers the paths removed.
+ */
+export function sweepStaleCorexSockets(dir = corexSocketDir): string[] {
+  if (!existsSync(dir)) return [];
+  const stale = readdirSync(dir).filter((f) => f.endsWith('.sock') && !existsSync(`/run/netns/${f.slice(0, -'.sock'.length)}`)).map((f) => `${dir}/${f}`);
+  for (const path of stale) rmSync(path, { force: true });
+  return stale;
 }
 
 interface Entry {
@@ -40,6 +52,7 @@ function* loopbackAddresses(): Generator<string> {
 export class CorexEndpoints {
   private readonly servers = new Map<string, Entry>();
   private readonly addresses = loopbackAddresses();
+  private swept = false;
 
   /**
    * The API client for this machine's CoreX, starting its server if it has none yet; with `reach`, the
@@ -81,6 +94,11 @@ export class CorexEndpoints {
   /** The server on a unix socket named after the machine's namespace, the relay at its Z-Net address. */
   private async listenInZnet(machine: CorexMachine, machines: HostZmachine, namespace: NodeNamespace): Promise<Entry> {
     mkdirSync(corexSocketDir, { recursive: true, mode: 0o700 });
+    // Once per owner, before its first socket: what killed owners left.
+    if (!this.swept) {
+      sweepStaleCorexSockets();
+      this.swept = true;
+    }
     const server = await CorexServer.start({ machine, socketPath: `${corexSocketDir}/${namespace.name}.sock` });
     try {
       const listener = await ZnetListener.start(namespace, COREX_PORT, `${corexSocketDir}/${namespace.name}.sock`);
