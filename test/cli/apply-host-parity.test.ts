@@ -12,6 +12,7 @@ import test from 'ava';
 import { DirHub, packDir, serializeFlist } from '../../workers/host/flist/index.js';
 import { cli } from '../helpers/cli.js';
 import { znetSkipReason } from '../helpers/znet.js';
+import { run } from '../../workers/host/znet/index.js';
 import { qemuProcesses, vmGuestOrReason } from '../host/vm/vm-fixture.js';
 
 const MiB = 2 ** 20;
@@ -54,6 +55,26 @@ function findFiles(dir: string, suffix: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(suffix)).map((f) => join(dir, f));
 }
 
+/**
+ * Polls this host's namespaces for a Z-Net network resource (`zn<run>-n<slot>`) holding `address`
+ * and a WireGuard (tun) device, until stop(); answers whether one was seen.
+ */
+function watchForNetworkResource(address: string): { stop(): Promise<boolean> } {
+  let seen = false;
+  let running = true;
+  const loop = (async () => {
+    while (running && !seen) {
+      for (const ns of (await run(['ip', 'netns', 'list']).catch(() => '')).split('\n').map((l) => l.split(' ')[0]!).filter((n) => /^zn[a-z0-9]+-n\d+$/.test(n))) {
+        const addrs = await run(['ip', '-n', ns, '-o', 'addr', 'show']).catch(() => '');
+        const tun = await run(['ip', '-n', ns, '-o', 'link', 'show', 'type', 'tun']).catch(() => '');
+        if (addrs.includes(` ${address}/`) && tun.trim() !== '') seen = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return { stop: async () => ((running = false), await loop, seen) };
+}
+
 if (skip !== undefined) {
   test('apply --backend host matches --backend sim for a network, a zmount and a VM zmachine', (t) => t.pass(`skipped: ${skip}`));
 } else {
@@ -71,8 +92,10 @@ if (skip !== undefined) {
 
       const sim = await cli('apply', file, '--seed', '1', '--workloads', '--json');
       t.is(sim.code, 0, sim.stderr);
+      const watch = watchForNetworkResource('10.70.2.1');
       const host = await cli('apply', file, '--backend', 'host', '--host-network', 'netns', '--data-dir', dataDir, '--nodes', '2', '--seed', '1', '--workloads', '--json');
       t.is(host.code, 0, host.stderr);
+      t.true(await watch.stop(), 'while it ran, a network resource namespace held the subnet .1 with a WireGuard interface (the network was real)');
       const simReport = JSON.parse(sim.stdout) as Report;
       const hostReport = JSON.parse(host.stdout) as Report;
 
