@@ -120,6 +120,10 @@ async function openHostTestbed(args: Args, options: { seed: string; transport: T
   const zdb = args.oneOf('zdb', ['in-process', 'process'] as const, 'in-process');
   // netns: nodes as network namespaces, networks as real WireGuard (root and `ip` needed; HostBackend says why not).
   const network = args.oneOf('host-network', ['loopback', 'netns'] as const, 'loopback');
+  if (network === 'netns') {
+    const available = (await import('../../workers/host/netns/available.js')).netnsAvailable();
+    if (!available.ok) throw new InputError('command line', '--host-network', `netns is not possible here: ${available.reason}`);
+  }
   // Real hosts bring ioredis (the zdb client) and the host modules: loaded only for --backend host.
   const { HostBackend } = await import('../../workers/host-backend/index.js');
   const host = await HostBackend.open({ dataDir, nodes, zdb, network, ...hubOption(args.string('hub')) });

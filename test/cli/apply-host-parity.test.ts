@@ -5,12 +5,13 @@
 // hub under the official image's URL) with its NIC in that Z-Net; in simulation the same URL is a
 // synthetic micro-VM image. Skipped with the reason when not root, or wireguard-go, qemu or the guest is missing.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { DirHub, packDir, serializeFlist } from '../../workers/host/flist/index.js';
-import { cli } from '../helpers/cli.js';
+import { builtBinary, cli } from '../helpers/cli.js';
 import { znetSkipReason } from '../helpers/znet.js';
 import { run } from '../../workers/host/znet/index.js';
 import { qemuProcesses, vmGuestOrReason } from '../host/vm/vm-fixture.js';
@@ -118,10 +119,18 @@ test('--host-network is checked: only with --backend host, and loopback or netns
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'ops.json');
   writeFileSync(file, JSON.stringify(ops));
+  chmodSync(dir, 0o755); // readable by the unprivileged run below
   const onSim = await cli('apply', file, '--host-network', 'netns', '--seed', '1');
   t.is(onSim.code, 2);
   t.regex(onSim.stderr, /field --host-network: only applies to --backend host/);
   const bad = await cli('apply', file, '--backend', 'host', '--data-dir', join(dir, 'data'), '--host-network', 'vlan', '--seed', '1');
   t.is(bad.code, 2);
   t.regex(bad.stderr, /field --host-network: must be one of loopback, netns/);
+  if (process.getuid?.() !== 0) return;
+  // As another user than root: said at once, naming the flag and why.
+  const child = spawn(process.execPath, [builtBinary(), 'apply', file, '--backend', 'host', '--host-network', 'netns', '--data-dir', join(dir, 'data')], { uid: 65534, gid: 65534, cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+  t.is(await new Promise<number | null>((resolve) => child.once('exit', resolve)), 2, stderr);
+  t.regex(stderr, /field --host-network: netns is not possible here: network namespaces need root/);
 });
