@@ -33,6 +33,8 @@ if (skip !== undefined) {
     const backend = await HostBackend.open({ dataDir: join(dir, 'data'), nodes: 2, farms: [1, 1], network: 'netns' });
     const run = backend.netns!.grid.names.run;
     let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+    const startedMs = Date.now();
+    const phase = (what: string) => t.log(`${what}: ${((Date.now() - startedMs) / 1000).toFixed(1)} s`);
     try {
       const flist = await publishRoot(backend, dir, 'corex-znet', ['/bin/sh', '/bin/sleep', '/bin/cat']);
       const net = planZNet({ name: 'cxn', ip_range: '10.61.0.0/16', nodes: [0, 1].map((node) => ({ node, wireguard_listen_port: 7700 + node })) }, { isPublic: () => true });
@@ -43,6 +45,7 @@ if (skip !== undefined) {
       const desk = await backend.createDeployment(1, deploymentOf(twin, [nw(1), machine('desk', flist, '10.61.3.5')]));
       for (const { contractId } of [box, desk]) t.true((await backend.settled(contractId, 120)).every((w) => w.state === 'ok'));
       const boxId = `${twin}-${box.contractId}-box`;
+      phase('backend open and both deployments ok');
 
       // The backend's CoreX calls: they reach 10.61.2.5:7681 from the node's network resource.
       const pid = await backend.corexStart(boxId, 'echo "corex-over-znet to $WHO"; exec /bin/sleep 1000');
@@ -56,6 +59,7 @@ if (skip !== undefined) {
       const processes = (JSON.parse(listed ?? '{"processes":[]}') as { processes: { pid: number; id: number; state: string }[] }).processes;
       const printer = processes.find((p) => p.pid === pid);
       t.like(printer, { state: 'running' }, listed);
+      phase('API through the Z-Net, listed from the other node');
 
       // Chromium seated in the desk machine's namespace: the terminal page over the Z-Net.
       browser = await launchChromium({ name: deskNs.name, dir });
@@ -72,6 +76,7 @@ if (skip !== undefined) {
       await page.keyboard.press('Enter');
       const text = await waitUntil('the shell answered', () => screen(page), { until: (s) => /^hi$/m.test(s) && /^from znet$/m.test(s) });
       t.regex(text, /echo hi; echo "from \$WHO"/, 'the typed line is echoed by the TTY');
+      phase('terminal page: replayed output, typed input answered');
       const shot = join(process.env['COREX_SHOT'] ?? dir, 'corex-znet-terminal.png');
       await page.screenshot({ path: shot });
       t.true(statSync(shot).size > 1000);
