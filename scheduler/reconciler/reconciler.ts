@@ -109,6 +109,11 @@ export class Reconciler {
     return this.log.slice(start - this.dropped);
   }
 
+  /** Whether any tracked contract runs on `node` (one the reconciler might move). */
+  holdsOn(node: number): boolean {
+    return this.byNode.on(node).size > 0;
+  }
+
   /** Operations submitted whose result has not been reported yet. */
   get pendingOps(): number {
     return this.inFlight.size;
