@@ -144,6 +144,9 @@ export class Reconciler {
       }
     } else {
       this.untrack(o.contractId);
+      // Gone for good: the driver reads it no more, so no late observation can bring it back, and a
+      // long run need not hold every contract it ever replaced.
+      this.retired.delete(o.contractId);
     }
   }
 
