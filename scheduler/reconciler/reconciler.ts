@@ -187,9 +187,11 @@ export class Reconciler {
       return s === undefined || s.up ? undefined : s.sinceS;
     };
     let next = this.znets.nextActionS(downSinceS, this.options.downThresholdS);
+    // Read in place, without trackedOn's pairs: a driver asks this at every step and every arm.
     for (const down of this.pending) {
       const node = this.nodes.get(down)!;
-      for (const [id, t] of this.trackedOn(down)) {
+      for (const id of this.byNode.on(down)) {
+        const t = this.tracked.get(id)!;
         if (!this.mayMove(id, t)) continue;
         const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
         if (next === undefined || atS < next) next = atS;
