@@ -13,7 +13,7 @@ import {
   type PlacementPolicy,
   type PlacementRequest,
 } from './capacity-record.js';
-import { GATES, gateDim, gateMin, gatesFor } from './bound-gates.js';
+import { GATES, gateDims, gateFrom, gateMin, gateTo, gatesFor } from './bound-gates.js';
 
 export interface PlaceManyOptions {
   /** Each placement on a different farm: zstor backends in distinct failure groups (DOMAIN 3.2). */
@@ -339,12 +339,15 @@ export class CapacityIndex {
       scratchValues[1] = slotSsd[slot]!;
       scratchValues[2] = slotHdd[slot]!;
       scratchValues[3] = slotIp[slot]!;
-      for (let g = 0; g < GATES; g++) {
-        if (!(scratchValues[gateDim[g]!]! >= gateMin[g]!)) continue;
-        const i = g0 + g;
-        if (free > gated[i]! || (free === gated[i]! && node < gatedId[i]!)) {
-          gated[i] = free;
-          gatedId[i] = node;
+      // A ladder's thresholds ascend: the first gate a slot fails, it fails every one above it too.
+      for (let d = 0; d < gateDims; d++) {
+        const value = scratchValues[d]!;
+        for (let g = gateFrom[d]!; g < gateTo[d]! && value >= gateMin[g]!; g++) {
+          const i = g0 + g;
+          if (free > gated[i]! || (free === gated[i]! && node < gatedId[i]!)) {
+            gated[i] = free;
+            gatedId[i] = node;
+          }
         }
       }
     }
