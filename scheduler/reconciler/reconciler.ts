@@ -123,7 +123,13 @@ export class Reconciler {
     if (o.kind === 'node') {
       const prev = this.nodes.get(o.node);
       const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
-      this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      // Updated in place: every step observes the nodes it reads, most of them as they were.
+      if (prev === undefined) this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      else {
+        prev.up = o.up;
+        prev.sinceS = o.sinceS;
+        prev.lostHandled = lostHandled;
+      }
       if (o.up) {
         this.downNodes.delete(o.node);
         this.pending.delete(o.node);
