@@ -316,15 +316,22 @@ export class Reconciler {
     const s = this.nodes.get(node)!;
     if (s.lostHandled) return;
     s.lostHandled = true;
-    const byId = (a: DeploymentObservation, b: DeploymentObservation) => a.contractId - b.contractId;
-    const lost = this.trackedOn(node).map(([, t]) => t.obs).sort(byId);
-    // The hook looks for qsfs workloads among the deployments it is given: those that run one are enough.
-    const all = [...this.qsfsTracked].map((id) => this.tracked.get(id)!.obs).sort(byId);
     // Checks are reads that let zstor rebuild; they are not rate-limited like re-placements, which
-    // each reserve capacity and start a provisioning on another node.
-    const ops = zstorRepairOps(lost, all).map((op) => ({ ...op, id: this.nextId() }));
+    // each reserve capacity and start a provisioning on another node. With no qsfs tracked, or nothing
+    // on the node, there is nothing to check (most lost nodes of a year): the lists are not built.
+    // The hook looks for qsfs workloads among the deployments it is given: those that run one are enough.
+    const repairs = this.qsfsTracked.size === 0 || !this.holdsOn(node) ? [] : zstorRepairOps(this.observationsOn(node), this.observationsOn(undefined));
+    const ops = repairs.map((op) => ({ ...op, id: this.nextId() }));
     for (const op of ops) this.send(op, undefined);
     this.audit(nowS, ops.length > 0 ? 'zstor-repair' : 'node-lost', `node ${node} down since ${s.sinceS} s`, ops, undefined, node);
+  }
+
+  /** The tracked deployments on `node` (with undefined, those running a qsfs), by contract id. */
+  private observationsOn(node: number | undefined): DeploymentObservation[] {
+    const ids = node === undefined ? this.qsfsTracked : this.byNode.on(node);
+    const out: DeploymentObservation[] = [];
+    for (const id of ids) out.push(this.tracked.get(id)!.obs);
+    return out.sort((a, b) => a.contractId - b.contractId);
   }
 
   /** Not rate-limited: a re-apply moves no workload and reserves nothing; without it hidden members stay cut off. */
