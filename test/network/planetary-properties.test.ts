@@ -190,3 +190,21 @@ test('property: links and nodes that fail and come back, in any order, leave a v
     fcParams('planetary churn', 80),
   );
 });
+
+test('restores in one instant see each other\'s re-rooting: two better keys back on a path give one tree', (t) => {
+  // Found by the churn property: path 1-0-2-3 with keys 3 < 1 < 2 < 0; 3 (the root) and 1 fail, 2 roots
+  // {0, 2}; at 700 s 1 comes back and roots 0's tree, then 3 comes back in the same instant and must
+  // re-root all of it, though 0's and 2's coordinates still name the old roots.
+  const topo = topologyOf({ n: 4, edges: [[1, 0], [2, 0], [3, 2]], latencyUs: [24, 10, 11] } as Parameters<typeof topologyOf>[0]);
+  const overlay = new PlanetaryOverlay(topo, { seed: 1139573887 });
+  overlay.sim.scheduleAt(0, () => {
+    overlay.failNode(3);
+    overlay.failNode(1);
+  });
+  overlay.sim.scheduleAt(700, () => {
+    for (let x = 0; x < 4; x++) overlay.restoreNode(x);
+  });
+  overlay.sim.run({ untilS: 700 + settleS });
+  t.deepEqual(treeViolations(overlay), []);
+  t.deepEqual(overlay.coords.map((c) => c[0]), [3, 3, 3, 3]);
+});
