@@ -119,16 +119,32 @@ function timedSafety(ctx: RunContext, label: string, atS: number | undefined, ev
   return { label, phase: 'safety', check, note: () => (notReached ? `not reached: ${atS} s lies past the safety phase` : undefined) };
 }
 
+/** Node ids stay below this in a (node, contract) key: 2^21, above the million-node grids benched. */
+const nodeKeySpan = 2 ** 21;
+
+/**
+ * Remembers only workloads whose last state is terminal: a change from any other state breaks
+ * nothing, so keeping those (a string key per workload ever deployed, as before) cost memory and a
+ * string per result on a long run for no check. Keyed by (node, contract) as one number, then name.
+ */
 function watchChanges(ctx: RunContext, label: string): Checker {
-  const last = new Map<string, string>();
+  const last = new Map<number, Map<string, string>>();
   let violation: string | null = null;
   ctx.world.provision.onChange((node, contractId, name, result) => {
-    const key = `${node}/${contractId}/${name}`;
-    const before = last.get(key);
-    if (violation === null && before !== undefined && terminal.has(before) && result.state !== before) {
+    if (!(node < nodeKeySpan)) throw new RangeError(`errors-terminal: node ${node} is beyond the ${nodeKeySpan} nodes its keys hold`);
+    const key = contractId * nodeKeySpan + node;
+    const names = last.get(key);
+    const before = names?.get(name);
+    if (violation === null && before !== undefined && result.state !== before) {
       violation = `node ${node} contract ${contractId} ${name}: ${before} → ${result.state} at ${ctx.world.sim.nowS} s`;
     }
-    last.set(key, result.state);
+    if (terminal.has(result.state)) {
+      if (names === undefined) last.set(key, new Map([[name, result.state]]));
+      else names.set(name, result.state);
+    } else if (names !== undefined && before !== undefined) {
+      names.delete(name);
+      if (names.size === 0) last.delete(key);
+    }
   });
   return { label, phase: 'safety', check: () => violation };
 }

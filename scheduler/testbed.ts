@@ -147,7 +147,7 @@ export class Testbed {
     const observer = isGridObserver(backend) ? backend : undefined;
     // One watch for both: placement reads only the nodes whose capacity changed, the reconciler only
     // the nodes that went down or came back; a power change also wakes the reconciler at once.
-    const watch = observer?.watchNodes?.(() => this.loop?.nodeChanged());
+    const watch = observer?.watchNodes?.((node) => this.loop?.nodeChanged(node));
     this.placement = observer === undefined ? undefined : new TestbedPlacement(observer, options.placement, watch);
     const reconcile = options.reconcile ?? false;
     if (reconcile !== false) {

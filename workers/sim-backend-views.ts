@@ -65,11 +65,16 @@ function usedVcpus(world: World, node: number): number {
 export function simWorkloadViews(world: World, node: number, contractId: number): WorkloadView[] | undefined {
   const stored = world.provision.storedWorkloads(node, contractId);
   if (stored === undefined) return undefined;
-  return Array.from(stored, ({ workload, result }) => {
-    const view = { name: workload.name, type: workload.type, state: result.state, message: result.message ?? '' };
-    // What the workload returns (a zdb's namespace, IPs and port), as zos's result data.
-    return result.data === undefined || result.data === null ? view : { ...view, data: result.data };
-  });
+  const views: WorkloadView[] = [];
+  for (const { workload, result } of stored) {
+    const { name, type } = workload;
+    const { state, data } = result;
+    const message = result.message ?? '';
+    // What the workload returns (a zdb's namespace, IPs and port), as zos's result data. One literal
+    // either way (a spread of the first made two objects per workload, on every settle and read).
+    views.push(data === undefined || data === null ? { name, type, state, message } : { name, type, state, message, data });
+  }
+  return views;
 }
 
 /** The node has finished with the deployment: its queue is idle and no workload is `init` (or it is gone). */

@@ -4,6 +4,7 @@
 import type { Simulation } from '../sim/engine/simulation.js';
 import type { Deployment, Workload } from '../sim/grid/deployment.js';
 import type { ManagerContext } from '../sim/grid/provision/manager.js';
+import { withContractId } from '../sim/grid/chain.js';
 import { parseWorkloadId, type World } from '../sim/grid/world.js';
 import type { Backend, ConnectView, GatewayAnswerView, GridObserver, NodeCapacityView, NodeWatch, NodeStatusView, ZNetView, WorkloadView, ZdbValue, ZNetReapplyView } from './backend.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
@@ -46,7 +47,7 @@ export class SimBackend implements Backend, GridObserver {
     this.mustHaveNode(node);
     const contract = this.world.chain.createNodeContract(deployment.twin_id, node, deployment);
     try {
-      this.world.provision.deploy(node, { ...deployment, contract_id: contract.id });
+      this.world.provision.deploy(node, withContractId(deployment, contract.id));
     } catch (error) {
       this.world.chain.cancel(contract.id);
       throw error;

@@ -16,6 +16,10 @@ export const gateDim = ladders.flatMap((ladder, dim) => ladder.map(() => dim));
 export const gateMin = ladders.flat();
 export const GATES = gateMin.length;
 const gateBase = ladders.map((_, dim) => gateDim.indexOf(dim));
+/** Per dimension, the gates [gateFrom, gateTo) of its ladder, thresholds ascending. */
+export const gateFrom: readonly number[] = gateBase;
+export const gateTo: readonly number[] = ladders.map((ladder, dim) => gateBase[dim]! + ladder.length);
+export const gateDims = ladders.length;
 
 /** Per dimension the highest gate the request's need reaches, if any. */
 export function gatesFor(req: CompiledRequest): number[] {

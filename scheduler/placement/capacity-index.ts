@@ -13,7 +13,7 @@ import {
   type PlacementPolicy,
   type PlacementRequest,
 } from './capacity-record.js';
-import { GATES, gateDim, gateMin, gatesFor } from './bound-gates.js';
+import { GATES, gateDims, gateFrom, gateMin, gateTo, gatesFor } from './bound-gates.js';
 
 export interface PlaceManyOptions {
   /** Each placement on a different farm: zstor backends in distinct failure groups (DOMAIN 3.2). */
@@ -34,9 +34,10 @@ function put(a: Float64Array, i: number, v: number): boolean {
  */
 const bucketSlots = 8;
 
+/** An indexed loop: for-of allocated an iterator per call here, once per record refreshed. */
 function maxOf(values: readonly number[]): number {
   let m = -1;
-  for (const v of values) if (v > m) m = v;
+  for (let i = 0; i < values.length; i++) if (values[i]! > m) m = values[i]!;
   return m;
 }
 
@@ -338,12 +339,15 @@ export class CapacityIndex {
       scratchValues[1] = slotSsd[slot]!;
       scratchValues[2] = slotHdd[slot]!;
       scratchValues[3] = slotIp[slot]!;
-      for (let g = 0; g < GATES; g++) {
-        if (!(scratchValues[gateDim[g]!]! >= gateMin[g]!)) continue;
-        const i = g0 + g;
-        if (free > gated[i]! || (free === gated[i]! && node < gatedId[i]!)) {
-          gated[i] = free;
-          gatedId[i] = node;
+      // A ladder's thresholds ascend: the first gate a slot fails, it fails every one above it too.
+      for (let d = 0; d < gateDims; d++) {
+        const value = scratchValues[d]!;
+        for (let g = gateFrom[d]!; g < gateTo[d]! && value >= gateMin[g]!; g++) {
+          const i = g0 + g;
+          if (free > gated[i]! || (free === gated[i]! && node < gatedId[i]!)) {
+            gated[i] = free;
+            gatedId[i] = node;
+          }
         }
       }
     }

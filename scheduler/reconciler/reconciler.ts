@@ -109,6 +109,11 @@ export class Reconciler {
     return this.log.slice(start - this.dropped);
   }
 
+  /** Whether any tracked contract runs on `node` (one the reconciler might move). */
+  holdsOn(node: number): boolean {
+    return this.byNode.on(node).size > 0;
+  }
+
   /** Operations submitted whose result has not been reported yet. */
   get pendingOps(): number {
     return this.inFlight.size;
@@ -118,7 +123,13 @@ export class Reconciler {
     if (o.kind === 'node') {
       const prev = this.nodes.get(o.node);
       const lostHandled = prev !== undefined && !prev.up && !o.up ? prev.lostHandled : false;
-      this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      // Updated in place: every step observes the nodes it reads, most of them as they were.
+      if (prev === undefined) this.nodes.set(o.node, { up: o.up, sinceS: o.sinceS, lostHandled });
+      else {
+        prev.up = o.up;
+        prev.sinceS = o.sinceS;
+        prev.lostHandled = lostHandled;
+      }
       if (o.up) {
         this.downNodes.delete(o.node);
         this.pending.delete(o.node);
@@ -139,6 +150,9 @@ export class Reconciler {
       }
     } else {
       this.untrack(o.contractId);
+      // Gone for good: the driver reads it no more, so no late observation can bring it back, and a
+      // long run need not hold every contract it ever replaced.
+      this.retired.delete(o.contractId);
     }
   }
 
@@ -179,9 +193,11 @@ export class Reconciler {
       return s === undefined || s.up ? undefined : s.sinceS;
     };
     let next = this.znets.nextActionS(downSinceS, this.options.downThresholdS);
+    // Read in place, without trackedOn's pairs: a driver asks this at every step and every arm.
     for (const down of this.pending) {
       const node = this.nodes.get(down)!;
-      for (const [id, t] of this.trackedOn(down)) {
+      for (const id of this.byNode.on(down)) {
+        const t = this.tracked.get(id)!;
         if (!this.mayMove(id, t)) continue;
         const atS = Math.max(node.sinceS + this.options.downThresholdS, t.nextAttemptS, t.holdUntilS);
         if (next === undefined || atS < next) next = atS;
@@ -300,15 +316,22 @@ export class Reconciler {
     const s = this.nodes.get(node)!;
     if (s.lostHandled) return;
     s.lostHandled = true;
-    const byId = (a: DeploymentObservation, b: DeploymentObservation) => a.contractId - b.contractId;
-    const lost = this.trackedOn(node).map(([, t]) => t.obs).sort(byId);
-    // The hook looks for qsfs workloads among the deployments it is given: those that run one are enough.
-    const all = [...this.qsfsTracked].map((id) => this.tracked.get(id)!.obs).sort(byId);
     // Checks are reads that let zstor rebuild; they are not rate-limited like re-placements, which
-    // each reserve capacity and start a provisioning on another node.
-    const ops = zstorRepairOps(lost, all).map((op) => ({ ...op, id: this.nextId() }));
+    // each reserve capacity and start a provisioning on another node. With no qsfs tracked, or nothing
+    // on the node, there is nothing to check (most lost nodes of a year): the lists are not built.
+    // The hook looks for qsfs workloads among the deployments it is given: those that run one are enough.
+    const repairs = this.qsfsTracked.size === 0 || !this.holdsOn(node) ? [] : zstorRepairOps(this.observationsOn(node), this.observationsOn(undefined));
+    const ops = repairs.map((op) => ({ ...op, id: this.nextId() }));
     for (const op of ops) this.send(op, undefined);
     this.audit(nowS, ops.length > 0 ? 'zstor-repair' : 'node-lost', `node ${node} down since ${s.sinceS} s`, ops, undefined, node);
+  }
+
+  /** The tracked deployments on `node` (with undefined, those running a qsfs), by contract id. */
+  private observationsOn(node: number | undefined): DeploymentObservation[] {
+    const ids = node === undefined ? this.qsfsTracked : this.byNode.on(node);
+    const out: DeploymentObservation[] = [];
+    for (const id of ids) out.push(this.tracked.get(id)!.obs);
+    return out.sort((a, b) => a.contractId - b.contractId);
   }
 
   /** Not rate-limited: a re-apply moves no workload and reserves nothing; without it hidden members stay cut off. */

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { Deployment, Workload } from '../../sim/grid/deployment.js';
 import { memoryReserveBytes } from '../../sim/grid/capacity.js';
 import { exampleFlistUrl, fixedExample, smallWorld } from '../helpers/world.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const GiB = 2 ** 30;
 const nodes = [0, 3, 5]; // a farmer server, a small DIY node, a storage node
@@ -54,7 +55,7 @@ test('PROPERTY admission never over-commits memory, across cancellations and reb
         }
       }
     }),
-    { numRuns: 40 },
+    fcParams('admission-property #1', 40),
   );
   t.pass();
 });

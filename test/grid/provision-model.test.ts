@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { Deployment, Workload } from '../../sim/grid/deployment.js';
 import { ProvisionRejected } from '../../sim/grid/provision/admission.js';
 import { GiB, bed, disk, doc, net, vm, type Bed } from './provision-fixtures.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 type State = 'ok' | 'error' | 'deleted' | 'paused' | 'unchanged';
 interface ModelDeployment {
@@ -162,7 +163,7 @@ test('random operation sequences agree with the reference model of workload stat
       r.script.fail.add('provision:bad').add('update:stuck');
       fc.modelRun(() => ({ model: { deployments: new Map(), nextName: 0 }, real: r }), cmds);
     }),
-    { numRuns: 150, verbose: true },
+    { ...fcParams('provision-model', 150), verbose: true },
   );
   t.pass();
 });

@@ -16,6 +16,7 @@ import {
   type FlowSpec,
   type TcpModel,
 } from '../../sim/hardware/flow-network.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const MB = 1e6;
 const relativeError = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
@@ -276,7 +277,7 @@ test('property: completion times and link bytes match a brute-force reference', 
         if (!(Math.abs(got - want) <= 1e-9 * Math.max(1, want))) throw new Error(`link ${l} carried ${got}, want ${want}`);
       });
     }),
-    { numRuns: 300 },
+    fcParams('flow-network #1', 300),
   );
   t.pass();
 });

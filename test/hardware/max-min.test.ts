@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { boundedByRate, solveMaxMin, unconstrained, type MaxMinFlow } from '../../sim/hardware/max-min.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const near = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 const rates = (capacities: number[], flows: MaxMinFlow[]): number[] => [...solveMaxMin(capacities, flows).rateBytesPerS];
@@ -134,7 +135,7 @@ test('property: every solution is feasible and each flow has a bottleneck or sit
       const solution = solveMaxMin(network.capacities, network.flows);
       checkCertificate(network, solution.rateBytesPerS);
     }),
-    { numRuns: 1000 },
+    fcParams('max-min #1', 1000),
   );
   t.pass();
 });

@@ -10,6 +10,7 @@ import { ZstorError } from '../../sim/storage/zstor/types.js';
 import { decrypt, encrypt, open, seal } from '../../workers/host/zstor/codec.js';
 import { compileZstorConfig, parseAddress } from '../../workers/host/zstor/config.js';
 import { encodeShards, maxDataShards, maxParityShards, reconstructShards, shardBytesFor } from '../../workers/host/zstor/erasure.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 test('any set of at most m lost shards is rebuilt byte for byte, data and parity', async (t) => {
   await fc.assert(
@@ -35,7 +36,7 @@ test('any set of at most m lost shards is rebuilt byte for byte, data and parity
         });
       },
     ),
-    { numRuns: 150 },
+    fcParams('zstor-codec #1', 150),
   );
   t.pass();
 });

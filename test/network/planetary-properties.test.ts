@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { components } from '../../sim/network/topology/graph.js';
 import { RouteStatus, routeGreedy } from '../../sim/network/planetary/greedy.js';
 import { PlanetaryOverlay } from '../../sim/network/planetary/overlay.js';
+import { fcParams } from '../helpers/fc-params.js';
 import { connectedGraph, liveConnected, repeatedNode, topologyOf, treeViolations } from '../helpers/network-graphs.js';
 
 /** Long enough for any expiry (≤ router timeout) plus a refresh and the announcements after it. */
@@ -50,7 +51,7 @@ test('on a graph that is itself a tree, greedy routing follows the only path: st
         }
       }
     }),
-    { numRuns: 50 },
+    fcParams('planetary tree', 50),
   );
 });
 
@@ -83,7 +84,7 @@ test('property: no route ever visits a node twice, before, during and after link
         }
       }
     }),
-    { numRuns: 60 },
+    fcParams('planetary routes', 60),
   );
 });
 
@@ -111,7 +112,7 @@ test('property: after link failures that leave the graph connected, every pair i
       t.is(allPairsDelivered(overlay), undefined);
       for (let s = 0; s < topo.nodeCount; s++) for (let d = 0; d < topo.nodeCount; d++) if (s !== d) t.is(overlay.send(s, d).status, RouteStatus.delivered);
     }),
-    { numRuns: 120 },
+    fcParams('planetary link failures', 120),
   );
 });
 
@@ -137,7 +138,7 @@ test('property: after node failures (the root included) that leave the rest conn
       t.deepEqual(treeViolations(overlay), []);
       t.is(allPairsDelivered(overlay), undefined);
     }),
-    { numRuns: 120 },
+    fcParams('planetary node failures', 120),
   );
 });
 
@@ -150,7 +151,7 @@ test('the same seed gives the same keys, tree and routes; another seed gives oth
       t.deepEqual([...a.parent], [...b.parent]);
       t.notDeepEqual([...a.keys], [...new PlanetaryOverlay(topologyOf(spec), { seed: seed + 1 }).keys]);
     }),
-    { numRuns: 30 },
+    fcParams('planetary seeds', 30),
   );
 });
 
@@ -186,6 +187,24 @@ test('property: links and nodes that fail and come back, in any order, leave a v
         t.is(allPairsDelivered(overlay), undefined);
       },
     ),
-    { numRuns: 80 },
+    fcParams('planetary churn', 80),
   );
+});
+
+test('restores in one instant see each other\'s re-rooting: two better keys back on a path give one tree', (t) => {
+  // Found by the churn property: path 1-0-2-3 with keys 3 < 1 < 2 < 0; 3 (the root) and 1 fail, 2 roots
+  // {0, 2}; at 700 s 1 comes back and roots 0's tree, then 3 comes back in the same instant and must
+  // re-root all of it, though 0's and 2's coordinates still name the old roots.
+  const topo = topologyOf({ n: 4, edges: [[1, 0], [2, 0], [3, 2]], latencyUs: [24, 10, 11] } as Parameters<typeof topologyOf>[0]);
+  const overlay = new PlanetaryOverlay(topo, { seed: 1139573887 });
+  overlay.sim.scheduleAt(0, () => {
+    overlay.failNode(3);
+    overlay.failNode(1);
+  });
+  overlay.sim.scheduleAt(700, () => {
+    for (let x = 0; x < 4; x++) overlay.restoreNode(x);
+  });
+  overlay.sim.run({ untilS: 700 + settleS });
+  t.deepEqual(treeViolations(overlay), []);
+  t.deepEqual(overlay.coords.map((c) => c[0]), [3, 3, 3, 3]);
 });

@@ -10,6 +10,7 @@ import { reachable, znetPath } from '../../sim/network/znet/reach.js';
 import { UnderlayLatency } from '../../sim/network/znet/underlay.js';
 import { staleMembers } from '../../sim/network/znet/znet.js';
 import { connectedGraph, topologyOf } from '../helpers/network-graphs.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 /** fast-check sees a failure (and shrinks it) only when the property throws; an ava assertion does not. */
 function must(ok: boolean, message: string): void {
@@ -69,7 +70,7 @@ test('property: access node down cuts every pair with a hidden end; reapply rest
         }
       }
     }),
-    { numRuns: 40 },
+    fcParams('znet-failover #1', 40),
   );
   t.pass();
 });

@@ -8,6 +8,7 @@ import { cidrContains, formatCidr } from '../../sim/network/znet/ipv4.js';
 import { planZNet } from '../../sim/network/znet/plan.js';
 import { reachable, znetPath } from '../../sim/network/znet/reach.js';
 import type { ZNetInput } from '../../sim/network/znet/validate.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 interface NetCase {
   readonly input: ZNetInput;
@@ -62,7 +63,7 @@ test('property: subnets are distinct /24s inside the range, and explicit ones ar
         if (asked !== undefined) same(formatCidr(m.subnet), asked, `node ${m.node}'s subnet`);
       }
     }),
-    { numRuns: 50 },
+    fcParams('znet-mesh #1', 50),
   );
   t.pass();
 });
@@ -83,7 +84,7 @@ test('property: a hidden member peers only with the public access node; public m
         }
       }
     }),
-    { numRuns: 50 },
+    fcParams('znet-mesh #2', 50),
   );
   t.pass();
 });
@@ -102,7 +103,7 @@ test('property: with every node up, every pair of members is reachable, in one t
         }
       }
     }),
-    { numRuns: 30 },
+    fcParams('znet-mesh #3', 30),
   );
   t.pass();
 });

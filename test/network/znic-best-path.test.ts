@@ -12,6 +12,7 @@ import type { ZNet } from '../../sim/network/znet/znet.js';
 import { bestPath, type PathEnv } from '../../sim/network/znic/best-path.js';
 import { NicAllocator, type ZMachineNics } from '../../sim/network/znic/nics.js';
 import { connectedGraph, topologyOf } from '../helpers/network-graphs.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 /** All-pairs latencies by Floyd–Warshall: a brute force independent of the Dijkstra under test. */
 function allPairsS(topology: Topology): number[][] {
@@ -103,7 +104,7 @@ test('property: bestPath is the minimum over the available candidates (brute for
         }
       }
     }),
-    { numRuns: 40 },
+    fcParams('znic-best-path #1', 40),
   );
   t.pass();
 });

@@ -5,6 +5,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { JobBook, type Job } from '../../scheduler/transports/inprocess-book.js';
 import type { Operation } from '../../workers/operations.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 interface Spec {
   readonly priority: number;
@@ -78,7 +79,7 @@ test('jobs start in the order of the plain rules, however far the head has moved
         }
       }
     }),
-    { numRuns: 60 },
+    fcParams('inprocess-book #1', 60),
   );
   t.pass();
 });

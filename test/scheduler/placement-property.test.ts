@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { CapacityIndex } from '../../scheduler/placement/capacity-index.js';
 import type { NodeCapacityRecord, PlacementRequest } from '../../scheduler/placement/capacity-record.js';
 import { LinearPlacer } from '../../scheduler/placement/linear-placer.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const GiB = 2 ** 30;
 const size = (max: number) => fc.integer({ min: 0, max }).map((g) => g * GiB);
@@ -59,7 +60,7 @@ test('index and linear scan choose the same node; the choice always fits', (t) =
       }
       return true;
     }),
-    { numRuns: 300 },
+    fcParams('placement-property #1', 300),
   );
   t.pass();
 });
@@ -73,7 +74,7 @@ test('placeMany agrees with the linear scan, with and without distinct farms', (
       if (a !== undefined && distinctFarms && new Set(a.map((p) => p.farm)).size !== a.length) return false;
       return a === undefined || new Set(a.map((p) => p.node)).size === a.length;
     }),
-    { numRuns: 300 },
+    fcParams('placement-property #2', 300),
   );
   t.pass();
 });
@@ -91,7 +92,7 @@ test('incremental updates keep the index equal to one built from scratch', (t) =
       // Listing a node twice when building is the same as observing it again: the later record wins.
       return JSON.stringify(index.place(q)) === expected && JSON.stringify(new CapacityIndex([...grid, ...changes]).place(q)) === expected;
     }),
-    { numRuns: 200 },
+    fcParams('placement-property #3', 200),
   );
   t.pass();
 });

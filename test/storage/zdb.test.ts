@@ -6,6 +6,7 @@ import { ZdbError, ZdbErrorCode } from '../../sim/storage/zdb/errors.js';
 import { maxKeyBytes, maxPayloadBytes, seqKey, type ScanPage } from '../../sim/storage/zdb/namespace.js';
 import { makeServer, must, settle } from '../helpers/zdb.js';
 import { DelCommand, emptyModel, ExistsCommand, GetCommand, HistoryCommand, NsSetCommand, SetCommand } from '../helpers/zdb-model.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const v = (sizeBytes: number, tag?: string) => (tag === undefined ? { sizeBytes } : { sizeBytes, tag });
 
@@ -255,7 +256,7 @@ test('model-based: SET/GET/DEL/EXISTS/HISTORY/NSSET agree with a reference model
       server.nsnew('ns');
       fc.modelRun(() => ({ model: emptyModel(), real: { sim, server, session: server.select('ns') } }), cmds);
     }),
-    { numRuns: Number(process.env['FC_NUM_RUNS'] ?? 200), ...(process.env['FC_SEED'] === undefined ? {} : { seed: Number(process.env['FC_SEED']) }) },
+    fcParams('zdb model', 200),
   );
   t.pass();
 });

@@ -111,6 +111,18 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
     return this.coords[node]!.length > 0 ? this.coords[node]![0]! : -1;
   }
 
+  /**
+   * The root of `node`'s tree as its parents say now (-1 when it is in none). Its coordinates may
+   * still name an earlier root: they change when the new root's announcement arrives, later in
+   * virtual time, and two restores in one instant must see each other's re-rooting.
+   */
+  private treeRoot(node: number): number {
+    if (this.depth[node]! < 0) return -1;
+    let x = node;
+    for (let steps = 0; this.parent[x]! >= 0 && steps < this.topology.nodeCount; steps++) x = this.parent[x]!;
+    return x;
+  }
+
   /** Routes with the destination's current coordinates: a fresh lookup, as in steady-state measurement. */
   route(src: number, dst: number, path?: Int32Array): RouteResult {
     return routeGreedy(this, src, dst, this.coords[dst]!, path);
@@ -191,7 +203,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       if (this.stale[v] === 1) staleNear = true;
       else if (this.depth[v]! >= 0) {
         seeds.push(v);
-        roots.add(this.rootOf(v));
+        roots.add(this.treeRoot(v));
       }
     }
     if (this.depth[x]! >= 0) {
@@ -216,7 +228,7 @@ export class PlanetaryOverlay implements RoutingView, TreeContext {
       record.convergedAtS = this.place({ node: x, parent: -1, depth: 0, arrivalS: 0 }, false);
       return;
     }
-    const joining = seeds.filter((v) => this.rootOf(v) === best);
+    const joining = seeds.filter((v) => this.treeRoot(v) === best);
     this.reattach([x], joining, record);
     const others = [...roots].filter((r) => r !== best);
     if (others.length > 0) this.reattach(subtreeList(this.topology, this.parent, others, this.mark), [x], record);
