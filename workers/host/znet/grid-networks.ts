@@ -7,6 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import type { NetworkData } from '../../../sim/grid/deployment.js';
+import type { ZNetReapplyView } from '../../backend.js';
 import type { VmNic } from '../vm/nic.js';
 import { checkMachineIp } from './machine-nic.js';
 import { InputError } from '../../../sim/errors.js';
@@ -28,16 +29,8 @@ export interface GridNetworksDeps {
   isPublic(node: number): boolean;
 }
 
-/** What a re-apply did, in the Backend port's words (workers/backend.ts ZNetReapplyView). */
-export interface GridReapply {
-  readonly network: string;
-  readonly version: number;
-  readonly accessNode: number;
-  readonly previousAccessNode: number;
-  readonly updated: readonly number[];
-  readonly skipped: readonly number[];
-  readonly membersCutOff: number;
-  /** Set when no public member is up: nothing was applied. */
+/** What a re-apply did, in the Backend port's words, and why nothing was when no public member is up. */
+export interface GridReapply extends ZNetReapplyView {
   readonly problem?: string;
 }
 
