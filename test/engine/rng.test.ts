@@ -5,6 +5,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { InputError, SimulationError } from '../../sim/errors.js';
 import { Rng, RngStreams, deriveSeed, seedToString } from '../../sim/engine/rng.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 function draws(rng: Rng, n: number): number[] {
   return Array.from({ length: n }, () => rng.next());
@@ -124,6 +125,7 @@ test('int() stays within [lo, hi) for any integer bounds', (t) => {
       const k = rng.int(lo, lo + span);
       return Number.isInteger(k) && k >= lo && k < lo + span;
     }),
+    fcParams('rng #1', 100),
   );
   t.is(rng.int(5, 6), 5);
 });
@@ -160,6 +162,7 @@ test('shuffle() is an in-place permutation and deterministic', (t) => {
       const sameMultiset = [...out].sort((a, b) => a - b).join() === [...items].sort((a, b) => a - b).join();
       return out === copy && sameMultiset && out.join() === again.join();
     }),
+    fcParams('rng #2', 100),
   );
   t.pass();
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { minRootSizeBytes, validateDeployment } from '../../sim/grid/deployment-validate.js';
 import { workloadTypes } from '../../sim/grid/deployment.js';
 import { projectPath } from '../../sim/project-files.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 type Doc = Record<string, any>;
 
@@ -230,14 +231,14 @@ const wellFormed = (r: ReturnType<typeof validateDeployment>) =>
   r.valid === (r.errors.length === 0) && r.errors.every((e) => typeof e.workload === 'string' && typeof e.field === 'string' && e.message.length > 0);
 
 test('no JSON value makes the validator throw', (t) => {
-  fc.assert(fc.property(fc.jsonValue(), (doc) => wellFormed(validateDeployment(doc))));
+  fc.assert(fc.property(fc.jsonValue(), (doc) => wellFormed(validateDeployment(doc))), fcParams('deployment-validate #1', 100));
   t.pass();
 });
 
 test('no JSON data of any workload type makes the validator throw', (t) => {
   const anyWorkload = fc.record({ version: fc.jsonValue(), name: fc.oneof(fc.string(), fc.jsonValue()), type: fc.constantFrom(...workloadTypes), data: fc.jsonValue() });
   const docs = fc.record({ version: fc.jsonValue(), twin_id: fc.jsonValue(), workloads: fc.array(anyWorkload, { maxLength: 6 }) });
-  fc.assert(fc.property(docs, (doc) => wellFormed(validateDeployment(doc))));
+  fc.assert(fc.property(docs, (doc) => wellFormed(validateDeployment(doc))), fcParams('deployment-validate #2', 100));
   // Valid documents with single fields replaced by arbitrary JSON must not throw either.
   const paths = fc.tuple(fc.integer({ min: 0, max: 10 }), fc.string(), fc.jsonValue());
   fc.assert(
@@ -248,6 +249,7 @@ test('no JSON data of any workload type makes the validator throw', (t) => {
       data[keys.length > 0 && key.length % 2 === 0 ? keys[key.length % keys.length]! : key] = value;
       return wellFormed(validateDeployment(doc));
     }),
+    fcParams('deployment-validate #3', 100),
   );
   t.pass();
 });

@@ -5,6 +5,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { memoryReserveBytes } from '../../sim/grid/capacity.js';
 import { GiB, catalogWith, customTemplate, oneFarm, setup } from './grid-helpers.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 const ram16 = customTemplate('ram-16g', 16 * GiB);
 const ram64 = customTemplate('ram-64g', 64 * GiB);
@@ -102,6 +103,7 @@ test('SSD placement property: random reserves and releases never overcommit and 
       }
       return grid.free(0).sruBytes === sizes.reduce((a, b) => a + b, 0) - used.reduce((a, b) => a + b, 0);
     }),
+    fcParams('grid #1', 100),
   );
   t.pass();
 });

@@ -13,6 +13,7 @@ import { parseGraphml } from '../../sim/network/topology/graphml.js';
 import { loadTopology, parseTopology } from '../../sim/network/topology/load.js';
 import { parseSnapEdgeList } from '../../sim/network/topology/snap.js';
 import { topologyFile } from '../helpers/network-graphs.js';
+import { fcParams } from '../helpers/fc-params.js';
 
 
 function peers(t: Topology, x: number): number[] {
@@ -118,6 +119,7 @@ test('property: the CSR is symmetric, sorted and free of loops and duplicates, w
         for (const y of list) t.true(peers(topo, y).includes(x));
       }
     }),
+    fcParams('topology-loaders #1', 100),
   );
 });
 
@@ -139,5 +141,6 @@ test('property: cut vertices and bridges are exactly the nodes and links whose l
         t.is(bridge[e] === 1, count(components(topo, undefined, up)) > base, `link ${e}`);
       }
     }),
+    fcParams('topology-loaders #2', 100),
   );
 });
