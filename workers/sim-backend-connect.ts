@@ -8,7 +8,7 @@ import type { ZMachineData } from '../sim/grid/deployment.js';
 import { znetKey } from '../sim/network/grid-network-registry.js';
 import { cidrContainsIp, parseIpv4 } from '../sim/network/znet/ipv4.js';
 import type { ConnectView } from './backend.js';
-import { checkConnectTarget } from './connect-target.js';
+import { checkConnectTarget, refusedConnect } from './connect-target.js';
 import { WorkerError, WorkerErrorCode } from './errors.js';
 
 interface MachineNic {
@@ -20,21 +20,17 @@ export function simZmachineConnect(world: World, workloadId: string, address: st
   checkConnectTarget(address, port);
   const from = world.zmachines.machine(workloadId);
   if (from === undefined || from.state === 'decommissioned') throw new WorkerError(WorkerErrorCode.notFound, `zmachine ${workloadId} not found`);
-  if (from.state !== 'running') return refused(`zmachine ${workloadId} is ${from.state}`);
+  if (from.state !== 'running') return refusedConnect(`zmachine ${workloadId} is ${from.state}`);
   const target = parseIpv4(address);
   for (const nic of nicsOf(world, workloadId, from.node)) {
     const member = world.net.znets.get(nic.key)?.members.find((m) => cidrContainsIp(m.subnet, target));
     if (member === undefined) continue;
     const path = world.net.znetPath(nic.key, from.node, member.node);
-    if (!path.reachable) return refused(path.reason);
-    if (!answersAt(world, member.node, nic.key, address)) return refused(`no running zmachine has ${address} in ${nic.key}`);
+    if (!path.reachable) return refusedConnect(path.reason);
+    if (!answersAt(world, member.node, nic.key, address)) return refusedConnect(`no running zmachine has ${address} in ${nic.key}`);
     return { connected: true, reason: null, rttS: 2 * path.latencyS };
   }
-  return refused(`${address} is in none of ${workloadId}'s Z-Nets`);
-}
-
-function refused(reason: string): ConnectView {
-  return { connected: false, reason, rttS: null };
+  return refusedConnect(`${address} is in none of ${workloadId}'s Z-Nets`);
 }
 
 /** The machine's Z-Net interfaces as its workload asks for them. */

@@ -14,31 +14,30 @@ export function netnsSkipReason(): string | undefined {
 /** A dial that fails within this long counts as unreachable (a dead neighbour's ARP takes ~3 s to give up). */
 const dialTimeoutMs = 2_000;
 
-/** An echo-once TCP server inside the namespace on its address; stop() kills it. */
-export async function tcpServerIn(ns: NodeNamespace, port: number): Promise<{ child: ChildProcess; stop: () => void }> {
-  const script = `require('node:net').createServer((c) => { c.on('error', () => {}); c.end('hello from ${ns.name}\\n'); }).listen(${port}, ${JSON.stringify(ns.address)}, () => console.log('listening'));`;
+/** A Node script inside the namespace that prints once it listens; resolves with its process. */
+async function serveIn(ns: NodeNamespace, script: string, what: string): Promise<ChildProcess> {
   const [command, ...args] = ns.exec([process.execPath, '-e', script]);
   const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
     child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`server in ${ns.name} exited (${String(code)}): ${err}`)));
+    child.once('exit', (code) => reject(new Error(`${what} in ${ns.name} exited (${String(code)}): ${err}`)));
   });
+  return child;
+}
+
+/** An echo-once TCP server inside the namespace on its address; stop() kills it. */
+export async function tcpServerIn(ns: NodeNamespace, port: number): Promise<{ child: ChildProcess; stop: () => void }> {
+  const script = `require('node:net').createServer((c) => { c.on('error', () => {}); c.end('hello from ${ns.name}\\n'); }).listen(${port}, ${JSON.stringify(ns.address)}, () => console.log('listening'));`;
+  const child = await serveIn(ns, script, 'server');
   return { child, stop: () => child.kill('SIGKILL') };
 }
 
 /** An HTTP server inside the namespace on its address answering 200 and the namespace's name; stop() kills it. */
 export async function httpServerIn(ns: NodeNamespace, port: number): Promise<{ stop: () => void }> {
   const script = `require('node:http').createServer((q, r) => r.end('hello from ${ns.name}\\n')).listen(${port}, ${JSON.stringify(ns.address)}, () => console.log('listening'));`;
-  const [command, ...args] = ns.exec([process.execPath, '-e', script]);
-  const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`HTTP server in ${ns.name} exited (${String(code)}): ${err}`)));
-  });
+  const child = await serveIn(ns, script, 'HTTP server');
   return { stop: () => child.kill('SIGKILL') };
 }
 

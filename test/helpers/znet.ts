@@ -3,7 +3,7 @@
 // never collide; TCP probes run inside namespaces (there is no ping here); and what we may leave behind.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deployment } from '../../workers/operations.js';
 import { packDir, serializeFlist } from '../../workers/host/flist/index.js';
@@ -12,6 +12,7 @@ import { buildMinimalRoot } from '../../workers/host/zmachine/index.js';
 import type { NetworkData } from '../../sim/grid/deployment.js';
 import { networkWorkloads, planZNet, type ZNet, type ZNetInput } from '../../sim/network/znet/index.js';
 import { dialerSocketDir, HostZNet, ipNetnsNamespace, listNamespaces, ownerPrefix, run, sweepDeadOwners, wgSocketDir, type NodeNamespace } from '../../workers/host/znet/index.js';
+import { commandLines } from './processes.js';
 
 /** Every znet test owner's names start with this, then its pid in base 36 and '-'. */
 export const znetTestRoot = 'zq';
@@ -84,16 +85,7 @@ export function planDocuments(lab: ZNetLab, input: Omit<ZNetInput, 'nodes'> & { 
 
 export async function leftovers(prefix: string): Promise<string[]> {
   const found = (await listNamespaces()).filter((ns) => ns.startsWith(prefix)).map((ns) => `namespace ${ns}`);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (cmdline.startsWith(`wireguard-go\0-f\0${prefix}`)) found.push(`wireguard-go pid ${entry}`);
-  }
+  for (const { pid, cmdline } of commandLines()) if (cmdline.startsWith(`wireguard-go\0-f\0${prefix}`)) found.push(`wireguard-go pid ${pid}`);
   for (const dir of [wgSocketDir, dialerSocketDir]) if (existsSync(dir)) for (const s of readdirSync(dir)) if (s.startsWith(prefix)) found.push(`socket ${dir}/${s}`);
   return found;
 }

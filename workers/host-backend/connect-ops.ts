@@ -7,7 +7,7 @@
 
 import { execFile } from 'node:child_process';
 import type { ConnectView } from '../backend.js';
-import { checkConnectTarget } from '../connect-target.js';
+import { checkConnectTarget, refusedConnect } from '../connect-target.js';
 import { WorkerError, WorkerErrorCode } from '../errors.js';
 import type { HostGridNetworks } from '../host/znet/index.js';
 import { cidrContainsIp, parseIpv4 } from '../../sim/network/znet/ipv4.js';
@@ -31,10 +31,10 @@ export async function hostZmachineConnect(nodes: readonly HostNode[], networks: 
   checkConnectTarget(address, port);
   const node = nodes.find((n) => n.machineSet.has(workloadId));
   if (node === undefined) throw new WorkerError(WorkerErrorCode.notFound, `zmachine ${workloadId} not found`);
-  if (!node.up) return refused(`zmachine ${workloadId} is down (node ${node.node} is off)`);
+  if (!node.up) return refusedConnect(`zmachine ${workloadId} is down (node ${node.node} is off)`);
   const net = networks?.machineNet(workloadId);
   // Outside the machine's Z-Net its traffic would take the default route to nowhere: say so as the sim does.
-  if (net === undefined || !cidrContainsIp(net.ipRange, parseIpv4(address))) return refused(`${address} is in none of ${workloadId}'s Z-Nets`);
+  if (net === undefined || !cidrContainsIp(net.ipRange, parseIpv4(address))) return refusedConnect(`${address} is in none of ${workloadId}'s Z-Nets`);
   const namespace = net.namespace;
   const argv = namespace.exec(['python3', '-c', connectScript, address, String(port), String(connectTimeoutS)]);
   const out = await new Promise<string>((resolve) => {
@@ -42,9 +42,6 @@ export async function hostZmachineConnect(nodes: readonly HostNode[], networks: 
   });
   const [verdict, ...rest] = out.trim().split(' ');
   if (verdict === 'ok') return { connected: true, reason: null, rttS: Number(rest[0]) };
-  return refused(`${address}:${port} from ${workloadId}: ${rest.join(' ') || 'no answer'}`);
+  return refusedConnect(`${address}:${port} from ${workloadId}: ${rest.join(' ') || 'no answer'}`);
 }
 
-function refused(reason: string): ConnectView {
-  return { connected: false, reason, rttS: null };
-}

@@ -1,10 +1,10 @@
 // What the VM zmachine tests share: the guest (built by scripts/build-vm-guest.sh into the repo's
 // cache) or the reason it cannot run here, a free TCP port, and the qemu processes still alive.
 
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ensureVmGuest, type VmGuest } from '../../../workers/host/vm/guest.js';
 import { findQemu } from '../../../workers/host/vm/qemu.js';
+import { commandLines } from '../../helpers/processes.js';
 
 export function vmGuestOrReason(): VmGuest | string {
   try {
@@ -25,18 +25,7 @@ export async function freePort(): Promise<number> {
 
 /** Pids of qemu processes whose command line names `needle` (our root directory). */
 export function qemuProcesses(needle: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue; // Gone meanwhile.
-    }
-    if (cmdline.startsWith('/usr/bin/qemu-system') || cmdline.includes('qemu-system-x86_64\0')) {
-      if (cmdline.includes(needle)) pids.push(Number(entry));
-    }
-  }
-  return pids;
+  return commandLines()
+    .filter(({ cmdline }) => (cmdline.startsWith('/usr/bin/qemu-system') || cmdline.includes('qemu-system-x86_64\0')) && cmdline.includes(needle))
+    .map(({ pid }) => pid);
 }

@@ -5,7 +5,8 @@
 // unix socket (unix sockets are reached by path across network namespaces). Same pattern as the Z-Net
 // dialer (workers/host/znet/dialer.ts), the other way round. Leaves out IPv6 and the planetary address.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { isRunning, killScript, startScriptIn } from '../netns/script-process.js';
 import type { NodeNamespace } from '../znet/node-namespace.js';
 
 const startTimeoutMs = 20_000;
@@ -17,32 +18,22 @@ c.pipe(u);u.pipe(c);c.on('close',()=>u.destroy());u.on('close',()=>c.destroy());
 .listen({host:h,port:Number(p)},()=>console.log('ready'));`;
 
 export class ZnetListener {
-  private constructor(private readonly child: ChildProcess, private readonly exited: Promise<void>) {}
+  private constructor(private readonly child: ChildProcess) {}
 
   /** Listens on `ns.address`:`port` inside `ns`, forwarding to `socketPath`; resolves once it listens. */
   static async start(ns: NodeNamespace, port: number, socketPath: string): Promise<ZnetListener> {
-    const [file, ...args] = ns.exec([process.execPath, '-e', relayCode, ns.address, String(port), socketPath]);
-    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += String(d)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`corex listener in ${ns.name}: not listening after ${startTimeoutMs / 1000} s`)), startTimeoutMs);
-      child.stdout!.once('data', () => (clearTimeout(timer), resolve()));
-      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`corex listener in ${ns.name} on ${ns.address}:${port} exited (${code}): ${err.trim()}`))));
-    });
+    const child = await startScriptIn(ns, relayCode, [ns.address, String(port), socketPath], { what: `corex listener in ${ns.name} on ${ns.address}:${port}`, readyTimeoutMs: startTimeoutMs });
     // An idle CoreX must not hold a worker open (as CorexServer.unref).
     child.unref();
     for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
-    return new ZnetListener(child, exited);
+    return new ZnetListener(child);
   }
 
   get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
-  async stop(): Promise<void> {
-    if (this.running) this.child.kill('SIGKILL');
-    await this.exited;
+  stop(): Promise<void> {
+    return killScript(this.child);
   }
 }

@@ -5,10 +5,11 @@
 // A process of the node: a power-off kills it, and a dead node dials nothing.
 // Leaves out UDP.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { NodeNamespace } from './grid.js';
+import { killScript, startScriptIn } from './script-process.js';
 
 const dialerScript = [
   "const net = require('node:net'); const path = process.argv[1];",
@@ -36,21 +37,7 @@ export class NamespaceDialer {
 
   static async start(ns: NodeNamespace, socketPath: string): Promise<NamespaceDialer> {
     rmSync(socketPath, { force: true });
-    const [command, ...args] = ns.exec([process.execPath, '-e', dialerScript, socketPath]);
-    const child = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
-      let err = '';
-      const timer = setTimeout(() => reject(new Error(`dialer in ${ns.name} not ready after ${readyTimeoutMs / 1000} s: ${err}`)), readyTimeoutMs);
-      child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-      child.stdout!.once('data', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`dialer in ${ns.name} exited (${String(code)}) before it was ready: ${err}`));
-      });
-    });
+    const child = await startScriptIn(ns, dialerScript, [socketPath], { what: `dialer in ${ns.name}`, readyTimeoutMs, stdinPipe: true });
     return new NamespaceDialer(child, socketPath, ns);
   }
 
@@ -89,11 +76,7 @@ export class NamespaceDialer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-      this.child.kill('SIGKILL');
-      await exited;
-    }
+    await killScript(this.child);
     rmSync(this.socketPath, { force: true });
   }
 }

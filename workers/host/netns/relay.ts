@@ -6,10 +6,11 @@
 // Leaves out the return leg: connections the server itself opens (to a gateway's backends) start in
 // the root namespace, not in the node's.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { NodeNamespace } from './grid.js';
+import { killScript, startScriptIn } from './script-process.js';
 
 /** Exits when its stdin (our pipe) closes: no relay outlives its owner. */
 const relayScript = [
@@ -42,12 +43,10 @@ export class NamespaceRelay {
       server.once('error', reject);
       server.listen(socketPath, () => resolve());
     });
-    const [command, ...args] = ns.exec([process.execPath, '-e', relayScript, ns.address, String(port), socketPath]);
-    const child = spawn(command!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let child: ChildProcess;
     try {
-      await ready(child, `${ns.name} ${ns.address}:${port}`);
+      child = await startScriptIn(ns, relayScript, [ns.address, String(port), socketPath], { what: `relay in ${ns.name} ${ns.address}:${port}`, readyTimeoutMs, stdinPipe: true });
     } catch (error) {
-      child.kill('SIGKILL');
       server.close();
       throw error;
     }
@@ -55,31 +54,9 @@ export class NamespaceRelay {
   }
 
   async stop(): Promise<void> {
-    const exited = this.child.exitCode !== null || this.child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    await exited;
+    await killScript(this.child);
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.socketPath, { force: true });
   }
-}
-
-function ready(child: ChildProcess, where: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`relay in ${where} not ready after ${readyTimeoutMs / 1000} s: ${err}`)), readyTimeoutMs);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('relay ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay in ${where} exited (${String(code)}) before it was ready: ${err}`));
-    });
-  });
 }

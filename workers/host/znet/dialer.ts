@@ -5,9 +5,10 @@
 // how zos's gateway reaches a private backend: from the network resource it joined (DOMAIN: gateways
 // with `network`). Leaves out connection limits: one relay process per NR, a socket per connection.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { isRunning, killScript, startScriptIn } from '../netns/script-process.js';
 import type { NodeNamespace } from './node-namespace.js';
 
 /** Where the relays' sockets live (beside the netns owner records under /run/zos-testbed). */
@@ -23,22 +24,13 @@ u.on('error',()=>c.destroy());c.on('close',()=>u.destroy());u.on('close',()=>c.d
 .listen(path,()=>{fs.chmodSync(path,0o600);console.log('ready');});`;
 
 export class NamespaceDialer {
-  private constructor(readonly socketPath: string, private readonly child: ChildProcess, private readonly exited: Promise<void>) {}
+  private constructor(readonly socketPath: string, private readonly child: ChildProcess) {}
 
   /** Starts the relay inside `ns` (an NR's or a machine's namespace). */
   static async start(ns: NodeNamespace, socketPath: string): Promise<NamespaceDialer> {
     mkdirSync(dialerSocketDir, { recursive: true, mode: 0o700 });
-    const [file, ...args] = ns.exec([process.execPath, '-e', relayCode, socketPath]);
-    const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += String(d)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`dialer in ${ns.name}: not ready after ${startTimeoutMs / 1000} s`)), startTimeoutMs);
-      child.stdout!.once('data', () => (clearTimeout(timer), resolve()));
-      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`dialer in ${ns.name} exited (${code}): ${err.trim()}`))));
-    });
-    return new NamespaceDialer(socketPath, child, exited);
+    const child = await startScriptIn(ns, relayCode, [socketPath], { what: `dialer in ${ns.name}`, readyTimeoutMs: startTimeoutMs });
+    return new NamespaceDialer(socketPath, child);
   }
 
   /**
@@ -52,12 +44,11 @@ export class NamespaceDialer {
   }
 
   get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
   async stop(): Promise<void> {
-    if (this.running) this.child.kill('SIGKILL');
-    await this.exited;
+    await killScript(this.child);
     if (existsSync(this.socketPath)) rmSync(this.socketPath, { force: true });
   }
 }

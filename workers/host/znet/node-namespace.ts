@@ -1,13 +1,9 @@
-// The node as the Z-Net sees it: a network namespace with an address on the underlay. The netns module
-// (workers/host/netns/) exports the same shape for host-backend nodes; tests make their own.
+// The node as the Z-Net sees it: the netns module's NodeNamespace (a network namespace with an address
+// on the underlay); tests make their own with ipNetnsNamespace.
 
-export interface NodeNamespace {
-  readonly name: string;
-  /** The node's underlay address (what peers dial as the endpoint). */
-  readonly address: string;
-  /** The argv prefix that runs argv inside the namespace. */
-  exec(argv: readonly string[]): string[];
-}
+import type { NodeNamespace } from '../netns/grid.js';
+
+export type { NodeNamespace };
 
 /** A namespace entered with `ip netns exec`. */
 export function ipNetnsNamespace(name: string, address: string): NodeNamespace {
